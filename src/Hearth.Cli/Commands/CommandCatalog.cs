@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary>Every command of the CLI, registered in one place so each command group can live in its own file.</summary>
+internal static class CommandCatalog
+{
+    public static void AddAll(RootCommand root)
+    {
+        root.Subcommands.Add(ReservationCommands.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+
+    }
+}

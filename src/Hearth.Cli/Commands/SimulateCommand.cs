@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Hearth.Core.Placement;
+using Hearth.Core.Simulation;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>hearth simulate SCENARIO.json</c>: placement decisions as JSON lines, with no processes.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("scenario") { Description = "A scenario file (JSON); - reads standard input" };
+        var command = new Command("simulate", "Run a scenario through the placement engine and print its decisions as JSON lines") { file };
+        command.SetAction(result => Run(result.GetValue(file)!));
+        return command;
+    }
+
+    private static int Run(string path)
+    {
+        string json;
+        try
+        {
+            json = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Output.Error($"cannot read scenario {path}: {e.Message}", ExitCodes.InvalidInput);
+        }
+
+        Scenario scenario;
+        try
+        {
+            scenario = Scenario.Parse(json);
+        }
+        catch (ScenarioException e)
+        {
+            return Output.Error($"{path}: {e.Message}", ExitCodes.InvalidInput);
+        }
+
+        foreach (var line in Simulator.Run(scenario))
+        {
+            Console.Out.WriteLine(Output.JsonLine(ToJson(line)));
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static JsonObject ToJson(SimulationOutput line) => line switch
+    {
+        DispatchOutput d => new() { ["event"] = "dispatch", ["id"] = d.Id, ["host"] = d.Host, ["allocations"] = Amounts(d.Allocations) },
+        GrowOutput g => new() { ["event"] = "grow", ["id"] = g.Id, ["host"] = g.Host, ["allocations"] = Amounts(g.Allocations) },
+        ReleaseOutput r => new() { ["event"] = "release", ["id"] = r.Id, ["host"] = r.Host },
+        RejectedOutput r => new() { ["event"] = "rejected", ["id"] = r.Id, ["error"] = r.Error },
+        EndOutput end => new()
+        {
+            ["event"] = "end",
+            ["pending"] = new JsonArray([.. end.Pending.Select(id => (JsonNode)id)]),
+            ["running"] = new JsonObject(end.Running.Select(w => KeyValuePair.Create(
+                w.Id, (JsonNode?)new JsonObject { ["host"] = w.Host, ["allocations"] = Amounts(w.Allocation) }))),
+        },
+        _ => throw new InvalidOperationException($"unknown output {line.GetType().Name}"),
+    };
+
+    public static JsonObject Amounts(Allocation allocation) =>
+        new(allocation.Select(kv => KeyValuePair.Create(kv.Key.ToString(), (JsonNode?)kv.Value)));
+}

@@ -1,0 +1,200 @@
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Placement;
+
+/// <summary>The decisions of one cycle, and the freed hosts it examined for growth.</summary>
+public sealed record PlacementPlan(IReadOnlyList<PlacementDecision> Decisions, IReadOnlyList<int> ExaminedHosts)
+{
+    public static readonly PlacementPlan None = new([], []);
+}
+
+/// <summary>
+/// Placement: from the cluster's state to the decisions of one cycle. Work is taken by priority, then
+/// submission; at equal priority the growth of running <c>N-M</c> work comes before new work. Work that does
+/// not fit is skipped and never blocks work behind it.
+/// </summary>
+public static class PlacementEngine
+{
+    /// <summary>
+    /// Decides one cycle. The cluster is left exactly as it was: decisions are tried on the ledger as the
+    /// cycle goes, so later ones see earlier ones, and all are undone before returning.
+    /// </summary>
+    public static PlacementPlan Decide(Cluster cluster)
+    {
+        var ledger = cluster.Ledger;
+        if (!ledger.Open.AnyAtLeast(1) || (cluster.PendingQueue.Count == 0 && cluster.FreedHosts.Count == 0))
+        {
+            return PlacementPlan.None;
+        }
+
+        var examined = cluster.FreedHosts.ToList();
+        var growth = examined.SelectMany(h => cluster.GrowableOn(h).Select(r => (Request: r, Host: h)))
+            .OrderBy(g => g.Request, Cluster.Order).ToList();
+
+        var decisions = new List<PlacementDecision>();
+        var trial = new Trial(ledger);
+        try
+        {
+            var unfit = new HashSet<ReservationSpec>();
+            var g = 0;
+            foreach (var request in cluster.PendingQueue)
+            {
+                for (; g < growth.Count && growth[g].Request.Priority <= request.Priority; g++)
+                {
+                    TryGrow(cluster, trial, growth[g].Host, growth[g].Request, decisions);
+                }
+
+                if (!ledger.Open.AnyAtLeast(1))
+                {
+                    break;
+                }
+
+                if (!unfit.Contains(request.Spec) && !TryDispatch(ledger, trial, request, decisions))
+                {
+                    unfit.Add(request.Spec);
+                }
+            }
+
+            for (; g < growth.Count; g++)
+            {
+                TryGrow(cluster, trial, growth[g].Host, growth[g].Request, decisions);
+            }
+        }
+        finally
+        {
+            trial.Undo();
+        }
+
+        return new PlacementPlan(decisions, examined);
+    }
+
+    private static bool TryDispatch(Ledger ledger, Trial trial, WorkRequest request, List<PlacementDecision> decisions)
+    {
+        var items = request.Spec.EffectiveItems();
+        ReservationItem? processors = null;
+        var needsIdle = false;
+        foreach (var item in items)
+        {
+            if (!item.Resource.IsHost && ledger.GlobalFree(item.Resource) < item.Min)
+            {
+                return false;
+            }
+
+            needsIdle |= item.Mode == ReservationMode.Idle;
+            if (item.Resource == ResourceName.Processors)
+            {
+                processors = item;
+            }
+        }
+
+        var index = needsIdle ? ledger.Idle : ledger.Open;
+        var host = processors!.Mode switch
+        {
+            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items),
+            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items),
+        };
+        if (host is not { } chosen)
+        {
+            return false;
+        }
+
+        var grant = new List<KeyValuePair<ResourceName, int>>(items.Count);
+        foreach (var item in items)
+        {
+            var free = item.Resource.IsHost ? ledger.Free(chosen, item.Resource) : ledger.GlobalFree(item.Resource);
+            var amount = item.Mode switch
+            {
+                ReservationMode.Exact => item.Min,
+                ReservationMode.Range => Math.Min(free, item.Max!.Value),
+                _ => free,
+            };
+            grant.Add(new(item.Resource, amount));
+        }
+
+        var allocation = new Allocation(grant);
+        trial.Reserve(chosen, allocation, startsWork: true);
+        decisions.Add(new DispatchDecision(request.Id, ledger.HostName(chosen), allocation));
+        return true;
+    }
+
+    /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
+    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items)
+    {
+        foreach (var host in candidates)
+        {
+            var fits = true;
+            foreach (var item in items)
+            {
+                if (item.Resource.IsHost && item.Resource != ResourceName.Processors && ledger.Free(host, item.Resource) < item.Min)
+                {
+                    fits = false;
+                    break;
+                }
+            }
+
+            if (fits)
+            {
+                return host;
+            }
+        }
+
+        return null;
+    }
+
+    private static void TryGrow(Cluster cluster, Trial trial, int host, WorkRequest request, List<PlacementDecision> decisions)
+    {
+        var ledger = cluster.Ledger;
+        var work = cluster.FindRunning(request.Id);
+        if (work is null || !ledger.IsUp(host))
+        {
+            return;
+        }
+
+        var added = new List<KeyValuePair<ResourceName, int>>();
+        foreach (var item in request.Spec.EffectiveItems())
+        {
+            if (item.Mode != ReservationMode.Range)
+            {
+                continue;
+            }
+
+            var more = Math.Min(ledger.Free(host, item.Resource), item.Max!.Value - work.Allocation.AmountOf(item.Resource));
+            if (more > 0)
+            {
+                added.Add(new(item.Resource, more));
+            }
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var extra = new Allocation(added);
+        trial.Reserve(host, extra, startsWork: false);
+        decisions.Add(new GrowDecision(work.Id, work.Host, work.Allocation.Plus(extra), extra));
+    }
+
+    /// <summary>Reservations made while deciding, undone in reverse when the cycle ends.</summary>
+    private sealed class Trial(Ledger ledger)
+    {
+        private readonly List<(int Host, Allocation Allocation, bool StartsWork)> _journal = [];
+
+        public void Reserve(int host, Allocation allocation, bool startsWork)
+        {
+            ledger.Reserve(host, allocation, startsWork);
+            _journal.Add((host, allocation, startsWork));
+        }
+
+        public void Undo()
+        {
+            for (var i = _journal.Count - 1; i >= 0; i--)
+            {
+                var (host, allocation, startsWork) = _journal[i];
+                ledger.Release(host, allocation, endsWork: startsWork);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Hearth.Core.Resources;
+
+/// <summary>
+/// What a host offers or the cluster holds: <c>host.processors=8,host.memory=16000</c> or <c>global.maya=10</c>.
+/// Plain non-negative counts only, all of one scope.
+/// </summary>
+public static class ResourceTotals
+{
+    public static IReadOnlyDictionary<ResourceName, int> Parse(string? text, ResourceScope scope)
+    {
+        var totals = new SortedDictionary<ResourceName, int>(ResourceName.Order);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return totals;
+        }
+
+        var raw = text.Split(',');
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var item = raw[i].Trim();
+            string Fail(string why) => $"item {i + 1} \"{item}\": {why}";
+            if (item.Length == 0)
+            {
+                throw new ReservationSyntaxException($"item {i + 1} is empty");
+            }
+
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0)
+            {
+                throw new ReservationSyntaxException(Fail("missing '=' between the resource and its count"));
+            }
+
+            if (!ResourceName.TryParse(item[..eq].Trim(), out var resource, out var error))
+            {
+                throw new ReservationSyntaxException(Fail(error!));
+            }
+
+            if (resource.Scope != scope)
+            {
+                var expected = scope == ResourceScope.Host ? "host" : "global";
+                throw new ReservationSyntaxException(Fail($"only {expected}.* resources can be defined here"));
+            }
+
+            var count = item[(eq + 1)..].Trim();
+            if (count.Length == 0 || !count.All(char.IsAsciiDigit))
+            {
+                throw new ReservationSyntaxException(Fail($"count \"{count}\" is not a non-negative integer"));
+            }
+
+            if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                throw new ReservationSyntaxException(Fail($"count \"{count}\" is too large"));
+            }
+
+            if (!totals.TryAdd(resource, n))
+            {
+                throw new ReservationSyntaxException(Fail($"resource {resource} is named twice"));
+            }
+        }
+
+        return totals;
+    }
+
+    public static string Format(IEnumerable<KeyValuePair<ResourceName, int>> totals) =>
+        string.Join(',', totals.Select(kv => $"{kv.Key}={kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+}

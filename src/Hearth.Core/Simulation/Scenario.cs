@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+/// <summary>A scenario file that cannot be read; the message gives the location.</summary>
+public sealed class ScenarioException(string message) : FormatException(message);
+
+/// <summary>A host of a scenario and what it offers.</summary>
+public sealed record ScenarioHost(string Name, IReadOnlyDictionary<ResourceName, int> Resources);
+
+/// <summary>One event of a scenario.</summary>
+public abstract record ScenarioEvent;
+
+/// <summary>Submit work. <see cref="Reservations"/> is unparsed: a bad one is rejected when it happens, not when the file is read.</summary>
+public sealed record SubmitEvent(string Id, string? Reservations, int Priority) : ScenarioEvent;
+
+public sealed record FinishEvent(string Id) : ScenarioEvent;
+
+public sealed record HostDownEvent(string Host) : ScenarioEvent;
+
+public sealed record HostUpEvent(string Host) : ScenarioEvent;
+
+/// <summary>
+/// The scenario format of <c>hearth simulate</c>:
+/// <c>{"hosts": [{"name", "resources"}], "global": "global.x=N", "events": [{"submit": {...}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME}]}</c>.
+/// </summary>
+public sealed record Scenario(
+    IReadOnlyList<ScenarioHost> Hosts,
+    IReadOnlyDictionary<ResourceName, int> Global,
+    IReadOnlyList<ScenarioEvent> Events)
+{
+    public static Scenario Parse(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException($"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {FirstSentence(e.Message)}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            Expect(root, JsonValueKind.Object, "$");
+            RefuseUnknown(root, "$", "hosts", "global", "events");
+            return new Scenario(ReadHosts(root), ReadGlobal(root), ReadEvents(root));
+        }
+    }
+
+    private static List<ScenarioHost> ReadHosts(JsonElement root)
+    {
+        if (!root.TryGetProperty("hosts", out var hosts))
+        {
+            throw new ScenarioException("$.hosts: missing; a scenario needs at least one host");
+        }
+
+        Expect(hosts, JsonValueKind.Array, "$.hosts");
+        var list = new List<ScenarioHost>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var host in hosts.EnumerateArray())
+        {
+            var path = $"$.hosts[{i++}]";
+            Expect(host, JsonValueKind.Object, path);
+            RefuseUnknown(host, path, "name", "resources");
+            var name = RequiredString(host, "name", path);
+            if (!names.Add(name))
+            {
+                throw new ScenarioException($"{path}.name: host \"{name}\" is listed twice");
+            }
+
+            var text = RequiredString(host, "resources", path);
+            IReadOnlyDictionary<ResourceName, int> resources;
+            try
+            {
+                resources = ResourceTotals.Parse(text, ResourceScope.Host);
+            }
+            catch (ReservationSyntaxException e)
+            {
+                throw new ScenarioException($"{path}.resources: {e.Message}");
+            }
+
+            if (!resources.ContainsKey(ResourceName.Processors))
+            {
+                throw new ScenarioException($"{path}.resources: host \"{name}\" must define host.processors");
+            }
+
+            list.Add(new ScenarioHost(name, resources));
+        }
+
+        return list;
+    }
+
+    private static IReadOnlyDictionary<ResourceName, int> ReadGlobal(JsonElement root)
+    {
+        if (!root.TryGetProperty("global", out var global) || global.ValueKind == JsonValueKind.Null)
+        {
+            return new Dictionary<ResourceName, int>();
+        }
+
+        Expect(global, JsonValueKind.String, "$.global");
+        try
+        {
+            return ResourceTotals.Parse(global.GetString(), ResourceScope.Global);
+        }
+        catch (ReservationSyntaxException e)
+        {
+            throw new ScenarioException($"$.global: {e.Message}");
+        }
+    }
+
+    private static List<ScenarioEvent> ReadEvents(JsonElement root)
+    {
+        var list = new List<ScenarioEvent>();
+        if (!root.TryGetProperty("events", out var events))
+        {
+            return list;
+        }
+
+        Expect(events, JsonValueKind.Array, "$.events");
+        var i = 0;
+        foreach (var e in events.EnumerateArray())
+        {
+            var path = $"$.events[{i++}]";
+            Expect(e, JsonValueKind.Object, path);
+            var properties = e.EnumerateObject().ToList();
+            if (properties.Count != 1)
+            {
+                throw new ScenarioException($"{path}: an event has exactly one of submit, finish, host_down or host_up");
+            }
+
+            var p = properties[0];
+            var at = $"{path}.{p.Name}";
+            list.Add(p.Name switch
+            {
+                "submit" => ReadSubmit(p.Value, at),
+                "finish" => new FinishEvent(StringValue(p.Value, at)),
+                "host_down" => new HostDownEvent(StringValue(p.Value, at)),
+                "host_up" => new HostUpEvent(StringValue(p.Value, at)),
+                _ => throw new ScenarioException($"{at}: unknown event \"{p.Name}\" (expected submit, finish, host_down or host_up)"),
+            });
+        }
+
+        return list;
+    }
+
+    private static SubmitEvent ReadSubmit(JsonElement submit, string path)
+    {
+        Expect(submit, JsonValueKind.Object, path);
+        RefuseUnknown(submit, path, "id", "reservations", "priority");
+        var id = RequiredString(submit, "id", path);
+        string? reservations = null;
+        if (submit.TryGetProperty("reservations", out var r) && r.ValueKind != JsonValueKind.Null)
+        {
+            reservations = StringValue(r, $"{path}.reservations");
+        }
+
+        var priority = WorkRequest.DefaultPriority;
+        if (submit.TryGetProperty("priority", out var p))
+        {
+            if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out priority) || priority is < 1 or > 9999)
+            {
+                throw new ScenarioException($"{path}.priority: {p.GetRawText()} is not an integer from 1 (highest) to 9999 (lowest)");
+            }
+        }
+
+        return new SubmitEvent(id, reservations, priority);
+    }
+
+    private static void Expect(JsonElement element, JsonValueKind kind, string path)
+    {
+        if (element.ValueKind != kind)
+        {
+            throw new ScenarioException($"{path}: expected {Describe(kind)}, found {Describe(element.ValueKind)}");
+        }
+    }
+
+    private static void RefuseUnknown(JsonElement element, string path, params string[] known)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw new ScenarioException($"{path}.{property.Name}: unknown field (expected {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    private static string RequiredString(JsonElement element, string name, string path)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            throw new ScenarioException($"{path}.{name}: missing");
+        }
+
+        return StringValue(value, $"{path}.{name}");
+    }
+
+    private static string StringValue(JsonElement value, string path)
+    {
+        Expect(value, JsonValueKind.String, path);
+        var text = value.GetString()!;
+        return text.Length == 0 ? throw new ScenarioException($"{path}: must not be empty") : text;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,109 @@
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+/// <summary>One line of simulator output.</summary>
+public abstract record SimulationOutput;
+
+public sealed record DispatchOutput(string Id, string Host, Allocation Allocations) : SimulationOutput;
+
+public sealed record GrowOutput(string Id, string Host, Allocation Allocations) : SimulationOutput;
+
+public sealed record ReleaseOutput(string Id, string Host) : SimulationOutput;
+
+public sealed record RejectedOutput(string Id, string Error) : SimulationOutput;
+
+public sealed record EndOutput(IReadOnlyList<string> Pending, IReadOnlyList<RunningWork> Running) : SimulationOutput;
+
+/// <summary>
+/// Runs a scenario through the real placement engine, with no processes: after each event one dispatch
+/// cycle, whose decisions are the output. The same scenario always gives the same output.
+/// </summary>
+public static class Simulator
+{
+    public static IEnumerable<SimulationOutput> Run(Scenario scenario)
+    {
+        var cluster = new Cluster();
+        foreach (var host in scenario.Hosts)
+        {
+            cluster.AddHost(host.Name, host.Resources);
+        }
+
+        foreach (var (resource, total) in scenario.Global)
+        {
+            cluster.Ledger.DefineGlobal(resource, total);
+        }
+
+        long sequence = 0;
+        foreach (var e in scenario.Events)
+        {
+            foreach (var line in Handle(cluster, e, ref sequence))
+            {
+                yield return line;
+            }
+
+            var plan = PlacementEngine.Decide(cluster);
+            cluster.Apply(plan);
+            foreach (var decision in plan.Decisions)
+            {
+                yield return decision is GrowDecision
+                    ? new GrowOutput(decision.WorkId, decision.Host, decision.Allocation)
+                    : new DispatchOutput(decision.WorkId, decision.Host, decision.Allocation);
+            }
+        }
+
+        yield return new EndOutput(
+            [.. cluster.Pending.Select(w => w.Id)],
+            [.. cluster.Running.OrderBy(w => w.Request, Cluster.Order)]);
+    }
+
+    private static List<SimulationOutput> Handle(Cluster cluster, ScenarioEvent e, ref long sequence)
+    {
+        switch (e)
+        {
+            case SubmitEvent submit:
+                try
+                {
+                    var spec = submit.Reservations is null ? ReservationSpec.Default : ReservationSpec.Parse(submit.Reservations);
+                    cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++));
+                    return [];
+                }
+                catch (Exception ex) when (ex is ReservationSyntaxException or PlacementException)
+                {
+                    return [new RejectedOutput(submit.Id, ex.Message)];
+                }
+
+            case FinishEvent finish:
+                if (cluster.Finish(finish.Id) is { } ended)
+                {
+                    return [new ReleaseOutput(ended.Id, ended.Host)];
+                }
+
+                cluster.Withdraw(finish.Id);
+                return [];
+            case HostDownEvent down:
+                if (!cluster.Ledger.TryGetHostIndex(down.Host, out _))
+                {
+                    return [];
+                }
+
+                var lost = cluster.HostDown(down.Host);
+                foreach (var work in lost)
+                {
+                    cluster.Submit(work.Request);
+                }
+
+                return [.. lost.Select(w => (SimulationOutput)new ReleaseOutput(w.Id, w.Host))];
+            case HostUpEvent up:
+                if (cluster.Ledger.TryGetHostIndex(up.Host, out _))
+                {
+                    cluster.HostUp(up.Host);
+                }
+
+                return [];
+            default:
+                throw new ScenarioException($"unknown event {e.GetType().Name}");
+        }
+    }
+}
