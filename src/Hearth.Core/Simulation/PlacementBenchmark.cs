@@ -22,6 +22,7 @@ public static class PlacementBenchmark
     public const int SlotsPerHost = 64;
     public const int MemoryPerHost = 256_000;
     private const int BatchSize = 512;
+    private const double TargetOccupancy = 0.8;
 
     private static readonly string[] Shapes =
     [
@@ -47,9 +48,10 @@ public static class PlacementBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(hosts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var random = new Random(seed);
-        var cluster = Build(hosts, random);
+        var load = new Load(random);
+        var cluster = Build(hosts, random, load);
         var specs = Shapes.Select(ReservationSpec.Parse).ToArray();
-        var running = new List<string>();
+        var target = (long)(hosts * (long)SlotsPerHost * TargetOccupancy);
         long dispatches = 0, grows = 0, cycles = 0, sequence = 0;
         var submitted = 0;
 
@@ -67,26 +69,24 @@ public static class PlacementBenchmark
             cycles++;
             foreach (var decision in plan.Decisions)
             {
-                if (decision is DispatchDecision)
+                if (decision is GrowDecision grow)
                 {
-                    dispatches++;
-                    running.Add(decision.WorkId);
+                    grows++;
+                    load.Grew(grow.WorkId, grow.Added.Processors);
                 }
                 else
                 {
-                    grows++;
+                    dispatches++;
+                    load.Started(decision.WorkId, decision.Allocation.Processors);
                 }
             }
 
-            // Finish as much as was started, at random, so the cluster neither fills nor drains;
-            // when nothing could start, finish a batch anyway so the queue keeps moving.
-            var finishes = Math.Min(running.Count, Math.Max(plan.Decisions.Count, submitted < jobs ? 0 : BatchSize));
-            for (var i = 0; i < finishes; i++)
+            // Finish work at random to hold the cluster near its target occupancy, so placement always
+            // searches a fragmented, mostly full cluster; once the stream ends, drain the queue.
+            var floor = submitted < jobs ? target : Math.Min(target, load.Used - (SlotsPerHost * BatchSize));
+            while (load.Used > floor && load.Count > 0)
             {
-                var pick = random.Next(running.Count);
-                cluster.Finish(running[pick]);
-                running[pick] = running[^1];
-                running.RemoveAt(running.Count - 1);
+                cluster.Finish(load.FinishRandom());
             }
         }
 
@@ -94,7 +94,7 @@ public static class PlacementBenchmark
         return new PlacementBenchmarkResult(hosts, jobs, dispatches, grows, cycles, clock.Elapsed);
     }
 
-    private static Cluster Build(int hosts, Random random)
+    private static Cluster Build(int hosts, Random random, Load load)
     {
         var cluster = new Cluster();
         var totals = new Dictionary<ResourceName, int>
@@ -109,13 +109,15 @@ public static class PlacementBenchmark
             var name = $"h{h:D6}";
             cluster.AddHost(name, totals);
 
-            // A fifth of the hosts stay idle; the rest carry background load of 1 to 56 slots.
-            if (random.Next(5) == 0)
+            // Every size starts in the same regime, near the target occupancy: a tenth of the hosts idle,
+            // the rest carrying 32 to 63 slots of background load that finishes at random like the stream.
+            if (random.Next(10) == 0)
             {
                 continue;
             }
 
-            var used = 1 + random.Next(SlotsPerHost - 8);
+            var used = (SlotsPerHost / 2) + random.Next(SlotsPerHost / 2);
+            load.Started($"bg{h}", used);
             cluster.Adopt(new RunningWork(
                 new WorkRequest($"bg{h}", filler, WorkRequest.DefaultPriority, -1),
                 name,
@@ -124,5 +126,43 @@ public static class PlacementBenchmark
 
         cluster.Apply(PlacementPlan.None);
         return cluster;
+    }
+
+    /// <summary>The running work the benchmark can finish, and the processors it holds.</summary>
+    private sealed class Load(Random random)
+    {
+        private readonly List<string> _ids = [];
+        private readonly Dictionary<string, (int Slot, int Processors)> _byId = [];
+
+        public long Used { get; private set; }
+
+        public int Count => _ids.Count;
+
+        public void Started(string id, int processors)
+        {
+            _byId[id] = (_ids.Count, processors);
+            _ids.Add(id);
+            Used += processors;
+        }
+
+        public void Grew(string id, int processors)
+        {
+            var entry = _byId[id];
+            _byId[id] = (entry.Slot, entry.Processors + processors);
+            Used += processors;
+        }
+
+        public string FinishRandom()
+        {
+            var slot = random.Next(_ids.Count);
+            var id = _ids[slot];
+            var last = _ids[^1];
+            _ids[slot] = last;
+            _byId[last] = (slot, _byId[last].Processors);
+            _ids.RemoveAt(_ids.Count - 1);
+            _byId.Remove(id, out var entry);
+            Used -= entry.Processors;
+            return id;
+        }
     }
 }
