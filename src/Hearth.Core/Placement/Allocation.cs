@@ -15,6 +15,7 @@ public sealed class Allocation : IReadOnlyList<KeyValuePair<ResourceName, int>>
     {
     }
 
+    /// <summary>Each resource appears once: the ledger checks and moves amounts per resource.</summary>
     internal Allocation(KeyValuePair<ResourceName, int>[] amounts)
     {
         _amounts = amounts;
@@ -22,6 +23,13 @@ public sealed class Allocation : IReadOnlyList<KeyValuePair<ResourceName, int>>
         for (var i = 0; i < amounts.Length; i++)
         {
             Numbers[i] = ResourceIndex.Of(amounts[i].Key);
+            for (var j = 0; j < i; j++)
+            {
+                if (Numbers[j] == Numbers[i])
+                {
+                    throw new ArgumentException($"allocation names {amounts[i].Key} twice", nameof(amounts));
+                }
+            }
         }
     }
 

@@ -44,7 +44,11 @@ public sealed class Ledger
                 throw new LedgerException($"host {name}: {resource} is not a host resource");
             }
 
-            ArgumentOutOfRangeException.ThrowIfNegative(total);
+            if (total < 0)
+            {
+                throw new LedgerException($"host {name}: {resource}={total} is negative");
+            }
+
             counts.Define(ResourceIndex.Of(resource), total);
         }
 
@@ -150,6 +154,7 @@ public sealed class Ledger
         {
             var (resource, amount) = allocation[i];
             ArgumentOutOfRangeException.ThrowIfNegative(amount);
+            RequireKnown(resource, allocation.Numbers[i]);
             var free = resource.IsHost ? entry.Counts.Free(allocation.Numbers[i]) : _globals.Free(allocation.Numbers[i]);
             if (amount > free)
             {
@@ -177,8 +182,10 @@ public sealed class Ledger
         for (var i = 0; i < allocation.Count; i++)
         {
             var (resource, amount) = allocation[i];
+            ArgumentOutOfRangeException.ThrowIfNegative(amount);
+            RequireKnown(resource, allocation.Numbers[i]);
             var used = resource.IsHost ? entry.Counts.Used(allocation.Numbers[i]) : _globals.Used(allocation.Numbers[i]);
-            if (amount > used || amount < 0)
+            if (amount > used)
             {
                 throw new LedgerException($"cannot release {resource}={amount} on {entry.Name}: only {used} in use");
             }
@@ -200,6 +207,14 @@ public sealed class Ledger
         }
 
         Reindex(host);
+    }
+
+    private void RequireKnown(ResourceName resource, int number)
+    {
+        if (!resource.IsHost && !_globals.IsDefined(number))
+        {
+            throw new LedgerException($"unknown global resource {resource}");
+        }
     }
 
     private void Reindex(int host)
