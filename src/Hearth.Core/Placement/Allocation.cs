@@ -10,9 +10,20 @@ public sealed class Allocation : IReadOnlyList<KeyValuePair<ResourceName, int>>
 
     private readonly KeyValuePair<ResourceName, int>[] _amounts;
 
+    /// <summary>Each resource appears once: the ledger checks and moves amounts per resource.</summary>
     public Allocation(IEnumerable<KeyValuePair<ResourceName, int>> amounts)
     {
         _amounts = [.. amounts];
+        for (var i = 1; i < _amounts.Length; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (_amounts[i].Key == _amounts[j].Key)
+                {
+                    throw new ArgumentException($"allocation names {_amounts[i].Key} twice", nameof(amounts));
+                }
+            }
+        }
     }
 
     public int Count => _amounts.Length;

@@ -34,11 +34,16 @@ public sealed class Ledger
     public int AddHost(string name, IReadOnlyDictionary<ResourceName, int> totals)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        foreach (var resource in totals.Keys)
+        foreach (var (resource, total) in totals)
         {
             if (!resource.IsHost)
             {
                 throw new LedgerException($"host {name}: {resource} is not a host resource");
+            }
+
+            if (total < 0)
+            {
+                throw new LedgerException($"host {name}: {resource}={total} is negative");
             }
         }
 
@@ -147,6 +152,7 @@ public sealed class Ledger
         foreach (var (resource, amount) in allocation)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(amount);
+            RequireKnown(resource);
             var free = resource.IsHost ? Free(host, resource) : GlobalFree(resource);
             if (amount > free)
             {
@@ -173,6 +179,8 @@ public sealed class Ledger
         var entry = _hosts[host];
         foreach (var (resource, amount) in allocation)
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(amount);
+            RequireKnown(resource);
             var used = resource.IsHost ? entry.Used.GetValueOrDefault(resource)
                 : _globals.TryGetValue(resource, out var g) ? g.Used : 0;
             if (amount > used)
@@ -197,6 +205,14 @@ public sealed class Ledger
         }
 
         Reindex(host);
+    }
+
+    private void RequireKnown(ResourceName resource)
+    {
+        if (!resource.IsHost && !_globals.ContainsKey(resource))
+        {
+            throw new LedgerException($"unknown global resource {resource}");
+        }
     }
 
     private void Adjust(HostEntry entry, ResourceName resource, int delta)
