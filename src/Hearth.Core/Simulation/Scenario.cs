@@ -219,9 +219,21 @@ public sealed record Scenario(
         _ => "nothing",
     };
 
+    /// <summary>
+    /// The reader's own explanation, without the zero-based position it appends: the message already gives
+    /// the one-based line and column, and two different numbers for one place would mislead.
+    /// </summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (var tail in new[] { " LineNumber:", " Path:" })
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message;
     }
 }
