@@ -47,7 +47,7 @@ public sealed class ClusterPropertyTests
             var second = ClusterHarness.Run(program);
 
             Assert.Equal(first, second);
-        }, iter: 200, print: p => p.ToString());
+        }, iter: 60, print: p => p.ToString());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal static class LedgerInvariants
         Assert.Equal(up.OrderByDescending(Open).ThenBy(h => h), ledger.Open.Descending(0));
         var idle = up.Where(h => ledger.RunningOn(h) == 0).ToList();
         Assert.Equal(idle.OrderBy(Open).ThenBy(h => h), ledger.Idle.Ascending(0));
-        foreach (var min in new[] { 1, 2, 5, 63, 64, 65, 100 })
+        foreach (var min in new[] { 0, 1, 2, 5, 63, 64, 65, 100, 4095, 4096, 4097, 5000, int.MaxValue })
         {
             Assert.Equal(up.Where(h => Open(h) >= min).OrderBy(Open).ThenBy(h => h), ledger.Open.Ascending(min));
             Assert.Equal(up.Where(h => Open(h) >= min).OrderByDescending(Open).ThenBy(h => h), ledger.Open.Descending(min));

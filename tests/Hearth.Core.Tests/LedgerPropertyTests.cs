@@ -13,8 +13,9 @@ public sealed class LedgerPropertyTests
     private static readonly ResourceName Maya = new(ResourceScope.Global, "maya");
     private static readonly ResourceName Gpu = new(ResourceScope.Host, "gpu");
 
-    // The wide host crosses the capacity index's 64-key word boundary.
-    private static readonly string[] Hosts = ["host.processors=4,host.memory=500", "host.processors=70,host.memory=1000,host.gpu=2", "host.processors=1"];
+    // The wide hosts cross the capacity index's 64-key word boundary and its 4096-key dense limit.
+    private static readonly string[] Hosts =
+        ["host.processors=4,host.memory=500", "host.processors=70,host.memory=1000,host.gpu=2", "host.processors=1", "host.processors=4100"];
 
     private sealed record Step(int Kind, int Host, int Processors, int Memory, int Gpu, int Maya, bool Work);
 
@@ -46,7 +47,7 @@ public sealed class LedgerPropertyTests
                 ledger.AssertConsistent();
                 model.AssertMatches(ledger);
             }
-        }, iter: 1000);
+        }, iter: 300);
     }
 
     private static void Apply(Ledger ledger, Model model, Step step)

@@ -158,6 +158,33 @@ public sealed class PlacementRulesTests
     }
 
     [Fact]
+    public void HostsWithHugeProcessorCountsArePlacedLikeAnyOther()
+    {
+        var cluster = TestCluster.Create("h1: host.processors=2147483647; h2: host.processors=5000; h3: host.processors=4");
+        cluster.Submit("small", "host.processors=4");
+        cluster.Submit("mid", "host.processors=4096");
+        cluster.Submit("big", "host.processors=5000");
+        cluster.Submit("rest", "host.processors=1+");
+
+        Assert.Equal(
+            [
+                "dispatch small h3 host.processors=4",
+                "dispatch mid h2 host.processors=4096",
+                "dispatch big h1 host.processors=5000",
+                "dispatch rest h1 host.processors=2147478647",
+            ],
+            cluster.Cycle());
+        cluster.Ledger.AssertConsistent();
+
+        cluster.Finish("rest");
+        cluster.Finish("mid");
+        cluster.Ledger.AssertConsistent();
+        cluster.Submit("whole", "host.processors=all");
+        Assert.Equal(["dispatch whole h2 host.processors=5000"], cluster.Cycle());
+        Assert.Equal("host.processors 5000/2147483647", cluster.Usage("h1"));
+    }
+
+    [Fact]
     public void AnUnknownGlobalResourceIsRefusedAtSubmitWithAClearMessage()
     {
         var cluster = TestCluster.Create("h1: host.processors=4", "global.maya=1");
