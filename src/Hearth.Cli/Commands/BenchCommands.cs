@@ -124,7 +124,7 @@ internal static class BenchCommands
                 throw new TimeoutException();
             }
 
-            await Task.Delay(2).ConfigureAwait(false);
+            await Task.Delay(10).ConfigureAwait(false);
             var counts = await client.GetAsync<JobCountsView>("/v1/jobs/counts", CancellationToken.None).ConfigureAwait(false);
             var ended = counts.States.Where(kv => JobStates.IsTerminal(kv.Key)).Sum(kv => kv.Value);
             if (ended > done)
