@@ -15,17 +15,23 @@ namespace Hearth.Worker;
 /// </example>
 internal static class AllocationFile
 {
+    /// <summary>The first version, written before the process starts: nobody reads it yet, so it needs no rename.</summary>
+    public static void Create(string path, IReadOnlyDictionary<string, int> allocations) =>
+        File.WriteAllText(path, Text(allocations, 1));
+
+    /// <summary>A later version, replacing the file atomically under a process that may be reading it.</summary>
     public static void Write(string path, IReadOnlyDictionary<string, int> allocations, int generation)
     {
-        var text = new StringBuilder()
-            .Append("QB_JOBSLOTS=").Append(Slots(allocations)).Append('\n')
-            .Append("HEARTH_ALLOCATION=").Append(Format(allocations)).Append('\n')
-            .Append("HEARTH_ALLOCATION_GENERATION=").Append(generation.ToString(CultureInfo.InvariantCulture)).Append('\n')
-            .ToString();
         var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
+        File.WriteAllText(temp, Text(allocations, generation));
         File.Move(temp, path, overwrite: true);
     }
+
+    private static string Text(IReadOnlyDictionary<string, int> allocations, int generation) => new StringBuilder()
+        .Append("QB_JOBSLOTS=").Append(Slots(allocations)).Append('\n')
+        .Append("HEARTH_ALLOCATION=").Append(Format(allocations)).Append('\n')
+        .Append("HEARTH_ALLOCATION_GENERATION=").Append(generation.ToString(CultureInfo.InvariantCulture)).Append('\n')
+        .ToString();
 
     public static string Slots(IReadOnlyDictionary<string, int> allocations) =>
         allocations.GetValueOrDefault("host.processors").ToString(CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using System.Collections;
 using System.Globalization;
 using Hearth.Protocol.Workers;
+using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
@@ -9,8 +9,8 @@ namespace Hearth.Worker;
 internal sealed record ProcessOutcome(int ExitCode, string? Error);
 
 /// <summary>
-/// One subjob attempt as a real process: started through <c>setsid</c> so it leads its own process group,
-/// with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
+/// One subjob attempt as a real process: started straight into a new session (<see cref="SessionProcess"/>) so
+/// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
 /// stdout and stderr streamed as chunks. When the leader exits, whatever it left behind in its group is killed.
 /// </summary>
 internal sealed class SubjobProcess : IDisposable
@@ -22,7 +22,7 @@ internal sealed class SubjobProcess : IDisposable
     private readonly string _allocationPath;
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
-    private Process? _process;
+    private SessionProcess? _process;
     private int _generation = 1;
 
     public SubjobProcess(Assign assign, string runDirectory, Action<OutputStream, byte[]> output, TimeProvider time)
@@ -46,39 +46,30 @@ internal sealed class SubjobProcess : IDisposable
             return new ProcessOutcome(-1, $"working directory {directory} does not exist on worker {workerName}");
         }
 
-        AllocationFile.Write(_allocationPath, _assign.Allocations, _generation);
-        var start = new ProcessStartInfo("setsid")
+        AllocationFile.Create(_allocationPath, _assign.Allocations);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add("--");
-        foreach (var arg in _assign.Argv)
-        {
-            start.ArgumentList.Add(arg);
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
         }
 
-        start.Environment["QB_JOBSLOTS"] = AllocationFile.Slots(_assign.Allocations);
-        start.Environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
-        start.Environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
-        start.Environment["HEARTH_ALLOCATION"] = AllocationFile.Format(_assign.Allocations);
-        start.Environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
-        start.Environment["HEARTH_WORKER"] = workerName;
+        environment["QB_JOBSLOTS"] = AllocationFile.Slots(_assign.Allocations);
+        environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
+        environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
+        environment["HEARTH_ALLOCATION"] = AllocationFile.Format(_assign.Allocations);
+        environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
+        environment["HEARTH_WORKER"] = workerName;
         try
         {
-            _process = Process.Start(start)!;
+            _process = SessionProcess.Start(_assign.Argv, environment, directory);
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        catch (Exception e) when (e is SpawnException or PlatformNotSupportedException)
         {
             TryDelete(_allocationPath);
             return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
         }
 
-        Pid = _process.Id;
-        _process.StandardInput.Close();
+        Pid = _process.Pid;
         return null;
     }
 
@@ -86,13 +77,10 @@ internal sealed class SubjobProcess : IDisposable
     public async Task<ProcessOutcome> RunToEndAsync()
     {
         var process = _process!;
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, OutputStream.Stdout);
-        var stderr = PumpAsync(process.StandardError.BaseStream, OutputStream.Stderr);
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var exitCode = process.ExitCode;
-
-        // Anything the leader left running in its group dies with it, so its resources are really free.
-        ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
+        var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout);
+        var stderr = PumpAsync(process.StandardError, OutputStream.Stderr);
+        // Anything the leader left running in its group was killed with it (see SessionProcess), so its resources are really free.
+        var exit = await process.Exited.ConfigureAwait(false);
         try
         {
             await Task.WhenAll(stdout, stderr).WaitAsync(DrainTimeout, _time).ConfigureAwait(false);
@@ -103,7 +91,7 @@ internal sealed class SubjobProcess : IDisposable
         }
 
         TryDelete(_allocationPath);
-        return new ProcessOutcome(exitCode, null);
+        return new ProcessOutcome(exit.ExitCode, exit.Error);
     }
 
     /// <summary>New totals for a growing N-M subjob: rewritten atomically into the allocation file.</summary>
@@ -125,10 +113,11 @@ internal sealed class SubjobProcess : IDisposable
         }
     }
 
-    /// <summary>SIGTERM to the whole group, then SIGKILL after <paramref name="grace"/> if anything is left.</summary>
+    /// <summary>SIGTERM to the whole group, then SIGKILL after <paramref name="grace"/> if the leader is still there.</summary>
     public async Task KillAsync(TimeSpan grace)
     {
-        if (_process is not { } process || Pid == 0)
+        // Once the leader is reaped its group has been killed already, and its pid may belong to someone else.
+        if (_process is not { } process || process.Exited.IsCompleted)
         {
             return;
         }
@@ -136,14 +125,13 @@ internal sealed class SubjobProcess : IDisposable
         ProcessGroup.Signal(Pid, ProcessGroup.SigTerm);
         try
         {
-            await process.WaitForExitAsync().WaitAsync(grace, _time).ConfigureAwait(false);
+            await process.Exited.WaitAsync(grace, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // It ignored SIGTERM.
+            ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
         }
-
-        ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
     }
 
     private async Task PumpAsync(Stream stream, OutputStream which)
