@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using Hearth.Protocol.Workers;
 using Hearth.Worker.Spawning;
@@ -22,12 +21,15 @@ internal sealed class SubjobProcess : IDisposable
     private readonly string _allocationPath;
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyDictionary<string, string> _inherited;
     private SessionProcess? _process;
     private int _generation = 1;
 
-    public SubjobProcess(Assign assign, string runDirectory, Action<OutputStream, byte[]> output, TimeProvider time)
+    /// <param name="inherited">The worker's environment, which the process gets with the job's variables added.</param>
+    public SubjobProcess(Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time)
     {
         _assign = assign;
+        _inherited = inherited;
         _output = output;
         _time = time;
         _allocationPath = Path.Combine(runDirectory, $"allocation-{assign.AssignmentId}.env");
@@ -47,12 +49,7 @@ internal sealed class SubjobProcess : IDisposable
         }
 
         AllocationFile.Create(_allocationPath, _assign.Allocations);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
+        var environment = new Dictionary<string, string>(_inherited, StringComparer.Ordinal);
         environment["QB_JOBSLOTS"] = AllocationFile.Slots(_assign.Allocations);
         environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
         environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);

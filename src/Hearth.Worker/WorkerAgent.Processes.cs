@@ -19,6 +19,7 @@ public sealed partial class WorkerAgent
         var process = new SubjobProcess(
             assign,
             _runDirectory,
+            _environment,
             (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
             {
                 Log = new LogChunk { AssignmentId = id, Stream = stream, Data = UnsafeByteOperations.UnsafeWrap(data) },
