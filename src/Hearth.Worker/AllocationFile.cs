@@ -15,13 +15,18 @@ namespace Hearth.Worker;
 /// </example>
 internal static class AllocationFile
 {
-    /// <summary>The first version, written before the process starts: nobody reads it yet, so it needs no rename.</summary>
-    public static void Create(string path, IReadOnlyDictionary<string, int> allocations) =>
-        File.WriteAllText(path, Text(allocations, 1));
-
-    /// <summary>A later version, replacing the file atomically under a process that may be reading it.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, int> allocations, int generation)
+    /// <summary>
+    /// Writes the allocation. A file a process may be reading is replaced atomically (write, then rename); the
+    /// first one, written before the process starts, needs no rename.
+    /// </summary>
+    public static void Write(string path, IReadOnlyDictionary<string, int> allocations, int generation, bool replace)
     {
+        if (!replace)
+        {
+            File.WriteAllText(path, Text(allocations, generation));
+            return;
+        }
+
         var temp = path + ".tmp";
         File.WriteAllText(temp, Text(allocations, generation));
         File.Move(temp, path, overwrite: true);

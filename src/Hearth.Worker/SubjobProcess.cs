@@ -11,6 +11,9 @@ internal sealed record ProcessOutcome(int ExitCode, string? Error);
 /// One subjob attempt as a real process: started straight into a new session (<see cref="SessionProcess"/>) so
 /// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
 /// stdout and stderr streamed as chunks. When the leader exits, whatever it left behind in its group is killed.
+/// It is started off the worker's stream, so a kill or a growth can arrive while it is starting: a kill asked
+/// for before the spawn means it never starts, one asked for during it is carried out as soon as it returns,
+/// and a growth is written into the allocation file the process is started with, or into the file it has.
 /// </summary>
 internal sealed class SubjobProcess : IDisposable
 {
@@ -22,13 +25,18 @@ internal sealed class SubjobProcess : IDisposable
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<string, string> _inherited;
+    private readonly Lock _gate = new();
     private SessionProcess? _process;
+    private IReadOnlyDictionary<string, int> _allocations;
     private int _generation = 1;
+    private bool _fileWritten;
+    private TimeSpan? _killAsked;
 
     /// <param name="inherited">The worker's environment, which the process gets with the job's variables added.</param>
     public SubjobProcess(Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time)
     {
         _assign = assign;
+        _allocations = assign.Allocations;
         _inherited = inherited;
         _output = output;
         _time = time;
@@ -48,17 +56,30 @@ internal sealed class SubjobProcess : IDisposable
             return new ProcessOutcome(-1, $"working directory {directory} does not exist on worker {workerName}");
         }
 
-        AllocationFile.Create(_allocationPath, _assign.Allocations);
+        IReadOnlyDictionary<string, int> allocations;
+        lock (_gate)
+        {
+            if (_killAsked is not null)
+            {
+                return new ProcessOutcome(-1, "killed before it started");
+            }
+
+            allocations = _allocations;
+            AllocationFile.Write(_allocationPath, allocations, _generation, replace: false);
+            _fileWritten = true;
+        }
+
         var environment = new Dictionary<string, string>(_inherited, StringComparer.Ordinal);
-        environment["QB_JOBSLOTS"] = AllocationFile.Slots(_assign.Allocations);
+        environment["QB_JOBSLOTS"] = AllocationFile.Slots(allocations);
         environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
         environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
-        environment["HEARTH_ALLOCATION"] = AllocationFile.Format(_assign.Allocations);
+        environment["HEARTH_ALLOCATION"] = AllocationFile.Format(allocations);
         environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
         environment["HEARTH_WORKER"] = workerName;
+        SessionProcess process;
         try
         {
-            _process = SessionProcess.Start(_assign.Argv, environment, directory);
+            process = SessionProcess.Start(_assign.Argv, environment, directory);
         }
         catch (Exception e) when (e is SpawnException or PlatformNotSupportedException)
         {
@@ -66,7 +87,19 @@ internal sealed class SubjobProcess : IDisposable
             return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
         }
 
-        Pid = _process.Pid;
+        TimeSpan? killAsked;
+        lock (_gate)
+        {
+            _process = process;
+            Pid = process.Pid;
+            killAsked = _killAsked;
+        }
+
+        if (killAsked is { } grace)
+        {
+            _ = KillAsync(grace);
+        }
+
         return null;
     }
 
@@ -94,27 +127,39 @@ internal sealed class SubjobProcess : IDisposable
     /// <summary>New totals for a growing N-M subjob: rewritten atomically into the allocation file.</summary>
     public void Grow(IReadOnlyDictionary<string, int> allocations)
     {
-        if (_process is null)
+        lock (_gate)
         {
-            return;
-        }
+            _allocations = allocations;
+            _generation++;
+            if (!_fileWritten)
+            {
+                return;
+            }
 
-        _generation++;
-        try
-        {
-            AllocationFile.Write(_allocationPath, allocations, _generation);
-        }
-        catch (IOException)
-        {
-            // The process is exiting and its file is gone; there is nobody left to tell.
+            try
+            {
+                AllocationFile.Write(_allocationPath, allocations, _generation, replace: true);
+            }
+            catch (IOException)
+            {
+                // The process is exiting and its file is gone; there is nobody left to tell.
+            }
         }
     }
 
     /// <summary>SIGTERM to the whole group, then SIGKILL after <paramref name="grace"/> if the leader is still there.</summary>
     public async Task KillAsync(TimeSpan grace)
     {
-        // Once the leader is reaped its group has been killed already, and its pid may belong to someone else.
-        if (_process is not { } process || process.Exited.IsCompleted)
+        SessionProcess? process;
+        lock (_gate)
+        {
+            _killAsked ??= grace;
+            process = _process;
+        }
+
+        // Not started yet: Start sees the kill. Once the leader is reaped its group has been killed already, and
+        // its pid may belong to someone else.
+        if (process is null || process.Exited.IsCompleted)
         {
             return;
         }
