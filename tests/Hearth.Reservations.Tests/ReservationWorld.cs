@@ -20,7 +20,13 @@ internal sealed class ReservationWorld
     private int _ids;
 
     public ReservationWorld(TestCatalog catalog, params (string Name, string Resources)[] workers)
+        : this(TestCatalog.T0, catalog, workers)
     {
+    }
+
+    public ReservationWorld(DateTimeOffset start, TestCatalog catalog, params (string Name, string Resources)[] workers)
+    {
+        Time = new FakeTimeProvider(start);
         Catalog = catalog;
         Pool = new WarmPool(WarmPoolSettings.Default, () => $"i{++_ids}");
         foreach (var (name, resources) in workers)
@@ -29,7 +35,7 @@ internal sealed class ReservationWorld
         }
     }
 
-    public FakeTimeProvider Time { get; } = new(TestCatalog.T0);
+    public FakeTimeProvider Time { get; }
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
