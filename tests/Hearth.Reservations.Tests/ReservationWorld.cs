@@ -67,7 +67,7 @@ internal sealed class ReservationWorld
     }
 
     public ReservationSnapshot Snapshot() =>
-        new(_reservations.ToList(), Catalog, Pool.Instances.Select(InstanceView.Of).ToList(), CapacityView.Of(Cluster.Ledger), new Dictionary<string, ReservationHealth>(_health));
+        new(_reservations.ToList(), Catalog, Pool.Instances.Select(InstanceSnapshot.Of).ToList(), CapacityView.Of(Cluster.Ledger), new Dictionary<string, ReservationHealth>(_health));
 
     /// <summary>One pass of the loop: decide, apply, then a placement cycle.</summary>
     public ReservationPlan Reconcile()

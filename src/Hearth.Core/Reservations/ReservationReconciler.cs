@@ -56,7 +56,7 @@ public static class ReservationReconciler
     /// <summary>One reservation's decisions within a reconciliation.</summary>
     private sealed class Round(
         ReservationDefinition reservation,
-        List<InstanceView> mine,
+        List<InstanceSnapshot> mine,
         ReservationSnapshot snapshot,
         DateTimeOffset now,
         ReconcilerSettings settings,
@@ -100,7 +100,7 @@ public static class ReservationReconciler
         }
 
         /// <summary>Takes over the account's on-demand instances of the target, warm ones first, most recently used first.</summary>
-        private void Adopt(ReservationTarget target, int desired, List<InstanceView> warm, List<InstanceView> starting)
+        private void Adopt(ReservationTarget target, int desired, List<InstanceSnapshot> warm, List<InstanceSnapshot> starting)
         {
             var missing = desired - warm.Count - starting.Count;
             if (missing <= 0)
@@ -156,7 +156,7 @@ public static class ReservationReconciler
         }
 
         /// <summary>Returns the surplus over <paramref name="desired"/> to the ordinary pool: loading ones first, then the least recently used.</summary>
-        private void Release(int desired, List<InstanceView> warm, List<InstanceView> starting)
+        private void Release(int desired, List<InstanceSnapshot> warm, List<InstanceSnapshot> starting)
         {
             var surplus = warm.Count + starting.Count - desired;
             if (surplus <= 0)
@@ -180,7 +180,7 @@ public static class ReservationReconciler
         /// Retires instances of builds the reservation no longer targets: loading ones at once, warm ones only while the
         /// warm total stays at or above <paramref name="desired"/>, idle ones first. Returns the old ones still serving.
         /// </summary>
-        private List<InstanceView> Retire(List<InstanceView> old, int desired, int warmOnTarget)
+        private List<InstanceSnapshot> Retire(List<InstanceSnapshot> old, int desired, int warmOnTarget)
         {
             var oldWarm = old.Where(i => i.IsWarm).ToList();
             foreach (var instance in old.Where(i => !i.IsWarm))
@@ -199,7 +199,7 @@ public static class ReservationReconciler
             return oldWarm;
         }
 
-        private ReservationStatus Describe(ReservationTarget target, int desired, int ready, int starting, int unplaced, List<InstanceView> retiring)
+        private ReservationStatus Describe(ReservationTarget target, int desired, int ready, int starting, int unplaced, List<InstanceSnapshot> retiring)
         {
             ReservationStatus Status(ReservationState state, string reason) =>
                 new(_id, desired, ready, starting, retiring.Count, state, reason, target.Hash, target.Build.Version?.ToString(), []);
@@ -235,7 +235,7 @@ public static class ReservationReconciler
                 : $"starting: {ready} of {desired} warm, {starting} loading on {onTarget}");
         }
 
-        private static string DescribeOld(List<InstanceView> retiring)
+        private static string DescribeOld(List<InstanceSnapshot> retiring)
         {
             var builds = retiring
                 .Select(i => i.Version is { } v ? $"{v} ({ReservationTarget.ShortHash(i.Hash)})" : ReservationTarget.ShortHash(i.Hash))

@@ -5,7 +5,7 @@ using Hearth.Core.Resources;
 namespace Hearth.Core.Reservations;
 
 /// <summary>An algorithm instance as the reconciler sees it: whose, which build, where, and which reservation holds it.</summary>
-public sealed record InstanceView(
+public sealed record InstanceSnapshot(
     string Id,
     string Account,
     string Hash,
@@ -16,7 +16,7 @@ public sealed record InstanceView(
     DateTimeOffset? ReadyAt,
     DateTimeOffset LastUsed)
 {
-    public static InstanceView Of(AlgorithmInstance instance)
+    public static InstanceSnapshot Of(AlgorithmInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return new(instance.Id, instance.Account, instance.Template.Hash, instance.Template.Version, instance.State, instance.Worker,
@@ -74,7 +74,7 @@ public sealed record ReservationHealth(string? Hash, int LoadFailures, DateTimeO
 public sealed record ReservationSnapshot(
     IReadOnlyList<ReservationDefinition> Reservations,
     IReservationCatalog Catalog,
-    IReadOnlyList<InstanceView> Instances,
+    IReadOnlyList<InstanceSnapshot> Instances,
     CapacityView Capacity,
     IReadOnlyDictionary<string, ReservationHealth> Health)
 {
