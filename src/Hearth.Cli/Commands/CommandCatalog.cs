@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         root.Subcommands.Add(ReservationCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(BenchCommands.Create());
 
     }
 }

@@ -7,28 +7,41 @@ namespace Hearth.Core.Placement;
 /// </summary>
 internal sealed class CapacityIndex
 {
-    private SortedSet<int>?[] _buckets = new SortedSet<int>?[65];
+    private HostSet?[] _buckets = new HostSet?[65];
     private ulong[] _nonEmpty = new ulong[2];
-    private readonly Dictionary<int, int> _keyOf = [];
+    private int[] _keyOf = [];
 
-    public int Count => _keyOf.Count;
+    public int Count { get; private set; }
 
-    public bool Contains(int host) => _keyOf.ContainsKey(host);
+    public bool Contains(int host) => host < _keyOf.Length && _keyOf[host] >= 0;
 
     public void Set(int host, int key)
     {
-        if (_keyOf.TryGetValue(host, out var old))
+        if (host >= _keyOf.Length)
         {
-            if (old == key)
-            {
-                return;
-            }
+            var size = Math.Max(host + 1, _keyOf.Length * 2);
+            var old = _keyOf.Length;
+            Array.Resize(ref _keyOf, size);
+            Array.Fill(_keyOf, -1, old, size - old);
+        }
 
-            RemoveFromBucket(host, old);
+        var current = _keyOf[host];
+        if (current == key)
+        {
+            return;
+        }
+
+        if (current >= 0)
+        {
+            RemoveFromBucket(host, current);
+        }
+        else
+        {
+            Count++;
         }
 
         EnsureCapacity(key);
-        var bucket = _buckets[key] ??= [];
+        var bucket = _buckets[key] ??= new HostSet();
         bucket.Add(host);
         _nonEmpty[key >> 6] |= 1UL << (key & 63);
         _keyOf[host] = key;
@@ -36,9 +49,11 @@ internal sealed class CapacityIndex
 
     public void Remove(int host)
     {
-        if (_keyOf.Remove(host, out var old))
+        if (Contains(host))
         {
-            RemoveFromBucket(host, old);
+            RemoveFromBucket(host, _keyOf[host]);
+            _keyOf[host] = -1;
+            Count--;
         }
     }
 
@@ -50,7 +65,8 @@ internal sealed class CapacityIndex
     {
         for (var key = NextNonEmpty(Math.Max(min, 0)); key >= 0; key = NextNonEmpty(key + 1))
         {
-            foreach (var host in _buckets[key]!)
+            var bucket = _buckets[key]!;
+            for (var host = bucket.Next(0); host >= 0; host = bucket.Next(host + 1))
             {
                 yield return host;
             }
@@ -62,7 +78,8 @@ internal sealed class CapacityIndex
     {
         for (var key = PreviousNonEmpty(_buckets.Length - 1); key >= Math.Max(min, 0); key = PreviousNonEmpty(key - 1))
         {
-            foreach (var host in _buckets[key]!)
+            var bucket = _buckets[key]!;
+            for (var host = bucket.Next(0); host >= 0; host = bucket.Next(host + 1))
             {
                 yield return host;
             }

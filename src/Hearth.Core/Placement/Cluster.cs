@@ -37,6 +37,9 @@ public sealed class Cluster
     /// <summary>Hosts where units were freed since the last applied cycle: the only places growth can happen.</summary>
     internal IReadOnlyCollection<int> FreedHosts => _freedHosts;
 
+    /// <summary>How much running work can still grow, anywhere.</summary>
+    internal int GrowableCount { get; private set; }
+
     internal IEnumerable<WorkRequest> GrowableOn(int host) =>
         _growableByHost.TryGetValue(host, out var set) ? set : [];
 
@@ -95,9 +98,9 @@ public sealed class Cluster
 
         var host = Ledger.HostIndex(work.Host);
         Ledger.Release(host, work.Allocation, endsWork: true);
-        if (_growableByHost.TryGetValue(host, out var growable))
+        if (_growableByHost.TryGetValue(host, out var growable) && growable.Remove(work.Request))
         {
-            growable.Remove(work.Request);
+            GrowableCount--;
         }
 
         _freedHosts.Add(host);
@@ -184,13 +187,9 @@ public sealed class Cluster
             _growableByHost.Add(host, growable);
         }
 
-        if (work.CanGrow)
+        if (work.CanGrow ? growable.Add(work.Request) : growable.Remove(work.Request))
         {
-            growable.Add(work.Request);
-        }
-        else
-        {
-            growable.Remove(work.Request);
+            GrowableCount += work.CanGrow ? 1 : -1;
         }
     }
 }
