@@ -70,16 +70,18 @@ public static class PipeProtocol
     /// </summary>
     public static string? CheckJson(ReadOnlySpan<byte> json)
     {
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return "the body is empty; send a JSON value";
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read())
-            {
-                return "the body is empty; send a JSON value";
-            }
-
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
             reader.Skip();
-            return reader.Read() ? "the body holds more than one JSON value" : null;
+            reader.Read();
+            return null;
         }
         catch (JsonException e)
         {

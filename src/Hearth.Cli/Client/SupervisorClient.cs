@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Hearth.Cli.Commands;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Cli.Client;
+
+/// <summary>
+/// The one HTTP client every client command uses. It finds the supervisor through <c>HEARTH_URL</c>
+/// (default <c>http://127.0.0.1:7070</c>), authenticates with <c>HEARTH_API_KEY</c>, and turns every failure
+/// into a <see cref="CliException"/> whose message is one clear line.
+/// </summary>
+internal sealed class SupervisorClient : IDisposable
+{
+    public const string UrlVariable = "HEARTH_URL";
+    public const string KeyVariable = "HEARTH_API_KEY";
+    public const string DefaultUrl = "http://127.0.0.1:7070";
+
+    private readonly HttpClient _http;
+    private readonly bool _hasKey;
+
+    public SupervisorClient(Uri baseUrl, string? apiKey, TimeSpan? timeout = null)
+    {
+        BaseUrl = baseUrl;
+        _hasKey = !string.IsNullOrWhiteSpace(apiKey);
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            BaseAddress = baseUrl,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
+        if (_hasKey)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", apiKey!.Trim());
+        }
+    }
+
+    public Uri BaseUrl { get; }
+
+    public static SupervisorClient FromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable(UrlVariable);
+        text = string.IsNullOrWhiteSpace(text) ? DefaultUrl : text.Trim();
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException($"{UrlVariable}=\"{text}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+        }
+
+        return new SupervisorClient(url, Environment.GetEnvironmentVariable(KeyVariable));
+    }
+
+    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, Relative(path)), cancellationToken);
+
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body is null ? null : JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
+    /// <summary>Copies a plain-text resource to <paramref name="output"/> as it arrives, for output of any length.</summary>
+    public async Task CopyAsync(string path, Stream output, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
+        using var response = await RawSendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await body.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            using var response = await RawSendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CliException($"the supervisor at {BaseUrl} sent an empty answer to {request.RequestUri}");
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"the supervisor at {BaseUrl} sent an answer that is not the expected JSON: {e.Message}");
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> RawSendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            var why = e.InnerException is SocketException s ? s.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.HostNotFound or SocketError.NoData => "unknown host",
+                _ => s.Message,
+            } : e.Message;
+            throw new CliException($"cannot reach the supervisor at {BaseUrl}: {why} (is it running? {UrlVariable} sets where to look)");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"the supervisor at {BaseUrl} did not answer within {_http.Timeout.TotalSeconds:0} seconds");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CliException> FailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var detail = await ProblemDetailAsync(response, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized when !_hasKey =>
+                new CliException($"no API key: set {KeyVariable} (the admin key is in the supervisor's data directory, admin.key)"),
+            HttpStatusCode.Unauthorized =>
+                new CliException($"the supervisor at {BaseUrl} refused the API key in {KeyVariable}: {detail ?? "not valid"}"),
+            HttpStatusCode.Forbidden =>
+                new CliException($"the API key in {KeyVariable} is not allowed to do that: {detail ?? "forbidden"}"),
+            HttpStatusCode.BadRequest => new CliException(detail ?? "the supervisor refused the request", ExitCodes.InvalidInput),
+            HttpStatusCode.NotFound or HttpStatusCode.Conflict => new CliException(detail ?? $"not found: {response.RequestMessage?.RequestUri}"),
+            _ => new CliException($"the supervisor at {BaseUrl} answered HTTP {(int)response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
+        };
+    }
+
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && (root.TryGetProperty("detail", out var detail) || root.TryGetProperty("title", out detail))
+                && detail.ValueKind == JsonValueKind.String
+                ? detail.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Globalization;
+using Hearth.Cli.Client;
+using Hearth.Core.Resources;
+using Hearth.Supervisor;
+using Hearth.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>up</c>, <c>supervisor</c> and <c>worker</c>: the long-running parts of a cluster.</summary>
+internal static class ClusterCommands
+{
+    public static IEnumerable<Command> Create() => [Up(), SupervisorCommand(), WorkerCommand()];
+
+    private sealed class SupervisorOptionSet
+    {
+        public Option<string> Data { get; } = new("--data") { Description = "Data directory: the SQLite database and the key files", DefaultValueFactory = _ => SupervisorOptions.DefaultDataDirectory };
+        public Option<int> Port { get; } = new("--port") { Description = "Port of the REST API and web page (0 picks a free one)", DefaultValueFactory = _ => SupervisorOptions.DefaultPort };
+        public Option<int?> WorkerPort { get; } = new("--worker-port") { Description = "Port of the worker stream, gRPC over HTTP/2 (default: --port + 1; 0 picks a free one)" };
+        public Option<string> Bind { get; } = new("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        public Option<string> HeartbeatTimeout { get; } = new("--heartbeat-timeout") { Description = "A worker not heard from for this long is down, e.g. 30s", DefaultValueFactory = _ => "30s" };
+        public Option<string?> GlobalResources { get; } = new("--global-resources") { Description = "Global resources, e.g. global.maya=10,global.nuke=2" };
+        public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
+        public Option<string?> Database { get; } = new("--db") { Description = "Database connection (default: SQLite in --data), e.g. sqlite:/var/lib/hearth/hearth.db" };
+        public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
+        public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, Json })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public SupervisorOptions Read(ParseResult result)
+        {
+            var heartbeat = Duration(result.GetValue(HeartbeatTimeout)!, "--heartbeat-timeout");
+            var idle = Duration(result.GetValue(IdleTimeout)!, "--idle-timeout");
+            var globals = result.GetValue(GlobalResources);
+            try
+            {
+                ResourceTotals.Parse(globals, ResourceScope.Global);
+            }
+            catch (ReservationSyntaxException e)
+            {
+                throw new CliException($"--global-resources: {e.Message}", ExitCodes.InvalidInput);
+            }
+
+            return new SupervisorOptions
+            {
+                DataDirectory = Path.GetFullPath(result.GetValue(Data)!),
+                Port = Port16(result.GetValue(Port), "--port"),
+                WorkerPort = result.GetValue(WorkerPort) is { } p ? Port16(p, "--worker-port") : null,
+                BindAddress = result.GetValue(Bind)!,
+                HeartbeatTimeout = heartbeat,
+                GlobalResources = globals,
+                IdleTimeout = idle,
+                Database = result.GetValue(Database),
+                Verbose = result.GetValue(Verbose),
+            };
+        }
+    }
+
+    private static Command Up()
+    {
+        var set = new SupervisorOptionSet();
+        var workers = new Option<int>("--workers") { Description = "How many local workers to run", DefaultValueFactory = _ => 1 };
+        var workerResources = new Option<string?>("--worker-resources") { Description = "Each local worker's resources, e.g. host.processors=4,host.memory=8000 (default: discovered)" };
+        var up = new Command("up", "Run a supervisor and N local workers in one process: the one-command local cluster") { workers, workerResources };
+        set.AddTo(up);
+        up.SetAction((result, _) => RunGuarded(async () =>
+        {
+            var options = set.Read(result);
+            var count = result.GetValue(workers);
+            if (count is < 0 or > 256)
+            {
+                throw new CliException($"--workers {count} is out of range: 0 to 256", ExitCodes.InvalidInput);
+            }
+
+            var resources = result.GetValue(workerResources);
+            try
+            {
+                HostResources.Discover(resources);
+            }
+            catch (ReservationSyntaxException e)
+            {
+                throw new CliException($"--worker-resources: {e.Message}", ExitCodes.InvalidInput);
+            }
+
+            return await LocalCluster.RunAsync(options, count, resources, result.GetValue(set.Json)).ConfigureAwait(false);
+        }));
+        return up;
+    }
+
+    private static Command SupervisorCommand()
+    {
+        var set = new SupervisorOptionSet();
+        var supervisor = new Command("supervisor", "Run the supervisor alone");
+        set.AddTo(supervisor);
+        supervisor.SetAction((result, _) => RunGuarded(() => LocalCluster.RunAsync(set.Read(result), 0, null, result.GetValue(set.Json))));
+        return supervisor;
+    }
+
+    private static Command WorkerCommand()
+    {
+        var supervisor = new Option<string?>("--supervisor") { Description = $"The supervisor's URL (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
+        var name = new Option<string?>("--name") { Description = "This worker's name (default: the host name)" };
+        var resources = new Option<string?>("--resources") { Description = "Override or add host resources, e.g. host.processors=4,host.gpu=1" };
+        var key = new Option<string?>("--key") { Description = "A worker key or the admin key (default: $HEARTH_WORKER_KEY, then $HEARTH_API_KEY)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log what the worker does" };
+        var worker = new Command("worker", "Run one worker agent") { supervisor, name, resources, key, verbose };
+        worker.SetAction((result, _) => RunGuarded(async () =>
+        {
+            var url = result.GetValue(supervisor) ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new CliException($"--supervisor \"{url}\" is not an http:// URL", ExitCodes.InvalidInput);
+            }
+
+            var apiKey = result.GetValue(key) ?? Environment.GetEnvironmentVariable("HEARTH_WORKER_KEY") ?? Environment.GetEnvironmentVariable(SupervisorClient.KeyVariable);
+            if (string.IsNullOrWhiteSpace(apiKey))
+            {
+                throw new CliException("no key: pass --key or set HEARTH_WORKER_KEY (the supervisor wrote worker.key in its data directory)", ExitCodes.InvalidInput);
+            }
+
+            var options = new WorkerOptions
+            {
+                Supervisor = uri,
+                ApiKey = apiKey.Trim(),
+                Name = result.GetValue(name) ?? Environment.MachineName,
+                Resources = result.GetValue(resources),
+            };
+            try
+            {
+                HostResources.Discover(options.Resources);
+            }
+            catch (ReservationSyntaxException e)
+            {
+                throw new CliException($"--resources: {e.Message}", ExitCodes.InvalidInput);
+            }
+
+            using var shutdown = new Shutdown();
+            using var logging = LocalCluster.Logging(result.GetValue(verbose));
+            using var agent = new WorkerAgent(options, logging);
+            Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {uri}");
+            try
+            {
+                await agent.RunAsync(shutdown.Token).ConfigureAwait(false);
+            }
+            catch (WorkerRefusedException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return worker;
+    }
+
+    internal static string Describe(IReadOnlyDictionary<ResourceName, int> resources) => ResourceTotals.Format(resources);
+
+    private static async Task<int> RunGuarded(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            return Output.Error(e.Message, e.ExitCode);
+        }
+    }
+
+    private static TimeSpan Duration(string text, string option) =>
+        Durations.TryParse(text, out var value, out var error) ? value : throw new CliException($"{option}: {error}", ExitCodes.InvalidInput);
+
+    private static int Port16(int port, string option) =>
+        port is >= 0 and <= 65535 ? port : throw new CliException($"{option} {port.ToString(CultureInfo.InvariantCulture)} is not a port (0 to 65535)", ExitCodes.InvalidInput);
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Hearth.Cli.Client;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>workers</c> and <c>resources</c>: the cluster as the supervisor sees it.</summary>
+internal static class ClusterViewCommands
+{
+    public static IEnumerable<Command> Create() => [Workers(), Resources()];
+
+    private static Command Workers()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var workers = new Command("workers", "List workers with their state and total/used/free resources") { json };
+        workers.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var list = await client.GetAsync<WorkerListView>("/v1/workers", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(list);
+                return ExitCodes.Ok;
+            }
+
+            if (list.Workers.Count == 0)
+            {
+                Console.Out.WriteLine("no workers have registered");
+            }
+
+            foreach (var w in list.Workers)
+            {
+                Console.Out.WriteLine($"{w.Name}  {w.State}  running {w.Running}");
+                PrintUsage(w.Resources);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return workers;
+    }
+
+    private static Command Resources()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var resources = new Command("resources", "Total/used/free of every resource, globally and per host") { json };
+        resources.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var view = await client.GetAsync<ResourcesView>("/v1/resources", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(view);
+                return ExitCodes.Ok;
+            }
+
+            Console.Out.WriteLine("global");
+            if (view.Global.Count == 0)
+            {
+                Console.Out.WriteLine("  (none defined)");
+            }
+
+            PrintUsage(view.Global);
+            foreach (var host in view.Hosts)
+            {
+                Console.Out.WriteLine($"{host.Host} ({host.State})");
+                PrintUsage(host.Resources);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return resources;
+    }
+
+    private static void PrintUsage(IReadOnlyList<ResourceUsageView> usage)
+    {
+        foreach (var r in usage)
+        {
+            Console.Out.WriteLine($"  {r.Resource,-24} total {r.Total,7}  used {r.Used,7}  free {r.Free,7}");
+        }
+    }
+}

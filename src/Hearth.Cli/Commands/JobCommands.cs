@@ -1,0 +1,253 @@
+using System.CommandLine;
+using System.Globalization;
+using Hearth.Cli.Client;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>submit</c>, <c>jobs</c>, <c>job</c>, <c>wait</c>, <c>kill</c> and <c>logs</c>: jobs on a running supervisor.</summary>
+internal static class JobCommands
+{
+    public static IEnumerable<Command> Create() => [Submit(), Jobs(), Job(), Wait(), Kill(), Logs()];
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print JSON" };
+
+    private static Command Submit()
+    {
+        var name = new Option<string?>("--name") { Description = "The job's name (default: the command's file name)" };
+        var reservations = new Option<string?>("--reservations", "-r") { Description = "Reservations, e.g. host.processors=2+,global.maya=1 (default host.processors=1)" };
+        var cpus = new Option<int?>("--cpus") { Description = "How many subjobs run in parallel (default 1)" };
+        var priority = new Option<int?>("--priority") { Description = "1 is highest, 9999 lowest (default 9999)" };
+        var json = JsonOption();
+        var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
+        var submit = new Command("submit", "Submit a job: hearth submit [options] -- CMD [ARGS...]") { name, reservations, cpus, priority, json, command };
+        submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var spec = result.GetValue(reservations);
+            if (spec is not null && !ReservationSpec.TryParse(spec, out _, out var error))
+            {
+                return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
+            }
+
+            var request = new SubmitJobRequest(result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory);
+            var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(created);
+            }
+            else
+            {
+                Console.Out.WriteLine(created.Id.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return submit;
+    }
+
+    private static Command Jobs()
+    {
+        var state = new Option<string?>("--state") { Description = "Only jobs in this state: pending, running, complete, failed or killed" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many, newest first (default 100)" };
+        var json = JsonOption();
+        var jobs = new Command("jobs", "List jobs, newest first") { state, limit, json };
+        jobs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var query = new List<string>();
+            if (result.GetValue(state) is { } s)
+            {
+                query.Add("state=" + Uri.EscapeDataString(s));
+            }
+
+            if (result.GetValue(limit) is { } l)
+            {
+                query.Add("limit=" + l.ToString(CultureInfo.InvariantCulture));
+            }
+
+            var list = await client.GetAsync<JobListView>("/v1/jobs" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), CancellationToken.None)
+                .ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(list);
+                return ExitCodes.Ok;
+            }
+
+            Console.Out.WriteLine($"{"ID",6}  {"STATE",-9} {"PRI",5} {"CPUS",4}  {"NAME",-20} RESERVATIONS");
+            foreach (var j in list.Jobs)
+            {
+                Console.Out.WriteLine($"{j.Id,6}  {j.State,-9} {j.Priority,5} {j.Cpus,4}  {Clip(j.Name, 20),-20} {j.Reservations}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return jobs;
+    }
+
+    private static Command Job()
+    {
+        var id = new Argument<string>("id") { Description = "A job ID" };
+        var json = JsonOption();
+        var job = new Command("job", "Show a job with its subjobs, hosts, allocations and exit codes") { id, json };
+        job.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
+            var view = await client.GetAsync<JobView>($"/v1/jobs/{jobId}", CancellationToken.None).ConfigureAwait(false);
+            Print(view, result.GetValue(json));
+            return ExitCodes.Ok;
+        }));
+        return job;
+    }
+
+    private static Command Wait()
+    {
+        var id = new Argument<string>("id") { Description = "A job ID" };
+        var timeout = new Option<string?>("--timeout") { Description = "Give up after this long, e.g. 90s or 5m (default: wait forever)" };
+        var json = JsonOption();
+        var wait = new Command("wait", "Wait for a job to end; exit 0 if it completed, 1 if it failed or was killed") { id, timeout, json };
+        wait.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
+            TimeSpan? limit = null;
+            if (result.GetValue(timeout) is { } text)
+            {
+                if (!Durations.TryParse(text, out var parsed, out var error))
+                {
+                    return Output.Error(error!, ExitCodes.InvalidInput);
+                }
+
+                limit = parsed;
+            }
+
+            var view = await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
+            if (!JobStates.IsTerminal(view.State))
+            {
+                return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}");
+            }
+
+            Print(view, result.GetValue(json), brief: true);
+            return view.State == JobStates.Complete ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
+        return wait;
+    }
+
+    private static Command Kill()
+    {
+        var id = new Argument<string>("id") { Description = "A job ID" };
+        var json = JsonOption();
+        var kill = new Command("kill", "Kill a job: its running process trees are stopped and its resources freed") { id, json };
+        kill.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
+            var view = await client.PostAsync<JobView>($"/v1/jobs/{jobId}/kill", null, CancellationToken.None).ConfigureAwait(false);
+            if (!JobStates.IsTerminal(view.State))
+            {
+                view = await WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60), cancellation).ConfigureAwait(false);
+            }
+
+            if (!JobStates.IsTerminal(view.State))
+            {
+                return Output.Error($"job {jobId} was asked to stop but is still {view.State}; its worker may be unreachable");
+            }
+
+            Print(view, result.GetValue(json), brief: true);
+            return ExitCodes.Ok;
+        }));
+        return kill;
+    }
+
+    private static Command Logs()
+    {
+        var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
+        var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
+        var json = JsonOption();
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, json };
+        logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var text = result.GetValue(id)!;
+            var jobId = ClientCommand.ParseJobId(text);
+            var only = result.GetValue(subjob);
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0)
+            {
+                only = int.TryParse(text[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+                    ? s
+                    : throw new CliException($"\"{text}\" is not JOB or JOB.SUBJOB", ExitCodes.InvalidInput);
+            }
+
+            if (result.GetValue(json))
+            {
+                var query = only is { } n ? $"?subjob={n}" : "";
+                Output.WriteJson(await client.GetAsync<JobLogsView>($"/v1/jobs/{jobId}/logs{query}", cancellation).ConfigureAwait(false));
+                return ExitCodes.Ok;
+            }
+
+            var job = await client.GetAsync<JobView>($"/v1/jobs/{jobId}", cancellation).ConfigureAwait(false);
+            var subjobs = job.Subjobs.Where(s => only is null || s.Id == only).ToList();
+            if (subjobs.Count == 0)
+            {
+                return Output.Error($"job {jobId} has no subjob {only}");
+            }
+
+            await using var stdout = Console.OpenStandardOutput();
+            await using var stderr = Console.OpenStandardError();
+            foreach (var s in subjobs)
+            {
+                if (subjobs.Count > 1)
+                {
+                    await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"==> subjob {s.Id} <==\n"), cancellation).ConfigureAwait(false);
+                }
+
+                await client.CopyAsync($"/v1/jobs/{jobId}/subjobs/{s.Id}/stdout", stdout, cancellation).ConfigureAwait(false);
+                await client.CopyAsync($"/v1/jobs/{jobId}/subjobs/{s.Id}/stderr", stderr, cancellation).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return logs;
+    }
+
+    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes.</summary>
+    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation)
+    {
+        var deadline = limit is { } l ? DateTimeOffset.UtcNow + l : DateTimeOffset.MaxValue;
+        while (true)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            var poll = Math.Clamp(left.TotalSeconds, 0, 30);
+            var view = await client.GetAsync<JobView>(
+                $"/v1/jobs/{jobId}/wait?timeout={poll.ToString("0.###", CultureInfo.InvariantCulture)}", cancellation).ConfigureAwait(false);
+            if (JobStates.IsTerminal(view.State) || DateTimeOffset.UtcNow >= deadline)
+            {
+                return view;
+            }
+        }
+    }
+
+    private static void Print(JobView view, bool json, bool brief = false)
+    {
+        if (json)
+        {
+            Output.WriteJson(view);
+            return;
+        }
+
+        Console.Out.WriteLine($"job {view.Id} {view.Name}: {view.State}");
+        if (brief)
+        {
+            return;
+        }
+
+        Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
+        Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        foreach (var s in view.Subjobs)
+        {
+            var allocations = string.Join(',', s.Allocations.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+            var exit = s.ExitCode is { } code ? $" exit {code}" : "";
+            var error = s.Error is null ? "" : $" ({s.Error})";
+            Console.Out.WriteLine($"  subjob {s.Id}: {s.State} on {s.Host ?? "-"} [{allocations}]{exit}{error}");
+        }
+    }
+
+    private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+}

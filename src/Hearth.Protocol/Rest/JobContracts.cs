@@ -1,0 +1,64 @@
+namespace Hearth.Protocol.Rest;
+
+/// <summary>The body of <c>POST /v1/jobs</c>.</summary>
+public sealed record SubmitJobRequest(
+    IReadOnlyList<string>? Command,
+    string? Name = null,
+    string? Reservations = null,
+    int? Priority = null,
+    int? Cpus = null,
+    string? WorkingDirectory = null);
+
+public sealed record SubmitJobResponse(long Id);
+
+/// <summary>One job with its subjobs, their allocations and growth history.</summary>
+public sealed record JobView(
+    long Id,
+    string Name,
+    string State,
+    IReadOnlyList<string> Command,
+    string Reservations,
+    int Priority,
+    int Cpus,
+    string? WorkingDirectory,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<SubjobView> Subjobs);
+
+public sealed record SubjobView(
+    int Id,
+    string State,
+    string? Host,
+    IReadOnlyDictionary<string, int> Allocations,
+    int? ExitCode,
+    string? Error,
+    int Attempt,
+    long? Pid,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<AllocationChangeView> History);
+
+/// <summary>One entry of a subjob's allocation history: its dispatch or a growth, with the totals after it.</summary>
+public sealed record AllocationChangeView(int Attempt, string Kind, string Host, IReadOnlyDictionary<string, int> Allocations, DateTimeOffset At);
+
+public sealed record JobSummaryView(
+    long Id,
+    string Name,
+    string State,
+    int Priority,
+    int Cpus,
+    string Reservations,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt);
+
+public sealed record JobListView(IReadOnlyList<JobSummaryView> Jobs);
+
+/// <summary>How many jobs are in each state.</summary>
+public sealed record JobCountsView(IReadOnlyDictionary<string, int> States);
+
+/// <summary>A subjob's captured output, latest attempt.</summary>
+public sealed record SubjobLogView(int Id, int Attempt, string Stdout, string Stderr);
+
+public sealed record JobLogsView(long Id, IReadOnlyList<SubjobLogView> Subjobs);

@@ -1,0 +1,46 @@
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hearth.Supervisor.Endpoints;
+
+/// <summary><c>/v1/workers</c>, <c>/v1/resources</c> and <c>/v1/cluster</c>: the cluster as the scheduler sees it.</summary>
+internal static class ClusterEndpoints
+{
+    public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").RequireAuthorization(HearthAuth.ApiPolicy);
+        api.MapGet("/workers", (Scheduler scheduler) => TypedResults.Ok(new WorkerListView(scheduler.View.Workers)))
+            .WithTags("Workers").WithSummary("Workers with their state and total/used/free resources");
+        api.MapGet("/workers/{name}", WorkerAsync).WithTags("Workers").WithSummary("One worker");
+        api.MapGet("/resources", Resources).WithTags("Resources").WithSummary("Total/used/free of every resource, globally and per host");
+        app.MapGet("/v1/cluster/info", (Scheduler scheduler, SupervisorEndpoints endpoints) => TypedResults.Ok(new ClusterInfoView(
+                SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds)))
+            .RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Cluster").WithSummary("What a worker needs to connect");
+        app.MapGet("/health", () => TypedResults.Ok(new { Status = "ok" })).AllowAnonymous().WithTags("Cluster").ExcludeFromDescription();
+        return app;
+    }
+
+    private static Results<Ok<WorkerView>, ProblemHttpResult> WorkerAsync(string name, Scheduler scheduler) =>
+        scheduler.View.Workers.FirstOrDefault(w => w.Name == name) is { } worker
+            ? TypedResults.Ok(worker)
+            : Problems.NotFound($"worker {name} not found");
+
+    private static Ok<ResourcesView> Resources(Scheduler scheduler)
+    {
+        var view = scheduler.View;
+        return TypedResults.Ok(new ResourcesView(view.Global, [.. view.Workers.Select(w => new HostResourcesView(w.Name, w.State, w.Resources))]));
+    }
+}
+
+/// <summary>Where the supervisor listens, known once Kestrel has bound its ports.</summary>
+public sealed class SupervisorEndpoints
+{
+    public int ApiPort { get; internal set; }
+
+    public int WorkerPort { get; internal set; }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hearth.Supervisor.Endpoints;
+
+/// <summary><c>/v1/jobs</c>: submit, list, show, wait for, kill, and read the output of jobs.</summary>
+internal static class JobEndpoints
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/v1/jobs").RequireAuthorization(HearthAuth.ApiPolicy).WithTags("Jobs");
+        jobs.MapPost("", SubmitAsync).Accepts<SubmitJobRequest>("application/json").WithSummary("Submit a job");
+        jobs.MapGet("", ListAsync).WithSummary("List jobs, newest first");
+        jobs.MapGet("/counts", (JobService service, CancellationToken ct) => CountAsync(service, ct)).WithSummary("How many jobs are in each state");
+        jobs.MapGet("/{id}", GetAsync).WithSummary("A job with its subjobs, allocations and growth history");
+        jobs.MapGet("/{id}/wait", WaitAsync).WithSummary("Wait (up to timeout seconds, at most 60) for a job to end");
+        jobs.MapPost("/{id}/kill", KillAsync).WithSummary("Kill a job: pending subjobs are withdrawn, running process trees are stopped");
+        jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt)");
+        jobs.MapGet("/{id}/subjobs/{index:int}/{stream}", OutputAsync).WithSummary("One output stream of a subjob as plain text");
+        return app;
+    }
+
+    private static async Task<Results<Created<SubmitJobResponse>, ProblemHttpResult>> SubmitAsync(HttpRequest request, JobService service)
+    {
+        SubmitJobRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<SubmitJobRequest>(ApiJson.Options, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Problems.BadRequest($"the body must be a JSON job, e.g. {{\"command\": [\"echo\", \"hi\"]}}: {e.Message}");
+        }
+
+        if (body is null)
+        {
+            return Problems.BadRequest("the body must be a JSON job, e.g. {\"command\": [\"echo\", \"hi\"]}");
+        }
+
+        try
+        {
+            var id = await service.SubmitAsync(body).ConfigureAwait(false);
+            return TypedResults.Created($"/v1/jobs/{id}", new SubmitJobResponse(id));
+        }
+        catch (InvalidRequestException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Unavailable("the supervisor is stopping");
+        }
+    }
+
+    private static async Task<Results<Ok<JobListView>, ProblemHttpResult>> ListAsync(
+        JobService service, string? state, int? limit, long? before, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await service.ListAsync(state, limit, before, ct).ConfigureAwait(false));
+        }
+        catch (InvalidRequestException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+    }
+
+    private static async Task<Ok<JobCountsView>> CountAsync(JobService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.CountAsync(ct).ConfigureAwait(false));
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobService service, CancellationToken ct) =>
+        Problems.TryParseJobId(id, out var jobId) && await service.FindAsync(jobId, ct).ConfigureAwait(false) is { } job
+            ? TypedResults.Ok(job)
+            : Problems.JobNotFound(id);
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> WaitAsync(string id, double? timeout, JobService service, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromSeconds(timeout ?? 30);
+        if (wait < TimeSpan.Zero || wait > MaxWait || double.IsNaN(wait.TotalSeconds))
+        {
+            return Problems.BadRequest($"timeout {timeout} is out of range: 0 to {MaxWait.TotalSeconds} seconds");
+        }
+
+        return Problems.TryParseJobId(id, out var jobId) && await service.WaitAsync(jobId, wait, ct).ConfigureAwait(false) is { } job
+            ? TypedResults.Ok(job)
+            : Problems.JobNotFound(id);
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> KillAsync(string id, JobService service, CancellationToken ct)
+    {
+        if (!Problems.TryParseJobId(id, out var jobId))
+        {
+            return Problems.JobNotFound(id);
+        }
+
+        try
+        {
+            var (outcome, job) = await service.KillAsync(jobId, ct).ConfigureAwait(false);
+            return job is null ? Problems.JobNotFound(id)
+                : outcome == KillOutcome.NotActive ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
+                : TypedResults.Ok(job);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Unavailable("the supervisor is stopping");
+        }
+    }
+
+    private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(string id, int? subjob, JobService service, CancellationToken ct)
+    {
+        try
+        {
+            return Problems.TryParseJobId(id, out var jobId) && await service.LogsAsync(jobId, subjob, ct).ConfigureAwait(false) is { } logs
+                ? TypedResults.Ok(logs)
+                : Problems.JobNotFound(id);
+        }
+        catch (InvalidRequestException e)
+        {
+            return Problems.NotFound(e.Message);
+        }
+    }
+
+    private static async Task<IResult> OutputAsync(string id, int index, string stream, JobService service, HttpContext context)
+    {
+        var which = stream switch
+        {
+            "stdout" => 1,
+            "stderr" => 2,
+            _ => 0,
+        };
+        if (which == 0)
+        {
+            return Problems.NotFound($"unknown stream \"{stream}\": expected stdout or stderr");
+        }
+
+        if (!Problems.TryParseJobId(id, out var jobId))
+        {
+            return Problems.JobNotFound(id);
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return await service.CopyOutputAsync(jobId, index, which, context.Response.Body, context.RequestAborted).ConfigureAwait(false)
+            ? TypedResults.Empty
+            : Problems.NotFound($"job {id} has no subjob {index}");
+    }
+}

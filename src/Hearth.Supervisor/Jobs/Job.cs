@@ -1,0 +1,131 @@
+using Hearth.Core.Resources;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Jobs;
+
+/// <summary>
+/// A submitted command with its reservations, priority and <c>cpus</c> subjobs. Its state follows its subjobs
+/// (see <see cref="Refresh"/>) and never leaves a terminal state.
+/// </summary>
+public sealed class Job
+{
+    private readonly List<Subjob> _subjobs = [];
+
+    internal Job(long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt)
+    {
+        Id = id;
+        Name = name;
+        Command = command;
+        Reservations = reservations;
+        Priority = priority;
+        WorkingDirectory = workingDirectory;
+        SubmittedAt = submittedAt;
+    }
+
+    public long Id { get; }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Command { get; }
+
+    public ReservationSpec Reservations { get; }
+
+    public int Priority { get; }
+
+    public string? WorkingDirectory { get; }
+
+    public DateTimeOffset SubmittedAt { get; }
+
+    public WorkState State { get; private set; } = WorkState.Pending;
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? FinishedAt { get; private set; }
+
+    public long Version { get; internal set; }
+
+    public IReadOnlyList<Subjob> Subjobs => _subjobs;
+
+    internal Subjob AddSubjob(long sequence)
+    {
+        var subjob = new Subjob(this, _subjobs.Count, sequence);
+        _subjobs.Add(subjob);
+        return subjob;
+    }
+
+    /// <summary>
+    /// Derives the state from the subjobs: running while any runs or has run with others still to go; when all
+    /// have ended, killed if any was killed, else failed if any failed, else complete. True when it changed.
+    /// </summary>
+    public bool Refresh(DateTimeOffset at)
+    {
+        var next = Derive();
+        StartedAt ??= _subjobs.Select(s => s.StartedAt).Where(t => t is not null).Min();
+        if (next == State)
+        {
+            return false;
+        }
+
+        if (State.IsTerminal())
+        {
+            throw new IllegalTransitionException($"job {Id} is {State.ToText()} and cannot become {next.ToText()}");
+        }
+
+        State = next;
+        if (next.IsTerminal())
+        {
+            FinishedAt = at;
+        }
+
+        return true;
+    }
+
+    private WorkState Derive()
+    {
+        bool anyPending = false, anyRunning = false, anyKilled = false, anyFailed = false, anyEnded = false;
+        foreach (var s in _subjobs)
+        {
+            switch (s.State)
+            {
+                case WorkState.Pending:
+                    anyPending = true;
+                    break;
+                case WorkState.Running:
+                    anyRunning = true;
+                    break;
+                case WorkState.Killed:
+                    anyKilled = anyEnded = true;
+                    break;
+                case WorkState.Failed:
+                    anyFailed = anyEnded = true;
+                    break;
+                default:
+                    anyEnded = true;
+                    break;
+            }
+        }
+
+        if (anyRunning || (anyPending && anyEnded))
+        {
+            return WorkState.Running;
+        }
+
+        if (anyPending)
+        {
+            return WorkState.Pending;
+        }
+
+        return anyKilled ? WorkState.Killed : anyFailed ? WorkState.Failed : WorkState.Complete;
+    }
+
+    internal JobRecord ToRecord() => new(
+        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version);
+
+    internal void Restore(JobRecord record)
+    {
+        State = WorkStates.Parse(record.State);
+        StartedAt = record.StartedAt;
+        FinishedAt = record.FinishedAt;
+        Version = record.Version;
+    }
+}

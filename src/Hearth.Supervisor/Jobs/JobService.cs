@@ -1,0 +1,169 @@
+using System.Text;
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Jobs;
+
+/// <summary>A request the API refuses; the message says what is wrong.</summary>
+public sealed class InvalidRequestException(string message) : Exception(message);
+
+/// <summary>What the job endpoints do: validate, hand writes to the scheduler, read from the store.</summary>
+public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time)
+{
+    public const int MaxCpus = 10_000;
+    public const int MaxListLimit = 10_000;
+
+    /// <summary>Validates and queues a job; throws <see cref="InvalidRequestException"/> naming what is wrong, with nothing queued.</summary>
+    public async Task<long> SubmitAsync(SubmitJobRequest request)
+    {
+        if (request.Command is not { Count: > 0 } command || command.Any(string.IsNullOrEmpty) || string.IsNullOrWhiteSpace(command[0]))
+        {
+            throw new InvalidRequestException("command must be a non-empty list of arguments, e.g. [\"echo\", \"hi\"]");
+        }
+
+        ReservationSpec spec;
+        try
+        {
+            spec = ReservationSpec.ParseOrDefault(request.Reservations);
+        }
+        catch (ReservationSyntaxException e)
+        {
+            throw new InvalidRequestException($"invalid reservation: {e.Message}");
+        }
+
+        var priority = request.Priority ?? WorkRequest.DefaultPriority;
+        if (priority is < 1 or > WorkRequest.DefaultPriority)
+        {
+            throw new InvalidRequestException($"priority {priority} is out of range: 1 (highest) to {WorkRequest.DefaultPriority} (lowest)");
+        }
+
+        var cpus = request.Cpus ?? 1;
+        if (cpus is < 1 or > MaxCpus)
+        {
+            throw new InvalidRequestException($"cpus {cpus} is out of range: 1 to {MaxCpus} subjobs");
+        }
+
+        var name = string.IsNullOrWhiteSpace(request.Name) ? Path.GetFileName(command[0]) : request.Name.Trim();
+        try
+        {
+            return await scheduler.SubmitAsync(new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory))
+                .ConfigureAwait(false);
+        }
+        catch (PlacementException e)
+        {
+            throw new InvalidRequestException($"invalid reservation: {e.Message}");
+        }
+    }
+
+    public async Task<JobView?> FindAsync(long id, CancellationToken cancellationToken) =>
+        await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false) is { } details ? JobViews.From(details) : null;
+
+    public async Task<JobListView> ListAsync(string? state, int? limit, long? before, CancellationToken cancellationToken)
+    {
+        if (state is not null && !WorkStates.TryParse(state, out _))
+        {
+            throw new InvalidRequestException($"unknown state \"{state}\"; expected one of {string.Join(", ", JobStates.All)}");
+        }
+
+        var take = limit ?? 100;
+        if (take is < 1 or > MaxListLimit)
+        {
+            throw new InvalidRequestException($"limit {take} is out of range: 1 to {MaxListLimit}");
+        }
+
+        var jobs = await queries.ListJobsAsync(new JobFilter(state, take, before), cancellationToken).ConfigureAwait(false);
+        return new JobListView([.. jobs.Select(JobViews.Summary)]);
+    }
+
+    public async Task<JobCountsView> CountAsync(CancellationToken cancellationToken)
+    {
+        var counts = await queries.CountJobsByStateAsync(cancellationToken).ConfigureAwait(false);
+        return new JobCountsView(JobStates.All.ToDictionary(s => s, s => counts.GetValueOrDefault(s)));
+    }
+
+    /// <summary>Asks the scheduler to kill a job; null when there is no such job.</summary>
+    public async Task<(KillOutcome Outcome, JobView? Job)> KillAsync(long id, CancellationToken cancellationToken)
+    {
+        var outcome = await scheduler.KillAsync(id).ConfigureAwait(false);
+        return (outcome, await FindAsync(id, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The job once it has ended, or as it is when <paramref name="timeout"/> passes; null when there is no such job.</summary>
+    public async Task<JobView?> WaitAsync(long id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ended = scheduler.Waiters.WhenEnded(id);
+        var job = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (job is null || JobStates.IsTerminal(job.State))
+        {
+            return job;
+        }
+
+        try
+        {
+            await ended.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Answer with the current state; the client asks again.
+        }
+
+        return await FindAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest attempt's output of every subjob, or of one; null when there is no such job.</summary>
+    public async Task<JobLogsView?> LogsAsync(long id, int? index, CancellationToken cancellationToken)
+    {
+        var job = await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var subjobs = job.Subjobs.Where(s => index is null || s.Index == index).ToList();
+        if (index is { } wanted && subjobs.Count == 0)
+        {
+            throw new InvalidRequestException($"job {id} has no subjob {wanted}; it has {job.Subjobs.Count} (0 to {job.Subjobs.Count - 1})");
+        }
+
+        var logs = new List<SubjobLogView>();
+        foreach (var subjob in subjobs)
+        {
+            using var stdout = new MemoryStream();
+            using var stderr = new MemoryStream();
+            await foreach (var chunk in queries.ReadLogAsync(id, subjob.Index, subjob.Attempt, cancellationToken).ConfigureAwait(false))
+            {
+                (chunk.Stream == 2 ? stderr : stdout).Write(chunk.Data);
+            }
+
+            logs.Add(new SubjobLogView(subjob.Index, subjob.Attempt, Decode(stdout), Decode(stderr)));
+        }
+
+        return new JobLogsView(id, logs);
+    }
+
+    /// <summary>Copies one stream of a subjob's latest attempt to <paramref name="output"/>; false when there is no such job or subjob.</summary>
+    public async Task<bool> CopyOutputAsync(long id, int index, int stream, Stream output, CancellationToken cancellationToken)
+    {
+        var job = await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false);
+        var subjob = job?.Subjobs.FirstOrDefault(s => s.Index == index);
+        if (subjob is null)
+        {
+            return false;
+        }
+
+        await foreach (var chunk in queries.ReadLogAsync(id, index, subjob.Attempt, cancellationToken).ConfigureAwait(false))
+        {
+            if (chunk.Stream == stream)
+            {
+                await output.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
+    private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+}

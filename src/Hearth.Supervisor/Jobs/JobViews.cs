@@ -1,0 +1,23 @@
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Jobs;
+
+/// <summary>From stored records to the API's views.</summary>
+internal static class JobViews
+{
+    public static JobView From(JobDetails details)
+    {
+        var job = details.Job;
+        var history = details.History.ToLookup(h => h.Index);
+        return new JobView(
+            job.Id, job.Name, job.State, job.Command, job.Reservations, job.Priority, job.Cpus, job.WorkingDirectory,
+            job.SubmittedAt, job.StartedAt, job.FinishedAt,
+            [.. details.Subjobs.Select(s => new SubjobView(
+                s.Index, s.State, s.Host, s.Allocations, s.ExitCode, s.Error, s.Attempt, s.Pid, s.StartedAt, s.FinishedAt,
+                [.. history[s.Index].Select(h => new AllocationChangeView(h.Attempt, h.Kind, h.Host, h.Allocations, h.At))]))]);
+    }
+
+    public static JobSummaryView Summary(JobRecord job) =>
+        new(job.Id, job.Name, job.State, job.Priority, job.Cpus, job.Reservations, job.SubmittedAt, job.StartedAt, job.FinishedAt);
+}

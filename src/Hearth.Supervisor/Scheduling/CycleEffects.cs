@@ -1,0 +1,98 @@
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>
+/// What one scheduling cycle did: the entities it changed (written in one transaction), the messages for
+/// workers and the jobs that ended (both released only after that transaction commits).
+/// </summary>
+internal sealed class CycleEffects
+{
+    private readonly HashSet<Job> _jobs = [];
+    private readonly HashSet<Subjob> _subjobs = [];
+    private readonly HashSet<WorkerEntry> _workers = [];
+    private readonly List<AllocationChangeRecord> _changes = [];
+    private readonly List<LogChunkRecord> _logs = [];
+
+    public List<(WorkerSession Session, SupervisorMessage Message)> Messages { get; } = [];
+
+    public List<WorkerSession> SessionsToClose { get; } = [];
+
+    public List<long> EndedJobs { get; } = [];
+
+    /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
+    public bool ViewChanged { get; set; }
+
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _changes.Count + _logs.Count > 0;
+
+    public void Touch(Job job) => _jobs.Add(job);
+
+    public void Touch(Subjob subjob)
+    {
+        _subjobs.Add(subjob);
+        ViewChanged = true;
+    }
+
+    public void Touch(WorkerEntry worker)
+    {
+        _workers.Add(worker);
+        ViewChanged = true;
+    }
+
+    public void Record(AllocationChangeRecord change) => _changes.Add(change);
+
+    public void Record(LogChunkRecord chunk) => _logs.Add(chunk);
+
+    public void Send(WorkerSession? session, SupervisorMessage message)
+    {
+        if (session is not null)
+        {
+            Messages.Add((session, message));
+        }
+    }
+
+    public ChangeSet ToChangeSet()
+    {
+        var set = new ChangeSet();
+        set.Jobs.AddRange(_jobs.OrderBy(j => j.Id).Select(j => j.ToRecord()));
+        set.Subjobs.AddRange(_subjobs.OrderBy(s => s.Job.Id).ThenBy(s => s.Index).Select(s => s.ToRecord()));
+        set.AllocationChanges.AddRange(_changes);
+        set.Workers.AddRange(_workers.Select(w => w.ToRecord()));
+        set.Logs.AddRange(_logs);
+        return set;
+    }
+
+    /// <summary>After a successful commit every written row is one version further on.</summary>
+    public void MarkCommitted()
+    {
+        foreach (var job in _jobs)
+        {
+            job.Version++;
+        }
+
+        foreach (var subjob in _subjobs)
+        {
+            subjob.Version++;
+        }
+
+        foreach (var worker in _workers)
+        {
+            worker.Version++;
+        }
+    }
+
+    public void Clear()
+    {
+        _jobs.Clear();
+        _subjobs.Clear();
+        _workers.Clear();
+        _changes.Clear();
+        _logs.Clear();
+        Messages.Clear();
+        SessionsToClose.Clear();
+        EndedJobs.Clear();
+        ViewChanged = false;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Scheduling;
+
+public sealed partial class Scheduler
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Workers} workers and {Jobs} unfinished jobs from the store")]
+    private partial void LogRestored(int workers, int jobs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} registered, reporting {Processes} processes")]
+    private partial void LogWorkerConnected(string worker, int processes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} left")]
+    private partial void LogWorkerLeft(string worker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} sent an unexpected {Message} message")]
+    private partial void LogUnexpectedMessage(string worker, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Command} failed")]
+    private partial void LogCommandFailed(string command, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The scheduling loop failed; the supervisor stops so it can restart from the store")]
+    private partial void LogLoopFailed(Exception error);
+}

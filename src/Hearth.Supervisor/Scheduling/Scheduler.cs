@@ -1,0 +1,344 @@
+using System.Threading.Channels;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>
+/// The scheduling loop. Each cycle takes every queued command, expires silent workers, runs one placement
+/// cycle, commits all writes in one transaction, and only then sends assignments and answers callers. It
+/// sleeps until a command arrives or the next worker would expire, never on a fixed poll.
+/// </summary>
+public sealed partial class Scheduler : IHostedService, IAsyncDisposable
+{
+    private const int MaxCommandsPerCycle = 2048;
+
+    private readonly Channel<SchedulerCommand> _inbox = Channel.CreateUnbounded<SchedulerCommand>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly SchedulerState _state;
+    private readonly ISchedulerStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Scheduler> _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CycleEffects _fx = new();
+    private readonly List<Action> _replies = [];
+    private readonly List<Action<Exception>> _failures = [];
+    private Task _loop = Task.CompletedTask;
+    private int _disposed;
+    private volatile ClusterView _view = ClusterView.Empty;
+
+    public Scheduler(
+        ISchedulerStore store,
+        SchedulerSettings settings,
+        TimeProvider time,
+        JobWaiters waiters,
+        ILogger<Scheduler> logger,
+        IHostApplicationLifetime? lifetime = null)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _lifetime = lifetime;
+        Waiters = waiters;
+        _state = new SchedulerState(time, settings);
+    }
+
+    public JobWaiters Waiters { get; }
+
+    public SchedulerSettings Settings => _state.Settings;
+
+    /// <summary>The cluster as of the last cycle that changed it.</summary>
+    public ClusterView View => _view;
+
+    /// <summary>Raised (on the loop) after a cycle that changed the cluster view.</summary>
+    public event Action? ViewChanged;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        _state.Restore(stored, _fx);
+        await _store.CommitAsync(_fx.ToChangeSet(), cancellationToken).ConfigureAwait(false);
+        _fx.MarkCommitted();
+        _fx.Clear();
+        _view = _state.View();
+        LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _inbox.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The container disposes it twice: as itself and as the hosted service.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    public Task<long> SubmitAsync(JobSubmission submission)
+    {
+        var reply = NewReply<long>();
+        Post(new SubmitCommand(submission, reply));
+        return reply.Task;
+    }
+
+    public Task<KillOutcome> KillAsync(long jobId)
+    {
+        var reply = NewReply<KillOutcome>();
+        Post(new KillCommand(jobId, reply));
+        return reply.Task;
+    }
+
+    /// <summary>Registers a connection; completes once the worker's registration is reconciled and stored, or throws <see cref="WorkerRejectedException"/>.</summary>
+    public Task ConnectAsync(WorkerSession session, Register register)
+    {
+        var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new ConnectCommand(session, register, reply));
+        return reply.Task;
+    }
+
+    public void Receive(WorkerSession session, WorkerMessage message) => Post(new WorkerEventCommand(session, message));
+
+    public void Disconnected(WorkerSession session) => Post(new DisconnectCommand(session));
+
+    private static TaskCompletionSource<T> NewReply<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Post(SchedulerCommand command)
+    {
+        if (!_inbox.Writer.TryWrite(command))
+        {
+            var stopped = new OperationCanceledException("the supervisor is stopping");
+            switch (command)
+            {
+                case SubmitCommand s:
+                    s.Reply.TrySetException(stopped);
+                    break;
+                case KillCommand k:
+                    k.Reply.TrySetException(stopped);
+                    break;
+                case ConnectCommand c:
+                    c.Reply.TrySetException(stopped);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await WaitForWorkAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await CycleAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            LogLoopFailed(e);
+            _lifetime?.StopApplication();
+        }
+        finally
+        {
+            FailQueued(new OperationCanceledException("the supervisor is stopping"));
+        }
+    }
+
+    /// <summary>Waits for a command or for the next worker expiry; false when the inbox is closed.</summary>
+    private async Task<bool> WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        if (_inbox.Reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        var expiry = _state.NextExpiry();
+        if (expiry is null)
+        {
+            return await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var delay = expiry.Value - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await _inbox.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private async Task CycleAsync(CancellationToken cancellationToken)
+    {
+        _fx.Clear();
+        _replies.Clear();
+        _failures.Clear();
+        for (var n = 0; n < MaxCommandsPerCycle && _inbox.Reader.TryRead(out var command); n++)
+        {
+            Handle(command);
+        }
+
+        _state.ExpireWorkers(_fx);
+        _state.Place(_fx);
+        if (_fx.HasWrites)
+        {
+            try
+            {
+                await _store.CommitAsync(_fx.ToChangeSet(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Memory is now ahead of the store; the only safe way on is a restart that reloads it.
+                foreach (var fail in _failures)
+                {
+                    fail(e);
+                }
+
+                throw;
+            }
+
+            _fx.MarkCommitted();
+        }
+
+        foreach (var (session, message) in _fx.Messages)
+        {
+            session.Send(message);
+        }
+
+        foreach (var session in _fx.SessionsToClose)
+        {
+            session.Close();
+        }
+
+        foreach (var reply in _replies)
+        {
+            reply();
+        }
+
+        Waiters.Ended(_fx.EndedJobs);
+        if (_fx.ViewChanged)
+        {
+            _view = _state.View();
+            ViewChanged?.Invoke();
+        }
+    }
+
+    private void Handle(SchedulerCommand command)
+    {
+        try
+        {
+            switch (command)
+            {
+                case SubmitCommand submit:
+                    var job = _state.Submit(submit.Submission, _fx);
+                    Answer(submit.Reply, job.Id);
+                    break;
+                case KillCommand kill:
+                    Answer(kill.Reply, _state.Kill(kill.JobId, _fx));
+                    break;
+                case ConnectCommand connect:
+                    _state.Connect(connect.Session, connect.Register, _fx);
+                    _replies.Add(() => connect.Reply.TrySetResult());
+                    _failures.Add(e => connect.Reply.TrySetException(e));
+                    LogWorkerConnected(connect.Session.Name, connect.Register.Processes.Count);
+                    break;
+                case WorkerEventCommand e:
+                    HandleWorkerMessage(e.Session, e.Message);
+                    break;
+                case DisconnectCommand d:
+                    _state.Disconnect(d.Session, _fx);
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown command {command.GetType().Name}");
+            }
+        }
+        catch (Exception e)
+        {
+            Reject(command, e);
+        }
+    }
+
+    private void HandleWorkerMessage(WorkerSession session, WorkerMessage message)
+    {
+        switch (message.BodyCase)
+        {
+            case WorkerMessage.BodyOneofCase.Heartbeat:
+                _state.Heard(session);
+                break;
+            case WorkerMessage.BodyOneofCase.Started:
+                _state.Started(session, message.Started, _fx);
+                break;
+            case WorkerMessage.BodyOneofCase.Exited:
+                _state.Exited(session, message.Exited, _fx);
+                break;
+            case WorkerMessage.BodyOneofCase.Log:
+                _state.Log(session, message.Log, _fx);
+                break;
+            case WorkerMessage.BodyOneofCase.Leave:
+                _state.Leave(session, _fx);
+                LogWorkerLeft(session.Name);
+                break;
+            default:
+                LogUnexpectedMessage(session.Name, message.BodyCase.ToString());
+                break;
+        }
+    }
+
+    private void Answer<T>(TaskCompletionSource<T> reply, T value)
+    {
+        _replies.Add(() => reply.TrySetResult(value));
+        _failures.Add(e => reply.TrySetException(e));
+    }
+
+    private void Reject(SchedulerCommand command, Exception error)
+    {
+        switch (command)
+        {
+            case SubmitCommand s:
+                s.Reply.TrySetException(error);
+                break;
+            case KillCommand k:
+                k.Reply.TrySetException(error);
+                break;
+            case ConnectCommand c:
+                c.Reply.TrySetException(error);
+                break;
+            default:
+                LogCommandFailed(command.GetType().Name, error);
+                break;
+        }
+    }
+
+    private void FailQueued(Exception error)
+    {
+        while (_inbox.Reader.TryRead(out var command))
+        {
+            Reject(command, error);
+        }
+    }
+}

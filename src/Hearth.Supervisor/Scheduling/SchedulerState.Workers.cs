@@ -1,0 +1,292 @@
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>A worker's registration was refused; the message says why.</summary>
+public sealed class WorkerRejectedException(string message) : Exception(message);
+
+internal sealed partial class SchedulerState
+{
+    /// <summary>
+    /// A worker (re)connects. Its reported processes are reconciled before it is offered any work: those of
+    /// attempts still assigned to it are adopted, the others are killed, and attempts it no longer knows about
+    /// return to the queue.
+    /// </summary>
+    public void Connect(WorkerSession session, Register register, CycleEffects fx)
+    {
+        var totals = ParseTotals(register);
+        var now = time.GetUtcNow();
+        if (!_workers.TryGetValue(session.Name, out var worker))
+        {
+            worker = new WorkerEntry(session.Name);
+            _workers.Add(worker.Name, worker);
+        }
+
+        if (worker.Session is { } old && old != session)
+        {
+            fx.SessionsToClose.Add(old);
+        }
+
+        worker.Session = session;
+        worker.LastSeen = now;
+        worker.Stale.Clear();
+        fx.Send(session, new SupervisorMessage
+        {
+            Registered = new Registered { HeartbeatIntervalMs = (int)settings.HeartbeatInterval.TotalMilliseconds },
+        });
+
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var process in register.Processes)
+        {
+            reported.Add(process.AssignmentId);
+            if (TryFindCurrent(process.AssignmentId, worker.Name, out var subjob))
+            {
+                if (!process.Running)
+                {
+                    EndSubjob(subjob, process.ExitCode, NullIfEmpty(process.Error), fx);
+                }
+                else if (subjob.KillRequested)
+                {
+                    fx.Send(session, KillMessage(subjob.AssignmentId));
+                }
+            }
+            else if (process.Running)
+            {
+                worker.Stale.Add(process.AssignmentId);
+                fx.Send(session, KillMessage(process.AssignmentId));
+            }
+        }
+
+        var forgotten = Cluster.Running.Where(w => w.Host == worker.Name && !reported.Contains(_subjobs[w.Id].AssignmentId)).ToList();
+        foreach (var work in forgotten)
+        {
+            Cluster.Finish(work.Id);
+            ReturnLostWork(work, fx, now);
+        }
+
+        var ledger = Cluster.Ledger;
+        if (!ledger.TryGetHostIndex(worker.Name, out var host) || ledger.RunningOn(host) == 0)
+        {
+            host = Cluster.AddHost(worker.Name, totals);
+            worker.Totals = totals;
+        }
+        else
+        {
+            // It still holds adopted work: keep the totals that work was booked against.
+            Cluster.HostUp(worker.Name);
+        }
+
+        if (worker.Stale.Count > 0)
+        {
+            ledger.SetUp(host, false);
+        }
+
+        worker.Status = WorkerStatus.Up;
+        fx.Touch(worker);
+    }
+
+    /// <summary>The connection ended. Its work is kept until the heartbeat timeout, but nothing new goes there.</summary>
+    public void Disconnect(WorkerSession session, CycleEffects fx)
+    {
+        if (!_workers.TryGetValue(session.Name, out var worker) || worker.Session != session)
+        {
+            return;
+        }
+
+        worker.Session = null;
+        if (worker.Status == WorkerStatus.Up)
+        {
+            worker.Status = WorkerStatus.Unreachable;
+            Cluster.Ledger.SetUp(Cluster.Ledger.HostIndex(worker.Name), false);
+            fx.Touch(worker);
+        }
+    }
+
+    /// <summary>A clean shutdown: the worker stopped its processes itself, so its work is requeued at once.</summary>
+    public void Leave(WorkerSession session, CycleEffects fx)
+    {
+        if (_workers.TryGetValue(session.Name, out var worker) && worker.Session == session)
+        {
+            MarkDown(worker, fx);
+        }
+    }
+
+    public void Heard(WorkerSession session)
+    {
+        if (_workers.TryGetValue(session.Name, out var worker) && worker.Session == session)
+        {
+            worker.LastSeen = time.GetUtcNow();
+        }
+    }
+
+    public void Started(WorkerSession session, ProcessStarted started, CycleEffects fx)
+    {
+        Heard(session);
+        if (TryFindCurrent(started.AssignmentId, session.Name, out var subjob))
+        {
+            var now = time.GetUtcNow();
+            subjob.MarkStarted(started.Pid, now);
+            fx.Touch(subjob);
+            Refreshed(subjob.Job, fx, now);
+        }
+    }
+
+    public void Exited(WorkerSession session, ProcessExited exited, CycleEffects fx)
+    {
+        Heard(session);
+        if (!_workers.TryGetValue(session.Name, out var worker))
+        {
+            return;
+        }
+
+        if (worker.Stale.Remove(exited.AssignmentId))
+        {
+            if (worker.Stale.Count == 0 && worker.Status == WorkerStatus.Up)
+            {
+                Cluster.HostUp(worker.Name);
+                fx.ViewChanged = true;
+            }
+
+            return;
+        }
+
+        if (TryFindCurrent(exited.AssignmentId, worker.Name, out var subjob))
+        {
+            EndSubjob(subjob, exited.ExitCode, NullIfEmpty(exited.Error), fx);
+        }
+    }
+
+    public void Log(WorkerSession session, LogChunk chunk, CycleEffects fx)
+    {
+        Heard(session);
+        if (AssignmentId.TryParse(chunk.AssignmentId, out var id) && !chunk.Data.IsEmpty)
+        {
+            var stream = chunk.Stream == OutputStream.Stderr ? 2 : 1;
+            fx.Record(new LogChunkRecord(id.JobId, id.Index, id.Attempt, stream, chunk.Data.ToByteArray()));
+        }
+    }
+
+    /// <summary>Declares down every worker not heard from within the heartbeat timeout, by the supervisor's clock.</summary>
+    public void ExpireWorkers(CycleEffects fx)
+    {
+        var now = time.GetUtcNow();
+        foreach (var worker in _workers.Values)
+        {
+            if (worker.Status != WorkerStatus.Down && now - worker.LastSeen >= settings.HeartbeatTimeout)
+            {
+                MarkDown(worker, fx);
+            }
+        }
+    }
+
+    /// <summary>When the next worker would expire, if none is heard from before.</summary>
+    public DateTimeOffset? NextExpiry()
+    {
+        DateTimeOffset? next = null;
+        foreach (var worker in _workers.Values)
+        {
+            if (worker.Status != WorkerStatus.Down)
+            {
+                var at = worker.LastSeen + settings.HeartbeatTimeout;
+                next = next is { } n && n < at ? n : at;
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>Releases everything the worker held, exactly once, and requeues its work.</summary>
+    private void MarkDown(WorkerEntry worker, CycleEffects fx)
+    {
+        var now = time.GetUtcNow();
+        worker.Status = WorkerStatus.Down;
+        worker.Stale.Clear();
+        if (worker.Session is { } session)
+        {
+            // If it is still alive it reconnects and re-registers, and its stale processes are killed then.
+            fx.SessionsToClose.Add(session);
+            worker.Session = null;
+        }
+
+        if (Cluster.Ledger.TryGetHostIndex(worker.Name, out _))
+        {
+            foreach (var work in Cluster.HostDown(worker.Name))
+            {
+                ReturnLostWork(work, fx, now);
+            }
+        }
+
+        fx.Touch(worker);
+    }
+
+    public ClusterView View()
+    {
+        var ledger = Cluster.Ledger;
+        var workers = new List<WorkerView>(_workers.Count);
+        foreach (var worker in _workers.Values.OrderBy(w => w.Name, StringComparer.Ordinal))
+        {
+            var known = ledger.TryGetHostIndex(worker.Name, out var host);
+            List<ResourceUsageView> resources = known ? [.. ledger.HostUsage(host).Select(ToView)] : [];
+            workers.Add(new WorkerView(
+                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources));
+        }
+
+        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, time.GetUtcNow());
+    }
+
+    private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free);
+
+    private static Dictionary<ResourceName, int> ParseTotals(Register register)
+    {
+        if (string.IsNullOrWhiteSpace(register.Name))
+        {
+            throw new WorkerRejectedException("a worker must have a name");
+        }
+
+        var totals = new Dictionary<ResourceName, int>();
+        foreach (var (name, amount) in register.Resources)
+        {
+            if (!ResourceName.TryParse(name, out var resource, out var error))
+            {
+                throw new WorkerRejectedException($"worker {register.Name}: {error}");
+            }
+
+            if (!resource.IsHost)
+            {
+                throw new WorkerRejectedException($"worker {register.Name}: {resource} is not a host resource; global resources are defined on the supervisor");
+            }
+
+            if (amount < 0)
+            {
+                throw new WorkerRejectedException($"worker {register.Name}: {resource}={amount} is negative");
+            }
+
+            totals[resource] = amount;
+        }
+
+        if (!totals.ContainsKey(ResourceName.Processors))
+        {
+            throw new WorkerRejectedException($"worker {register.Name}: it reports no host.processors");
+        }
+
+        return totals;
+    }
+
+    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
+}
+
+/// <summary>The cluster as the loop last saw it: workers with total/used/free, global resources, queue sizes.</summary>
+public sealed record ClusterView(
+    IReadOnlyList<WorkerView> Workers,
+    IReadOnlyList<ResourceUsageView> Global,
+    int PendingSubjobs,
+    int RunningSubjobs,
+    DateTimeOffset At)
+{
+    public static readonly ClusterView Empty = new([], [], 0, 0, DateTimeOffset.UnixEpoch);
+}

@@ -1,0 +1,322 @@
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>
+/// Everything the scheduler knows, in memory: the core <see cref="Cluster"/> (ledger and queue), the unfinished
+/// jobs and the workers. Events change it and record their effects; <see cref="Place"/> runs one placement
+/// cycle. Not thread-safe: only the scheduling loop (or a test) calls it.
+/// </summary>
+internal sealed partial class SchedulerState(TimeProvider time, SchedulerSettings settings)
+{
+    private readonly Dictionary<long, Job> _jobs = [];
+    private readonly Dictionary<string, Subjob> _subjobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
+    private long _lastJobId;
+    private long _lastSequence;
+
+    public Cluster Cluster { get; } = new();
+
+    public SchedulerSettings Settings => settings;
+
+    public IReadOnlyDictionary<long, Job> ActiveJobs => _jobs;
+
+    internal IReadOnlyDictionary<string, WorkerEntry> Workers => _workers;
+
+    /// <summary>Rebuilds from the store: pending work is queued again, running work is adopted on its worker, which is unreachable until it reconnects.</summary>
+    public void Restore(StoredCluster stored, CycleEffects fx)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (resource, total) in settings.GlobalResources)
+        {
+            Cluster.Ledger.DefineGlobal(resource, total);
+        }
+
+        _lastJobId = stored.LastJobId;
+        _lastSequence = stored.LastSequence;
+        foreach (var record in stored.Workers)
+        {
+            var worker = new WorkerEntry(record.Name)
+            {
+                Totals = ToResources(record.Resources),
+                Status = WorkerEntry.ParseStatus(record.State) == WorkerStatus.Down ? WorkerStatus.Down : WorkerStatus.Unreachable,
+                LastSeen = now,
+                Version = record.Version,
+            };
+            _workers.Add(worker.Name, worker);
+            Cluster.AddHost(worker.Name, worker.Totals);
+        }
+
+        foreach (var details in stored.UnfinishedJobs)
+        {
+            RestoreJob(details, fx, now);
+        }
+
+        foreach (var worker in _workers.Values)
+        {
+            var host = Cluster.Ledger.HostIndex(worker.Name);
+            if (worker.Status == WorkerStatus.Down && Cluster.Ledger.RunningOn(host) > 0)
+            {
+                worker.Status = WorkerStatus.Unreachable;
+            }
+
+            Cluster.Ledger.SetUp(host, false);
+        }
+
+        fx.ViewChanged = true;
+    }
+
+    private void RestoreJob(JobDetails details, CycleEffects fx, DateTimeOffset now)
+    {
+        var record = details.Job;
+        var spec = ReservationSpec.Parse(record.Reservations);
+        var job = new Job(record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt);
+        job.Restore(record);
+        _jobs.Add(job.Id, job);
+        foreach (var s in details.Subjobs)
+        {
+            var subjob = job.AddSubjob(s.Sequence);
+            subjob.Restore(s, ToAllocation(s.Allocations));
+            if (subjob.State.IsTerminal())
+            {
+                continue;
+            }
+
+            _subjobs.Add(subjob.WorkId, subjob);
+            var request = new WorkRequest(subjob.WorkId, spec, job.Priority, subjob.Sequence);
+            if (subjob.State == WorkState.Running && subjob.Host is { } host && _workers.ContainsKey(host))
+            {
+                foreach (var (resource, amount) in subjob.Allocation.Where(kv => !kv.Key.IsHost && !Cluster.Ledger.HasGlobal(kv.Key)))
+                {
+                    // A global resource removed from the configuration while work held it: keep what is held.
+                    Cluster.Ledger.DefineGlobal(resource, amount);
+                }
+
+                Cluster.Adopt(new RunningWork(request, host, subjob.Allocation));
+                continue;
+            }
+
+            if (subjob.State == WorkState.Running)
+            {
+                subjob.Requeue();
+                fx.Touch(subjob);
+            }
+
+            Enqueue(subjob, request, fx, now);
+        }
+
+        if (job.Refresh(now))
+        {
+            fx.Touch(job);
+        }
+
+        if (job.State.IsTerminal())
+        {
+            Forget(job, fx);
+        }
+    }
+
+    /// <summary>Queues a new job; throws <see cref="PlacementException"/> for a global resource the cluster does not define.</summary>
+    public Job Submit(JobSubmission submission, CycleEffects fx)
+    {
+        foreach (var item in submission.Reservations.Items)
+        {
+            if (!item.Resource.IsHost && !Cluster.Ledger.HasGlobal(item.Resource))
+            {
+                var defined = Cluster.Ledger.GlobalUsage().Select(u => u.Resource.ToString()).ToList();
+                throw new PlacementException(
+                    $"item \"{item}\": unknown global resource {item.Resource}; the cluster defines {(defined.Count == 0 ? "none" : string.Join(", ", defined))}");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now);
+        _jobs.Add(job.Id, job);
+        fx.Touch(job);
+        for (var i = 0; i < submission.Cpus; i++)
+        {
+            var subjob = job.AddSubjob(++_lastSequence);
+            _subjobs.Add(subjob.WorkId, subjob);
+            fx.Touch(subjob);
+            Cluster.Submit(new WorkRequest(subjob.WorkId, submission.Reservations, job.Priority, subjob.Sequence));
+        }
+
+        return job;
+    }
+
+    public KillOutcome Kill(long jobId, CycleEffects fx)
+    {
+        if (!_jobs.TryGetValue(jobId, out var job))
+        {
+            return KillOutcome.NotActive;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var subjob in job.Subjobs)
+        {
+            if (subjob.State == WorkState.Pending)
+            {
+                Cluster.Withdraw(subjob.WorkId);
+                subjob.Cancel(now);
+                _subjobs.Remove(subjob.WorkId);
+                fx.Touch(subjob);
+            }
+            else if (subjob.State == WorkState.Running && !subjob.KillRequested)
+            {
+                subjob.RequestKill();
+                fx.Touch(subjob);
+                fx.Send(WorkerOf(subjob)?.Session, KillMessage(subjob.AssignmentId));
+            }
+        }
+
+        Refreshed(job, fx, now);
+        return job.State.IsTerminal() ? KillOutcome.Killed : KillOutcome.Stopping;
+    }
+
+    /// <summary>One placement cycle: decide on the current state, apply, record and send the assignments.</summary>
+    public PlacementPlan Place(CycleEffects fx)
+    {
+        var plan = PlacementEngine.Decide(Cluster);
+        if (plan.Decisions.Count == 0 && plan.ExaminedHosts.Count == 0)
+        {
+            return plan;
+        }
+
+        Cluster.Apply(plan);
+        var now = time.GetUtcNow();
+        foreach (var decision in plan.Decisions)
+        {
+            var subjob = _subjobs[decision.WorkId];
+            var session = _workers.GetValueOrDefault(decision.Host)?.Session;
+            if (decision is DispatchDecision)
+            {
+                subjob.Dispatch(decision.Host, decision.Allocation);
+                fx.Send(session, AssignMessage(subjob));
+                Refreshed(subjob.Job, fx, now);
+            }
+            else
+            {
+                subjob.Grow(decision.Allocation);
+                fx.Send(session, new SupervisorMessage
+                {
+                    Grow = new Grow { AssignmentId = subjob.AssignmentId, Allocations = { subjob.Allocation.ToDictionary() } },
+                });
+            }
+
+            fx.Touch(subjob);
+            fx.Record(new AllocationChangeRecord(
+                subjob.Job.Id, subjob.Index, subjob.Attempt,
+                decision is DispatchDecision ? AllocationChangeKinds.Dispatch : AllocationChangeKinds.Grow,
+                decision.Host, decision.Allocation.ToDictionary(), now));
+        }
+
+        fx.ViewChanged |= plan.Decisions.Count > 0;
+        return plan;
+    }
+
+    private void Enqueue(Subjob subjob, WorkRequest request, CycleEffects fx, DateTimeOffset now)
+    {
+        try
+        {
+            Cluster.Submit(request);
+        }
+        catch (PlacementException e)
+        {
+            subjob.Reject(e.Message, now);
+            _subjobs.Remove(subjob.WorkId);
+            fx.Touch(subjob);
+        }
+    }
+
+    /// <summary>Ends a running subjob whose process is gone, releasing what it held exactly once.</summary>
+    private void EndSubjob(Subjob subjob, int exitCode, string? error, CycleEffects fx)
+    {
+        var now = time.GetUtcNow();
+        Cluster.Finish(subjob.WorkId);
+        subjob.Finish(exitCode, error, now);
+        _subjobs.Remove(subjob.WorkId);
+        fx.Touch(subjob);
+        Refreshed(subjob.Job, fx, now);
+    }
+
+    /// <summary>Back to the queue at its old position, or killed if a kill was asked for. Its resources are already released.</summary>
+    private void ReturnLostWork(RunningWork work, CycleEffects fx, DateTimeOffset now)
+    {
+        var subjob = _subjobs[work.Id];
+        if (subjob.KillRequested)
+        {
+            subjob.Cancel(now);
+            _subjobs.Remove(subjob.WorkId);
+        }
+        else
+        {
+            subjob.Requeue();
+            Cluster.Submit(work.Request);
+        }
+
+        fx.Touch(subjob);
+        Refreshed(subjob.Job, fx, now);
+    }
+
+    private void Refreshed(Job job, CycleEffects fx, DateTimeOffset now)
+    {
+        if (job.Refresh(now))
+        {
+            fx.Touch(job);
+        }
+
+        if (job.State.IsTerminal())
+        {
+            Forget(job, fx);
+        }
+    }
+
+    private void Forget(Job job, CycleEffects fx)
+    {
+        _jobs.Remove(job.Id);
+        fx.EndedJobs.Add(job.Id);
+    }
+
+    private WorkerEntry? WorkerOf(Subjob subjob) => subjob.Host is { } host ? _workers.GetValueOrDefault(host) : null;
+
+    private bool TryFindCurrent(string assignmentId, string worker, out Subjob subjob)
+    {
+        subjob = null!;
+        return AssignmentId.TryParse(assignmentId, out var id)
+            && _subjobs.TryGetValue(id.WorkId, out subjob!)
+            && subjob.State == WorkState.Running
+            && subjob.Attempt == id.Attempt
+            && subjob.Host == worker;
+    }
+
+    private static SupervisorMessage AssignMessage(Subjob subjob) => new()
+    {
+        Assign = new Assign
+        {
+            AssignmentId = subjob.AssignmentId,
+            JobId = subjob.Job.Id,
+            SubjobIndex = subjob.Index,
+            Argv = { subjob.Job.Command },
+            Allocations = { subjob.Allocation.ToDictionary() },
+            WorkingDirectory = subjob.Job.WorkingDirectory ?? "",
+        },
+    };
+
+    private SupervisorMessage KillMessage(string assignmentId) => new()
+    {
+        Kill = new Kill { AssignmentId = assignmentId, GraceMs = (int)settings.KillGrace.TotalMilliseconds },
+    };
+
+    internal static Allocation ToAllocation(IReadOnlyDictionary<string, int> amounts) =>
+        new(amounts.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
+
+    internal static Dictionary<ResourceName, int> ToResources(IReadOnlyDictionary<string, int> amounts) =>
+        amounts.ToDictionary(kv => ParseResource(kv.Key), kv => kv.Value);
+
+    private static ResourceName ParseResource(string text) =>
+        ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
+}

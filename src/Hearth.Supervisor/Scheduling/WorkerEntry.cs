@@ -1,0 +1,54 @@
+using Hearth.Core.Resources;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>How the supervisor sees a worker.</summary>
+public enum WorkerStatus
+{
+    /// <summary>Connected and heartbeating.</summary>
+    Up,
+
+    /// <summary>Disconnected, or not reconnected since the supervisor started; its work is kept until the heartbeat timeout.</summary>
+    Unreachable,
+
+    /// <summary>Declared lost: its work went back to the queue and its resources were released.</summary>
+    Down,
+}
+
+/// <summary>A worker as the scheduler tracks it. Only the scheduling loop touches it.</summary>
+internal sealed class WorkerEntry(string name)
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyDictionary<ResourceName, int> Totals { get; set; } = new Dictionary<ResourceName, int>();
+
+    public WorkerStatus Status { get; set; } = WorkerStatus.Unreachable;
+
+    /// <summary>When the supervisor last heard from it, on the supervisor's own clock.</summary>
+    public DateTimeOffset LastSeen { get; set; }
+
+    public WorkerSession? Session { get; set; }
+
+    /// <summary>Processes of attempts this supervisor no longer owns, killed before the worker takes new work.</summary>
+    public HashSet<string> Stale { get; } = new(StringComparer.Ordinal);
+
+    public long Version { get; set; }
+
+    public static string StatusText(WorkerStatus status) => status switch
+    {
+        WorkerStatus.Up => "up",
+        WorkerStatus.Unreachable => "unreachable",
+        _ => "down",
+    };
+
+    public static WorkerStatus ParseStatus(string text) => text switch
+    {
+        "up" => WorkerStatus.Up,
+        "down" => WorkerStatus.Down,
+        _ => WorkerStatus.Unreachable,
+    };
+
+    public WorkerRecord ToRecord() => new(
+        Name, Totals.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), StatusText(Status), LastSeen, Version);
+}

@@ -1,0 +1,116 @@
+namespace Hearth.Supervisor.Storage;
+
+/// <summary>
+/// A stored job. <paramref name="Version"/> is the optimistic-concurrency token: every update names the
+/// version it read and fails when the row has moved on.
+/// </summary>
+public sealed record JobRecord(
+    long Id,
+    string Name,
+    IReadOnlyList<string> Command,
+    string Reservations,
+    int Priority,
+    int Cpus,
+    string? WorkingDirectory,
+    string State,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long Version);
+
+/// <summary>A stored subjob: its place in the queue, where it runs and what it holds.</summary>
+public sealed record SubjobRecord(
+    long JobId,
+    int Index,
+    long Sequence,
+    string State,
+    int Attempt,
+    string? Host,
+    IReadOnlyDictionary<string, int> Allocations,
+    bool KillRequested,
+    long? Pid,
+    int? ExitCode,
+    string? Error,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long Version);
+
+/// <summary>One append-only entry of a subjob's allocation history: its dispatch or a growth, with the totals after it.</summary>
+public sealed record AllocationChangeRecord(
+    long JobId,
+    int Index,
+    int Attempt,
+    string Kind,
+    string Host,
+    IReadOnlyDictionary<string, int> Allocations,
+    DateTimeOffset At);
+
+public static class AllocationChangeKinds
+{
+    public const string Dispatch = "dispatch";
+    public const string Grow = "grow";
+}
+
+/// <summary>A registered worker; its state as the supervisor last decided it.</summary>
+public sealed record WorkerRecord(
+    string Name,
+    IReadOnlyDictionary<string, int> Resources,
+    string State,
+    DateTimeOffset? LastSeenAt,
+    long Version);
+
+/// <summary>Captured output of one subjob attempt; <paramref name="Stream"/> is 1 for stdout, 2 for stderr.</summary>
+public sealed record LogChunkRecord(long JobId, int Index, int Attempt, int Stream, byte[] Data);
+
+/// <summary>A job with its subjobs and their allocation history, as the read side returns it.</summary>
+public sealed record JobDetails(JobRecord Job, IReadOnlyList<SubjobRecord> Subjobs, IReadOnlyList<AllocationChangeRecord> History);
+
+/// <summary>What the scheduler needs at start to rebuild its state: workers and every unfinished job.</summary>
+public sealed record StoredCluster(
+    IReadOnlyList<WorkerRecord> Workers,
+    IReadOnlyList<JobDetails> UnfinishedJobs,
+    long LastJobId,
+    long LastSequence);
+
+/// <summary>
+/// The writes of one scheduling cycle, committed in one transaction. Records with <c>Version</c> 0 are
+/// inserted; others are updates that expect that stored version and leave it one higher.
+/// </summary>
+public sealed class ChangeSet
+{
+    public List<JobRecord> Jobs { get; } = [];
+
+    public List<SubjobRecord> Subjobs { get; } = [];
+
+    public List<AllocationChangeRecord> AllocationChanges { get; } = [];
+
+    public List<WorkerRecord> Workers { get; } = [];
+
+    public List<LogChunkRecord> Logs { get; } = [];
+
+    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && Logs.Count == 0;
+}
+
+/// <summary>A write lost a race: the stored row is not at the version the writer read.</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);
+
+/// <summary>Which jobs a listing returns, newest first.</summary>
+public sealed record JobFilter(string? State = null, int Limit = 100, long? BeforeId = null);
+
+/// <summary>An API key as stored: only its hash, never the key.</summary>
+public sealed record ApiKeyRecord(
+    string Id,
+    string Hash,
+    string Role,
+    string? AccountId,
+    string? Description,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    long Version);
+
+public static class KeyRoles
+{
+    public const string Admin = "admin";
+    public const string Worker = "worker";
+    public const string Account = "account";
+}

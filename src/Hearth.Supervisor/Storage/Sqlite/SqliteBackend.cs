@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Hearth.Supervisor.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite backend: one database file in WAL mode. The scheduler is its only writer of jobs, so commits
+/// are one transaction per scheduling cycle rather than one per change.
+/// </summary>
+public sealed class SqliteBackend : IStorageBackend
+{
+    public const string FileName = "hearth.db";
+
+    private readonly string _connectionString;
+
+    public SqliteBackend(string connectionString, TimeProvider time)
+    {
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString();
+        Scheduler = new SqliteSchedulerStore(this);
+        Jobs = new SqliteJobQueries(this);
+        Keys = new SqliteKeyStore(this);
+        Time = time;
+    }
+
+    /// <summary>The backend over <c>DIR/hearth.db</c>, creating the directory if needed.</summary>
+    public static SqliteBackend InDirectory(string directory, TimeProvider time)
+    {
+        Directory.CreateDirectory(directory);
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName) };
+        return new SqliteBackend(builder.ToString(), time);
+    }
+
+    public string Name => "sqlite";
+
+    public ISchedulerStore Scheduler { get; }
+
+    public IJobQueries Jobs { get; }
+
+    public IKeyStore Keys { get; }
+
+    internal TimeProvider Time { get; }
+
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL
+            );
+            """, cancellationToken).ConfigureAwait(false);
+
+        var applied = new HashSet<int>();
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        var done = new List<int>();
+        foreach (var script in MigrationScripts.For(Name))
+        {
+            if (applied.Contains(script.Version))
+            {
+                continue;
+            }
+
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, script.Sql, cancellationToken).ConfigureAwait(false);
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)";
+                record.Parameters.AddWithValue("$v", script.Version);
+                record.Parameters.AddWithValue("$n", script.Name);
+                record.Parameters.AddWithValue("$t", Time.GetUtcNow().ToUnixTimeMilliseconds());
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            done.Add(script.Version);
+        }
+
+        return done;
+    }
+
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // NORMAL is durable across process crashes in WAL mode; only a power loss can drop the last commits.
+        await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    internal static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,201 @@
+using Microsoft.Data.Sqlite;
+using static Hearth.Supervisor.Storage.Sqlite.SqliteValues;
+
+namespace Hearth.Supervisor.Storage.Sqlite;
+
+internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerStore
+{
+    private const int ConstraintViolation = 19;
+
+    public async Task<StoredCluster> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var workers = new List<WorkerRecord>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name, resources, state, last_seen_at, version FROM workers ORDER BY name";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                workers.Add(ReadWorker(reader));
+            }
+        }
+
+        const string Unfinished = "state IN ('pending', 'running')";
+        var jobs = await SqliteJobQueries.ReadDetailsAsync(
+            connection,
+            $"SELECT {JobColumns} FROM jobs WHERE {Unfinished} ORDER BY id",
+            $"SELECT {SubjobColumns} FROM subjobs WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id, idx",
+            $"SELECT {ChangeColumns} FROM allocation_changes WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY id",
+            _ => { },
+            cancellationToken).ConfigureAwait(false);
+
+        await using var last = connection.CreateCommand();
+        last.CommandText = "SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)";
+        await using var max = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await max.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredCluster(workers, jobs, max.GetInt64(0), max.GetInt64(1));
+    }
+
+    public async Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
+    {
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            WriteJobs(connection, transaction, changes.Jobs);
+            WriteSubjobs(connection, transaction, changes.Subjobs);
+            WriteChanges(connection, transaction, changes.AllocationChanges);
+            WriteWorkers(connection, transaction, changes.Workers);
+            WriteLogs(connection, transaction, changes.Logs);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new ConcurrencyConflictException($"a row to insert already exists: {e.Message}");
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteJobs(SqliteConnection connection, SqliteTransaction transaction, List<JobRecord> jobs)
+    {
+        if (jobs.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Prepare(connection, transaction,
+            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1)",
+            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin");
+        using var update = Prepare(connection, transaction,
+            "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, version = version + 1 WHERE id = $id AND version = $v",
+            "$state", "$start", "$fin", "$id", "$v");
+        foreach (var job in jobs)
+        {
+            if (job.Version == 0)
+            {
+                Bind(insert, job.Id, job.Name, StoredJson.Write(job.Command), job.Reservations, job.Priority, job.Cpus,
+                    Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt));
+                insert.ExecuteNonQuery();
+            }
+            else
+            {
+                Bind(update, job.State, Db(job.StartedAt), Db(job.FinishedAt), job.Id, job.Version);
+                Expect(update.ExecuteNonQuery(), $"job {job.Id} at version {job.Version}");
+            }
+        }
+    }
+
+    private static void WriteSubjobs(SqliteConnection connection, SqliteTransaction transaction, List<SubjobRecord> subjobs)
+    {
+        if (subjobs.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Prepare(connection, transaction,
+            $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($job, $idx, $seq, $state, $att, $host, $alloc, $kill, $pid, $exit, $err, $start, $fin, 1)",
+            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin");
+        using var update = Prepare(connection, transaction,
+            """
+            UPDATE subjobs SET sequence = $seq, state = $state, attempt = $att, host = $host, allocations = $alloc,
+                kill_requested = $kill, pid = $pid, exit_code = $exit, error = $err, started_at = $start, finished_at = $fin,
+                version = version + 1
+            WHERE job_id = $job AND idx = $idx AND version = $v
+            """,
+            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin", "$v");
+        foreach (var s in subjobs)
+        {
+            object[] values =
+            [
+                s.JobId, s.Index, s.Sequence, s.State, s.Attempt, Db(s.Host), StoredJson.Write(s.Allocations), s.KillRequested ? 1 : 0,
+                Db(s.Pid), Db(s.ExitCode), Db(s.Error), Db(s.StartedAt), Db(s.FinishedAt),
+            ];
+            if (s.Version == 0)
+            {
+                Bind(insert, values);
+                insert.ExecuteNonQuery();
+            }
+            else
+            {
+                Bind(update, [.. values, s.Version]);
+                Expect(update.ExecuteNonQuery(), $"subjob {s.JobId}.{s.Index} at version {s.Version}");
+            }
+        }
+    }
+
+    private static void WriteChanges(SqliteConnection connection, SqliteTransaction transaction, List<AllocationChangeRecord> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Prepare(connection, transaction,
+            $"INSERT INTO allocation_changes ({ChangeColumns}) VALUES ($job, $idx, $att, $kind, $host, $alloc, $at)",
+            "$job", "$idx", "$att", "$kind", "$host", "$alloc", "$at");
+        foreach (var c in changes)
+        {
+            Bind(insert, c.JobId, c.Index, c.Attempt, c.Kind, c.Host, StoredJson.Write(c.Allocations), Db(c.At));
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static void WriteWorkers(SqliteConnection connection, SqliteTransaction transaction, List<WorkerRecord> workers)
+    {
+        if (workers.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Prepare(connection, transaction,
+            "INSERT INTO workers (name, resources, state, last_seen_at, version) VALUES ($name, $res, $state, $seen, 1)",
+            "$name", "$res", "$state", "$seen");
+        using var update = Prepare(connection, transaction,
+            "UPDATE workers SET resources = $res, state = $state, last_seen_at = $seen, version = version + 1 WHERE name = $name AND version = $v",
+            "$name", "$res", "$state", "$seen", "$v");
+        foreach (var w in workers)
+        {
+            if (w.Version == 0)
+            {
+                Bind(insert, w.Name, StoredJson.Write(w.Resources), w.State, Db(w.LastSeenAt));
+                insert.ExecuteNonQuery();
+            }
+            else
+            {
+                Bind(update, w.Name, StoredJson.Write(w.Resources), w.State, Db(w.LastSeenAt), w.Version);
+                Expect(update.ExecuteNonQuery(), $"worker {w.Name} at version {w.Version}");
+            }
+        }
+    }
+
+    private static void WriteLogs(SqliteConnection connection, SqliteTransaction transaction, List<LogChunkRecord> logs)
+    {
+        if (logs.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Prepare(connection, transaction,
+            "INSERT INTO log_chunks (job_id, idx, attempt, stream, data) VALUES ($job, $idx, $att, $stream, $data)",
+            "$job", "$idx", "$att", "$stream", "$data");
+        foreach (var chunk in logs)
+        {
+            Bind(insert, chunk.JobId, chunk.Index, chunk.Attempt, chunk.Stream, chunk.Data);
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static void Expect(int rows, string what)
+    {
+        if (rows != 1)
+        {
+            throw new ConcurrencyConflictException($"{what} was changed by someone else or does not exist");
+        }
+    }
+}

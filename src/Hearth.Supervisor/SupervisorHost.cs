@@ -1,0 +1,226 @@
+using System.Net;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Endpoints;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
+using Hearth.Supervisor.Web;
+using Hearth.Supervisor.Workers;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor;
+
+/// <summary>
+/// A running supervisor: storage migrated, keys bootstrapped, the scheduling loop started and Kestrel
+/// listening on the API port (HTTP/1.1) and the worker port (HTTP/2, gRPC).
+/// </summary>
+public sealed class SupervisorHost : IAsyncDisposable
+{
+    public const string Version = "0.1.0";
+
+    private readonly WebApplication _app;
+    private readonly IStorageBackend _backend;
+
+    private SupervisorHost(WebApplication app, IStorageBackend backend, Uri url, Uri workerUrl, BootstrapKeys keys)
+    {
+        _app = app;
+        _backend = backend;
+        Url = url;
+        WorkerUrl = workerUrl;
+        Keys = keys;
+    }
+
+    /// <summary>The REST API and web pages.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The worker stream's endpoint (workers find it through <c>/v1/cluster/info</c>).</summary>
+    public Uri WorkerUrl { get; }
+
+    public BootstrapKeys Keys { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Completes when the host stops, e.g. after a fatal scheduling failure.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
+    public static async Task<SupervisorHost> StartAsync(SupervisorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var globals = ParseGlobals(options.GlobalResources);
+        if (options.HeartbeatTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"heartbeat timeout must be positive, not {options.HeartbeatTimeout}");
+        }
+
+        var address = ParseAddress(options.BindAddress);
+        var backend = StorageFactory.Create(options);
+        BootstrapKeys keys;
+        try
+        {
+            await backend.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            keys = await KeyBootstrap.EnsureAsync(backend.Keys, options.DataDirectory, options.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SupervisorHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        ConfigureLogging(builder.Logging, options.Verbose);
+        ListenOptions? api = null, workers = null;
+        var workerPort = options.WorkerPort ?? (options.Port == 0 ? 0 : options.Port + 1);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port, o => { o.Protocols = HttpProtocols.Http1; api = o; });
+            kestrel.Listen(address, workerPort, o => { o.Protocols = HttpProtocols.Http2; workers = o; });
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+        });
+
+        ConfigureServices(builder.Services, options, backend, globals);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var endpoints = app.Services.GetRequiredService<SupervisorEndpoints>();
+        endpoints.ApiPort = api!.IPEndPoint!.Port;
+        endpoints.WorkerPort = workers!.IPEndPoint!.Port;
+        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : address.ToString();
+        var uriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host != "127.0.0.1" ? $"[{host}]" : host;
+        return new SupervisorHost(app, backend, new Uri($"http://{uriHost}:{endpoints.ApiPort}"), new Uri($"http://{uriHost}:{endpoints.WorkerPort}"), keys);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await _backend.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void ConfigureServices(IServiceCollection services, SupervisorOptions options, IStorageBackend backend, IReadOnlyDictionary<ResourceName, int> globals)
+    {
+        services.AddSingleton(options.Time);
+        services.AddSingleton(backend);
+        services.AddSingleton(backend.Scheduler);
+        services.AddSingleton(backend.Jobs);
+        services.AddSingleton(backend.Keys);
+        services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
+        services.AddSingleton<JobWaiters>();
+        services.AddSingleton<Scheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
+        services.AddSingleton<JobService>();
+        services.AddSingleton<SupervisorEndpoints>();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Hearth supervisor API";
+            document.Info.Version = Version;
+            document.Info.Description = "Jobs with Qube!-style reservations on a pool of workers. Authenticate with \"Authorization: Simple KEY\".";
+            return Task.CompletedTask;
+        }));
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = 8 * 1024 * 1024;
+            o.EnableDetailedErrors = true;
+        });
+        services.AddAuthentication(HearthAuth.KeyScheme)
+            .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(HearthAuth.KeyScheme, null)
+            .AddCookie(HearthAuth.CookieScheme, o =>
+            {
+                o.LoginPath = AdminPages.LoginPath;
+                o.LogoutPath = AdminPages.LogoutPath;
+                o.AccessDeniedPath = AdminPages.LoginPath;
+                o.Cookie.Name = "hearth_admin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HearthAuth.ApiPolicy, p => p.AddAuthenticationSchemes(HearthAuth.KeyScheme).RequireRole(KeyRoles.Admin, KeyRoles.Account))
+            .AddPolicy(HearthAuth.AdminPolicy, p => p.AddAuthenticationSchemes(HearthAuth.KeyScheme).RequireRole(KeyRoles.Admin))
+            .AddPolicy(HearthAuth.WorkerPolicy, p => p.AddAuthenticationSchemes(HearthAuth.KeyScheme).RequireRole(KeyRoles.Admin, KeyRoles.Worker))
+            .AddPolicy(HearthAuth.AdminPagePolicy, p => p.AddAuthenticationSchemes(HearthAuth.CookieScheme).RequireRole(KeyRoles.Admin));
+        // Sign-in cookies survive a restart: their keys live beside the database.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "cookie-keys")))
+            .SetApplicationName("hearth-supervisor");
+        services.AddAntiforgery();
+        services.AddRazorComponents();
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapJobEndpoints();
+        app.MapClusterEndpoints();
+        app.MapAdminPages();
+        app.MapGrpcService<WorkerGatewayService>();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddFilter("Hearth", verbose ? LogLevel.Information : LogLevel.Warning);
+        // A worker dropping its connection is routine; the scheduler logs what matters about it.
+        logging.AddFilter("Grpc", LogLevel.Error);
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        // The cookie keys are protected by the data directory's file permissions, which it warns about at every start.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+    }
+
+    private static IReadOnlyDictionary<ResourceName, int> ParseGlobals(string? text)
+    {
+        try
+        {
+            return ResourceTotals.Parse(text, ResourceScope.Global);
+        }
+        catch (ReservationSyntaxException e)
+        {
+            throw new ArgumentException($"invalid global resources: {e.Message}", e);
+        }
+    }
+
+    private static IPAddress ParseAddress(string text) =>
+        text is "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(text, out var address) ? address
+        : throw new ArgumentException($"bind address \"{text}\" is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
+}

@@ -1,0 +1,40 @@
+using Hearth.Supervisor.Scheduling;
+
+namespace Hearth.Supervisor;
+
+/// <summary>How a supervisor is started.</summary>
+public sealed record SupervisorOptions
+{
+    public const int DefaultPort = 7070;
+    public const string DefaultDataDirectory = ".hearth";
+
+    /// <summary>Holds the SQLite database and the operator's key files.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory;
+
+    /// <summary>The REST API and web pages (HTTP/1.1). 0 picks a free port.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The worker stream (gRPC over HTTP/2 without TLS needs its own port). Null means <see cref="Port"/> + 1; 0 picks a free port.</summary>
+    public int? WorkerPort { get; init; }
+
+    /// <summary>The address both ports bind: loopback unless told otherwise.</summary>
+    public string BindAddress { get; init; } = "127.0.0.1";
+
+    public TimeSpan HeartbeatTimeout { get; init; } = SchedulerSettings.DefaultHeartbeatTimeout;
+
+    /// <summary>Global resources, e.g. <c>global.maya=10</c>.</summary>
+    public string? GlobalResources { get; init; }
+
+    /// <summary>How long an unreserved idle algorithm instance is kept warm.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A database connection string; null means SQLite in <see cref="DataDirectory"/>.</summary>
+    public string? Database { get; init; }
+
+    public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Information-level logs from the supervisor itself; framework noise stays at warnings.</summary>
+    public bool Verbose { get; init; }
+}

@@ -1,0 +1,94 @@
+using Grpc.Core;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Workers;
+
+/// <summary>
+/// The supervisor's end of the worker stream. Reads go straight to the scheduler's inbox; writes come from the
+/// session's outbox, batched into as few HTTP/2 flushes as the backlog allows.
+/// </summary>
+[Authorize(Policy = HearthAuth.WorkerPolicy)]
+internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
+{
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
+    public override async Task Connect(
+        IAsyncStreamReader<WorkerMessage> requestStream,
+        IServerStreamWriter<SupervisorMessage> responseStream,
+        ServerCallContext context)
+    {
+        var cancellation = context.CancellationToken;
+        if (!await requestStream.MoveNext(cancellation).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (requestStream.Current.BodyCase != WorkerMessage.BodyOneofCase.Register)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on the worker stream must be a Register"));
+        }
+
+        var register = requestStream.Current.Register;
+        using var session = new WorkerSession(register.Name);
+        try
+        {
+            await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
+        }
+        catch (WorkerRejectedException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed);
+        var writer = WriteAsync(session, responseStream, linked.Token);
+        try
+        {
+            while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
+            {
+                scheduler.Receive(session, requestStream.Current);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
+        {
+            LogStreamEnded(session.Name, e.Message);
+        }
+        finally
+        {
+            scheduler.Disconnected(session);
+            await linked.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The call is over; nothing more can be sent.
+            }
+        }
+    }
+
+    private static async Task WriteAsync(WorkerSession session, IServerStreamWriter<SupervisorMessage> stream, CancellationToken cancellation)
+    {
+        var outgoing = session.Outgoing;
+        while (await outgoing.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        {
+            while (outgoing.TryRead(out var message))
+            {
+                // Only the last message of a backlog flushes; the rest ride in the same write.
+                stream.WriteOptions = outgoing.TryPeek(out _) ? Buffered : null;
+                await stream.WriteAsync(message, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} stream ended: {Reason}")]
+    private partial void LogStreamEnded(string worker, string reason);
+}

@@ -1,0 +1,141 @@
+using Google.Protobuf;
+using Hearth.Protocol.Workers;
+
+namespace Hearth.Worker;
+
+public sealed partial class WorkerAgent
+{
+    private void Start(Assign assign)
+    {
+        lock (_lock)
+        {
+            if (_running.ContainsKey(assign.AssignmentId) || _recentExits.ContainsKey(assign.AssignmentId))
+            {
+                return;
+            }
+        }
+
+        var id = assign.AssignmentId;
+        var process = new SubjobProcess(
+            assign,
+            _runDirectory,
+            (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
+            {
+                Log = new LogChunk { AssignmentId = id, Stream = stream, Data = UnsafeByteOperations.UnsafeWrap(data) },
+            }),
+            _options.Time);
+        var failed = process.Start(Name);
+        if (failed is not null)
+        {
+            process.Dispose();
+            LogStartFailed(id, failed.Error ?? "");
+            Report(id, failed);
+            return;
+        }
+
+        _outbox.Writer.TryWrite(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
+        lock (_lock)
+        {
+            _running[id] = (process, SuperviseAsync(process));
+        }
+    }
+
+    private async Task SuperviseAsync(SubjobProcess process)
+    {
+        // Let Start record the process before its end can be reported.
+        await Task.Yield();
+        var outcome = await process.RunToEndAsync().ConfigureAwait(false);
+        lock (_lock)
+        {
+            _running.Remove(process.AssignmentId);
+        }
+
+        process.Dispose();
+        Report(process.AssignmentId, outcome);
+    }
+
+    /// <summary>Remembers how an attempt ended (reported again on reconnection) and tells the supervisor, unless the worker is leaving.</summary>
+    private void Report(string assignmentId, ProcessOutcome outcome)
+    {
+        var report = new ProcessReport { AssignmentId = assignmentId, Running = false, ExitCode = outcome.ExitCode, Error = outcome.Error ?? "" };
+        lock (_lock)
+        {
+            if (_recentExits.TryAdd(assignmentId, report))
+            {
+                _exitOrder.Enqueue(assignmentId);
+                while (_exitOrder.Count > RecentExitsKept)
+                {
+                    _recentExits.Remove(_exitOrder.Dequeue());
+                }
+            }
+        }
+
+        if (!_leaving)
+        {
+            _outbox.Writer.TryWrite(new WorkerMessage
+            {
+                Exited = new ProcessExited { AssignmentId = assignmentId, ExitCode = outcome.ExitCode, Error = outcome.Error ?? "" },
+            });
+        }
+    }
+
+    private void Kill(Kill kill)
+    {
+        SubjobProcess? process = null;
+        ProcessReport? ended = null;
+        lock (_lock)
+        {
+            if (_running.TryGetValue(kill.AssignmentId, out var entry))
+            {
+                process = entry.Process;
+            }
+            else
+            {
+                ended = _recentExits.GetValueOrDefault(kill.AssignmentId);
+            }
+        }
+
+        if (process is not null)
+        {
+            LogKilling(kill.AssignmentId, process.Pid);
+            _ = process.KillAsync(TimeSpan.FromMilliseconds(Math.Max(0, kill.GraceMs)));
+            return;
+        }
+
+        // Not running here: say so, so the supervisor stops waiting for it.
+        _outbox.Writer.TryWrite(new WorkerMessage
+        {
+            Exited = new ProcessExited
+            {
+                AssignmentId = kill.AssignmentId,
+                ExitCode = ended?.ExitCode ?? -1,
+                Error = ended is null ? $"not running on worker {Name}" : ended.Error,
+            },
+        });
+    }
+
+    private void Grow(Grow grow)
+    {
+        SubjobProcess? process;
+        lock (_lock)
+        {
+            process = _running.GetValueOrDefault(grow.AssignmentId).Process;
+        }
+
+        process?.Grow(grow.Allocations);
+    }
+
+    /// <summary>Stops every process: SIGTERM to each group, SIGKILL after the grace, and waits until all have been reaped.</summary>
+    private async Task StopProcessesAsync()
+    {
+        _leaving = true;
+        List<(SubjobProcess Process, Task Supervised)> running;
+        lock (_lock)
+        {
+            running = [.. _running.Values];
+        }
+
+        await Task.WhenAll(running.Select(r => r.Process.KillAsync(_options.StopGrace))).ConfigureAwait(false);
+        await Task.WhenAll(running.Select(r => r.Supervised)).ConfigureAwait(false);
+    }
+}

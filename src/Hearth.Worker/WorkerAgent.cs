@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+using Hearth.Protocol.Workers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hearth.Worker;
+
+/// <summary>The worker refused to go on: its key or its registration was refused. Retrying would not help.</summary>
+public sealed class WorkerRefusedException(string message) : Exception(message);
+
+/// <summary>
+/// The worker agent. It keeps one gRPC stream open to the supervisor, reconnecting with backoff when it drops;
+/// its processes keep running across a lost connection and are reported on every (re)registration, so a
+/// supervisor can adopt them. Messages for the supervisor wait in one outbox that outlives connections.
+/// </summary>
+public sealed partial class WorkerAgent : IDisposable
+{
+    private const int RecentExitsKept = 1000;
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<WorkerMessage> _outbox = Channel.CreateUnbounded<WorkerMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (SubjobProcess Process, Task Supervised)> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProcessReport> _recentExits = new(StringComparer.Ordinal);
+    private readonly Queue<string> _exitOrder = new();
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HttpClient _http;
+    private readonly string _runDirectory;
+    private volatile bool _leaving;
+
+    public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkerAgent>();
+        Resources = HostResources.Discover(options.Resources);
+        _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
+        Directory.CreateDirectory(_runDirectory);
+        _http = new HttpClient { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
+    }
+
+    public string Name => _options.Name;
+
+    public IReadOnlyDictionary<ResourceName, int> Resources { get; }
+
+    /// <summary>Completes when the supervisor first accepts this worker's registration.</summary>
+    public Task Registered => _registered.Task;
+
+    public int RunningCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/>: connects, serves assignments, reconnects. On stop it kills its
+    /// processes and tells the supervisor it is leaving. Throws <see cref="WorkerRefusedException"/> when refused.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var delay = FirstReconnectDelay;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var endpoint = await ResolveStreamEndpointAsync(stop).ConfigureAwait(false);
+                    if (await ConnectOnceAsync(endpoint, stop).ConfigureAwait(false))
+                    {
+                        delay = FirstReconnectDelay;
+                    }
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+                {
+                    throw new WorkerRefusedException($"the supervisor refused worker {Name}: {Describe(e)}");
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested && e is RpcException or HttpRequestException or IOException or TaskCanceledException)
+                {
+                    LogConnectionLost(Name, e.Message);
+                }
+
+                if (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await StopProcessesAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Uri> ResolveStreamEndpointAsync(CancellationToken stop)
+    {
+        using var response = await _http.GetAsync(new Uri("v1/cluster/info", UriKind.Relative), stop).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new WorkerRefusedException($"the supervisor at {_options.Supervisor} refused this worker's key (HTTP {(int)response.StatusCode}); use the worker key from its data directory (worker.key) or the admin key");
+        }
+
+        response.EnsureSuccessStatusCode();
+        var info = await response.Content.ReadFromJsonAsync<ClusterInfoView>(ApiJson.Options, stop).ConfigureAwait(false)
+            ?? throw new IOException("the supervisor sent no cluster info");
+        return new UriBuilder(_options.Supervisor) { Port = info.WorkerPort, Path = "/" }.Uri;
+    }
+
+    /// <summary>One connection, from registration until it drops or the worker stops. True if it registered.</summary>
+    private async Task<bool> ConnectOnceAsync(Uri endpoint, CancellationToken stop)
+    {
+        using var channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                EnableMultipleHttp2Connections = true,
+            },
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        });
+        var client = new WorkerGateway.WorkerGatewayClient(channel);
+        using var call = client.Connect(new Metadata { { "authorization", $"Simple {_options.ApiKey}" } }, cancellationToken: CancellationToken.None);
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        await call.RequestStream.WriteAsync(new WorkerMessage { Register = BuildRegister() }, stop).ConfigureAwait(false);
+        var sender = SendAsync(call.RequestStream, connection.Token);
+        Task heartbeats = Task.CompletedTask;
+        var registered = false;
+        try
+        {
+            while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
+            {
+                var message = call.ResponseStream.Current;
+                switch (message.BodyCase)
+                {
+                    case SupervisorMessage.BodyOneofCase.Registered:
+                        registered = true;
+                        heartbeats = HeartbeatAsync(TimeSpan.FromMilliseconds(message.Registered.HeartbeatIntervalMs), connection.Token);
+                        _registered.TrySetResult();
+                        LogRegistered(Name, endpoint.ToString());
+                        break;
+                    case SupervisorMessage.BodyOneofCase.Assign:
+                        Start(message.Assign);
+                        break;
+                    case SupervisorMessage.BodyOneofCase.Kill:
+                        Kill(message.Kill);
+                        break;
+                    case SupervisorMessage.BodyOneofCase.Grow:
+                        Grow(message.Grow);
+                        break;
+                    default:
+                        LogUnexpectedMessage(Name, message.BodyCase.ToString());
+                        break;
+                }
+            }
+
+            LogConnectionLost(Name, "the supervisor ended the stream");
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await LeaveAsync(call, connection, sender).ConfigureAwait(false);
+            return registered;
+        }
+        finally
+        {
+            await connection.CancelAsync().ConfigureAwait(false);
+            await Quietly(sender).ConfigureAwait(false);
+            await Quietly(heartbeats).ConfigureAwait(false);
+        }
+
+        return registered;
+    }
+
+    /// <summary>A clean goodbye: processes stopped (not reported as ended), then Leave, so the work is requeued at once.</summary>
+    private async Task LeaveAsync(AsyncDuplexStreamingCall<WorkerMessage, SupervisorMessage> call, CancellationTokenSource connection, Task sender)
+    {
+        _leaving = true;
+        await StopProcessesAsync().ConfigureAwait(false);
+        await connection.CancelAsync().ConfigureAwait(false);
+        await Quietly(sender).ConfigureAwait(false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _options.Time);
+            await call.RequestStream.WriteAsync(new WorkerMessage { Leave = new Leave() }, timeout.Token).ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+            await call.ResponseHeadersAsync.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The supervisor will notice by the heartbeat timeout instead.
+        }
+    }
+
+    /// <summary>Writes the outbox in order; a message leaves the outbox only once written, so a broken connection loses nothing queued.</summary>
+    private async Task SendAsync(IClientStreamWriter<WorkerMessage> stream, CancellationToken cancellation)
+    {
+        var reader = _outbox.Reader;
+        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        {
+            while (reader.TryPeek(out var message))
+            {
+                await stream.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
+                reader.TryRead(out _);
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(TimeSpan interval, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            await Task.Delay(interval, _options.Time, cancellation).ConfigureAwait(false);
+            _outbox.Writer.TryWrite(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
+        }
+    }
+
+    private Register BuildRegister()
+    {
+        var register = new Register { Name = Name, AgentVersion = "0.1.0" };
+        foreach (var (resource, amount) in Resources)
+        {
+            register.Resources[resource.ToString()] = amount;
+        }
+
+        lock (_lock)
+        {
+            foreach (var (id, entry) in _running)
+            {
+                register.Processes.Add(new ProcessReport { AssignmentId = id, Running = true, Pid = entry.Process.Pid });
+            }
+
+            register.Processes.AddRange(_recentExits.Values);
+        }
+
+        return register;
+    }
+
+    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    private static string Describe(RpcException e) => string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The connection is over; its tasks end however they end.
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,27 @@
+namespace Hearth.Worker;
+
+/// <summary>How a worker agent is started.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>The supervisor's REST URL, e.g. <c>http://127.0.0.1:7070</c>; the worker stream's port is asked from it.</summary>
+    public required Uri Supervisor { get; init; }
+
+    /// <summary>A worker key or the admin key.</summary>
+    public required string ApiKey { get; init; }
+
+    public string Name { get; init; } = Environment.MachineName;
+
+    /// <summary>Overrides or additions to the discovered resources, e.g. <c>host.processors=4,host.gpu=1</c>.</summary>
+    public string? Resources { get; init; }
+
+    /// <summary>Where allocation files are written; a fresh directory under the temp directory by default.</summary>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>How long a stopping worker waits after SIGTERM before SIGKILL.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest pause between reconnection attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
