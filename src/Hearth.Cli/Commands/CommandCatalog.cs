@@ -10,6 +10,7 @@ internal static class CommandCatalog
         root.Subcommands.Add(ReservationCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommands.Create());
+        root.Subcommands.Add(ReservationsCommands.Create());
         foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create()))
         {
             root.Subcommands.Add(command);

@@ -52,4 +52,6 @@ public interface IStorageBackend : IAsyncDisposable
     IJobQueries Jobs { get; }
 
     IKeyStore Keys { get; }
+
+    IReservationStore Reservations { get; }
 }

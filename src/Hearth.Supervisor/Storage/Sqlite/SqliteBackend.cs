@@ -19,6 +19,7 @@ public sealed class SqliteBackend : IStorageBackend
         Scheduler = new SqliteSchedulerStore(this);
         Jobs = new SqliteJobQueries(this);
         Keys = new SqliteKeyStore(this);
+        Reservations = new SqliteReservationStore(this);
         Time = time;
     }
 
@@ -37,6 +38,8 @@ public sealed class SqliteBackend : IStorageBackend
     public IJobQueries Jobs { get; }
 
     public IKeyStore Keys { get; }
+
+    public IReservationStore Reservations { get; }
 
     internal TimeProvider Time { get; }
 
