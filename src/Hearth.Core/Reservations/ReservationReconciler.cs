@@ -69,8 +69,8 @@ public static class ReservationReconciler
 
         public ReservationStatus Run()
         {
-            var desired = reservation.DesiredAt(now);
-            NextDue = reservation.Schedule?.NextChange(now);
+            var (desired, due) = Desired(reservation, now, settings.ScheduleLead);
+            NextDue = due;
             var resolution = ReservationTargets.Resolve(reservation, snapshot.Catalog);
             if (resolution.Target is not { } target)
             {
@@ -97,6 +97,40 @@ public static class ReservationReconciler
             var serving = new List<string> { target.Hash };
             serving.AddRange(retiring.Select(i => i.Hash).Distinct(StringComparer.Ordinal));
             return status with { ServingHashes = serving };
+        }
+
+        /// <summary>
+        /// The count wanted now: a window about to open counts from <paramref name="lead"/> before it, so its instances
+        /// are warm when it opens; a closing window counts until it closes. Also when that next changes.
+        /// </summary>
+        private static (int Desired, DateTimeOffset? NextChange) Desired(ReservationDefinition reservation, DateTimeOffset now, TimeSpan lead)
+        {
+            if (reservation.Schedule is not { } schedule)
+            {
+                return (reservation.Count, null);
+            }
+
+            int At(DateTimeOffset t) => Math.Max(reservation.DesiredAt(t), reservation.DesiredAt(t + lead));
+            var desired = At(now);
+
+            // Windows open and close at cron instants; skip those that leave the count as it is (a few at most).
+            var t = now;
+            for (var step = 0; step < 16; step++)
+            {
+                if (Earlier(schedule.NextChange(t), schedule.NextChange(t + lead) - lead) is not { } next)
+                {
+                    return (desired, null);
+                }
+
+                if (At(next) != desired)
+                {
+                    return (desired, next);
+                }
+
+                t = next;
+            }
+
+            return (desired, t);
         }
 
         /// <summary>Takes over the account's on-demand instances of the target, warm ones first, most recently used first.</summary>
