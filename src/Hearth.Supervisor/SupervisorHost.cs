@@ -1,6 +1,7 @@
 using System.Net;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Endpoints;
 using Hearth.Supervisor.Jobs;
@@ -137,6 +138,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<JobService>();
         services.AddSingleton<SupervisorEndpoints>();
+        services.AddAlgorithms(options, backend);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -186,6 +188,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         app.MapOpenApi().AllowAnonymous();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
+        app.MapAlgorithms();
         app.MapAdminPages();
         app.MapGrpcService<WorkerGatewayService>();
     }

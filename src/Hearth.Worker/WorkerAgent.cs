@@ -169,6 +169,15 @@ public sealed partial class WorkerAgent : IDisposable
                     case SupervisorMessage.BodyOneofCase.Grow:
                         Grow(message.Grow);
                         break;
+                    case SupervisorMessage.BodyOneofCase.CallInstance:
+                        CallInstance(message.CallInstance);
+                        break;
+                    case SupervisorMessage.BodyOneofCase.StartInstance:
+                        StartInstance(message.StartInstance);
+                        break;
+                    case SupervisorMessage.BodyOneofCase.StopInstance:
+                        StopInstance(message.StopInstance);
+                        break;
                     default:
                         LogUnexpectedMessage(Name, message.BodyCase.ToString());
                         break;
@@ -252,6 +261,8 @@ public sealed partial class WorkerAgent : IDisposable
 
             register.Processes.AddRange(_recentExits.Values);
         }
+
+        AddInstanceReports(register);
 
         return register;
     }

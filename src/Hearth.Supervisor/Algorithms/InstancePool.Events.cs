@@ -234,6 +234,23 @@ internal sealed partial class InstancePool
         }
     }
 
+    /// <summary>The instances the pool has placed on <paramref name="worker"/>, with their states.</summary>
+    public IReadOnlyList<(string Id, InstanceState State)> InstancesOn(string worker)
+    {
+        lock (_gate)
+        {
+            return [.. _pool.Instances.Where(i => i.Worker == worker).Select(i => (i.Id, i.State))];
+        }
+    }
+
+    public InstanceState? StateOf(string instanceId)
+    {
+        lock (_gate)
+        {
+            return _pool.Find(instanceId)?.State;
+        }
+    }
+
     /// <summary>True when the pool knows the instance (the loop uses it to tell instance work from job work).</summary>
     public bool Owns(string workId)
     {

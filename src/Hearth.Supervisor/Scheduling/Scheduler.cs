@@ -36,14 +36,15 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         TimeProvider time,
         JobWaiters waiters,
         ILogger<Scheduler> logger,
-        IHostApplicationLifetime? lifetime = null)
+        IHostApplicationLifetime? lifetime = null,
+        IInstanceWork? instances = null)
     {
         _store = store;
         _time = time;
         _logger = logger;
         _lifetime = lifetime;
         Waiters = waiters;
-        _state = new SchedulerState(time, settings);
+        _state = new SchedulerState(time, settings) { Instances = instances };
     }
 
     public JobWaiters Waiters { get; }
@@ -169,7 +170,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             return true;
         }
 
-        var expiry = _state.NextExpiry();
+        var expiry = NextWake();
         if (expiry is null)
         {
             return await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
@@ -205,6 +206,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
+        _instancesDue = _state.TickInstances();
         if (_fx.HasWrites)
         {
             try
@@ -272,6 +274,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case DisconnectCommand d:
                     _state.Disconnect(d.Session, _fx);
+                    break;
+                case InstanceWorkCommand instances:
+                    HandleInstanceWork(instances);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown command {command.GetType().Name}");

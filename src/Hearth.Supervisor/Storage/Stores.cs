@@ -53,5 +53,9 @@ public interface IStorageBackend : IAsyncDisposable
 
     IKeyStore Keys { get; }
 
+    IAccountStore Accounts { get; }
+
+    IAlgorithmStore Algorithms { get; }
+
     IReservationStore Reservations { get; }
 }

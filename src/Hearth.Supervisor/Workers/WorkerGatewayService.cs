@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +13,7 @@ namespace Hearth.Supervisor.Workers;
 /// session's outbox, batched into as few HTTP/2 flushes as the backlog allows.
 /// </summary>
 [Authorize(Policy = HearthAuth.WorkerPolicy)]
-internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
+internal sealed partial class WorkerGatewayService(Scheduler scheduler, InstanceBridge instances, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -34,16 +35,20 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<
 
         var register = requestStream.Current.Register;
         using var session = new WorkerSession(register.Name);
+        // Known to the warm pool before the loop accepts it: the same cycle may place an instance there.
+        instances.Connected(session);
         try
         {
             await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
         }
         catch (WorkerRejectedException e)
         {
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (OperationCanceledException)
         {
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 
@@ -53,7 +58,11 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<
         {
             while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
-                scheduler.Receive(session, requestStream.Current);
+                // Instance messages (call results above all) go straight to the warm pool, never through the loop.
+                if (!instances.Receive(session, requestStream.Current))
+                {
+                    scheduler.Receive(session, requestStream.Current);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
@@ -62,6 +71,7 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<
         }
         finally
         {
+            instances.Disconnected(session);
             scheduler.Disconnected(session);
             await linked.CancelAsync().ConfigureAwait(false);
             try

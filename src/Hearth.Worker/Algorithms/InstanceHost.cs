@@ -7,7 +7,13 @@ namespace Hearth.Worker.Algorithms;
 /// <summary>What the supervisor asks a worker to start: an instance of a build, with what the build needs to run.</summary>
 internal sealed record InstanceStart(
     string InstanceId, string Account, string Algorithm, string Hash, string? Version, string? ArchiveSha256,
-    IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout);
+    IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout)
+{
+    /// <summary>The manifest's reservation and what the ledger granted, kept so a restarted supervisor can adopt the instance.</summary>
+    public string Reservations { get; init; } = "";
+
+    public IReadOnlyDictionary<string, int> Allocations { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
 internal sealed record InstanceSnapshot(InstanceStart Start, bool Ready, bool Busy, int ProcessId);
