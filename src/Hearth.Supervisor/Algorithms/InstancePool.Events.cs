@@ -39,6 +39,7 @@ internal sealed partial class InstancePool
     {
         (PendingCall Call, AlgorithmInstance Instance)? next = null;
         string? stopOn = null;
+        (string Reservation, string Hash)? loaded = null;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -51,7 +52,16 @@ internal sealed partial class InstancePool
             else
             {
                 next = ClaimLocked(_pool.Ready(instanceId, now), coldStart: true, now);
+                if (instance.ReservationId is { } reservation)
+                {
+                    loaded = (reservation, instance.Template.Hash);
+                }
             }
+        }
+
+        if (loaded is { } l)
+        {
+            _reservations?.Loaded(l.Reservation, l.Hash);
         }
 
         Metrics.InstanceLoaded(loadTime);
@@ -129,6 +139,7 @@ internal sealed partial class InstancePool
         PendingCall? interrupted = null;
         var abandoned = new List<PendingCall>();
         AlgorithmInstance? instance;
+        var stoppedOnPurpose = false;
         lock (_gate)
         {
             instance = _pool.Find(instanceId);
@@ -137,6 +148,7 @@ internal sealed partial class InstancePool
                 return;
             }
 
+            stoppedOnPurpose = instance.State == InstanceState.Stopping;
             outcome = _pool.Remove(instanceId, duringLoad, _time.GetUtcNow());
             if (outcome.InterruptedCall is { } callId && _calls.Remove(callId, out var call))
             {
@@ -153,6 +165,11 @@ internal sealed partial class InstancePool
         }
 
         Metrics.InstanceStopped(duringLoad ? "load_failed" : instance.StopReason is { } stop && stop.StartsWith("evicted", StringComparison.Ordinal) ? "evicted" : "exited");
+        if (duringLoad && !stoppedOnPurpose && instance.ReservationId is { } reservation)
+        {
+            _reservations?.LoadFailed(reservation, instance.Template.Hash, _time.GetUtcNow(), reason);
+        }
+
         _ledger.Release(instanceId);
         if (outcome.Replacements.Count > 0)
         {
@@ -281,6 +298,7 @@ internal sealed partial class InstancePool
             {
                 call.Waiting = null;
                 call.InstanceId = assignment.Instance.Id;
+                call.Served = assignment.Instance;
                 call.ColdStart = coldStart;
                 return (call, assignment.Instance);
             }

@@ -1,5 +1,7 @@
+using Hearth.Core.Algorithms;
 using Hearth.Core.Reservations;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Reservations;
@@ -9,8 +11,10 @@ namespace Hearth.Supervisor.Reservations;
 /// reconciliation, the routes the call path consults, the health of each reservation's loads, and call counters not
 /// yet written to storage. Thread-safe: the API, the page, the call path and the scheduling loop all use it.
 /// </summary>
-internal sealed class ReservationBook
+internal sealed class ReservationBook : IReservationHooks
 {
+    private const string LastOutput = "; last output: ";
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, Entry> _entries = [];
     private readonly Dictionary<string, ReservationHealth> _health = new(StringComparer.Ordinal);
@@ -85,16 +89,21 @@ internal sealed class ReservationBook
         }
     }
 
-    /// <summary>An instance of the reservation exited while it loaded; <paramref name="lastLogLine"/> is what it printed last.</summary>
-    public void LoadFailed(string reservationId, string hash, DateTimeOffset at, string? lastLogLine)
+    public IReadOnlyList<string> Candidates(string account, AlgorithmName algorithm, VersionReferenceKind reference, string hash) =>
+        Routes.Candidates(account, algorithm, reference, hash);
+
+    /// <summary>A reserved instance exited while it loaded; its status shows the last line it printed.</summary>
+    public void LoadFailed(string reservationId, string hash, DateTimeOffset at, string reason)
     {
         lock (_gate)
         {
-            _health[reservationId] = (_health.GetValueOrDefault(reservationId) ?? ReservationHealth.Healthy).WithLoadFailure(hash, at, lastLogLine);
+            _health[reservationId] = (_health.GetValueOrDefault(reservationId) ?? ReservationHealth.Healthy).WithLoadFailure(hash, at, LastLine(reason));
         }
+
+        Changed?.Invoke();
     }
 
-    /// <summary>An instance of the reservation loaded.</summary>
+    /// <summary>A reserved instance loaded: the build works, and an old build's instance may now retire.</summary>
     public void Loaded(string reservationId, string hash)
     {
         lock (_gate)
@@ -104,6 +113,28 @@ internal sealed class ReservationBook
                 _health[reservationId] = health.WithReady(hash);
             }
         }
+
+        Changed?.Invoke();
+    }
+
+    public void CallServed(string account, string hash, string? reservationId) => CountCall(account, hash, reservationId);
+
+    /// <summary>
+    /// The last line an instance printed, from a worker's exit reason (<c>...; last output: a | b | c</c>), or the whole
+    /// reason when it printed nothing.
+    /// </summary>
+    public static string LastLine(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var at = reason.LastIndexOf(LastOutput, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return reason;
+        }
+
+        var tail = reason[(at + LastOutput.Length)..];
+        var last = tail.LastIndexOf(" | ", StringComparison.Ordinal);
+        return last < 0 ? tail : tail[(last + 3)..];
     }
 
     /// <summary>Takes in a reconciliation's statuses and the routes that follow from them.</summary>

@@ -24,6 +24,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CycleEffects _fx = new();
+    private readonly IReservationWork? _reservations;
     private readonly List<Action> _replies = [];
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
@@ -37,8 +38,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         JobWaiters waiters,
         ILogger<Scheduler> logger,
         IHostApplicationLifetime? lifetime = null,
-        IInstanceWork? instances = null)
+        IInstanceWork? instances = null,
+        IReservationWork? reservations = null)
     {
+        _reservations = reservations;
         _store = store;
         _time = time;
         _logger = logger;
@@ -206,6 +209,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
+        if (_reservations is not null)
+        {
+            _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         _instancesDue = _state.TickInstances();
         if (_fx.HasWrites)
         {
