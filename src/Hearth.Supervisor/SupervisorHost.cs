@@ -150,7 +150,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         }));
         services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = 8 * 1024 * 1024;
+            o.MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes;
             o.EnableDetailedErrors = true;
         });
         services.AddAuthentication(HearthAuth.KeyScheme)

@@ -138,7 +138,7 @@ public sealed partial class WorkerAgent : IDisposable
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 EnableMultipleHttp2Connections = true,
             },
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
+            MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes,
         });
         var client = new WorkerGateway.WorkerGatewayClient(channel);
         using var call = client.Connect(new Metadata { { "authorization", $"Simple {_options.ApiKey}" } }, cancellationToken: CancellationToken.None);
