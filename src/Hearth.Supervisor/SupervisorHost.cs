@@ -133,6 +133,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend.Jobs);
         services.AddSingleton(backend.Keys);
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
+        services.AddSingleton<KeyCache>();
         services.AddSingleton<JobWaiters>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());

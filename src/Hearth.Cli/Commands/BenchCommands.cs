@@ -12,6 +12,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks");
         bench.Subcommands.Add(Placement());
+        bench.Subcommands.Add(JobsBenchCommand.Create());
         return bench;
     }
 

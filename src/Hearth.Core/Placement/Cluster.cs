@@ -152,12 +152,13 @@ public sealed class Cluster
             switch (decision)
             {
                 case DispatchDecision:
-                    if (!_pendingById.Remove(decision.WorkId, out var request))
+                    if (!_pendingById.TryGetValue(decision.WorkId, out var request))
                     {
                         throw new PlacementException($"work {decision.WorkId} is not pending");
                     }
 
                     Ledger.Reserve(host, decision.Allocation, startsWork: true);
+                    _pendingById.Remove(decision.WorkId);
                     _pending.Remove(request);
                     Track(host, new RunningWork(request, decision.Host, decision.Allocation));
                     break;
