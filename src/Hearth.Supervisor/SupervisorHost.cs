@@ -134,6 +134,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend.Jobs);
         services.AddSingleton(backend.Keys);
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
+        services.AddSingleton<KeyCache>();
         services.AddSingleton<JobWaiters>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
@@ -152,7 +153,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         }));
         services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = 8 * 1024 * 1024;
+            o.MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes;
             o.EnableDetailedErrors = true;
         });
         services.AddAuthentication(HearthAuth.KeyScheme)

@@ -71,7 +71,18 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad) =>
         _outbox.Writer.TryWrite(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
 
-    void IInstanceReports.CallDone(string instanceId, long callId, InstanceReply reply) =>
+    void IInstanceReports.CallDone(string instanceId, long callId, InstanceReply reply)
+    {
+        if (reply.Line is { Length: > Hearth.Protocol.StreamLimits.MaxResultBytes } line)
+        {
+            // The instance is fine; its answer is too big to carry, which the caller is told instead.
+            reply = reply with
+            {
+                Line = System.Text.Encoding.UTF8.GetBytes(
+                    $"{{\"error\":{{\"message\":\"the result is {line.Length / (1024 * 1024)} MiB, more than the {Hearth.Protocol.StreamLimits.MaxResultBytes / (1024 * 1024)} MiB a reply may carry\"}}}}"),
+            };
+        }
+
         _outbox.Writer.TryWrite(new WorkerMessage
         {
             CallResult = new CallResult
@@ -89,6 +100,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
                 Failure = reply.Failure ?? "",
             },
         });
+    }
 
     /// <summary>Builds come from the supervisor's build store, with this worker's key.</summary>
     async Task<Stream> IBuildSource.OpenAsync(string hash, CancellationToken cancellationToken)

@@ -90,9 +90,12 @@ public sealed partial class WorkerAgent : IDisposable
                 {
                     throw new WorkerRefusedException($"the supervisor refused worker {Name}: {Describe(e)}");
                 }
-                catch (Exception e) when (!stop.IsCancellationRequested && e is RpcException or HttpRequestException or IOException or TaskCanceledException)
+                catch (Exception e) when (e is RpcException or HttpRequestException or IOException or TaskCanceledException)
                 {
-                    LogConnectionLost(Name, e.Message);
+                    if (!stop.IsCancellationRequested)
+                    {
+                        LogConnectionLost(Name, e.Message);
+                    }
                 }
 
                 if (!stop.IsCancellationRequested)
@@ -138,64 +141,73 @@ public sealed partial class WorkerAgent : IDisposable
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 EnableMultipleHttp2Connections = true,
             },
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
+            MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes,
         });
         var client = new WorkerGateway.WorkerGatewayClient(channel);
         using var call = client.Connect(new Metadata { { "authorization", $"Simple {_options.ApiKey}" } }, cancellationToken: CancellationToken.None);
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        await call.RequestStream.WriteAsync(new WorkerMessage { Register = BuildRegister() }, stop).ConfigureAwait(false);
+        await call.RequestStream.WriteAsync(new WorkerMessage { Register = BuildRegister() }, CancellationToken.None).ConfigureAwait(false);
         var sender = SendAsync(call.RequestStream, connection.Token);
-        Task heartbeats = Task.CompletedTask;
-        var registered = false;
+        // The read is not tied to the stop token: cancelling a read cancels the whole call, and a stopping
+        // worker still needs the call to say goodbye.
+        var reading = ReadAsync(call.ResponseStream, endpoint, connection.Token);
+        var stopped = Task.Delay(Timeout.Infinite, stop);
         try
         {
-            while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
+            if (await Task.WhenAny(reading, stopped).ConfigureAwait(false) == stopped)
             {
-                var message = call.ResponseStream.Current;
-                switch (message.BodyCase)
-                {
-                    case SupervisorMessage.BodyOneofCase.Registered:
-                        registered = true;
-                        heartbeats = HeartbeatAsync(TimeSpan.FromMilliseconds(message.Registered.HeartbeatIntervalMs), connection.Token);
-                        _registered.TrySetResult();
-                        LogRegistered(Name, endpoint.ToString());
-                        break;
-                    case SupervisorMessage.BodyOneofCase.Assign:
-                        Start(message.Assign);
-                        break;
-                    case SupervisorMessage.BodyOneofCase.Kill:
-                        Kill(message.Kill);
-                        break;
-                    case SupervisorMessage.BodyOneofCase.Grow:
-                        Grow(message.Grow);
-                        break;
-                    case SupervisorMessage.BodyOneofCase.CallInstance:
-                        CallInstance(message.CallInstance);
-                        break;
-                    case SupervisorMessage.BodyOneofCase.StartInstance:
-                        StartInstance(message.StartInstance);
-                        break;
-                    case SupervisorMessage.BodyOneofCase.StopInstance:
-                        StopInstance(message.StopInstance);
-                        break;
-                    default:
-                        LogUnexpectedMessage(Name, message.BodyCase.ToString());
-                        break;
-                }
+                await LeaveAsync(call, connection, sender).ConfigureAwait(false);
+                return reading.IsCompletedSuccessfully ? reading.Result : true;
             }
 
+            var registered = await reading.ConfigureAwait(false);
             LogConnectionLost(Name, "the supervisor ended the stream");
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await LeaveAsync(call, connection, sender).ConfigureAwait(false);
             return registered;
         }
         finally
         {
             await connection.CancelAsync().ConfigureAwait(false);
             await Quietly(sender).ConfigureAwait(false);
-            await Quietly(heartbeats).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Serves the supervisor's messages until the stream ends; true if the registration was accepted.</summary>
+    private async Task<bool> ReadAsync(IAsyncStreamReader<SupervisorMessage> stream, Uri endpoint, CancellationToken connection)
+    {
+        var registered = false;
+        while (await stream.MoveNext(CancellationToken.None).ConfigureAwait(false))
+        {
+            var message = stream.Current;
+            switch (message.BodyCase)
+            {
+                case SupervisorMessage.BodyOneofCase.Registered:
+                    registered = true;
+                    _ = HeartbeatAsync(TimeSpan.FromMilliseconds(message.Registered.HeartbeatIntervalMs), connection);
+                    _registered.TrySetResult();
+                    LogRegistered(Name, endpoint.ToString());
+                    break;
+                case SupervisorMessage.BodyOneofCase.Assign:
+                    Start(message.Assign);
+                    break;
+                case SupervisorMessage.BodyOneofCase.Kill:
+                    Kill(message.Kill);
+                    break;
+                case SupervisorMessage.BodyOneofCase.Grow:
+                    Grow(message.Grow);
+                    break;
+                case SupervisorMessage.BodyOneofCase.CallInstance:
+                    CallInstance(message.CallInstance);
+                    break;
+                case SupervisorMessage.BodyOneofCase.StartInstance:
+                    StartInstance(message.StartInstance);
+                    break;
+                case SupervisorMessage.BodyOneofCase.StopInstance:
+                    StopInstance(message.StopInstance);
+                    break;
+                default:
+                    LogUnexpectedMessage(Name, message.BodyCase.ToString());
+                    break;
+            }
         }
 
         return registered;
@@ -235,12 +247,20 @@ public sealed partial class WorkerAgent : IDisposable
         }
     }
 
+    /// <summary>Heartbeats for one connection; ends quietly when the connection does.</summary>
     private async Task HeartbeatAsync(TimeSpan interval, CancellationToken cancellation)
     {
-        while (!cancellation.IsCancellationRequested)
+        try
         {
-            await Task.Delay(interval, _options.Time, cancellation).ConfigureAwait(false);
-            _outbox.Writer.TryWrite(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
+            while (!cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(interval, _options.Time, cancellation).ConfigureAwait(false);
+                _outbox.Writer.TryWrite(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection is over.
         }
     }
 
@@ -263,7 +283,6 @@ public sealed partial class WorkerAgent : IDisposable
         }
 
         AddInstanceReports(register);
-
         return register;
     }
 

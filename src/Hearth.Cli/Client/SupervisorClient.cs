@@ -13,7 +13,7 @@ namespace Hearth.Cli.Client;
 /// (default <c>http://127.0.0.1:7070</c>), authenticates with <c>HEARTH_API_KEY</c>, and turns every failure
 /// into a <see cref="CliException"/> whose message is one clear line.
 /// </summary>
-internal sealed class SupervisorClient : IDisposable
+internal sealed partial class SupervisorClient : IDisposable
 {
     public const string UrlVariable = "HEARTH_URL";
     public const string KeyVariable = "HEARTH_API_KEY";

@@ -141,6 +141,7 @@ internal static class ClusterCommands
                 throw new CliException($"--resources: {e.Message}", ExitCodes.InvalidInput);
             }
 
+            ServerThreads.Reserve();
             using var shutdown = new Shutdown();
             using var logging = LocalCluster.Logging(result.GetValue(verbose));
             using var agent = new WorkerAgent(options, logging);

@@ -311,6 +311,19 @@ internal sealed partial class InstancePool
 
     private void Send(PendingCall call, AlgorithmInstance instance, DateTimeOffset now)
     {
+        bool surplus;
+        lock (_gate)
+        {
+            surplus = _pool.InstancesOf(instance.Key).Any(i => i.State == InstanceState.Starting && i.Worker is null)
+                && _pool.WaitingFor(instance.Key).Count == 0;
+        }
+
+        if (surplus)
+        {
+            // A start queued for this call is no longer needed; the loop withdraws it before it takes room.
+            _ledger.Nudge();
+        }
+
         Metrics.QueueWait(now - call.Created);
         Dispatch(call, instance.Id, instance.Worker!, now);
     }

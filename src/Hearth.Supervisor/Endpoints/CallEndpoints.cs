@@ -18,7 +18,6 @@ internal static class CallEndpoints
     public static IEndpointRouteBuilder MapCallEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/algo/{owner}/{name}/{version?}", CallAsync).AllowAnonymous().WithTags("Calls")
-            .Accepts<object>("application/json", "text/plain", "application/octet-stream")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Call an algorithm: JSON, text or bytes up to 10 MiB; ?timeout=SECONDS (default 300, at most 3000)");
         return app;

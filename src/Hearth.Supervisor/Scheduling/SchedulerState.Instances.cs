@@ -42,7 +42,7 @@ internal sealed partial class SchedulerState
     }
 
     /// <summary>Runs the warm-pool policy; returns when it wants to run again.</summary>
-    public DateTimeOffset? TickInstances() => Instances?.Tick(Cluster, time.GetUtcNow());
+    public DateTimeOffset? TickInstances() => Instances?.Tick(Cluster, _time.GetUtcNow());
 
     private bool IsInstanceWork(string workId) => !_subjobs.ContainsKey(workId) && Instances is { } owner && owner.Owns(workId);
 

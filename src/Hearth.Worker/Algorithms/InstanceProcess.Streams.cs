@@ -9,9 +9,8 @@ internal sealed partial class InstanceProcess
     private void Begin()
     {
         _reader.Start();
-        _ = PumpStdoutAsync();
-        _ = PumpAsync(_process.StandardError, LogStream.Stderr);
-        _ = WatchExitAsync();
+        var pumps = Task.WhenAll(PumpStdoutAsync(), PumpAsync(_process.StandardError, LogStream.Stderr));
+        _ = WatchExitAsync(pumps);
     }
 
     private async Task WaitForInitAsync(CancellationToken cancellationToken)
@@ -74,9 +73,19 @@ internal sealed partial class InstanceProcess
         }
     }
 
-    private async Task WatchExitAsync()
+    private async Task WatchExitAsync(Task pumps)
     {
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        try
+        {
+            // Its last words are in the log before its exit is told; a child it left behind may hold the pipes, so not forever.
+            await pumps.WaitAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Whatever arrived by now is what the messages quote.
+        }
+
         var code = _process.ExitCode;
         var killed = _killReason is not null;
         var description = code switch

@@ -4,7 +4,7 @@ Arguments: "hold" keeps ALGOOUT open, "reopen" opens it again for every response
 "--fail-load" exits with code 4 before PIPE_INIT_COMPLETE; "--never-ready" never prints it.
 Requests (text or a JSON string): "crash" exits with code 3 mid-call, "partial-crash" writes half a
 response line then exits, "hang" never answers, "error" answers with an error, "log" prints to stdout
-and stderr before answering; anything else is echoed back.
+and stderr before answering, "sleep:SECONDS" waits that long before answering; anything else is echoed back.
 """
 import json
 import os
@@ -50,6 +50,8 @@ for line in sys.stdin:
     if data == "error":
         answer({"error": {"message": "the input was rejected", "error_type": "InputError"}})
         continue
+    if isinstance(data, str) and data.startswith("sleep:"):
+        time.sleep(float(data[len("sleep:"):]))
     if data == "log":
         print("a line on stdout", flush=True)
         print("a line on stderr", file=sys.stderr, flush=True)

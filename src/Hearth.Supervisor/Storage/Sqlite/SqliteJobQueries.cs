@@ -8,7 +8,7 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
 {
     public async Task<JobDetails?> FindJobAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         var found = await ReadDetailsAsync(
             connection,
             $"SELECT {JobColumns} FROM jobs WHERE id = $id",
@@ -21,7 +21,7 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
 
     public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobFilter filter, CancellationToken cancellationToken)
     {
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = new List<string>();
         if (filter.State is { } state)
@@ -50,7 +50,7 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
 
     public async Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT state, COUNT(*) FROM jobs GROUP BY state";
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
 
     public async IAsyncEnumerable<LogChunkRecord> ReadLogAsync(long jobId, int index, int attempt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT stream, data FROM log_chunks WHERE job_id = $job AND idx = $idx AND attempt = $att ORDER BY id";
         command.Parameters.AddWithValue("$job", jobId);

@@ -9,7 +9,7 @@ internal sealed class SqliteKeyStore(SqliteBackend backend) : IKeyStore
 
     public async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
     {
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM api_keys WHERE hash = $hash";
         command.Parameters.AddWithValue("$hash", hash);

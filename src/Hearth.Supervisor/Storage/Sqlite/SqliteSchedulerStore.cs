@@ -3,9 +3,12 @@ using static Hearth.Supervisor.Storage.Sqlite.SqliteValues;
 
 namespace Hearth.Supervisor.Storage.Sqlite;
 
-internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerStore
+/// <summary>The scheduler's store. Its commits share one long-lived connection: there is one writer, one cycle at a time.</summary>
+internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerStore, IAsyncDisposable
 {
     private const int ConstraintViolation = 19;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private SqliteConnection? _connection;
 
     public async Task<StoredCluster> LoadAsync(CancellationToken cancellationToken)
     {
@@ -44,22 +47,47 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
             return;
         }
 
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            WriteJobs(connection, transaction, changes.Jobs);
-            WriteSubjobs(connection, transaction, changes.Subjobs);
-            WriteChanges(connection, transaction, changes.AllocationChanges);
-            WriteWorkers(connection, transaction, changes.Workers);
-            WriteLogs(connection, transaction, changes.Logs);
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
-        {
-            throw new ConcurrencyConflictException($"a row to insert already exists: {e.Message}");
-        }
+            var connection = _connection ??= await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                WriteJobs(connection, transaction, changes.Jobs);
+                WriteSubjobs(connection, transaction, changes.Subjobs);
+                WriteChanges(connection, transaction, changes.AllocationChanges);
+                WriteWorkers(connection, transaction, changes.Workers);
+                WriteLogs(connection, transaction, changes.Logs);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
+            {
+                throw new ConcurrencyConflictException($"a row to insert already exists: {e.Message}");
+            }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     private static void WriteJobs(SqliteConnection connection, SqliteTransaction transaction, List<JobRecord> jobs)
