@@ -61,6 +61,7 @@ public sealed partial class ReservationPageTests(ReservationCluster cluster, Chr
         await Expect(_page.Locator("header nav")).ToContainTextAsync("Cluster");
 
         var id = await AddThroughTheModalAsync("page-erin", "page-erin/model", "latest_public", "2");
+        await using var cleanup = cluster.Removing(id);
         await Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Reservation {id} added");
         var row = _page.Locator($"tr[data-reservation='{id}']");
         await Expect(row.Locator(".calling-user")).ToHaveTextAsync("page-erin");
@@ -121,6 +122,7 @@ public sealed partial class ReservationPageTests(ReservationCluster cluster, Chr
         await cluster.PublishAsync("page-gina/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
         await SignInAsync(cluster.AdminKey);
         var id = await AddThroughTheModalAsync("page-gina", "page-gina/echo", "latest_public", "1");
+        await using var cleanup = cluster.Removing(id);
         var row = _page.Locator($"tr[data-reservation='{id}']");
         await Expect(row.Locator(".state")).ToHaveTextAsync("ready", Live);
 

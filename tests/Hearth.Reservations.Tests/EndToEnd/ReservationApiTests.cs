@@ -65,6 +65,7 @@ public sealed class ReservationApiTests(ReservationCluster cluster)
             Json("""{"calling_user": "api-dana", "algorithm": "api-dana/echo", "version_type": "latest_public", "count": 2}"""), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var view = (await created.Content.ReadFromJsonAsync<ReservationView>(ApiJson.Options, Ct))!;
+        await using var cleanup = cluster.Removing(view.Id);
         Assert.Equal($"/v1/admin/reservations/{view.Id}", created.Headers.Location!.ToString());
         Assert.Equal(("api-dana", "api-dana/echo", "latest_public", 2, 2), (view.CallingUser, view.Algorithm, view.VersionType, view.Count, view.Status.Desired));
         await cluster.WaitForStateAsync(view.Id, ReservationStates.Ready);

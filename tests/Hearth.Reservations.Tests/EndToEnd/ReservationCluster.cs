@@ -39,7 +39,7 @@ public sealed class ReservationCluster : IAsyncLifetime
     {
         var start = Cli.StartInfo(new Dictionary<string, string?>(),
             "up", "--data", Path.Combine(_data.FullName, "supervisor"), "--port", "0", "--worker-port", "0", "--workers", "2",
-            "--worker-resources", "host.processors=4,host.memory=4096", "--idle-timeout", $"{IdleTimeout.TotalSeconds}s", "--json");
+            "--worker-resources", "host.processors=16,host.memory=8192", "--idle-timeout", $"{IdleTimeout.TotalSeconds}s", "--json");
         var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(start)!;
         _process.StandardInput.Close();
@@ -84,6 +84,9 @@ public sealed class ReservationCluster : IAsyncLifetime
     }
 
     public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, args);
+
+    /// <summary>Removes reservation <paramref name="id"/> when disposed (if it is still there), so a test leaves no warm instances behind.</summary>
+    public IAsyncDisposable Removing(long id) => new Removal(Admin, id);
 
     /// <summary>Creates a user account and returns a client holding a new key of it.</summary>
     public async Task<HttpClient> UserAsync(string name)
@@ -201,6 +204,16 @@ public sealed class ReservationCluster : IAsyncLifetime
         {
             _log.Add(line);
         }
+    }
+}
+
+/// <summary>Deletes a reservation at the end of a test; one already removed is fine.</summary>
+internal sealed class Removal(HttpClient admin, long id) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        var response = await admin.DeleteAsync(new Uri($"/v1/admin/reservations/{id}", UriKind.Relative));
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound, $"removing reservation {id}: {response.StatusCode}");
     }
 }
 

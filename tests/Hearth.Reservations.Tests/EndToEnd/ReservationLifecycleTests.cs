@@ -23,6 +23,7 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         using var alice = await cluster.UserAsync("idle-alice");
         await cluster.PublishAsync("idle-alice/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
         var id = await AddAsync("idle-alice", "idle-alice/echo", 2);
+        await using var cleanup = cluster.Removing(id);
 
         var ready = await cluster.WaitForStateAsync(id, ReservationStates.Ready);
         Assert.Equal((2, 2, 0), (ready.Status.Desired, ready.Status.Ready, ready.Status.Starting));
@@ -57,6 +58,7 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         using var bob = await cluster.UserAsync("other-bob");
         await cluster.PublishAsync("other-alice/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
         var id = await AddAsync("other-alice", "other-alice/echo", 1);
+        await using var cleanup = cluster.Removing(id);
         await cluster.WaitForStateAsync(id, ReservationStates.Ready);
 
         var (coldStart, _, _) = await ReservationCluster.CallAsync(bob, "other-alice/echo", "\"bob\"");
@@ -78,6 +80,7 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         using var alice = await cluster.UserAsync("removal-alice");
         await cluster.PublishAsync("removal-alice/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
         var id = await AddAsync("removal-alice", "removal-alice/echo", 2);
+        await using var cleanup = cluster.Removing(id);
         await cluster.WaitForStateAsync(id, ReservationStates.Ready);
 
         var removed = await cluster.RunAsync("reservations", "remove", $"{id}");
@@ -102,6 +105,7 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         using var alice = await cluster.UserAsync("roll-alice");
         await cluster.PublishAsync("roll-alice/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
         var id = await AddAsync("roll-alice", "roll-alice/echo", 2);
+        await using var cleanup = cluster.Removing(id);
         await cluster.WaitForStateAsync(id, ReservationStates.Ready);
 
         using var stop = new CancellationTokenSource();
@@ -154,6 +158,7 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         using var alice = await cluster.UserAsync("failing-alice");
         await cluster.PublishAsync("failing-alice/model", Algorithms.FailsToLoad(cluster.WorkDirectory, "ModuleNotFoundError: No module named 'torch'"), "1.0.0");
         var id = await AddAsync("failing-alice", "failing-alice/model", 1);
+        await using var cleanup = cluster.Removing(id);
 
         var failing = await cluster.WaitForStateAsync(id, ReservationStates.Failing);
         Assert.StartsWith("instance exits during load: ModuleNotFoundError: No module named 'torch' (", failing.Status.Reason, StringComparison.Ordinal);
