@@ -35,7 +35,17 @@ public sealed class ReservationCluster : IAsyncLifetime
 
     public string WorkDirectory => _data.FullName;
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => await StartAsync();
+
+    /// <summary>Stops the cluster (SIGTERM) and starts it again on the same data directory, as an operator restarting it would.</summary>
+    public async Task RestartAsync()
+    {
+        Admin.Dispose();
+        await StopAsync();
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
     {
         var start = Cli.StartInfo(new Dictionary<string, string?>(),
             "up", "--data", Path.Combine(_data.FullName, "supervisor"), "--port", "0", "--worker-port", "0", "--workers", "2",
@@ -86,7 +96,7 @@ public sealed class ReservationCluster : IAsyncLifetime
     public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, args);
 
     /// <summary>Removes reservation <paramref name="id"/> when disposed (if it is still there), so a test leaves no warm instances behind.</summary>
-    public IAsyncDisposable Removing(long id) => new Removal(Admin, id);
+    public IAsyncDisposable Removing(long id) => new Removal(this, id);
 
     /// <summary>Creates a user account and returns a client holding a new key of it.</summary>
     public async Task<HttpClient> UserAsync(string name)
@@ -163,6 +173,19 @@ public sealed class ReservationCluster : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Admin?.Dispose();
+        await StopAsync();
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling writer; the temporary directory is harmless.
+        }
+    }
+
+    private async Task StopAsync()
+    {
         if (_process is { HasExited: false })
         {
             // SIGTERM: the supervisor stops its workers, and they their instances.
@@ -183,14 +206,7 @@ public sealed class ReservationCluster : IAsyncLifetime
         }
 
         _process?.Dispose();
-        try
-        {
-            _data.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A straggling writer; the temporary directory is harmless.
-        }
+        _process = null;
     }
 
     private void Remember(string? line)
@@ -208,11 +224,11 @@ public sealed class ReservationCluster : IAsyncLifetime
 }
 
 /// <summary>Deletes a reservation at the end of a test; one already removed is fine.</summary>
-internal sealed class Removal(HttpClient admin, long id) : IAsyncDisposable
+internal sealed class Removal(ReservationCluster cluster, long id) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
-        var response = await admin.DeleteAsync(new Uri($"/v1/admin/reservations/{id}", UriKind.Relative));
+        var response = await cluster.Admin.DeleteAsync(new Uri($"/v1/admin/reservations/{id}", UriKind.Relative));
         Assert.True(response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound, $"removing reservation {id}: {response.StatusCode}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Hearth.Protocol.Rest;
 
@@ -165,5 +166,31 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         Assert.Equal((1, 0), (failing.Status.Desired, failing.Status.Ready));
         var removed = await cluster.RunAsync("reservations", "remove", $"{id}");
         Assert.Equal(0, removed.ExitCode);
+    }
+
+    [Fact]
+    public async Task AReservationSurvivesARestartOfTheCluster()
+    {
+        using (var before = await cluster.UserAsync("restart-alice"))
+        {
+            await cluster.PublishAsync("restart-alice/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
+        }
+
+        var id = await AddAsync("restart-alice", "restart-alice/echo", 2);
+        await using var cleanup = cluster.Removing(id);
+        await cluster.WaitForStateAsync(id, ReservationStates.Ready);
+        var updated = await cluster.RunAsync("reservations", "update", $"{id}", "--count", "1");
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+
+        await cluster.RestartAsync();
+
+        var again = await cluster.WaitForStateAsync(id, ReservationStates.Ready);
+        Assert.Equal(("restart-alice", "restart-alice/echo", "latest_public", 1, 1),
+            (again.CallingUser, again.Algorithm, again.VersionType, again.Count, again.Status.Ready));
+        var key = await (await cluster.Admin.PostAsync(new Uri("/v1/accounts/restart-alice/keys", UriKind.Relative), null, TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<KeyCreatedView>(ApiJson.Options, TestContext.Current.CancellationToken);
+        using var alice = cluster.Client(key!.Key);
+        var (coldStart, _, _) = await ReservationCluster.CallAsync(alice, "restart-alice/echo", "\"after the restart\"");
+        Assert.False(coldStart);
     }
 }
