@@ -127,6 +127,9 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
                 _book.Load(records);
                 Volatile.Write(ref _loaded, true);
                 LogLoaded(records.Count);
+
+                // The loop may be idle, with no worker connected yet: the first pass says so in each status.
+                _loop.Nudge();
             }
         }
         finally

@@ -126,6 +126,11 @@ public sealed partial class ReservationPageTests(ReservationCluster cluster, Chr
         var row = _page.Locator($"tr[data-reservation='{id}']");
         await Expect(row.Locator(".state")).ToHaveTextAsync("ready", Live);
 
+        // A signed-in admin's browser still needs the page's antiforgery token: a forged post changes nothing.
+        var forged = await _context.APIRequest.PostAsync($"/admin/reservations/{id}/remove", new() { MaxRedirects = 0 });
+        Assert.Equal(400, forged.Status);
+        Assert.Equal(id, (await cluster.ReservationAsync(id)).Id);
+
         await row.GetByLabel($"Actions for reservation {id}").ClickAsync();
         var remove = row.GetByRole(AriaRole.Menuitem, new() { Name = "Remove reservation" });
         await Expect(remove).ToBeVisibleAsync();
