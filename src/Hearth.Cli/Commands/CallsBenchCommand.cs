@@ -85,7 +85,14 @@ internal static class CallsBenchCommand
         }
         finally
         {
-            data.Delete(recursive: true);
+            try
+            {
+                data.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // An instance's run directory was still being removed; the temporary directory is harmless.
+            }
         }
     }
 
