@@ -132,7 +132,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend);
         services.AddSingleton(backend.Scheduler);
         services.AddSingleton(backend.Jobs);
-        services.AddSingleton(backend.Keys);
+        services.AddSingleton<IKeyStore>(new CachedKeyStore(backend.Keys, options.Time));
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
         services.AddSingleton<KeyCache>();
         services.AddSingleton<JobWaiters>();

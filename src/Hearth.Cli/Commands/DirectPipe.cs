@@ -52,19 +52,20 @@ internal static class DirectPipe
         private readonly Process _process;
         private readonly Stream _stdin;
         private readonly FileStream _fifo;
+        private readonly string _path;
         private readonly byte[] _buffer = new byte[64 * 1024];
 
-        private Driver(Process process, FileStream fifo)
+        private Driver(Process process, FileStream fifo, string path)
         {
             _process = process;
             _stdin = process.StandardInput.BaseStream;
             _fifo = fifo;
+            _path = path;
         }
 
         public static Driver Start(string directory, IReadOnlyList<string> entrypoint, string runDirectory)
         {
-            Directory.CreateDirectory(runDirectory);
-            var path = Path.Combine(runDirectory, "algoout");
+            var path = Fifo.PathFor(runDirectory, "direct");
             Fifo.Create(path);
             var fifo = Fifo.OpenReader(path);
             var start = new ProcessStartInfo(entrypoint[0])
@@ -85,7 +86,7 @@ internal static class DirectPipe
             {
             }
 
-            return new Driver(process, fifo);
+            return new Driver(process, fifo, path);
         }
 
         public List<double> Loop(byte[] request, long end)
@@ -136,6 +137,7 @@ internal static class DirectPipe
 
             _process.Dispose();
             _fifo.Dispose();
+            File.Delete(_path);
         }
     }
 }

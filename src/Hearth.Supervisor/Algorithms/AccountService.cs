@@ -16,14 +16,13 @@ internal sealed record KeyIdentity(string KeyId, string Role, string? Account);
 
 /// <summary>
 /// Accounts (users, organizations and their members) and their API keys. Keys are shown once and stored hashed.
-/// The call path looks keys and memberships up here, from memory: both are cached for a few seconds, so a
-/// revoked key stops working within <see cref="CacheLifetime"/> and a call costs no database round trip.
+/// The call path looks keys and memberships up here, from memory: the key store caches keys, and memberships are
+/// cached for <see cref="CacheLifetime"/> (a membership added here takes effect at once).
 /// </summary>
 internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, TimeProvider time)
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, (KeyIdentity? Identity, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _callers = new(StringComparer.Ordinal);
 
     public async Task<AccountRecord> CreateAsync(string name, bool organization, CancellationToken cancellationToken)
@@ -84,27 +83,13 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
         return (id, key);
     }
 
-    /// <summary>Who <paramref name="key"/> belongs to, or null when it is unknown or revoked.</summary>
+    /// <summary>Who <paramref name="key"/> belongs to, or null when it is unknown or revoked. The key store answers from memory.</summary>
     public async ValueTask<KeyIdentity?> IdentifyAsync(string key, CancellationToken cancellationToken)
     {
-        var hash = ApiKeys.Hash(key);
-        var now = time.GetUtcNow();
-        if (_keys.TryGetValue(hash, out var cached) && cached.Until > now)
-        {
-            return cached.Identity;
-        }
-
-        var record = await keys.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
-        var identity = record is null || (record.RevokedAt is { } revoked && revoked <= now)
+        var record = await keys.FindByHashAsync(ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
+        return record is null || (record.RevokedAt is { } revoked && revoked <= time.GetUtcNow())
             ? null
             : new KeyIdentity(record.Id, record.Role, record.AccountId);
-        if (identity is not null)
-        {
-            // Unknown keys are not remembered, so guessing cannot fill the cache.
-            _keys[hash] = (identity, now + CacheLifetime);
-        }
-
-        return identity;
     }
 
     /// <summary>The account as a caller: itself plus the organizations it is a member of.</summary>

@@ -291,7 +291,11 @@ internal sealed partial class InstancePool : IDisposable
 
         public long StartedTicks { get; } = Stopwatch.GetTimestamp();
 
-        public TaskCompletionSource<CallOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>
+        /// Completed without a hop: the reply is written by the thread that saw the answer (the worker stream's reader),
+        /// which costs a short write rather than a thread switch per call. Nothing that completes it holds the lock.
+        /// </summary>
+        public TaskCompletionSource<CallOutcome> Done { get; } = new();
 
         /// <summary>Set while the call waits in the pool's queue.</summary>
         public WaitingCall? Waiting { get; set; }

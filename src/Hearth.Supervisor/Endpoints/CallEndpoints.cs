@@ -39,14 +39,14 @@ internal static class CallEndpoints
         else
         {
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (body is null)
+            if (body is not { } bytes)
             {
                 reply = AlgorithmCalls.TooLarge(started, null);
             }
             else
             {
-                var type = AlgorithmCalls.TypeOf(request.ContentType, body.WrittenSpan);
-                reply = await calls.CallAsync(request.Headers.Authorization.ToString(), owner, name, version, type, body.WrittenMemory, timeout, context.RequestAborted)
+                var type = AlgorithmCalls.TypeOf(request.ContentType, bytes.Span);
+                reply = await calls.CallAsync(request.Headers.Authorization.ToString(), owner, name, version, type, bytes, timeout, context.RequestAborted)
                     .ConfigureAwait(false);
             }
         }
@@ -65,7 +65,7 @@ internal static class CallEndpoints
     }
 
     /// <summary>The body, or null when it is longer than the limit (reading stops just past it).</summary>
-    private static async Task<ArrayBufferWriter<byte>?> ReadBodyAsync(HttpContext context)
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -73,16 +73,33 @@ internal static class CallEndpoints
             limit.MaxRequestBodySize = null;
         }
 
-        var length = context.Request.ContentLength;
-        var buffer = new ArrayBufferWriter<byte>(length is { } n and > 0 ? (int)n + 1 : 4096);
         var stream = context.Request.Body;
+        if (context.Request.ContentLength is { } length)
+        {
+            // The server holds the body to its declared length, so exactly that much is read into exactly that much.
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
+            {
+                var read = await stream.ReadAsync(body.AsMemory(filled), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            return body.AsMemory(0, filled);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
-            var memory = buffer.GetMemory(Math.Min(64 * 1024, AlgorithmCalls.MaxBodyBytes + 1 - buffer.WrittenCount + 1));
-            var read = await stream.ReadAsync(memory, context.RequestAborted).ConfigureAwait(false);
+            var read = await stream.ReadAsync(buffer.GetMemory(4096), context.RequestAborted).ConfigureAwait(false);
             if (read == 0)
             {
-                return buffer;
+                return buffer.WrittenMemory;
             }
 
             buffer.Advance(read);

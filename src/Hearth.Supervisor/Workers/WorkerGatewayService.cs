@@ -4,6 +4,7 @@ using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hearth.Supervisor.Workers;
@@ -13,7 +14,8 @@ namespace Hearth.Supervisor.Workers;
 /// session's outbox, batched into as few HTTP/2 flushes as the backlog allows.
 /// </summary>
 [Authorize(Policy = HearthAuth.WorkerPolicy)]
-internal sealed partial class WorkerGatewayService(Scheduler scheduler, InstanceBridge instances, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
+internal sealed partial class WorkerGatewayService(
+    Scheduler scheduler, InstanceBridge instances, IHostApplicationLifetime lifetime, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -52,7 +54,9 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, Instance
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed);
+        // A stopping supervisor ends its streams at once: the workers keep their processes and instances and reconnect
+        // to the next one, rather than holding the shutdown until the server gives up on them.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed, lifetime.ApplicationStopping);
         var writer = WriteAsync(session, responseStream, linked.Token);
         try
         {

@@ -7,6 +7,23 @@ namespace Hearth.Worker.Algorithms;
 /// <summary>Named pipes (FIFOs) in the file system, which is what <c>ALGOOUT</c> names.</summary>
 internal static class Fifo
 {
+    private const string SharedMemory = "/dev/shm";
+
+    /// <summary>
+    /// Where a FIFO for <paramref name="name"/> goes: in shared memory when there is one, because a FIFO on a disk file
+    /// system has its inode times updated (and journaled) on every read and write; else in <paramref name="fallback"/>.
+    /// </summary>
+    public static string PathFor(string fallback, string name)
+    {
+        if (Directory.Exists(SharedMemory))
+        {
+            return Path.Combine(SharedMemory, $"hearth-{Environment.ProcessId}-{name}-{Guid.NewGuid():N}.algoout");
+        }
+
+        Directory.CreateDirectory(fallback);
+        return Path.Combine(fallback, "algoout");
+    }
+
     /// <summary>Creates a FIFO readable and writable by this user only.</summary>
     public static void Create(string path)
     {

@@ -62,7 +62,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
             return;
         }
 
-        _ = CallAsync(entry, process, callId, request, timeout);
+        CallInstance(entry, process, callId, request, timeout);
     }
 
     /// <summary>Stops an instance (stdin closed, then killed after <paramref name="grace"/>); <c>Exited</c> follows.</summary>
@@ -149,22 +149,27 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         reports.Exited(start.InstanceId, reason, duringLoad: false);
     }
 
-    private async Task CallAsync(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
     {
-        InstanceReply reply;
-        var task = process.CallAsync(request, timeout);
-        entry.InFlight = task;
+        var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        entry.InFlight = done.Task;
         try
         {
-            reply = await task.ConfigureAwait(false);
+            process.Call(request, timeout, reply =>
+            {
+                // Reported from the thread that saw the answer: no hop between the pipe and the stream's outbox.
+                entry.InFlight = null;
+                reports.CallDone(entry.Start.InstanceId, callId, reply);
+                done.TrySetResult(reply);
+            });
         }
         catch (InvalidOperationException e)
         {
-            reply = new InstanceReply(CallOutcome.Crashed, null, e.Message);
+            entry.InFlight = null;
+            var reply = new InstanceReply(CallOutcome.Crashed, null, e.Message);
+            reports.CallDone(entry.Start.InstanceId, callId, reply);
+            done.TrySetResult(reply);
         }
-
-        entry.InFlight = null;
-        reports.CallDone(entry.Start.InstanceId, callId, reply);
     }
 
     private static void TryDelete(string directory)

@@ -55,6 +55,8 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<InstanceExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _reader;
+    private const int SmallRequest = 16 * 1024;
+
     private PendingCall? _pending;
     private volatile bool _stopping;
     private volatile string? _killReason;
@@ -95,7 +97,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(launch);
         Directory.CreateDirectory(launch.RuntimeDirectory);
-        var fifoPath = Path.Combine(launch.RuntimeDirectory, "algoout");
+        var fifoPath = Fifo.PathFor(launch.RuntimeDirectory, launch.Id);
         File.Delete(fifoPath);
         Fifo.Create(fifoPath);
         var fifo = Fifo.OpenReader(fifoPath);
@@ -130,6 +132,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         {
             await fifo.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
+            File.Delete(fifoPath);
             throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in {launch.Directory}: {e.Message}");
         }
 
@@ -152,9 +155,20 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     /// Sends one request line (newline included, see <see cref="PipeProtocol.EncodeRequest"/>) and waits for its
     /// response. On timeout the process is killed, since it can no longer be trusted to answer in order.
     /// </summary>
-    public async Task<InstanceReply> CallAsync(ReadOnlyMemory<byte> request, TimeSpan timeout)
+    public Task<InstanceReply> CallAsync(ReadOnlyMemory<byte> request, TimeSpan timeout)
     {
-        var call = new PendingCall();
+        var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Call(request, timeout, reply => done.TrySetResult(reply));
+        return done.Task;
+    }
+
+    /// <summary>
+    /// <see cref="CallAsync"/> for the hot path: <paramref name="done"/> runs on the thread that sees the call end (the
+    /// response reader, the timeout or the exit watcher), so it must be short and must not block.
+    /// </summary>
+    public void Call(ReadOnlyMemory<byte> request, TimeSpan timeout, Action<InstanceReply> done)
+    {
+        var call = new PendingCall(done);
         if (Interlocked.CompareExchange(ref _pending, call, null) is not null)
         {
             throw new InvalidOperationException($"instance {Id} is already serving a call; an instance serves one call at a time");
@@ -163,11 +177,32 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         if (HasExited || _stopping)
         {
             Complete(call, new InstanceReply(CallOutcome.Crashed, null, ExitMessage("before the call")));
-            return await call.Task.ConfigureAwait(false);
+            return;
         }
 
-        using var timer = _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
         call.Timeout = timeout;
+        call.Timer = _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+        if (request.Length <= SmallRequest)
+        {
+            // The instance has read every earlier line (it answered them), so a small line fits the pipe's buffer at once.
+            try
+            {
+                _stdin.Write(request.Span);
+                _stdin.Flush();
+            }
+            catch (IOException)
+            {
+                // The process closed its stdin or died; the exit path completes the call with the reason.
+            }
+        }
+        else
+        {
+            _ = WriteLargeAsync(request);
+        }
+    }
+
+    private async Task WriteLargeAsync(ReadOnlyMemory<byte> request)
+    {
         try
         {
             await _stdin.WriteAsync(request).ConfigureAwait(false);
@@ -175,10 +210,8 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         }
         catch (IOException)
         {
-            // The process closed its stdin or died; the exit path completes the call with the reason.
+            // As above: the exit path reports it.
         }
-
-        return await call.Task.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -270,15 +303,17 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         return tail.Length == 0 ? $"{exit} {when}" : $"{exit} {when}; last output: {tail}";
     }
 
-    private sealed class PendingCall
+    private sealed class PendingCall(Action<InstanceReply> done)
     {
-        private readonly TaskCompletionSource<InstanceReply> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public TimeSpan Timeout { get; set; }
 
-        public Task<InstanceReply> Task => _done.Task;
+        public ITimer? Timer { get; set; }
 
-        public void Complete(InstanceReply reply) => _done.TrySetResult(reply);
+        public void Complete(InstanceReply reply)
+        {
+            Timer?.Dispose();
+            done(reply);
+        }
     }
 
     private void Complete(PendingCall call, InstanceReply reply)

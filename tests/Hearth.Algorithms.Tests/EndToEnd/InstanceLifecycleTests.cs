@@ -157,4 +157,24 @@ public sealed class InstanceLifecycleTests
         Assert.Equal((400, "the input was rejected"), (error.Status, error.Error));
         Assert.False((await TestCluster.CallAsync(alice, "acme/fixture", "\"ok\"")).ColdStart);
     }
+
+    [Fact]
+    public async Task WarmInstancesSurviveASupervisorRestartAndAreAdoptedFromTheirWorker()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var alice = await FixtureAsync(cluster);
+        Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"before\"")).ColdStart);
+        var before = Assert.Single(await cluster.InstancesAsync());
+
+        await cluster.RestartSupervisorAsync();
+        var adopted = await cluster.WaitForInstancesAsync(list => list.Count == 1, "the worker to report its instance to the new supervisor");
+        Assert.Equal((before.Id, "alice", "idle", "w1"), (adopted[0].Id, adopted[0].Account, adopted[0].State, adopted[0].Worker));
+
+        using var again = cluster.Client(alice.DefaultRequestHeaders.Authorization!.Parameter);
+        var after = await TestCluster.CallAsync(again, "acme/fixture", "\"after\"");
+        Assert.Equal((200, false), (after.Status, after.ColdStart));
+        var resources = await cluster.Admin.GetFromJsonAsync<ResourcesView>("/v1/resources", ApiJson.Options, Token);
+        var processors = resources!.Hosts.Single().Resources.Single(r => r.Resource == "host.processors");
+        Assert.Equal(1, processors.Used);
+    }
 }

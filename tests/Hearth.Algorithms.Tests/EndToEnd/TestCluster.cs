@@ -61,9 +61,11 @@ internal sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
+    private SupervisorOptions _options = null!;
+
     private async Task StartCoreAsync(int workers, string resources, TimeSpan idleTimeout, TimeSpan minResidency)
     {
-        _host = await SupervisorHost.StartAsync(new SupervisorOptions
+        _options = new SupervisorOptions
         {
             DataDirectory = Path.Combine(_scratch.Path, "data"),
             Port = 0,
@@ -72,7 +74,9 @@ internal sealed class TestCluster : IAsyncDisposable
             InstanceMinResidency = minResidency,
             HeartbeatTimeout = TimeSpan.FromSeconds(10),
             KillGrace = TimeSpan.FromSeconds(1),
-        });
+        };
+        _host = await SupervisorHost.StartAsync(_options);
+        _options = _options with { Port = Host.Url.Port, WorkerPort = Host.WorkerUrl.Port };
         Admin = Client(Host.Keys.AdminKey);
         Anonymous = Client(null);
         for (var i = 1; i <= workers; i++)
@@ -88,6 +92,22 @@ internal sealed class TestCluster : IAsyncDisposable
             _workers.Add((agent, Task.Run(() => agent.RunAsync(_stop.Token))));
             await agent.Registered.WaitAsync(Bound);
         }
+    }
+
+    /// <summary>
+    /// Stops the supervisor and starts a new one on the same data directory and ports; the workers, and the instances
+    /// they run, carry on and reconnect.
+    /// </summary>
+    public async Task RestartSupervisorAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+        _host = null;
+        _host = await SupervisorHost.StartAsync(_options);
+        Admin.Dispose();
+        Anonymous.Dispose();
+        Admin = Client(Host.Keys.AdminKey);
+        Anonymous = Client(null);
     }
 
     public HttpClient Client(string? key)
