@@ -57,9 +57,12 @@ public sealed class InstanceLifecycleTests
         var alice = await FixtureAsync(cluster);
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).ColdStart);
 
-        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:1\"")));
+        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:2\"")));
         Assert.All(calls, c => Assert.Equal(200, c.Status));
-        Assert.Equal(2, calls.Count(c => c.ColdStart));
+
+        // Two calls found the one instance busy and each started another. Which calls are served cold depends on
+        // whether a start beats the first call's two seconds, so only the instance count is exact.
+        Assert.InRange(calls.Count(c => c.ColdStart), 1, 2);
         Assert.Equal(3, (await cluster.InstancesAsync()).Count);
         var metrics = await cluster.Anonymous.GetStringAsync("/metrics", Token);
         Assert.Contains("hearth_algorithm_spillovers_total{otel_scope_name=\"Hearth.Algorithms\"} 2", metrics, StringComparison.Ordinal);
