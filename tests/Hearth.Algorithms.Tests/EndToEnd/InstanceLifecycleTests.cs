@@ -92,7 +92,7 @@ public sealed class InstanceLifecycleTests
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).Status);
 
         var busy = TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:3\"");
-        await Task.Delay(200, Token);
+        await cluster.WaitForInstancesAsync(list => list.Single().State == "busy", "the first call to hold the instance");
         var waited = await TestCluster.CallAsync(alice, "acme/fixture", "\"late\"", timeout: 0.5);
         Assert.Equal(503, waited.Status);
         Assert.Equal("no instance of acme/fixture became free within the timeout of 0.5 s: 1 busy, no worker has room to start another "

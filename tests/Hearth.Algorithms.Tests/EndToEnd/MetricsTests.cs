@@ -19,9 +19,9 @@ public sealed class MetricsTests
 
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"cold\"")).ColdStart);
         Assert.False((await TestCluster.CallAsync(alice, "acme/fixture", "\"warm\"")).ColdStart);
-        var answers = await Task.WhenAll(
-            TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:0.5\""),
-            TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
+        var sleeping = TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:1\"");
+        await cluster.WaitForInstancesAsync(list => list.Single().State == "busy", "the sleeping call to hold the instance");
+        var answers = await Task.WhenAll(sleeping, TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
         Assert.All(answers, a => Assert.Equal(200, a.Status));
         Assert.Equal(400, (await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"")).Status);
 
