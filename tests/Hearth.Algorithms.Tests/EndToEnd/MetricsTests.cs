@@ -2,7 +2,15 @@ using Hearth.Algorithms.Tests.Worker;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
 
+/// <summary>
+/// Runs alone: instruments are found by meter name across the whole process, so another supervisor started by a test
+/// running at the same time would add its calls to these counts.
+/// </summary>
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>The supervisor's Prometheus metrics count what calls did.</summary>
+[Collection(nameof(MetricsCollection))]
 public sealed class MetricsTests
 {
     private const string Scope = "otel_scope_name=\"Hearth.Algorithms\"";
