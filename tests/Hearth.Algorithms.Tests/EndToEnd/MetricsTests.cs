@@ -6,11 +6,11 @@ namespace Hearth.Algorithms.Tests.EndToEnd;
 /// Runs alone: instruments are found by meter name across the whole process, so another supervisor started by a test
 /// running at the same time would add its calls to these counts.
 /// </summary>
-[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
-public sealed class MetricsCollection;
+[CollectionDefinition(nameof(MetricsRunAlone), DisableParallelization = true)]
+public sealed class MetricsRunAlone;
 
 /// <summary>The supervisor's Prometheus metrics count what calls did.</summary>
-[Collection(nameof(MetricsCollection))]
+[Collection(nameof(MetricsRunAlone))]
 public sealed class MetricsTests
 {
     private const string Scope = "otel_scope_name=\"Hearth.Algorithms\"";
