@@ -52,4 +52,10 @@ public interface IStorageBackend : IAsyncDisposable
     IJobQueries Jobs { get; }
 
     IKeyStore Keys { get; }
+
+    IAccountStore Accounts { get; }
+
+    IAlgorithmStore Algorithms { get; }
+
+    IReservationStore Reservations { get; }
 }
