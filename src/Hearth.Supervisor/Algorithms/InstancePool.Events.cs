@@ -55,6 +55,9 @@ internal sealed partial class InstancePool
         }
 
         Metrics.InstanceLoaded(loadTime);
+
+        // A new idle instance has an idle timeout to watch; the loop learns when.
+        _ledger.Nudge();
         if (stopOn is not null)
         {
             _transport.Stop(stopOn, instanceId, Settings.StopGrace);
