@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hearth.Core.Algorithms;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Supervisor.Algorithms;
 
@@ -33,15 +35,18 @@ internal sealed partial class InstancePool : IDisposable
     private readonly IInstanceLedger _ledger;
     private readonly IInstanceTransport _transport;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private long _lastCallId;
 
-    public InstancePool(InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time)
+    public InstancePool(
+        InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time, ILogger<InstancePool>? logger = null)
     {
         Settings = settings;
         _ledger = ledger;
         _transport = transport;
         Metrics = metrics;
         _time = time;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _pool = new WarmPool(settings.Pool, NewInstanceId);
     }
 
