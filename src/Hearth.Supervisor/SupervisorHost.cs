@@ -5,6 +5,7 @@ using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Endpoints;
 using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Reservations;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 using Hearth.Supervisor.Web;
@@ -140,6 +141,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddSingleton<JobService>();
         services.AddSingleton<SupervisorEndpoints>();
         services.AddAlgorithms(options, backend);
+        services.AddReservations(backend);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -190,6 +192,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapAlgorithms();
+        app.MapReservations();
         app.MapAdminPages();
         app.MapGrpcService<WorkerGatewayService>();
     }

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommands.Create());
         root.Subcommands.Add(AlgoCommands.Create());
+        root.Subcommands.Add(ReservationsCommands.Create());
         foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create())
             .Concat(AccountCommands.Create()).Concat(CallCommands.Create()))
         {

@@ -15,7 +15,7 @@ internal sealed record CallReply(int Status, byte[] Body);
 /// version resolve from memory, the body becomes one request line, the warm pool runs it. Every refusal is a clear
 /// message with a 4xx status; failures of the instance or the cluster are 5xx; nothing here answers 500.
 /// </summary>
-internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog catalog, InstancePool pool)
+internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, IReservationHooks? reservations = null)
 {
     public const int MaxBodyBytes = 10 * 1024 * 1024;
     public const double DefaultTimeoutSeconds = 300;
@@ -78,7 +78,9 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         var template = new InstanceTemplate(algorithm, build.Hash, build.Version, build.Build.Manifest.Reservations);
         var launch = new InstanceLaunchInfo(build.Build.Manifest.Entrypoint, record.ArchiveSha256, pool.Settings.LoadTimeout);
         var request = PipeProtocol.EncodeRequest(type, body.Span);
-        var outcome = await pool.CallAsync(account, template, launch, request, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken).ConfigureAwait(false);
+        var alternatives = Alternatives(account, algorithm, reference!.Kind, build.Hash, entry.Entry);
+        var outcome = await pool.CallAsync(account, template, launch, request, TimeSpan.FromSeconds(timeoutSeconds), alternatives, cancellationToken)
+            .ConfigureAwait(false);
         return Reply(outcome, build);
     }
 
@@ -126,18 +128,40 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         $"the request body is larger than the {MaxBodyBytes / (1024 * 1024)} MiB limit for calls" + (length is { } n ? $" ({n} bytes)" : ""),
         null, Stopwatch.GetElapsedTime(started), false, null));
 
+    /// <summary>Previous builds a rolling reservation of the account keeps warm for calls that follow this reference.</summary>
+    private List<InstanceTemplate> Alternatives(string account, AlgorithmName algorithm, VersionReferenceKind reference, string hash, AlgorithmEntry entry)
+    {
+        if (reservations is null)
+        {
+            return [];
+        }
+
+        var alternatives = new List<InstanceTemplate>();
+        foreach (var other in reservations.Candidates(account, algorithm, reference, hash).Skip(1))
+        {
+            if (entry.FindBuild(other) is { } build)
+            {
+                alternatives.Add(new InstanceTemplate(algorithm, other, entry.HighestVersionOf(other, publicOnly: false)?.Version, build.Manifest.Reservations));
+            }
+        }
+
+        return alternatives;
+    }
+
     private static CallReply Reply(CallOutcome outcome, ResolvedBuild build)
     {
         var result = outcome.Response as PipeResult;
         var message = result is null ? outcome.Message ?? "the call failed" : null;
-        return new CallReply(outcome.HttpStatus, Write(result, message, result?.ContentType, outcome.Duration, outcome.ColdStart, build));
+        var served = outcome.Served is { } s && s.Hash != build.Hash ? (s.Version, s.Hash) : (build.Version, build.Hash);
+        return new CallReply(outcome.HttpStatus, Write(result, message, result?.ContentType, outcome.Duration, outcome.ColdStart, served));
     }
 
     /// <summary>
     /// <c>{"result": ..., "metadata": {...}}</c> or <c>{"error": {"message": ...}, "metadata": {...}}</c>. The result is
     /// copied as the algorithm wrote it, never re-serialized.
     /// </summary>
-    private static byte[] Write(PipeResult? result, string? error, PayloadType? type, TimeSpan duration, bool coldStart, ResolvedBuild? build)
+    private static byte[] Write(
+        PipeResult? result, string? error, PayloadType? type, TimeSpan duration, bool coldStart, (SemanticVersion? Version, string Hash)? build)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (result?.Result.Length ?? 0));
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
@@ -176,9 +200,9 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
                 json.WriteNull("version"u8);
             }
 
-            if (build is not null)
+            if (build is { } b)
             {
-                json.WriteString("hash"u8, build.Hash);
+                json.WriteString("hash"u8, b.Hash);
             }
             else
             {

@@ -22,6 +22,9 @@ internal sealed class AlgorithmCatalog(IAlgorithmStore store, AccountService acc
 
     public BuildStore Builds { get; } = builds;
 
+    /// <summary>Raised after a push or publish changed an algorithm (what a <c>latest_*</c> reference resolves to may have moved).</summary>
+    public event Action? Changed;
+
     /// <summary>The algorithm, or null when it has never been pushed.</summary>
     public async ValueTask<CatalogEntry?> FindAsync(AlgorithmName name, CancellationToken cancellationToken)
     {
@@ -116,6 +119,7 @@ internal sealed class AlgorithmCatalog(IAlgorithmStore store, AccountService acc
         if (await LoadAsync(name, cancellationToken).ConfigureAwait(false) is { } fresh)
         {
             _entries[name] = fresh;
+            Changed?.Invoke();
         }
     }
 

@@ -56,6 +56,9 @@ internal enum CallStatus
 /// <summary>A finished call: its status, the algorithm's response or a message, and what the reply's metadata needs.</summary>
 internal sealed record CallOutcome(CallStatus Status, PipeResponse? Response, string? Message, bool ColdStart, TimeSpan Duration, string? InstanceId)
 {
+    /// <summary>The build that served the call: the one asked for, or a previous one a rolling reservation kept warm.</summary>
+    public InstanceTemplate? Served { get; init; }
+
     public int HttpStatus => Status switch
     {
         CallStatus.Ok => 200,

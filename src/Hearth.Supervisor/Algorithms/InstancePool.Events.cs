@@ -40,6 +40,7 @@ internal sealed partial class InstancePool
     {
         (PendingCall Call, AlgorithmInstance Instance)? next = null;
         string? stopOn = null;
+        (string Reservation, string Hash)? loaded = null;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -52,7 +53,16 @@ internal sealed partial class InstancePool
             else
             {
                 next = ClaimLocked(_pool.Ready(instanceId, now), coldStart: true, now);
+                if (instance.ReservationId is { } reservation)
+                {
+                    loaded = (reservation, instance.Template.Hash);
+                }
             }
+        }
+
+        if (loaded is { } l)
+        {
+            _reservations?.Loaded(l.Reservation, l.Hash);
         }
 
         Metrics.InstanceLoaded(loadTime);
@@ -134,6 +144,7 @@ internal sealed partial class InstancePool
         PendingCall? interrupted = null;
         var abandoned = new List<PendingCall>();
         AlgorithmInstance? instance;
+        var stoppedOnPurpose = false;
         lock (_gate)
         {
             instance = _pool.Find(instanceId);
@@ -142,6 +153,7 @@ internal sealed partial class InstancePool
                 return;
             }
 
+            stoppedOnPurpose = instance.State == InstanceState.Stopping;
             outcome = _pool.Remove(instanceId, duringLoad, _time.GetUtcNow());
             if (outcome.InterruptedCall is { } callId && _calls.Remove(callId, out var call))
             {
@@ -165,6 +177,11 @@ internal sealed partial class InstancePool
         else
         {
             LogGone(instanceId, instance.Template.Algorithm.ToString(), instance.Account, reason);
+        }
+
+        if (duringLoad && !stoppedOnPurpose && instance.ReservationId is { } reservation)
+        {
+            _reservations?.LoadFailed(reservation, instance.Template.Hash, _time.GetUtcNow(), reason);
         }
 
         _ledger.Release(instanceId);
@@ -300,6 +317,7 @@ internal sealed partial class InstancePool
             {
                 call.Waiting = null;
                 call.InstanceId = assignment.Instance.Id;
+                call.Served = assignment.Instance;
                 call.ColdStart = coldStart;
                 return (call, assignment.Instance);
             }

@@ -35,12 +35,15 @@ internal sealed partial class InstancePool : IDisposable
     private readonly IInstanceLedger _ledger;
     private readonly IInstanceTransport _transport;
     private readonly TimeProvider _time;
+    private readonly IReservationHooks? _reservations;
     private readonly ILogger _logger;
     private long _lastCallId;
 
     public InstancePool(
-        InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time, ILogger<InstancePool>? logger = null)
+        InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
+        IReservationHooks? reservations = null, ILogger<InstancePool>? logger = null)
     {
+        _reservations = reservations;
         Settings = settings;
         _ledger = ledger;
         _transport = transport;
@@ -57,10 +60,12 @@ internal sealed partial class InstancePool : IDisposable
     /// <summary>
     /// Runs one call on an instance of <paramref name="template"/> for <paramref name="account"/>: a warm one if idle,
     /// else it waits for one, starting another when every instance is busy (spillover). Never throws for what the
-    /// algorithm or the cluster does; the outcome says.
+    /// algorithm or the cluster does; the outcome says. <paramref name="alternatives"/> are previous builds a rolling
+    /// reservation still keeps warm: an idle instance of one serves the call when none of the template's is idle.
     /// </summary>
     public async Task<CallOutcome> CallAsync(
-        string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout, CancellationToken cancellationToken)
+        string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout,
+        IReadOnlyList<InstanceTemplate> alternatives, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout);
@@ -72,12 +77,14 @@ internal sealed partial class InstancePool : IDisposable
             _launchByHash[template.Hash] = launch;
             _calls.Add(call.Id, call);
             var hadInstances = _pool.InstancesOf(new PoolKey(account, template.Hash)).Count > 0;
-            switch (_pool.Route(call.Id, account, template, call.Deadline, now))
+            var routeTo = WarmAlternativeLocked(account, template, alternatives) ?? template;
+            switch (_pool.Route(call.Id, account, routeTo, call.Deadline, now))
             {
                 case RoutedWarm routed:
                     warm = routed.Instance;
                     worker = warm.Worker;
                     call.InstanceId = warm.Id;
+                    call.Served = warm;
                     break;
                 case RoutedQueued queued:
                     call.Waiting = queued.Call;
@@ -106,6 +113,11 @@ internal sealed partial class InstancePool : IDisposable
         using var abandoned = cancellationToken.Register(static state => ((PendingCall)state!).Pool.OnCallerGone((PendingCall)state), call);
         var outcome = await call.Done.Task.ConfigureAwait(false);
         Metrics.Call(outcome.Status, outcome.ColdStart, outcome.Duration);
+        if (outcome.Status is CallStatus.Ok or CallStatus.AlgorithmError && call.Served is { } served)
+        {
+            _reservations?.CallServed(account, served.Template.Hash, served.ReservationId);
+        }
+
         return outcome;
     }
 
@@ -174,7 +186,10 @@ internal sealed partial class InstancePool : IDisposable
     }
 
     private static void Complete(PendingCall call, CallStatus status, PipeResponse? response, string? message) =>
-        call.Done.TrySetResult(new CallOutcome(status, response, message, call.ColdStart, Stopwatch.GetElapsedTime(call.StartedTicks), call.InstanceId));
+        call.Done.TrySetResult(new CallOutcome(status, response, message, call.ColdStart, Stopwatch.GetElapsedTime(call.StartedTicks), call.InstanceId)
+        {
+            Served = call.Served?.Template,
+        });
 
     private void OnCallerGone(PendingCall call)
     {
@@ -291,6 +306,9 @@ internal sealed partial class InstancePool : IDisposable
 
         /// <summary>The instance serving it, once it has one.</summary>
         public string? InstanceId { get; set; }
+
+        /// <summary>The instance serving it (its build and whether a reservation holds it), once it has one.</summary>
+        public AlgorithmInstance? Served { get; set; }
 
         public bool ColdStart { get; set; }
     }

@@ -8,6 +8,7 @@ internal sealed record InstanceWorkCommand(IReadOnlyList<AlgorithmInstance> Subm
 public sealed partial class Scheduler
 {
     private DateTimeOffset? _instancesDue;
+    private DateTimeOffset? _reservationsDue;
 
     /// <summary>The ledger priority of instance work: calls are interactive, so instances go before batch work.</summary>
     public int InstancePriority { get; set; } = 1;
@@ -32,15 +33,13 @@ public sealed partial class Scheduler
         }
     }
 
-    /// <summary>The earlier of the next worker expiry and the next warm-pool decision.</summary>
-    private DateTimeOffset? NextWake()
+    /// <summary>The earliest of the next worker expiry, the next warm-pool decision and the next reservation change.</summary>
+    private DateTimeOffset? NextWake() => Earliest(Earliest(_state.NextExpiry(), _instancesDue), _reservationsDue);
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => (a, b) switch
     {
-        var expiry = _state.NextExpiry();
-        return (expiry, _instancesDue) switch
-        {
-            ({ } a, { } b) => a < b ? a : b,
-            ({ } a, null) => a,
-            (null, var b) => b,
-        };
-    }
+        ({ } x, { } y) => x < y ? x : y,
+        ({ } x, null) => x,
+        (null, var y) => y,
+    };
 }

@@ -24,6 +24,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CycleEffects _fx = new();
+    private readonly IReservationWork? _reservations;
     private readonly List<Action> _replies = [];
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
@@ -37,8 +38,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         JobWaiters waiters,
         ILogger<Scheduler> logger,
         IHostApplicationLifetime? lifetime = null,
-        IInstanceWork? instances = null)
+        IInstanceWork? instances = null,
+        IReservationWork? reservations = null)
     {
+        _reservations = reservations;
         _store = store;
         _time = time;
         _logger = logger;
@@ -56,6 +59,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     /// <summary>Raised (on the loop) after a cycle that changed the cluster view.</summary>
     public event Action? ViewChanged;
+
+    /// <summary>Raised (on the loop: handlers must be quick and must not keep the list) with the jobs that ended in a cycle, once it is committed.</summary>
+    public event Action<IReadOnlyList<long>>? JobsEnded;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -206,6 +212,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
+        if (_reservations is not null)
+        {
+            _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         _instancesDue = _state.TickInstances();
         if (_fx.HasWrites)
         {
@@ -243,6 +254,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         }
 
         Waiters.Ended(_fx.EndedJobs);
+        if (_fx.EndedJobs.Count > 0)
+        {
+            JobsEnded?.Invoke(_fx.EndedJobs);
+        }
         if (_fx.ViewChanged)
         {
             _view = _state.View();

@@ -56,4 +56,6 @@ public interface IStorageBackend : IAsyncDisposable
     IAccountStore Accounts { get; }
 
     IAlgorithmStore Algorithms { get; }
+
+    IReservationStore Reservations { get; }
 }

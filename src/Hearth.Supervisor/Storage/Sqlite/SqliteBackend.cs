@@ -21,6 +21,7 @@ public sealed class SqliteBackend : IStorageBackend
         Keys = new SqliteKeyStore(this);
         Accounts = new SqliteAccountStore(this);
         Algorithms = new SqliteAlgorithmStore(this);
+        Reservations = new SqliteReservationStore(this);
         Time = time;
     }
 
@@ -43,6 +44,8 @@ public sealed class SqliteBackend : IStorageBackend
     public IAccountStore Accounts { get; }
 
     public IAlgorithmStore Algorithms { get; }
+
+    public IReservationStore Reservations { get; }
 
     internal TimeProvider Time { get; }
 
