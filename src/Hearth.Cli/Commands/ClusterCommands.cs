@@ -22,7 +22,7 @@ internal static class ClusterCommands
         public Option<string> HeartbeatTimeout { get; } = new("--heartbeat-timeout") { Description = "A worker not heard from for this long is down, e.g. 30s", DefaultValueFactory = _ => "30s" };
         public Option<string?> GlobalResources { get; } = new("--global-resources") { Description = "Global resources, e.g. global.maya=10,global.nuke=2" };
         public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
-        public Option<string?> Database { get; } = new("--db") { Description = "Database connection (default: SQLite in --data), e.g. sqlite:/var/lib/hearth/hearth.db" };
+        public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Hearth.Cli.Client;
 using Hearth.Supervisor;
+using Hearth.Supervisor.Storage;
 using Hearth.Worker;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -80,6 +81,14 @@ internal static class LocalCluster
         catch (SqliteException e)
         {
             throw new CliException($"cannot open the database in {options.DataDirectory}: {e.Message}");
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (SchemaMismatchException e)
+        {
+            throw new CliException(e.Message);
         }
         catch (UnauthorizedAccessException e)
         {

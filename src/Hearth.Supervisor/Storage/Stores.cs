@@ -47,6 +47,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Applies every migration not applied yet; returns the versions it applied.</summary>
     Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>For readiness probes: whether the store answers and its schema is current. Never throws for an unreachable store.</summary>
+    Task<StoreStatus> CheckAsync(CancellationToken cancellationToken);
+
     ISchedulerStore Scheduler { get; }
 
     IJobQueries Jobs { get; }
