@@ -12,6 +12,10 @@ namespace Hearth.Supervisor.Storage;
 /// </summary>
 public static class StorageFactory
 {
+    private const string Forms =
+        "use a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, "
+        + "\"sqlite:PATH\" or a SQLite \"Data Source=PATH\" connection string";
+
     public static IStorageBackend Create(SupervisorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,9 +46,7 @@ public static class StorageFactory
             return new PostgresBackend(database, options.Time);
         }
 
-        throw new ArgumentException(
-            $"database \"{Redact(database)}\" is not understood: use a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", "
-            + "a postgres:// URL, \"sqlite:PATH\" or a SQLite \"Data Source=PATH\" connection string");
+        throw new ArgumentException($"database \"{Redact(database)}\" names no backend: {Forms}");
     }
 
     private static HashSet<string> Keys(string connection)
@@ -56,7 +58,7 @@ public static class StorageFactory
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"database \"{Redact(connection)}\" is not a connection string: {e.Message}", e);
+            throw new ArgumentException($"database \"{Redact(connection)}\" is not a connection string ({e.Message}): {Forms}", e);
         }
 
         return builder.Keys.Cast<string>().Select(k => k.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);

@@ -109,8 +109,12 @@ public sealed class PostgresBackend : IStorageBackend
         }
         finally
         {
-            // Unlocked explicitly: a pooled connection keeps session locks until it is reset.
-            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None).ConfigureAwait(false);
+            // Unlocked explicitly: a pooled connection keeps session locks until it is reset. A broken
+            // connection has lost the lock with its session already.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -120,9 +124,14 @@ public sealed class PostgresBackend : IStorageBackend
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
-            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection);
+            var version = 0;
+            if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                await using var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
+                version = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
             return new StoreStatus(true, version, expected, version == expected ? null : $"schema is at version {version}, this supervisor needs {expected}");
         }
         catch (Exception e) when (e is StorageUnavailableException or NpgsqlException or TimeoutException or InvalidOperationException)

@@ -89,8 +89,10 @@ public sealed class SqliteBackend : IStorageBackend
         try
         {
             await using var connection = await OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
-            var applied = await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
-            var version = applied.DefaultIfEmpty(0).Max();
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+            var migrated = Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+            var version = migrated ? (await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max() : 0;
             return new StoreStatus(true, version, expected, version == expected ? null : $"schema is at version {version}, this supervisor needs {expected}");
         }
         catch (SqliteException e)
