@@ -20,7 +20,7 @@ internal sealed partial class SchedulerState
     public void Connect(WorkerSession session, Register register, CycleEffects fx)
     {
         var totals = ParseTotals(register);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (!_workers.TryGetValue(session.Name, out var worker))
         {
             worker = new WorkerEntry(session.Name);
@@ -37,7 +37,7 @@ internal sealed partial class SchedulerState
         worker.Stale.Clear();
         fx.Send(session, new SupervisorMessage
         {
-            Registered = new Registered { HeartbeatIntervalMs = (int)settings.HeartbeatInterval.TotalMilliseconds },
+            Registered = new Registered { HeartbeatIntervalMs = (int)_settings.HeartbeatInterval.TotalMilliseconds },
         });
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -120,7 +120,7 @@ internal sealed partial class SchedulerState
     {
         if (_workers.TryGetValue(session.Name, out var worker) && worker.Session == session)
         {
-            worker.LastSeen = time.GetUtcNow();
+            worker.LastSeen = _time.GetUtcNow();
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed partial class SchedulerState
         Heard(session);
         if (TryFindCurrent(started.AssignmentId, session.Name, out var subjob))
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             subjob.MarkStarted(started.Pid, now);
             fx.Touch(subjob);
             Refreshed(subjob.Job, fx, now);
@@ -174,10 +174,10 @@ internal sealed partial class SchedulerState
     /// <summary>Declares down every worker not heard from within the heartbeat timeout, by the supervisor's clock.</summary>
     public void ExpireWorkers(CycleEffects fx)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var worker in _workers.Values)
         {
-            if (worker.Status != WorkerStatus.Down && now - worker.LastSeen >= settings.HeartbeatTimeout)
+            if (worker.Status != WorkerStatus.Down && now - worker.LastSeen >= _settings.HeartbeatTimeout)
             {
                 MarkDown(worker, fx);
             }
@@ -192,7 +192,7 @@ internal sealed partial class SchedulerState
         {
             if (worker.Status != WorkerStatus.Down)
             {
-                var at = worker.LastSeen + settings.HeartbeatTimeout;
+                var at = worker.LastSeen + _settings.HeartbeatTimeout;
                 next = next is { } n && n < at ? n : at;
             }
         }
@@ -203,7 +203,7 @@ internal sealed partial class SchedulerState
     /// <summary>Releases everything the worker held, exactly once, and requeues its work.</summary>
     private void MarkDown(WorkerEntry worker, CycleEffects fx)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         worker.Status = WorkerStatus.Down;
         worker.Stale.Clear();
         if (worker.Session is { } session)
@@ -236,7 +236,7 @@ internal sealed partial class SchedulerState
                 worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources));
         }
 
-        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, time.GetUtcNow());
+        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
     }
 
     private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free);

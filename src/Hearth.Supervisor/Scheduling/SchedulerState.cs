@@ -11,17 +11,29 @@ namespace Hearth.Supervisor.Scheduling;
 /// jobs and the workers. Events change it and record their effects; <see cref="Place"/> runs one placement
 /// cycle. Not thread-safe: only the scheduling loop (or a test) calls it.
 /// </summary>
-internal sealed partial class SchedulerState(TimeProvider time, SchedulerSettings settings)
+internal sealed partial class SchedulerState
 {
+    private readonly TimeProvider _time;
+    private readonly SchedulerSettings _settings;
     private readonly Dictionary<long, Job> _jobs = [];
     private readonly Dictionary<string, Subjob> _subjobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
     private long _lastJobId;
     private long _lastSequence;
 
+    public SchedulerState(TimeProvider time, SchedulerSettings settings)
+    {
+        _time = time;
+        _settings = settings;
+        foreach (var (resource, total) in _settings.GlobalResources)
+        {
+            Cluster.Ledger.DefineGlobal(resource, total);
+        }
+    }
+
     public Cluster Cluster { get; } = new();
 
-    public SchedulerSettings Settings => settings;
+    public SchedulerSettings Settings => _settings;
 
     public IReadOnlyDictionary<long, Job> ActiveJobs => _jobs;
 
@@ -30,12 +42,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
     /// <summary>Rebuilds from the store: pending work is queued again, running work is adopted on its worker, which is unreachable until it reconnects.</summary>
     public void Restore(StoredCluster stored, CycleEffects fx)
     {
-        var now = time.GetUtcNow();
-        foreach (var (resource, total) in settings.GlobalResources)
-        {
-            Cluster.Ledger.DefineGlobal(resource, total);
-        }
-
+        var now = _time.GetUtcNow();
         _lastJobId = stored.LastJobId;
         _lastSequence = stored.LastSequence;
         foreach (var record in stored.Workers)
@@ -133,7 +140,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now);
         _jobs.Add(job.Id, job);
         fx.Touch(job);
@@ -155,7 +162,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
             return KillOutcome.NotActive;
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var subjob in job.Subjobs)
         {
             if (subjob.State == WorkState.Pending)
@@ -187,7 +194,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
         }
 
         Cluster.Apply(plan);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var decision in plan.Decisions)
         {
             var subjob = _subjobs[decision.WorkId];
@@ -235,7 +242,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
     /// <summary>Ends a running subjob whose process is gone, releasing what it held exactly once.</summary>
     private void EndSubjob(Subjob subjob, int exitCode, string? error, CycleEffects fx)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         Cluster.Finish(subjob.WorkId);
         subjob.Finish(exitCode, error, now);
         _subjobs.Remove(subjob.WorkId);
@@ -308,7 +315,7 @@ internal sealed partial class SchedulerState(TimeProvider time, SchedulerSetting
 
     private SupervisorMessage KillMessage(string assignmentId) => new()
     {
-        Kill = new Kill { AssignmentId = assignmentId, GraceMs = (int)settings.KillGrace.TotalMilliseconds },
+        Kill = new Kill { AssignmentId = assignmentId, GraceMs = (int)_settings.KillGrace.TotalMilliseconds },
     };
 
     internal static Allocation ToAllocation(IReadOnlyDictionary<string, int> amounts) =>

@@ -1,0 +1,94 @@
+namespace Hearth.EndToEnd.Tests;
+
+/// <summary>Bad input and failures each get one clear line on stderr, a non-zero exit code and no stack trace.</summary>
+public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWorkerCluster>
+{
+    private TestCluster Cluster => fixture.Cluster;
+
+    private static void AssertOneLine(CliResult result, int exitCode, string expected)
+    {
+        Assert.Equal(exitCode, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got: {result.Stderr}");
+        Assert.StartsWith("hearth: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("host.processors=0", "quantity \"0\" is zero")]
+    [InlineData("host.processors=4-2", "the maximum 2 is less than the minimum 4")]
+    [InlineData("global.maya=2+", "global resources take a plain count N")]
+    [InlineData("host.cpus=a", "quantity \"a\" is not an integer")]
+    public async Task BadReservationIsRefusedWithTheParsersMessageAndNothingIsQueued(string reservations, string message)
+    {
+        var before = (await Cluster.JsonAsync("jobs", "--limit", "10000")).GetProperty("jobs").GetArrayLength();
+
+        var result = await Cluster.RunAsync("submit", "-r", reservations, "--", "true");
+
+        AssertOneLine(result, 2, message);
+        Assert.StartsWith($"hearth: invalid reservation: item 1 \"{reservations}\": ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, (await Cluster.JsonAsync("jobs", "--limit", "10000")).GetProperty("jobs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ReservationOfAnUndefinedGlobalResourceIsRefusedByTheSupervisor()
+    {
+        var before = (await Cluster.JsonAsync("jobs", "--limit", "10000")).GetProperty("jobs").GetArrayLength();
+
+        var result = await Cluster.RunAsync("submit", "-r", "host.processors=1,global.nuke=1", "--", "true");
+
+        AssertOneLine(result, 2, "unknown global resource global.nuke; the cluster defines global.maya");
+        Assert.Equal(before, (await Cluster.JsonAsync("jobs", "--limit", "10000")).GetProperty("jobs").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("job")]
+    [InlineData("wait")]
+    [InlineData("kill")]
+    [InlineData("logs")]
+    public async Task UnknownJobIdGetsOneClearLine(string command)
+    {
+        AssertOneLine(await Cluster.RunAsync(command, "987654"), 1, "job 987654 not found");
+    }
+
+    [Fact]
+    public async Task JobIdThatIsNotANumberGetsOneClearLine()
+    {
+        AssertOneLine(await Cluster.RunAsync("job", "banana"), 2, "\"banana\" is not a job ID");
+    }
+
+    [Fact]
+    public async Task UnreachableSupervisorGetsOneClearLine()
+    {
+        var url = $"http://127.0.0.1:{TestCluster.FreePort()}";
+
+        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = url, ["HEARTH_API_KEY"] = Cluster.AdminKey }, "jobs");
+
+        AssertOneLine(result, 1, $"cannot reach the supervisor at {url}/: connection refused");
+    }
+
+    [Fact]
+    public async Task BadKeyGetsOneClearLine()
+    {
+        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = "hearth_wrong" }, "workers");
+
+        AssertOneLine(result, 1, "refused the API key in HEARTH_API_KEY: the API key is not valid");
+    }
+
+    [Fact]
+    public async Task MissingKeyGetsOneClearLine()
+    {
+        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url }, "jobs");
+
+        AssertOneLine(result, 1, "no API key: set HEARTH_API_KEY");
+    }
+
+    [Fact]
+    public async Task WorkerKeyCannotSubmitJobs()
+    {
+        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
+
+        AssertOneLine(result, 1, "is not allowed to do that");
+    }
+}

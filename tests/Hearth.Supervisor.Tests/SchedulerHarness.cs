@@ -1,0 +1,60 @@
+using Hearth.Core.Resources;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hearth.Supervisor.Tests;
+
+/// <summary>The scheduler's state with a fake clock and recorded effects: events in, messages and changes out, no servers.</summary>
+internal sealed class SchedulerHarness
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public SchedulerHarness(string? globals = null)
+    {
+        State = new SchedulerState(Time, new SchedulerSettings(Timeout, ResourceTotals.Parse(globals, ResourceScope.Global)));
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public SchedulerState State { get; }
+
+    public CycleEffects Effects { get; private set; } = new();
+
+    public Dictionary<string, WorkerSession> Sessions { get; } = [];
+
+    /// <summary>Starts a new cycle's effects, as the loop does.</summary>
+    public CycleEffects Next()
+    {
+        Effects = new CycleEffects();
+        return Effects;
+    }
+
+    public WorkerSession Connect(string name, int processors, params ProcessReport[] processes)
+    {
+        var session = new WorkerSession(name);
+        Sessions[name] = session;
+        var register = new Register { Name = name, Resources = { ["host.processors"] = processors } };
+        register.Processes.AddRange(processes);
+        State.Connect(session, register, Next());
+        return session;
+    }
+
+    public Job Submit(string reservations = "host.processors=1", int cpus = 1, int priority = 9999) =>
+        State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Parse(reservations), priority, cpus, null), Next());
+
+    public List<SupervisorMessage> Place()
+    {
+        State.Place(Next());
+        return [.. Effects.Messages.Select(m => m.Message)];
+    }
+
+    public void Exit(string worker, string assignmentId, int exitCode = 0) =>
+        State.Exited(Sessions[worker], new ProcessExited { AssignmentId = assignmentId, ExitCode = exitCode }, Next());
+
+    public int Used(string worker) =>
+        State.Cluster.Ledger.HostUsage(State.Cluster.Ledger.HostIndex(worker)).Single(u => u.Resource == ResourceName.Processors).Used;
+
+    public static ProcessReport Running(string assignmentId) => new() { AssignmentId = assignmentId, Running = true, Pid = 4242 };
+}
