@@ -19,6 +19,16 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public void TheSchemaLivesInVersionedScriptsNumberedFromOne()
+    {
+        var scripts = MigrationScripts.For(Store.Name);
+
+        Assert.Equal(1, scripts[0].Version);
+        Assert.Equal(scripts.Select(s => s.Version).Order(), scripts.Select(s => s.Version));
+        Assert.Contains("CREATE TABLE jobs", scripts[0].Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MigratingAgainAppliesNothing()
     {
         Assert.Empty(await Store.MigrateAsync(Cancel));
