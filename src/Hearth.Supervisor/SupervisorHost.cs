@@ -23,7 +23,7 @@ namespace Hearth.Supervisor;
 /// A running supervisor: storage migrated, keys bootstrapped, the scheduling loop started and Kestrel
 /// listening on the API port (HTTP/1.1) and the worker port (HTTP/2, gRPC).
 /// </summary>
-public sealed class SupervisorHost : IAsyncDisposable
+public sealed partial class SupervisorHost : IAsyncDisposable
 {
     public const string Version = "0.1.0";
 
@@ -81,7 +81,7 @@ public sealed class SupervisorHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        ConfigureLogging(builder.Logging, options.Verbose);
+        ConfigureLogging(builder.Logging, options.Verbose, options.JsonLogs);
         ListenOptions? api = null, workers = null;
         var workerPort = options.WorkerPort ?? (options.Port == 0 ? 0 : options.Port + 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -110,12 +110,19 @@ public sealed class SupervisorHost : IAsyncDisposable
         endpoints.WorkerPort = workers!.IPEndPoint!.Port;
         var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : address.ToString();
         var uriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host != "127.0.0.1" ? $"[{host}]" : host;
-        return new SupervisorHost(app, backend, new Uri($"http://{uriHost}:{endpoints.ApiPort}"), new Uri($"http://{uriHost}:{endpoints.WorkerPort}"), keys);
+        var started = new SupervisorHost(app, backend, new Uri($"http://{uriHost}:{endpoints.ApiPort}"), new Uri($"http://{uriHost}:{endpoints.WorkerPort}"), keys);
+        started.LogStarted(Version, started.Url, started.WorkerUrl, backend.Name);
+        return started;
     }
 
+    private ILogger Logger => _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hearth.Supervisor");
+
+    /// <summary>A graceful stop: streams to workers end (they keep their processes), the loop finishes its queued work and last commit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        LogStopping();
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        LogStopped();
     }
 
     public async ValueTask DisposeAsync()
@@ -140,6 +147,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddSingleton<SupervisorEndpoints>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Hearth supervisor API";
@@ -185,20 +193,17 @@ public sealed class SupervisorHost : IAsyncDisposable
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
+        app.MapHealthEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapAdminPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    private static void ConfigureLogging(ILoggingBuilder logging, bool verbose, bool json)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        SupervisorLogging.AddConsole(logging, json);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Hearth", verbose ? LogLevel.Information : LogLevel.Warning);
         // A worker dropping its connection is routine; the scheduler logs what matters about it.

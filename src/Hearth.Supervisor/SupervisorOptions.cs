@@ -37,4 +37,7 @@ public sealed record SupervisorOptions
 
     /// <summary>Information-level logs from the supervisor itself; framework noise stays at warnings.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>Logs as one JSON object per line (timestamp, level, category, message and its named values) for log collectors.</summary>
+    public bool JsonLogs { get; init; }
 }

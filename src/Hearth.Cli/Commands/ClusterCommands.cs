@@ -24,11 +24,12 @@ internal static class ClusterCommands
         public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
         public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
+        public Option<string> LogFormat { get; } = LogFormatOption();
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, LogFormat, Json })
             {
                 command.Options.Add(option);
             }
@@ -59,6 +60,7 @@ internal static class ClusterCommands
                 IdleTimeout = idle,
                 Database = result.GetValue(Database),
                 Verbose = result.GetValue(Verbose),
+                JsonLogs = result.GetValue(LogFormat) == "json",
             };
         }
     }
@@ -110,7 +112,8 @@ internal static class ClusterCommands
         var resources = new Option<string?>("--resources") { Description = "Override or add host resources, e.g. host.processors=4,host.gpu=1" };
         var key = new Option<string?>("--key") { Description = "A worker key or the admin key (default: $HEARTH_WORKER_KEY, then $HEARTH_API_KEY)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log what the worker does" };
-        var worker = new Command("worker", "Run one worker agent") { supervisor, name, resources, key, verbose };
+        var logFormat = LogFormatOption();
+        var worker = new Command("worker", "Run one worker agent") { supervisor, name, resources, key, verbose, logFormat };
         worker.SetAction((result, _) => RunGuarded(async () =>
         {
             var url = result.GetValue(supervisor) ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
@@ -143,7 +146,7 @@ internal static class ClusterCommands
 
             ServerThreads.Reserve();
             using var shutdown = new Shutdown();
-            using var logging = LocalCluster.Logging(result.GetValue(verbose));
+            using var logging = LocalCluster.Logging(result.GetValue(verbose), result.GetValue(logFormat) == "json");
             using var agent = new WorkerAgent(options, logging);
             Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {uri}");
             try
@@ -158,6 +161,17 @@ internal static class ClusterCommands
             return ExitCodes.Ok;
         }));
         return worker;
+    }
+
+    internal static Option<string> LogFormatOption()
+    {
+        var option = new Option<string>("--log-format")
+        {
+            Description = "Log lines as readable text or as one JSON object per line for log collectors",
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
     }
 
     internal static string Describe(IReadOnlyDictionary<ResourceName, int> resources) => ResourceTotals.Format(resources);

@@ -16,7 +16,7 @@ internal static class LocalCluster
         ServerThreads.Reserve();
         using var shutdown = new Shutdown();
         await using var host = await StartAsync(options).ConfigureAwait(false);
-        using var logging = Logging(options.Verbose);
+        using var logging = Logging(options.Verbose, options.JsonLogs);
         using var stopWorkers = new CancellationTokenSource();
         var agents = new List<WorkerAgent>();
         var running = new List<Task>();
@@ -52,7 +52,9 @@ internal static class LocalCluster
             // Ctrl-C, SIGTERM, or the supervisor stopped itself.
         }
 
-        Console.Error.WriteLine("hearth: stopping: local workers stop their processes, then the supervisor stops");
+        Console.Error.WriteLine(workers > 0
+            ? "hearth: stopping: local workers stop their processes, then the supervisor stops"
+            : "hearth: stopping: the supervisor finishes its current cycle; workers keep their processes and reconnect when it is back");
         await stopWorkers.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         foreach (var agent in agents)
@@ -128,13 +130,9 @@ internal static class LocalCluster
         Console.Out.WriteLine("Press Ctrl-C to stop.");
     }
 
-    public static ILoggerFactory Logging(bool verbose) => LoggerFactory.Create(b =>
+    public static ILoggerFactory Logging(bool verbose, bool json = false) => LoggerFactory.Create(b =>
     {
-        b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        SupervisorLogging.AddConsole(b, json);
         b.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
     });
 }

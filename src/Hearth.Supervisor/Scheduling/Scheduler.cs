@@ -28,6 +28,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
     private int _disposed;
+    private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
 
     public Scheduler(
@@ -66,13 +67,29 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _view = _state.View();
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _started = true;
     }
 
+    /// <summary>True from a successful start until the loop ends, by a stop or a failure; readiness probes ask.</summary>
+    public bool IsRunning => _started && !_loop.IsCompleted;
+
+    /// <summary>
+    /// A graceful stop: no new commands are taken, the loop handles those already queued, commits that last cycle
+    /// and ends, so the store is left at a cycle boundary. Only if <paramref name="cancellationToken"/> runs out
+    /// first is the loop cancelled mid-cycle, which leaves the store at its previous commit.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _inbox.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public async ValueTask DisposeAsync()

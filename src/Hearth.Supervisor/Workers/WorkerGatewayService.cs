@@ -3,6 +3,7 @@ using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hearth.Supervisor.Workers;
@@ -12,7 +13,8 @@ namespace Hearth.Supervisor.Workers;
 /// session's outbox, batched into as few HTTP/2 flushes as the backlog allows.
 /// </summary>
 [Authorize(Policy = HearthAuth.WorkerPolicy)]
-internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
+internal sealed partial class WorkerGatewayService(Scheduler scheduler, IHostApplicationLifetime lifetime, ILogger<WorkerGatewayService> logger)
+    : WorkerGateway.WorkerGatewayBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -47,7 +49,9 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, ILogger<
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed);
+        // A stopping supervisor ends every stream at once rather than holding the shutdown until they time out;
+        // the workers keep their processes and reconnect to the next supervisor on this store.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed, lifetime.ApplicationStopping);
         var writer = WriteAsync(session, responseStream, linked.Token);
         try
         {

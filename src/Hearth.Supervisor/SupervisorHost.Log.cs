@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor;
+
+public sealed partial class SupervisorHost
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor {Version} serving the API on {Url} and workers on {WorkerUrl}; store: {Store}")]
+    private static partial void LogStarted(ILogger logger, string version, Uri url, Uri workerUrl, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor stopping: no new work is taken, queued commands are finished and committed")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor stopped; the store holds its last committed cycle")]
+    private static partial void LogStopped(ILogger logger);
+
+    private void LogStarted(string version, Uri url, Uri workerUrl, string store) => LogStarted(Logger, version, url, workerUrl, store);
+
+    private void LogStopping() => LogStopping(Logger);
+
+    private void LogStopped() => LogStopped(Logger);
+}
