@@ -194,6 +194,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();
+        app.MapAuditEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapAdminPages();

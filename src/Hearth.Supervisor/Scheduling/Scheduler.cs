@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Storage;
 using Microsoft.Extensions.Hosting;
@@ -118,6 +119,14 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         return reply.Task;
     }
 
+    /// <summary>The ledger checked against the live allocations, taken between two cycles.</summary>
+    public Task<LedgerAuditView> AuditAsync()
+    {
+        var reply = NewReply<LedgerAuditView>();
+        Post(new AuditCommand(reply));
+        return reply.Task;
+    }
+
     /// <summary>Registers a connection; completes once the worker's registration is reconciled and stored, or throws <see cref="WorkerRejectedException"/>.</summary>
     public Task ConnectAsync(WorkerSession session, Register register)
     {
@@ -147,6 +156,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case ConnectCommand c:
                     c.Reply.TrySetException(stopped);
+                    break;
+                case AuditCommand a:
+                    a.Reply.TrySetException(stopped);
                     break;
                 default:
                     break;
@@ -287,6 +299,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 case WorkerEventCommand e:
                     HandleWorkerMessage(e.Session, e.Message);
                     break;
+                case AuditCommand audit:
+                    Answer(audit.Reply, _state.Audit());
+                    break;
                 case DisconnectCommand d:
                     _state.Disconnect(d.Session, _fx);
                     break;
@@ -344,6 +359,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 break;
             case ConnectCommand c:
                 c.Reply.TrySetException(error);
+                break;
+            case AuditCommand a:
+                a.Reply.TrySetException(error);
                 break;
             default:
                 LogCommandFailed(command.GetType().Name, error);

@@ -1,0 +1,90 @@
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Resilience.Tests.Harness;
+
+/// <summary>
+/// The ledger invariant seen from outside: every resource's used count, per host and globally, equals the sum
+/// of the allocations of the subjobs the API reports running, and the supervisor's own audit agrees.
+/// </summary>
+internal static class LedgerCheck
+{
+    /// <summary>Asserts the invariant; retried within a bound only so a cycle in flight can land, never to hide a lasting difference.</summary>
+    public static async Task AssertConsistentAsync(SupervisorApi api)
+    {
+        var last = "";
+        await Bounded.UntilAsync("the ledger to equal the sum of live allocations", async () =>
+        {
+            last = await DifferencesAsync(api);
+            return last.Length == 0;
+        }, TimeSpan.FromSeconds(15), () => last);
+    }
+
+    /// <summary>Everything that differs, one line each; empty when the ledger is consistent.</summary>
+    public static async Task<string> DifferencesAsync(SupervisorApi api)
+    {
+        var jobs = await api.AllJobsAsync();
+        var resources = await api.ResourcesAsync();
+        var audit = await api.AuditAsync();
+        var again = await api.AllJobsAsync();
+        if (!Same(jobs, again))
+        {
+            return "jobs changed while the ledger was read";
+        }
+
+        var onHosts = new Dictionary<(string, string), int>();
+        var global = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var subjob in jobs.SelectMany(j => j.Subjobs).Where(s => s.State == JobStates.Running))
+        {
+            foreach (var (resource, amount) in subjob.Allocations)
+            {
+                if (resource.StartsWith("host.", StringComparison.Ordinal))
+                {
+                    onHosts[(subjob.Host!, resource)] = onHosts.GetValueOrDefault((subjob.Host!, resource)) + amount;
+                }
+                else
+                {
+                    global[resource] = global.GetValueOrDefault(resource) + amount;
+                }
+            }
+        }
+
+        var problems = new List<string>(audit.Problems.Select(p => $"audit: {p}"));
+        if (!audit.Consistent && audit.Problems.Count == 0)
+        {
+            problems.Add("audit: inconsistent without a reason");
+        }
+
+        foreach (var host in resources.Hosts)
+        {
+            foreach (var r in host.Resources)
+            {
+                var expected = onHosts.GetValueOrDefault((host.Host, r.Resource));
+                if (r.Used != expected || r.Free != r.Total - r.Used)
+                {
+                    problems.Add($"{host.Host} {r.Resource}: used {r.Used} free {r.Free} total {r.Total}, running subjobs hold {expected}");
+                }
+            }
+        }
+
+        foreach (var ((host, resource), amount) in onHosts)
+        {
+            if (!resources.Hosts.Any(h => h.Host == host && h.Resources.Any(r => r.Resource == resource)))
+            {
+                problems.Add($"running subjobs hold {amount} {resource} on {host}, which the resources view does not show");
+            }
+        }
+
+        foreach (var g in resources.Global)
+        {
+            if (g.Used != global.GetValueOrDefault(g.Resource))
+            {
+                problems.Add($"{g.Resource}: used {g.Used}, running subjobs hold {global.GetValueOrDefault(g.Resource)}");
+            }
+        }
+
+        return string.Join('\n', problems);
+    }
+
+    private static bool Same(IReadOnlyList<JobView> a, IReadOnlyList<JobView> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.Subjobs.Select(s => (s.State, s.Attempt)).SequenceEqual(p.Second.Subjobs.Select(s => (s.State, s.Attempt))));
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Resilience.Tests.Harness;
+
+/// <summary>The supervisor's REST API as an admin sees it, typed with the API's own contracts.</summary>
+internal sealed class SupervisorApi(Uri url, string adminKey) : IDisposable
+{
+    private readonly HttpClient _http = Create(url, adminKey);
+
+    public Uri Url => url;
+
+    private static HttpClient Create(Uri url, string key)
+    {
+        var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
+        return http;
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async Task<long> SubmitAsync(SubmitJobRequest request)
+    {
+        using var response = await _http.PostAsJsonAsync("v1/jobs", request, ApiJson.Options, Cancel);
+        await EnsureAsync(response, $"submit {string.Join(' ', request.Command ?? [])}");
+        return (await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, Cancel))!.Id;
+    }
+
+    public Task<JobView> JobAsync(long id) => GetAsync<JobView>($"v1/jobs/{id}");
+
+    public async Task<IReadOnlyList<JobView>> AllJobsAsync()
+    {
+        var list = await GetAsync<JobListView>("v1/jobs?limit=10000");
+        var jobs = new List<JobView>();
+        foreach (var summary in list.Jobs.OrderBy(j => j.Id))
+        {
+            jobs.Add(await JobAsync(summary.Id));
+        }
+
+        return jobs;
+    }
+
+    public Task<JobLogsView> LogsAsync(long id) => GetAsync<JobLogsView>($"v1/jobs/{id}/logs");
+
+    public async Task KillAsync(long id)
+    {
+        using var response = await _http.PostAsync(new Uri($"v1/jobs/{id}/kill", UriKind.Relative), null, Cancel);
+        await EnsureAsync(response, $"kill {id}");
+    }
+
+    public Task<ResourcesView> ResourcesAsync() => GetAsync<ResourcesView>("v1/resources");
+
+    public Task<WorkerListView> WorkersAsync() => GetAsync<WorkerListView>("v1/workers");
+
+    public Task<LedgerAuditView> AuditAsync() => GetAsync<LedgerAuditView>("v1/resources/audit");
+
+    /// <summary>The readiness probe's status code and answer; a refused connection is (0, null).</summary>
+    public async Task<(HttpStatusCode Status, HealthView? Body)> ReadyAsync()
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri("readyz", UriKind.Relative), Cancel);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<HealthView>(ApiJson.Options, Cancel));
+        }
+        catch (HttpRequestException)
+        {
+            return (0, null);
+        }
+    }
+
+    public async Task<string> WorkerStateAsync(string name) =>
+        (await WorkersAsync()).Workers.FirstOrDefault(w => w.Name == name)?.State ?? "absent";
+
+    public async Task<T> GetAsync<T>(string path)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+        await EnsureAsync(response, $"GET {path}");
+        return (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, Cancel))!;
+    }
+
+    public async Task<HttpResponseMessage> RawGetAsync(string path) => await _http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.Fail($"{what}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancel)}");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
