@@ -11,9 +11,30 @@ public sealed class Allocation : IReadOnlyList<KeyValuePair<ResourceName, int>>
     private readonly KeyValuePair<ResourceName, int>[] _amounts;
 
     public Allocation(IEnumerable<KeyValuePair<ResourceName, int>> amounts)
+        : this(amounts.ToArray())
     {
-        _amounts = [.. amounts];
     }
+
+    /// <summary>Each resource appears once: the ledger checks and moves amounts per resource.</summary>
+    internal Allocation(KeyValuePair<ResourceName, int>[] amounts)
+    {
+        _amounts = amounts;
+        Numbers = new int[amounts.Length];
+        for (var i = 0; i < amounts.Length; i++)
+        {
+            Numbers[i] = ResourceIndex.Of(amounts[i].Key);
+            for (var j = 0; j < i; j++)
+            {
+                if (Numbers[j] == Numbers[i])
+                {
+                    throw new ArgumentException($"allocation names {amounts[i].Key} twice", nameof(amounts));
+                }
+            }
+        }
+    }
+
+    /// <summary>The <see cref="ResourceIndex"/> number of each entry, in order.</summary>
+    internal int[] Numbers { get; }
 
     public int Count => _amounts.Length;
 
@@ -52,7 +73,7 @@ public sealed class Allocation : IReadOnlyList<KeyValuePair<ResourceName, int>>
             }
         }
 
-        return new Allocation(merged);
+        return new Allocation(merged.ToArray());
     }
 
     public Dictionary<string, int> ToDictionary() => _amounts.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value);

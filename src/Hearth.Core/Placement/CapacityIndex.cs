@@ -1,58 +1,107 @@
+using System.Numerics;
+
 namespace Hearth.Core.Placement;
 
 /// <summary>
 /// Hosts bucketed by an integer key (open processors), so that "the smallest key at least N" and
 /// "the largest key" are found without scanning every host. Within a bucket hosts come in index order,
-/// which keeps placement deterministic.
+/// which keeps placement deterministic. Keys below <see cref="DenseLimit"/> live in bit-indexed buckets;
+/// the rare larger ones sit in a sorted map, so a huge (or mistyped) processor count costs no memory.
 /// </summary>
 internal sealed class CapacityIndex
 {
-    private SortedSet<int>?[] _buckets = new SortedSet<int>?[65];
+    private const int DenseLimit = 4096;
+
+    private HostSet?[] _buckets = new HostSet?[65];
     private ulong[] _nonEmpty = new ulong[2];
-    private readonly Dictionary<int, int> _keyOf = [];
+    private readonly SortedDictionary<int, HostSet> _large = [];
+    private int[] _keyOf = [];
 
-    public int Count => _keyOf.Count;
+    public int Count { get; private set; }
 
-    public bool Contains(int host) => _keyOf.ContainsKey(host);
+    public bool Contains(int host) => host < _keyOf.Length && _keyOf[host] >= 0;
 
     public void Set(int host, int key)
     {
-        if (_keyOf.TryGetValue(host, out var old))
+        if (host >= _keyOf.Length)
         {
-            if (old == key)
+            var size = Math.Max(host + 1, _keyOf.Length * 2);
+            var old = _keyOf.Length;
+            Array.Resize(ref _keyOf, size);
+            Array.Fill(_keyOf, -1, old, size - old);
+        }
+
+        var current = _keyOf[host];
+        if (current == key)
+        {
+            return;
+        }
+
+        if (current >= 0)
+        {
+            Bucket(current)!.Remove(host);
+            Emptied(current);
+        }
+        else
+        {
+            Count++;
+        }
+
+        _keyOf[host] = key;
+        if (key >= DenseLimit)
+        {
+            if (!_large.TryGetValue(key, out var large))
             {
-                return;
+                large = new HostSet();
+                _large.Add(key, large);
             }
 
-            RemoveFromBucket(host, old);
+            large.Add(host);
+            return;
         }
 
         EnsureCapacity(key);
-        var bucket = _buckets[key] ??= [];
-        bucket.Add(host);
+        (_buckets[key] ??= new HostSet()).Add(host);
         _nonEmpty[key >> 6] |= 1UL << (key & 63);
-        _keyOf[host] = key;
     }
 
     public void Remove(int host)
     {
-        if (_keyOf.Remove(host, out var old))
+        if (!Contains(host))
         {
-            RemoveFromBucket(host, old);
+            return;
         }
+
+        var key = _keyOf[host];
+        Bucket(key)!.Remove(host);
+        Emptied(key);
+        _keyOf[host] = -1;
+        Count--;
     }
 
     /// <summary>True when some host has a key of at least <paramref name="min"/>.</summary>
-    public bool AnyAtLeast(int min) => NextNonEmpty(Math.Max(min, 0)) >= 0;
+    public bool AnyAtLeast(int min) =>
+        NextNonEmpty(Math.Max(min, 0)) >= 0 || (_large.Count > 0 && _large.Keys.Max() >= min);
 
     /// <summary>Hosts with key at least <paramref name="min"/>, smallest key first.</summary>
     public IEnumerable<int> Ascending(int min)
     {
         for (var key = NextNonEmpty(Math.Max(min, 0)); key >= 0; key = NextNonEmpty(key + 1))
         {
-            foreach (var host in _buckets[key]!)
+            foreach (var host in Members(_buckets[key]!))
             {
                 yield return host;
+            }
+        }
+
+        foreach (var (key, hosts) in _large)
+        {
+            if (key >= min)
+            {
+                foreach (var host in Members(hosts))
+                {
+                    yield return host;
+                }
             }
         }
     }
@@ -60,20 +109,48 @@ internal sealed class CapacityIndex
     /// <summary>Hosts with key at least <paramref name="min"/>, largest key first.</summary>
     public IEnumerable<int> Descending(int min)
     {
+        foreach (var (key, hosts) in _large.Reverse())
+        {
+            if (key < min)
+            {
+                yield break;
+            }
+
+            foreach (var host in Members(hosts))
+            {
+                yield return host;
+            }
+        }
+
         for (var key = PreviousNonEmpty(_buckets.Length - 1); key >= Math.Max(min, 0); key = PreviousNonEmpty(key - 1))
         {
-            foreach (var host in _buckets[key]!)
+            foreach (var host in Members(_buckets[key]!))
             {
                 yield return host;
             }
         }
     }
 
-    private void RemoveFromBucket(int host, int key)
+    private static IEnumerable<int> Members(HostSet set)
     {
-        var bucket = _buckets[key]!;
-        bucket.Remove(host);
-        if (bucket.Count == 0)
+        for (var host = set.Next(0); host >= 0; host = set.Next(host + 1))
+        {
+            yield return host;
+        }
+    }
+
+    private HostSet? Bucket(int key) => key >= DenseLimit ? _large.GetValueOrDefault(key) : _buckets[key];
+
+    private void Emptied(int key)
+    {
+        if (key >= DenseLimit)
+        {
+            if (_large[key].Count == 0)
+            {
+                _large.Remove(key);
+            }
+        }
+        else if (_buckets[key]!.Count == 0)
         {
             _nonEmpty[key >> 6] &= ~(1UL << (key & 63));
         }
@@ -86,7 +163,7 @@ internal sealed class CapacityIndex
             return;
         }
 
-        var size = Math.Max(key + 1, _buckets.Length * 2);
+        var size = Math.Min(DenseLimit, Math.Max(key + 1, _buckets.Length * 2));
         Array.Resize(ref _buckets, size);
         Array.Resize(ref _nonEmpty, (size + 63) >> 6);
     }
@@ -104,7 +181,7 @@ internal sealed class CapacityIndex
         {
             if (bits != 0)
             {
-                return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                return (word << 6) + BitOperations.TrailingZeroCount(bits);
             }
 
             if (++word >= _nonEmpty.Length)
@@ -130,7 +207,7 @@ internal sealed class CapacityIndex
         {
             if (bits != 0)
             {
-                return (word << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(bits);
+                return (word << 6) + 63 - BitOperations.LeadingZeroCount(bits);
             }
 
             if (--word < 0)

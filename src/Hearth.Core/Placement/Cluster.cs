@@ -37,6 +37,9 @@ public sealed class Cluster
     /// <summary>Hosts where units were freed since the last applied cycle: the only places growth can happen.</summary>
     internal IReadOnlyCollection<int> FreedHosts => _freedHosts;
 
+    /// <summary>How much running work can still grow, anywhere.</summary>
+    internal int GrowableCount { get; private set; }
+
     internal IEnumerable<WorkRequest> GrowableOn(int host) =>
         _growableByHost.TryGetValue(host, out var set) ? set : [];
 
@@ -95,9 +98,9 @@ public sealed class Cluster
 
         var host = Ledger.HostIndex(work.Host);
         Ledger.Release(host, work.Allocation, endsWork: true);
-        if (_growableByHost.TryGetValue(host, out var growable))
+        if (_growableByHost.TryGetValue(host, out var growable) && growable.Remove(work.Request))
         {
-            growable.Remove(work.Request);
+            GrowableCount--;
         }
 
         _freedHosts.Add(host);
@@ -149,12 +152,13 @@ public sealed class Cluster
             switch (decision)
             {
                 case DispatchDecision:
-                    if (!_pendingById.Remove(decision.WorkId, out var request))
+                    if (!_pendingById.TryGetValue(decision.WorkId, out var request))
                     {
                         throw new PlacementException($"work {decision.WorkId} is not pending");
                     }
 
                     Ledger.Reserve(host, decision.Allocation, startsWork: true);
+                    _pendingById.Remove(decision.WorkId);
                     _pending.Remove(request);
                     Track(host, new RunningWork(request, decision.Host, decision.Allocation));
                     break;
@@ -184,13 +188,9 @@ public sealed class Cluster
             _growableByHost.Add(host, growable);
         }
 
-        if (work.CanGrow)
+        if (work.CanGrow ? growable.Add(work.Request) : growable.Remove(work.Request))
         {
-            growable.Add(work.Request);
-        }
-        else
-        {
-            growable.Remove(work.Request);
+            GrowableCount += work.CanGrow ? 1 : -1;
         }
     }
 }

@@ -14,13 +14,15 @@ public readonly record struct ResourceUsage(ResourceName Resource, int Total, in
 /// <summary>
 /// The resource ledger: per-host and global totals and used counts. Reserve and release are exact and
 /// all-or-nothing; <c>used</c> never exceeds <c>total</c> and never goes negative. It also keeps the
-/// capacity index placement searches, current with every change.
+/// capacity index that placement searches current with every change.
 /// </summary>
 public sealed class Ledger
 {
+    private const int ProcessorsNumber = 0;
+
     private readonly List<HostEntry> _hosts = [];
     private readonly Dictionary<string, int> _hostByName = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<ResourceName, (int Total, int Used)> _globals = new(ResourceName.Order);
+    private readonly Counts _globals = new(0);
 
     internal CapacityIndex Open { get; } = new();
 
@@ -34,30 +36,38 @@ public sealed class Ledger
     public int AddHost(string name, IReadOnlyDictionary<ResourceName, int> totals)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        foreach (var resource in totals.Keys)
+        var counts = new Counts(ResourceIndex.Count);
+        foreach (var (resource, total) in totals)
         {
             if (!resource.IsHost)
             {
                 throw new LedgerException($"host {name}: {resource} is not a host resource");
             }
+
+            if (total < 0)
+            {
+                throw new LedgerException($"host {name}: {resource}={total} is negative");
+            }
+
+            counts.Define(ResourceIndex.Of(resource), total);
         }
 
         if (_hostByName.TryGetValue(name, out var existing))
         {
             var host = _hosts[existing];
-            if (host.Running > 0 || host.Used.Values.Any(u => u != 0))
+            if (host.Running > 0 || !host.Counts.Unused)
             {
                 throw new LedgerException($"host {name} still holds work; release it before changing its resources");
             }
 
-            host.Total = new Dictionary<ResourceName, int>(totals);
+            host.Counts = counts;
             host.Up = true;
             Reindex(existing);
             return existing;
         }
 
         var index = _hosts.Count;
-        _hosts.Add(new HostEntry(name, new Dictionary<ResourceName, int>(totals)));
+        _hosts.Add(new HostEntry(name, counts));
         _hostByName.Add(name, index);
         Reindex(index);
         return index;
@@ -90,43 +100,39 @@ public sealed class Ledger
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(total);
-        var used = _globals.TryGetValue(resource, out var current) ? current.Used : 0;
+        var number = ResourceIndex.Of(resource);
+        var used = _globals.Used(number);
         if (total < used)
         {
             throw new LedgerException($"{resource} cannot shrink to {total}: {used} in use");
         }
 
-        _globals[resource] = (total, used);
+        _globals.Define(number, total);
     }
 
-    public bool HasGlobal(ResourceName resource) => _globals.ContainsKey(resource);
+    public bool HasGlobal(ResourceName resource) => _globals.IsDefined(ResourceIndex.Of(resource));
 
-    public int Free(int host, ResourceName resource)
-    {
-        var entry = _hosts[host];
-        return entry.Total.GetValueOrDefault(resource) - entry.Used.GetValueOrDefault(resource);
-    }
+    public int Free(int host, ResourceName resource) => _hosts[host].Counts.Free(ResourceIndex.Of(resource));
 
-    public int GlobalFree(ResourceName resource) =>
-        _globals.TryGetValue(resource, out var g) ? g.Total - g.Used : 0;
+    public int GlobalFree(ResourceName resource) => _globals.Free(ResourceIndex.Of(resource));
 
-    public IReadOnlyList<ResourceUsage> HostUsage(int host)
-    {
-        var entry = _hosts[host];
-        return [.. entry.Total.Keys.Union(entry.Used.Keys).Order(ResourceName.Order)
-            .Select(r => new ResourceUsage(r, entry.Total.GetValueOrDefault(r), entry.Used.GetValueOrDefault(r)))];
-    }
+    internal int Free(int host, int number) => _hosts[host].Counts.Free(number);
 
-    public IReadOnlyList<ResourceUsage> GlobalUsage() =>
-        [.. _globals.Select(kv => new ResourceUsage(kv.Key, kv.Value.Total, kv.Value.Used))];
+    internal int GlobalFree(int number) => _globals.Free(number);
+
+    public IReadOnlyList<ResourceUsage> HostUsage(int host) => _hosts[host].Counts.Usage();
+
+    public IReadOnlyList<ResourceUsage> GlobalUsage() => _globals.Usage();
 
     /// <summary>True when every amount fits in what is free.</summary>
     public bool Fits(int host, Allocation allocation)
     {
-        foreach (var (resource, amount) in allocation)
+        var counts = _hosts[host].Counts;
+        var numbers = allocation.Numbers;
+        for (var i = 0; i < numbers.Length; i++)
         {
-            var free = resource.IsHost ? Free(host, resource) : GlobalFree(resource);
-            if (amount > free)
+            var free = allocation[i].Key.IsHost ? counts.Free(numbers[i]) : _globals.Free(numbers[i]);
+            if (allocation[i].Value > free)
             {
                 return false;
             }
@@ -144,19 +150,21 @@ public sealed class Ledger
             throw new LedgerException($"host {entry.Name} is down");
         }
 
-        foreach (var (resource, amount) in allocation)
+        for (var i = 0; i < allocation.Count; i++)
         {
+            var (resource, amount) = allocation[i];
             ArgumentOutOfRangeException.ThrowIfNegative(amount);
-            var free = resource.IsHost ? Free(host, resource) : GlobalFree(resource);
+            RequireKnown(resource, allocation.Numbers[i]);
+            var free = resource.IsHost ? entry.Counts.Free(allocation.Numbers[i]) : _globals.Free(allocation.Numbers[i]);
             if (amount > free)
             {
                 throw new LedgerException($"{resource}={amount} does not fit on {entry.Name}: {free} free");
             }
         }
 
-        foreach (var (resource, amount) in allocation)
+        for (var i = 0; i < allocation.Count; i++)
         {
-            Adjust(entry, resource, amount);
+            (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], allocation[i].Value);
         }
 
         if (startsWork)
@@ -171,10 +179,12 @@ public sealed class Ledger
     public void Release(int host, Allocation allocation, bool endsWork)
     {
         var entry = _hosts[host];
-        foreach (var (resource, amount) in allocation)
+        for (var i = 0; i < allocation.Count; i++)
         {
-            var used = resource.IsHost ? entry.Used.GetValueOrDefault(resource)
-                : _globals.TryGetValue(resource, out var g) ? g.Used : 0;
+            var (resource, amount) = allocation[i];
+            ArgumentOutOfRangeException.ThrowIfNegative(amount);
+            RequireKnown(resource, allocation.Numbers[i]);
+            var used = resource.IsHost ? entry.Counts.Used(allocation.Numbers[i]) : _globals.Used(allocation.Numbers[i]);
             if (amount > used)
             {
                 throw new LedgerException($"cannot release {resource}={amount} on {entry.Name}: only {used} in use");
@@ -186,9 +196,9 @@ public sealed class Ledger
             throw new LedgerException($"host {entry.Name} has no work to end");
         }
 
-        foreach (var (resource, amount) in allocation)
+        for (var i = 0; i < allocation.Count; i++)
         {
-            Adjust(entry, resource, -amount);
+            (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], -allocation[i].Value);
         }
 
         if (endsWork)
@@ -199,16 +209,11 @@ public sealed class Ledger
         Reindex(host);
     }
 
-    private void Adjust(HostEntry entry, ResourceName resource, int delta)
+    private void RequireKnown(ResourceName resource, int number)
     {
-        if (resource.IsHost)
+        if (!resource.IsHost && !_globals.IsDefined(number))
         {
-            entry.Used[resource] = entry.Used.GetValueOrDefault(resource) + delta;
-        }
-        else
-        {
-            var g = _globals[resource];
-            _globals[resource] = (g.Total, g.Used + delta);
+            throw new LedgerException($"unknown global resource {resource}");
         }
     }
 
@@ -222,7 +227,7 @@ public sealed class Ledger
             return;
         }
 
-        var free = Free(host, ResourceName.Processors);
+        var free = entry.Counts.Free(ProcessorsNumber);
         Open.Set(host, free);
         if (entry.Running == 0)
         {
@@ -234,16 +239,71 @@ public sealed class Ledger
         }
     }
 
-    private sealed class HostEntry(string name, Dictionary<ResourceName, int> total)
+    private sealed class HostEntry(string name, Counts counts)
     {
         public string Name { get; } = name;
 
-        public Dictionary<ResourceName, int> Total { get; set; } = total;
-
-        public Dictionary<ResourceName, int> Used { get; } = [];
+        public Counts Counts { get; set; } = counts;
 
         public bool Up { get; set; } = true;
 
         public int Running { get; set; }
+    }
+
+    /// <summary>Totals and used counts by resource number; a resource never defined has a total of 0.</summary>
+    private sealed class Counts(int size)
+    {
+        private int[] _total = new int[size];
+        private int[] _used = new int[size];
+        private bool[] _defined = new bool[size];
+
+        public bool Unused => _used.All(u => u == 0);
+
+        public bool IsDefined(int number) => number < _defined.Length && _defined[number];
+
+        public int Used(int number) => number < _used.Length ? _used[number] : 0;
+
+        public int Free(int number) => number < _total.Length ? _total[number] - _used[number] : 0;
+
+        public void Define(int number, int total)
+        {
+            Grow(number);
+            _total[number] = total;
+            _defined[number] = true;
+        }
+
+        public void Add(int number, int delta)
+        {
+            Grow(number);
+            _used[number] += delta;
+        }
+
+        public List<ResourceUsage> Usage()
+        {
+            var usage = new List<ResourceUsage>();
+            for (var n = 0; n < _total.Length; n++)
+            {
+                if (_defined[n] || _used[n] != 0)
+                {
+                    usage.Add(new ResourceUsage(ResourceIndex.NameOf(n), _total[n], _used[n]));
+                }
+            }
+
+            usage.Sort((a, b) => ResourceName.Order.Compare(a.Resource, b.Resource));
+            return usage;
+        }
+
+        private void Grow(int number)
+        {
+            if (number < _total.Length)
+            {
+                return;
+            }
+
+            var size = Math.Max(number + 1, ResourceIndex.Count);
+            Array.Resize(ref _total, size);
+            Array.Resize(ref _used, size);
+            Array.Resize(ref _defined, size);
+        }
     }
 }

@@ -27,9 +27,20 @@ public static class PlacementEngine
             return PlacementPlan.None;
         }
 
-        var examined = cluster.FreedHosts.ToList();
-        var growth = examined.SelectMany(h => cluster.GrowableOn(h).Select(r => (Request: r, Host: h)))
-            .OrderBy(g => g.Request, Cluster.Order).ToList();
+        var examined = new List<int>(cluster.FreedHosts);
+        var growth = new List<(WorkRequest Request, int Host)>();
+        if (cluster.GrowableCount > 0)
+        {
+            foreach (var host in examined)
+            {
+                foreach (var request in cluster.GrowableOn(host))
+                {
+                    growth.Add((request, host));
+                }
+            }
+
+            growth.Sort((a, b) => Cluster.Order.Compare(a.Request, b.Request));
+        }
 
         var decisions = new List<PlacementDecision>();
         var trial = new Trial(ledger);
@@ -75,7 +86,7 @@ public static class PlacementEngine
         var needsIdle = false;
         foreach (var item in items)
         {
-            if (!item.Resource.IsHost && ledger.GlobalFree(item.Resource) < item.Min)
+            if (!item.Resource.IsHost && ledger.GlobalFree(item.Number) < item.Min)
             {
                 return false;
             }
@@ -100,17 +111,18 @@ public static class PlacementEngine
             return false;
         }
 
-        var grant = new List<KeyValuePair<ResourceName, int>>(items.Count);
-        foreach (var item in items)
+        var grant = new KeyValuePair<ResourceName, int>[items.Count];
+        for (var i = 0; i < grant.Length; i++)
         {
-            var free = item.Resource.IsHost ? ledger.Free(chosen, item.Resource) : ledger.GlobalFree(item.Resource);
+            var item = items[i];
+            var free = item.Resource.IsHost ? ledger.Free(chosen, item.Number) : ledger.GlobalFree(item.Number);
             var amount = item.Mode switch
             {
                 ReservationMode.Exact => item.Min,
                 ReservationMode.Range => Math.Min(free, item.Max!.Value),
                 _ => free,
             };
-            grant.Add(new(item.Resource, amount));
+            grant[i] = new(item.Resource, amount);
         }
 
         var allocation = new Allocation(grant);
@@ -127,7 +139,7 @@ public static class PlacementEngine
             var fits = true;
             foreach (var item in items)
             {
-                if (item.Resource.IsHost && item.Resource != ResourceName.Processors && ledger.Free(host, item.Resource) < item.Min)
+                if (item.Resource.IsHost && ledger.Free(host, item.Number) < item.Min)
                 {
                     fits = false;
                     break;
@@ -160,7 +172,7 @@ public static class PlacementEngine
                 continue;
             }
 
-            var more = Math.Min(ledger.Free(host, item.Resource), item.Max!.Value - work.Allocation.AmountOf(item.Resource));
+            var more = Math.Min(ledger.Free(host, item.Number), item.Max!.Value - work.Allocation.AmountOf(item.Resource));
             if (more > 0)
             {
                 added.Add(new(item.Resource, more));
@@ -172,7 +184,7 @@ public static class PlacementEngine
             return;
         }
 
-        var extra = new Allocation(added);
+        var extra = new Allocation(added.ToArray());
         trial.Reserve(host, extra, startsWork: false);
         decisions.Add(new GrowDecision(work.Id, work.Host, work.Allocation.Plus(extra), extra));
     }

@@ -24,6 +24,9 @@ public sealed record ReservationItem(ResourceName Resource, ReservationMode Mode
 
     public bool IsElastic => Mode != ReservationMode.Exact;
 
+    /// <summary>The resource's dense number, for the ledger's arrays.</summary>
+    internal int Number { get; } = ResourceIndex.Of(Resource);
+
     public string ModeText => Mode switch
     {
         ReservationMode.Exact => "exact",

@@ -48,7 +48,8 @@ public sealed record Scenario(
             var root = document.RootElement;
             Expect(root, JsonValueKind.Object, "$");
             RefuseUnknown(root, "$", "hosts", "global", "events");
-            return new Scenario(ReadHosts(root), ReadGlobal(root), ReadEvents(root));
+            var hosts = ReadHosts(root);
+            return new Scenario(hosts, ReadGlobal(root), ReadEvents(root, [.. hosts.Select(h => h.Name)]));
         }
     }
 
@@ -114,7 +115,7 @@ public sealed record Scenario(
         }
     }
 
-    private static List<ScenarioEvent> ReadEvents(JsonElement root)
+    private static List<ScenarioEvent> ReadEvents(JsonElement root, HashSet<string> hosts)
     {
         var list = new List<ScenarioEvent>();
         if (!root.TryGetProperty("events", out var events))
@@ -140,13 +141,19 @@ public sealed record Scenario(
             {
                 "submit" => ReadSubmit(p.Value, at),
                 "finish" => new FinishEvent(StringValue(p.Value, at)),
-                "host_down" => new HostDownEvent(StringValue(p.Value, at)),
-                "host_up" => new HostUpEvent(StringValue(p.Value, at)),
+                "host_down" => new HostDownEvent(HostName(p.Value, at, hosts)),
+                "host_up" => new HostUpEvent(HostName(p.Value, at, hosts)),
                 _ => throw new ScenarioException($"{at}: unknown event \"{p.Name}\" (expected submit, finish, host_down or host_up)"),
             });
         }
 
         return list;
+    }
+
+    private static string HostName(JsonElement value, string path, HashSet<string> hosts)
+    {
+        var name = StringValue(value, path);
+        return hosts.Contains(name) ? name : throw new ScenarioException($"{path}: unknown host \"{name}\"");
     }
 
     private static SubmitEvent ReadSubmit(JsonElement submit, string path)
@@ -221,7 +228,15 @@ public sealed record Scenario(
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (var marker in (string[])[" LineNumber:", " Path:"])
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message;
     }
 }

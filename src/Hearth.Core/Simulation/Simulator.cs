@@ -83,11 +83,6 @@ public static class Simulator
                 cluster.Withdraw(finish.Id);
                 return [];
             case HostDownEvent down:
-                if (!cluster.Ledger.TryGetHostIndex(down.Host, out _))
-                {
-                    return [];
-                }
-
                 var lost = cluster.HostDown(down.Host);
                 foreach (var work in lost)
                 {
@@ -96,11 +91,7 @@ public static class Simulator
 
                 return [.. lost.Select(w => (SimulationOutput)new ReleaseOutput(w.Id, w.Host))];
             case HostUpEvent up:
-                if (cluster.Ledger.TryGetHostIndex(up.Host, out _))
-                {
-                    cluster.HostUp(up.Host);
-                }
-
+                cluster.HostUp(up.Host);
                 return [];
             default:
                 throw new ScenarioException($"unknown event {e.GetType().Name}");
