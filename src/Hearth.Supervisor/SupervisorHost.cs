@@ -62,6 +62,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         }
 
         var address = ParseAddress(options.BindAddress);
+        var certificate = SupervisorTls.Load(options.TlsCertificate, options.TlsKey);
         var backend = StorageFactory.Create(options);
         BootstrapKeys keys;
         try
@@ -86,8 +87,18 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         var workerPort = options.WorkerPort ?? (options.Port == 0 ? 0 : options.Port + 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, options.Port, o => { o.Protocols = HttpProtocols.Http1; api = o; });
-            kestrel.Listen(address, workerPort, o => { o.Protocols = HttpProtocols.Http2; workers = o; });
+            kestrel.Listen(address, options.Port, o =>
+            {
+                o.Protocols = HttpProtocols.Http1;
+                UseTls(o, certificate);
+                api = o;
+            });
+            kestrel.Listen(address, workerPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                UseTls(o, certificate);
+                workers = o;
+            });
             kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });
 
@@ -110,7 +121,9 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         endpoints.WorkerPort = workers!.IPEndPoint!.Port;
         var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : address.ToString();
         var uriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host != "127.0.0.1" ? $"[{host}]" : host;
-        var started = new SupervisorHost(app, backend, new Uri($"http://{uriHost}:{endpoints.ApiPort}"), new Uri($"http://{uriHost}:{endpoints.WorkerPort}"), keys);
+        var scheme = certificate is null ? "http" : "https";
+        var started = new SupervisorHost(
+            app, backend, new Uri($"{scheme}://{uriHost}:{endpoints.ApiPort}"), new Uri($"{scheme}://{uriHost}:{endpoints.WorkerPort}"), keys);
         started.LogStarted(Version, started.Url, started.WorkerUrl, backend.Name);
         return started;
     }
@@ -223,6 +236,14 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         catch (ReservationSyntaxException e)
         {
             throw new ArgumentException($"invalid global resources: {e.Message}", e);
+        }
+    }
+
+    private static void UseTls(ListenOptions listen, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
         }
     }
 

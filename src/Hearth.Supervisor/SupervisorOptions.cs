@@ -31,6 +31,12 @@ public sealed record SupervisorOptions
     /// <summary>A database connection string; null means SQLite in <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
 
+    /// <summary>A PEM certificate (chain) to serve both ports over TLS; null serves plain HTTP.</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsKey { get; init; }
+
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

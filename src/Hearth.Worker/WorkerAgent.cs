@@ -45,7 +45,7 @@ public sealed partial class WorkerAgent : IDisposable
         Resources = HostResources.Discover(options.Resources);
         _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
         Directory.CreateDirectory(_runDirectory);
-        _http = new HttpClient { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
+        _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class WorkerAgent : IDisposable
                 {
                     if (!stop.IsCancellationRequested)
                     {
-                        LogConnectionLost(Name, e.Message);
+                        LogConnectionLost(Name, Innermost(e));
                     }
                 }
 
@@ -134,13 +134,7 @@ public sealed partial class WorkerAgent : IDisposable
     {
         using var channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                EnableMultipleHttp2Connections = true,
-            },
+            HttpHandler = SupervisorTrust.CreateHandler(_options.TlsCaFile),
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
         var client = new WorkerGateway.WorkerGatewayClient(channel);
@@ -277,6 +271,18 @@ public sealed partial class WorkerAgent : IDisposable
     }
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    /// <summary>The whole cause, e.g. a TLS failure's "the remote certificate is invalid", not just "SSL connection could not be established".</summary>
+    private static string Innermost(Exception e)
+    {
+        var text = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            text += $": {inner.Message}";
+        }
+
+        return text;
+    }
 
     private static string Describe(RpcException e) => string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
 
