@@ -39,8 +39,11 @@ public sealed class PostgresServer : IAsyncDisposable
         return _port;
     }
 
-    /// <summary>A connection string to a new, empty database of its own.</summary>
-    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection string to a new, empty database of its own. Over the unix socket
+    /// (<paramref name="overSocket"/>) it works from any network namespace, loopback or not.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken, bool overSocket = false)
     {
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var name = $"hearth_test_{Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture)}";
@@ -51,7 +54,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return ConnectionString(name);
+        return overSocket ? new NpgsqlConnectionStringBuilder(ConnectionString(name)) { Host = _directory }.ConnectionString : ConnectionString(name);
     }
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder

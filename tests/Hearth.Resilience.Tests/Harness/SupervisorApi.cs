@@ -6,15 +6,15 @@ using Hearth.Protocol.Rest;
 namespace Hearth.Resilience.Tests.Harness;
 
 /// <summary>The supervisor's REST API as an admin sees it, typed with the API's own contracts.</summary>
-internal sealed class SupervisorApi(Uri url, string adminKey) : IDisposable
+internal sealed class SupervisorApi(Uri url, string adminKey, string? authority = null) : IDisposable
 {
-    private readonly HttpClient _http = Create(url, adminKey);
+    private readonly HttpClient _http = Create(url, adminKey, authority);
 
     public Uri Url => url;
 
-    private static HttpClient Create(Uri url, string key)
+    private static HttpClient Create(Uri url, string key, string? authority)
     {
-        var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(Hearth.Worker.SupervisorTrust.CreateHandler(authority)) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
         return http;
     }

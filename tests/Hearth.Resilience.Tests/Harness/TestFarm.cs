@@ -20,6 +20,9 @@ internal sealed record FarmOptions
 
     /// <summary>A command the supervisor runs under, e.g. <c>ip netns exec NS</c>.</summary>
     public IReadOnlyList<string> SupervisorWrapper { get; init; } = [];
+
+    /// <summary>PEM certificate, key and the CA that signed them: the supervisor serves TLS and the farm trusts that CA.</summary>
+    public (string Certificate, string Key, string Authority)? Tls { get; init; }
 }
 
 /// <summary>
@@ -38,8 +41,9 @@ internal sealed class TestFarm : IAsyncDisposable
     private TestFarm(FarmOptions options)
     {
         _options = options;
-        Port = FreePort(options.Address);
-        WorkerPort = FreePort(options.Address);
+        // Ports are picked on this namespace's loopback; a supervisor in its own namespace has them all free.
+        Port = FreePort("127.0.0.1");
+        WorkerPort = FreePort("127.0.0.1");
         Directory.CreateDirectory(Marks);
         File.WriteAllText(Script, """
             #!/bin/sh
@@ -58,7 +62,7 @@ internal sealed class TestFarm : IAsyncDisposable
 
     public int WorkerPort { get; }
 
-    public Uri Url => new($"http://{_options.Address}:{Port}");
+    public Uri Url => new($"{(_options.Tls is null ? "http" : "https")}://{_options.Address}:{Port}");
 
     public string DataDirectory => Path.Combine(_root.FullName, "supervisor");
 
@@ -111,9 +115,14 @@ internal sealed class TestFarm : IAsyncDisposable
             args.AddRange(["--global-resources", globals]);
         }
 
+        if (_options.Tls is { } tls)
+        {
+            args.AddRange(["--tls-cert", tls.Certificate, "--tls-key", tls.Key]);
+        }
+
         args.AddRange(extra);
         Supervisor = HearthProcess.Start("supervisor", _options.SupervisorWrapper, args);
-        var probe = new SupervisorApi(Url, "");
+        var probe = new SupervisorApi(Url, "", _options.Tls?.Authority);
         try
         {
             await Bounded.UntilAsync("the supervisor to be ready", async () =>
@@ -134,7 +143,7 @@ internal sealed class TestFarm : IAsyncDisposable
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin.key"))).Trim();
         WorkerKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "worker.key"))).Trim();
         _api?.Dispose();
-        _api = new SupervisorApi(Url, AdminKey);
+        _api = new SupervisorApi(Url, AdminKey, _options.Tls?.Authority);
     }
 
     /// <summary>SIGKILL the supervisor: whatever it had not committed is gone; its workers and their processes live on.</summary>
