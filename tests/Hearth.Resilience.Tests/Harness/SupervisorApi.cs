@@ -9,13 +9,18 @@ namespace Hearth.Resilience.Tests.Harness;
 internal sealed class SupervisorApi(Uri url, string adminKey, string? authority = null) : IDisposable
 {
     private readonly HttpClient _http = Create(url, adminKey, authority);
+    private readonly HttpClient _anonymous = Create(url, null, authority);
 
     public Uri Url => url;
 
-    private static HttpClient Create(Uri url, string key, string? authority)
+    private static HttpClient Create(Uri url, string? key, string? authority)
     {
         var http = new HttpClient(Hearth.Worker.SupervisorTrust.CreateHandler(authority)) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
+        }
+
         return http;
     }
 
@@ -61,7 +66,9 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
     {
         try
         {
-            using var response = await _http.GetAsync(new Uri("readyz", UriKind.Relative), Cancel);
+            // As a load balancer asks: without a key, so the answer never depends on looking one up.
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("readyz", UriKind.Relative));
+            using var response = await _anonymous.SendAsync(request, Cancel);
             return (response.StatusCode, await response.Content.ReadFromJsonAsync<HealthView>(ApiJson.Options, Cancel));
         }
         catch (HttpRequestException)
@@ -90,5 +97,9 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _anonymous.Dispose();
+    }
 }
