@@ -21,16 +21,17 @@ internal static class JobsBenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Jobs in the cluster at once: a new one is submitted as one ends", DefaultValueFactory = _ => 32 };
         var resources = new Option<string?>("--worker-resources") { Description = "Each worker's resources", DefaultValueFactory = _ => "host.processors=8" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on the last line" };
+        var database = new Option<string?>("--db") { Description = "The store to measure (default: SQLite in a temporary directory), e.g. a PostgreSQL connection string" };
         var command = new Command("jobs", "Submit-to-complete throughput and dispatch latency of trivial jobs on a local cluster")
         {
-            workers, jobs, concurrency, resources, json,
+            workers, jobs, concurrency, resources, json, database,
         };
         command.SetAction((result, _) => RunAsync(
-            result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(resources), result.GetValue(json)));
+            result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(resources), result.GetValue(json), result.GetValue(database)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int workerCount, int jobCount, int concurrency, string? resources, bool json)
+    private static async Task<int> RunAsync(int workerCount, int jobCount, int concurrency, string? resources, bool json, string? database)
     {
         if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256)
         {
@@ -41,7 +42,7 @@ internal static class JobsBenchCommand
         var data = Directory.CreateTempSubdirectory("hearth-bench-");
         try
         {
-            await using var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0 })
+            await using var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0, Database = database })
                 .ConfigureAwait(false);
             using var stop = new CancellationTokenSource();
             var agents = Enumerable.Range(1, workerCount).Select(i => new WorkerAgent(new WorkerOptions
