@@ -13,6 +13,11 @@ public sealed partial class SupervisorHost
     [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor stopped; the store holds its last committed cycle")]
     private static partial void LogStopped(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Supervisor lost its claim on the store (its session ended and another supervisor may have taken it); stopping so two never write at once")]
+    private static partial void LogClaimLost(ILogger logger);
+
+    private void LogClaimLost() => LogClaimLost(Logger);
+
     private void LogStarted(string version, Uri url, Uri workerUrl, string store) => LogStarted(Logger, version, url, workerUrl, store);
 
     private void LogStopping() => LogStopping(Logger);

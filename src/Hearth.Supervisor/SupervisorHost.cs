@@ -28,12 +28,12 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     public const string Version = "0.1.0";
 
     private readonly WebApplication _app;
-    private readonly IStorageBackend _backend;
+    private readonly StoreStartup _store;
 
-    private SupervisorHost(WebApplication app, IStorageBackend backend, Uri url, Uri workerUrl, BootstrapKeys keys)
+    private SupervisorHost(WebApplication app, StoreStartup store, Uri url, Uri workerUrl, BootstrapKeys keys)
     {
         _app = app;
-        _backend = backend;
+        _store = store;
         Url = url;
         WorkerUrl = workerUrl;
         Keys = keys;
@@ -63,18 +63,8 @@ public sealed partial class SupervisorHost : IAsyncDisposable
 
         var address = ParseAddress(options.BindAddress);
         var certificate = SupervisorTls.Load(options.TlsCertificate, options.TlsKey);
-        var backend = StorageFactory.Create(options);
-        BootstrapKeys keys;
-        try
-        {
-            await backend.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            keys = await KeyBootstrap.EnsureAsync(backend.Keys, options.DataDirectory, options.Time, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await backend.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var store = await StoreStartup.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var (backend, keys) = (store.Backend, store.Keys);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -112,7 +102,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            await backend.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -123,8 +113,13 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         var uriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host != "127.0.0.1" ? $"[{host}]" : host;
         var scheme = certificate is null ? "http" : "https";
         var started = new SupervisorHost(
-            app, backend, new Uri($"{scheme}://{uriHost}:{endpoints.ApiPort}"), new Uri($"{scheme}://{uriHost}:{endpoints.WorkerPort}"), keys);
+            app, store, new Uri($"{scheme}://{uriHost}:{endpoints.ApiPort}"), new Uri($"{scheme}://{uriHost}:{endpoints.WorkerPort}"), keys);
         started.LogStarted(Version, started.Url, started.WorkerUrl, backend.Name);
+        store.Claim.Lost.Register(() =>
+        {
+            started.LogClaimLost();
+            app.Lifetime.StopApplication();
+        });
         return started;
     }
 
@@ -141,7 +136,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync().ConfigureAwait(false);
-        await _backend.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
     }
 
     private static void ConfigureServices(IServiceCollection services, SupervisorOptions options, IStorageBackend backend, IReadOnlyDictionary<ResourceName, int> globals)
@@ -160,6 +155,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddSingleton<SupervisorEndpoints>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddExceptionHandler<StoreExceptionHandler>();
         services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -37,6 +37,9 @@ public sealed record SupervisorOptions
     /// <summary>The PEM private key of <see cref="TlsCertificate"/>.</summary>
     public string? TlsKey { get; init; }
 
+    /// <summary>How long start-up waits for another supervisor to let go of the store before giving up.</summary>
+    public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -147,6 +147,25 @@ public abstract class CrashRestartTests : IAsyncLifetime
         Assert.Empty((await Farm.Api.GetAsync<JobListView>("v1/jobs")).Jobs);
     }
 
+    [Fact]
+    public async Task ASecondSupervisorOnTheSameStoreRefusesToStartAndNamesTheFirst()
+    {
+        var port = TestFarm.FreePort("127.0.0.1");
+        List<string> args = ["supervisor", "--data", Farm.DataDirectory, "--port", $"{port}", "--worker-port", $"{TestFarm.FreePort("127.0.0.1")}", "--store-wait", "1s"];
+        if (Farm.Database is { } database)
+        {
+            args.AddRange(["--db", database]);
+        }
+
+        await using var second = HearthProcess.Start("second supervisor", [], args);
+        await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("in use by another", second.Output, StringComparison.Ordinal);
+        Assert.Contains($"pid {Farm.Supervisor.Pid}", second.Output, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Farm.Api.ReadyAsync()).Status);
+    }
+
     private static bool ProcessAlive(long pid)
     {
         var stat = $"/proc/{pid}/stat";

@@ -133,6 +133,29 @@ public sealed class PostgresGracefulStopTests(PostgresServer server) : GracefulS
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
+    [Fact]
+    public async Task ASupervisorRidesOutADatabaseOutageOfAFewSecondsWithoutLosingASubmission()
+    {
+        await Farm.StartWorkerAsync("w1", "host.processors=1");
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(_database).Database!;
+        var admin = server.ConnectionString("postgres");
+        Assert.Empty(await Farm.Api.AllJobsAsync());
+
+        await ExecuteAsync(admin, $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+        var submitted = Farm.Api.SubmitAsync(new SubmitJobRequest(["echo", "after the outage"], "patient"));
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        Assert.False(submitted.IsCompleted, "the submission was answered while the database refused connections");
+        await ExecuteAsync(admin, $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true");
+        var id = await submitted.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        await Farm.WaitForJobAsync(id, JobStates.Complete);
+        Assert.Equal("after the outage\n", (await Farm.Api.LogsAsync(id)).Subjobs[0].Stdout);
+        Assert.False(Farm.Supervisor.HasExited);
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        Assert.False(Farm.Supervisor.HasExited, $"the supervisor stopped after the outage:\n{Farm.Supervisor.Output}");
+        Assert.Equal(HttpStatusCode.OK, (await Farm.Api.ReadyAsync()).Status);
+    }
+
     private static async Task ExecuteAsync(string connection, string sql)
     {
         await using var db = new Npgsql.NpgsqlConnection(connection);

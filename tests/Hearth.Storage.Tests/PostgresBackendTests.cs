@@ -69,6 +69,41 @@ public sealed class PostgresBackendTests(PostgresServer server)
         Assert.Equal(1L, await query.ExecuteScalarAsync(Cancel));
     }
 
+    [Fact]
+    public async Task AClaimWhoseSessionIsKilledIsTakenBackWhenNobodyElseTookIt()
+    {
+        var connection = await server.CreateDatabaseAsync(Cancel);
+        await using var backend = new PostgresBackend(connection, TimeProvider.System);
+        await using var claim = await backend.ClaimAsync(TimeSpan.Zero, Cancel);
+
+        await Execute(connection, TerminateClaimSessions);
+        await Task.Delay(TimeSpan.FromSeconds(7), Cancel);
+
+        Assert.False(claim.Lost.IsCancellationRequested);
+        await using var other = new PostgresBackend(connection, TimeProvider.System);
+        await Assert.ThrowsAsync<StoreInUseException>(() => other.ClaimAsync(TimeSpan.Zero, Cancel));
+    }
+
+    [Fact]
+    public async Task AClaimWhoseSessionIsKilledAndTakenByAnotherSupervisorIsLost()
+    {
+        var connection = await server.CreateDatabaseAsync(Cancel);
+        await using var backend = new PostgresBackend(connection, TimeProvider.System);
+        await using var claim = await backend.ClaimAsync(TimeSpan.Zero, Cancel);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        claim.Lost.Register(() => lost.TrySetResult());
+
+        await Execute(connection, TerminateClaimSessions);
+        await using var usurper = new PostgresBackend(connection, TimeProvider.System);
+        await using var taken = await usurper.ClaimAsync(TimeSpan.FromSeconds(5), Cancel);
+
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+        Assert.False(taken.Lost.IsCancellationRequested);
+    }
+
+    private const string TerminateClaimSessions =
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'hearth-supervisor pid%' AND datname = current_database()";
+
     private static async Task Execute(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -25,13 +25,14 @@ internal static class ClusterCommands
         public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
         public Option<string> LogFormat { get; } = LogFormatOption();
+        public Option<string> StoreWait { get; } = new("--store-wait") { Description = "How long to wait at start for another supervisor to let go of the store, e.g. 30s", DefaultValueFactory = _ => "30s" };
         public Option<string?> TlsCert { get; } = new("--tls-cert") { Description = "Serve both ports over TLS with this PEM certificate (chain); workers then use https://" };
         public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The PEM private key of --tls-cert" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Json })
             {
                 command.Options.Add(option);
             }
@@ -63,6 +64,7 @@ internal static class ClusterCommands
                 Database = result.GetValue(Database),
                 Verbose = result.GetValue(Verbose),
                 JsonLogs = result.GetValue(LogFormat) == "json",
+                StoreWait = Duration(result.GetValue(StoreWait)!, "--store-wait"),
                 TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
                 TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,
             };

@@ -92,6 +92,10 @@ internal static class LocalCluster
         {
             throw new CliException(e.Message);
         }
+        catch (StoreInUseException e)
+        {
+            throw new CliException(e.Message);
+        }
         catch (UnauthorizedAccessException e)
         {
             throw new CliException($"cannot use the data directory {options.DataDirectory}: {e.Message}");

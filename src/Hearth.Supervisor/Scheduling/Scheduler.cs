@@ -242,10 +242,12 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Memory is now ahead of the store; the only safe way on is a restart that reloads it.
+                // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
+                // told the supervisor is stopping (503), not handed the store's exception.
+                var stopping = new OperationCanceledException($"the supervisor is stopping: the store did not take the change ({e.Message})", e);
                 foreach (var fail in _failures)
                 {
-                    fail(e);
+                    fail(stopping);
                 }
 
                 throw;

@@ -3,6 +3,9 @@ namespace Hearth.Supervisor.Storage;
 /// <summary>The store cannot be reached, or refused what start-up needs; the message says which store and why.</summary>
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>Another supervisor holds the store; two writing at once would each work from state the other is changing.</summary>
+public sealed class StoreInUseException(string message) : Exception(message);
+
 /// <summary>The stored schema is not one this supervisor can use, e.g. it was written by a newer one.</summary>
 public sealed class SchemaMismatchException(string message) : Exception(message);
 

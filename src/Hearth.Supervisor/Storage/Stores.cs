@@ -47,6 +47,12 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Applies every migration not applied yet; returns the versions it applied.</summary>
     Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the store for this supervisor alone, waiting up to <paramref name="wait"/> for another to let go;
+    /// throws <see cref="StoreInUseException"/> naming the holder. Hold the claim for as long as the supervisor runs.
+    /// </summary>
+    Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken);
+
     /// <summary>For readiness probes: whether the store answers and its schema is current. Never throws for an unreachable store.</summary>
     Task<StoreStatus> CheckAsync(CancellationToken cancellationToken);
 
@@ -55,4 +61,10 @@ public interface IStorageBackend : IAsyncDisposable
     IJobQueries Jobs { get; }
 
     IKeyStore Keys { get; }
+}
+
+/// <summary>One supervisor's hold on a store. <see cref="Lost"/> fires if the hold could not be kept, after which another supervisor may take it.</summary>
+public interface IStoreClaim : IAsyncDisposable
+{
+    CancellationToken Lost { get; }
 }

@@ -60,6 +60,9 @@ internal sealed class TestFarm : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The supervisor's <c>--db</c>, or null for SQLite in its data directory.</summary>
+    public string? Database => _options.Database;
+
     public int WorkerPort { get; }
 
     public Uri Url => new($"{(_options.Tls is null ? "http" : "https")}://{_options.Address}:{Port}");

@@ -17,6 +17,7 @@ public sealed class PostgresBackend : IStorageBackend
     internal const long MigrationLock = 0x4845_4152_5448_0001;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
 
     public PostgresBackend(string connectionString, TimeProvider time)
     {
@@ -37,6 +38,7 @@ public sealed class PostgresBackend : IStorageBackend
 
         Describe = $"PostgreSQL database \"{builder.Database ?? builder.Username}\" on {builder.Host ?? "localhost"}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
+        _connectionString = builder.ConnectionString;
         Time = time;
         Scheduler = new PostgresSchedulerStore(this);
         Jobs = new PostgresJobQueries(this);
@@ -118,6 +120,9 @@ public sealed class PostgresBackend : IStorageBackend
         }
     }
 
+    public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        PostgresClaim.TakeAsync(_connectionString, Describe, wait, cancellationToken);
+
     public async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
     {
         var expected = MigrationScripts.For(Name).Max(s => s.Version);
@@ -155,6 +160,9 @@ public sealed class PostgresBackend : IStorageBackend
             throw new StorageUnavailableException($"cannot reach the {Describe}: {e.Message}", e);
         }
     }
+
+    /// <summary>Drops idle pooled connections, e.g. after the server ended every session.</summary>
+    internal void ClearPool() => _dataSource.Clear();
 
     internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
 {
     /// <summary>SQLSTATE class 23: a unique key, foreign key, not-null or check constraint refused a row.</summary>
     private const string IntegrityViolationClass = "23";
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(20);
 
     public async Task<StoredCluster> LoadAsync(CancellationToken cancellationToken)
     {
@@ -45,35 +46,86 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             return;
         }
 
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var expectations = new List<(NpgsqlBatchCommand Command, string What)>();
-        AddJobs(batch, expectations, changes.Jobs);
-        AddSubjobs(batch, expectations, changes.Subjobs);
-        AddChanges(batch, changes.AllocationChanges);
-        AddWorkers(batch, expectations, changes.Workers);
-        AddLogs(batch, changes.Logs);
-        try
+        var delay = TimeSpan.FromMilliseconds(100);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.SqlState.StartsWith(IntegrityViolationClass, StringComparison.Ordinal))
-        {
-            throw new ConcurrencyConflictException($"the change conflicts with what is stored: {e.MessageText}");
-        }
-
-        foreach (var (command, what) in expectations)
-        {
-            if (command.RecordsAffected != 1)
+            try
             {
-                // Disposing the transaction without committing rolls the whole batch back.
-                throw new ConcurrencyConflictException($"{what} was changed by someone else or does not exist");
+                await CommitOnceAsync(changes, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (UncommittedException) when (clock.Elapsed < RetryFor)
+            {
+                // Nothing of the cycle was committed, so trying again on a fresh connection is safe: a database
+                // restart or a network blip delays the cycle instead of stopping the supervisor. Waiting on the
+                // database server, so on the real clock.
+                backend.ClearPool();
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+            catch (UncommittedException e)
+            {
+                throw new StorageUnavailableException($"{backend.Describe} stayed unreachable for {RetryFor.TotalSeconds:0} s: {e.InnerException?.Message}", e);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>One attempt. Any failure before COMMIT is sent is an <see cref="UncommittedException"/>; a failure of COMMIT itself is not, because it may have been applied.</summary>
+    private async Task CommitOnceAsync(ChangeSet changes, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection? connection = null;
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            try
+            {
+                connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+                transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(connection, transaction);
+                var expectations = new List<(NpgsqlBatchCommand Command, string What)>();
+                AddJobs(batch, expectations, changes.Jobs);
+                AddSubjobs(batch, expectations, changes.Subjobs);
+                AddChanges(batch, changes.AllocationChanges);
+                AddWorkers(batch, expectations, changes.Workers);
+                AddLogs(batch, changes.Logs);
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var (command, what) in expectations)
+                {
+                    if (command.RecordsAffected != 1)
+                    {
+                        // Disposing the transaction without committing rolls the whole batch back.
+                        throw new ConcurrencyConflictException($"{what} was changed by someone else or does not exist");
+                    }
+                }
+            }
+            catch (PostgresException e) when (e.SqlState.StartsWith(IntegrityViolationClass, StringComparison.Ordinal))
+            {
+                throw new ConcurrencyConflictException($"the change conflicts with what is stored: {e.MessageText}");
+            }
+            catch (Exception e) when (e is StorageUnavailableException || (e is NpgsqlException n && (n.IsTransient || connection?.FullState is not System.Data.ConnectionState.Open)))
+            {
+                throw new UncommittedException(e);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A commit attempt failed before anything was committed.</summary>
+    private sealed class UncommittedException(Exception inner) : Exception(inner.Message, inner);
 
     private static void AddJobs(NpgsqlBatch batch, List<(NpgsqlBatchCommand, string)> expectations, List<JobRecord> jobs)
     {

@@ -83,6 +83,9 @@ public sealed class SqliteBackend : IStorageBackend
         return done;
     }
 
+    public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        SqliteClaim.TakeAsync(Path.GetFullPath(new SqliteConnectionStringBuilder(_connectionString).DataSource), wait, cancellationToken);
+
     public async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
     {
         var expected = MigrationScripts.For(Name).Max(s => s.Version);
