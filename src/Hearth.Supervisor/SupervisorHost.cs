@@ -1,9 +1,11 @@
 using System.Net;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Endpoints;
 using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Reservations;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 using Hearth.Supervisor.Web;
@@ -145,7 +147,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend);
         services.AddSingleton(backend.Scheduler);
         services.AddSingleton(backend.Jobs);
-        services.AddSingleton(backend.Keys);
+        services.AddSingleton<IKeyStore>(new CachedKeyStore(backend.Keys, options.Time));
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
         services.AddSingleton<KeyCache>();
         services.AddSingleton<JobWaiters>();
@@ -153,6 +155,8 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<JobService>();
         services.AddSingleton<SupervisorEndpoints>();
+        services.AddAlgorithms(options, backend);
+        services.AddReservations(backend);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
@@ -166,7 +170,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         }));
         services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = 8 * 1024 * 1024;
+            o.MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes;
             o.EnableDetailedErrors = true;
         });
         services.AddAuthentication(HearthAuth.KeyScheme)
@@ -206,6 +210,8 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapAuditEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
+        app.MapAlgorithms();
+        app.MapReservations();
         app.MapAdminPages();
         app.MapGrpcService<WorkerGatewayService>();
     }

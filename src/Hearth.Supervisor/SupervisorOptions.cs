@@ -28,6 +28,12 @@ public sealed record SupervisorOptions
     /// <summary>How long an unreserved idle algorithm instance is kept warm.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long an instance is kept at least before it may be evicted for other work (against thrashing).</summary>
+    public TimeSpan InstanceMinResidency { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long an instance may take from start to PIPE_INIT_COMPLETE, build fetch included.</summary>
+    public TimeSpan InstanceLoadTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A database connection string; null means SQLite in <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
 

@@ -135,7 +135,7 @@ public sealed partial class WorkerAgent
             running = [.. _running.Values];
         }
 
-        await Task.WhenAll(running.Select(r => r.Process.KillAsync(_options.StopGrace))).ConfigureAwait(false);
+        await Task.WhenAll(running.Select(r => r.Process.KillAsync(_options.StopGrace)).Append(StopInstancesAsync())).ConfigureAwait(false);
         await Task.WhenAll(running.Select(r => r.Supervised)).ConfigureAwait(false);
     }
 }

@@ -135,7 +135,7 @@ public sealed partial class WorkerAgent : IDisposable
         using var channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
             HttpHandler = SupervisorTrust.CreateHandler(_options.TlsCaFile),
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
+            MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes,
         });
         var client = new WorkerGateway.WorkerGatewayClient(channel);
         using var call = client.Connect(new Metadata { { "authorization", $"Simple {_options.ApiKey}" } }, cancellationToken: CancellationToken.None);
@@ -188,6 +188,15 @@ public sealed partial class WorkerAgent : IDisposable
                     break;
                 case SupervisorMessage.BodyOneofCase.Grow:
                     Grow(message.Grow);
+                    break;
+                case SupervisorMessage.BodyOneofCase.CallInstance:
+                    CallInstance(message.CallInstance);
+                    break;
+                case SupervisorMessage.BodyOneofCase.StartInstance:
+                    StartInstance(message.StartInstance);
+                    break;
+                case SupervisorMessage.BodyOneofCase.StopInstance:
+                    StopInstance(message.StopInstance);
                     break;
                 default:
                     LogUnexpectedMessage(Name, message.BodyCase.ToString());
@@ -267,6 +276,7 @@ public sealed partial class WorkerAgent : IDisposable
             register.Processes.AddRange(_recentExits.Values);
         }
 
+        AddInstanceReports(register);
         return register;
     }
 

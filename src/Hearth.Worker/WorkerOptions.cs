@@ -17,6 +17,9 @@ public sealed record WorkerOptions
     /// <summary>Where allocation files are written; a fresh directory under the temp directory by default.</summary>
     public string? RunDirectory { get; init; }
 
+    /// <summary>Where fetched algorithm builds are cached, by hash; under the run directory by default.</summary>
+    public string? BuildCacheDirectory { get; init; }
+
     /// <summary>How long a stopping worker waits after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -13,7 +13,7 @@ namespace Hearth.Cli.Client;
 /// (default <c>http://127.0.0.1:7070</c>), authenticates with <c>HEARTH_API_KEY</c>, and turns every failure
 /// into a <see cref="CliException"/> whose message is one clear line.
 /// </summary>
-internal sealed class SupervisorClient : IDisposable
+internal sealed partial class SupervisorClient : IDisposable
 {
     public const string UrlVariable = "HEARTH_URL";
     public const string KeyVariable = "HEARTH_API_KEY";
@@ -61,6 +61,16 @@ internal sealed class SupervisorClient : IDisposable
 
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body is null ? null : JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
+    public Task<T> PatchAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Patch, Relative(path)) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
+    /// <summary>Deletes a resource; the answer carries no body.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Relative(path));
+        using var response = await RawSendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Copies a plain-text resource to <paramref name="output"/> as it arrives, for output of any length.</summary>
     public async Task CopyAsync(string path, Stream output, CancellationToken cancellationToken)

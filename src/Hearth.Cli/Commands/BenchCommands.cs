@@ -13,6 +13,7 @@ internal static class BenchCommands
         var bench = new Command("bench", "Benchmarks");
         bench.Subcommands.Add(Placement());
         bench.Subcommands.Add(JobsBenchCommand.Create());
+        bench.Subcommands.Add(CallsBenchCommand.Create());
         return bench;
     }
 

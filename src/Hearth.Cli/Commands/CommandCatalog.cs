@@ -10,7 +10,10 @@ internal static class CommandCatalog
         root.Subcommands.Add(ReservationCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommands.Create());
-        foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create()))
+        root.Subcommands.Add(AlgoCommands.Create());
+        root.Subcommands.Add(ReservationsCommands.Create());
+        foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create())
+            .Concat(AccountCommands.Create()).Concat(CallCommands.Create()))
         {
             root.Subcommands.Add(command);
         }

@@ -25,6 +25,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CycleEffects _fx = new();
+    private readonly IReservationWork? _reservations;
     private readonly List<Action> _replies = [];
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
@@ -38,14 +39,17 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         TimeProvider time,
         JobWaiters waiters,
         ILogger<Scheduler> logger,
-        IHostApplicationLifetime? lifetime = null)
+        IHostApplicationLifetime? lifetime = null,
+        IInstanceWork? instances = null,
+        IReservationWork? reservations = null)
     {
+        _reservations = reservations;
         _store = store;
         _time = time;
         _logger = logger;
         _lifetime = lifetime;
         Waiters = waiters;
-        _state = new SchedulerState(time, settings);
+        _state = new SchedulerState(time, settings) { Instances = instances };
     }
 
     public JobWaiters Waiters { get; }
@@ -198,7 +202,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             return true;
         }
 
-        var expiry = _state.NextExpiry();
+        var expiry = NextWake();
         if (expiry is null)
         {
             return await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
@@ -234,6 +238,12 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
+        if (_reservations is not null)
+        {
+            _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        _instancesDue = _state.TickInstances();
         if (_fx.HasWrites)
         {
             try
@@ -306,6 +316,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case DisconnectCommand d:
                     _state.Disconnect(d.Session, _fx);
+                    break;
+                case InstanceWorkCommand instances:
+                    HandleInstanceWork(instances);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown command {command.GetType().Name}");

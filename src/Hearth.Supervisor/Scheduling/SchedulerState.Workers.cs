@@ -62,7 +62,8 @@ internal sealed partial class SchedulerState
             }
         }
 
-        var forgotten = Cluster.Running.Where(w => w.Host == worker.Name && !reported.Contains(_subjobs[w.Id].AssignmentId)).ToList();
+        var forgotten = Cluster.Running
+            .Where(w => w.Host == worker.Name && _subjobs.TryGetValue(w.Id, out var s) && !reported.Contains(s.AssignmentId)).ToList();
         foreach (var work in forgotten)
         {
             Cluster.Finish(work.Id);
@@ -81,6 +82,7 @@ internal sealed partial class SchedulerState
             Cluster.HostUp(worker.Name);
         }
 
+        ReconcileInstances(session, register);
         if (worker.Stale.Count > 0)
         {
             ledger.SetUp(host, false);

@@ -197,6 +197,12 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         foreach (var decision in plan.Decisions)
         {
+            if (IsInstanceWork(decision.WorkId))
+            {
+                DispatchInstance(decision);
+                continue;
+            }
+
             var subjob = _subjobs[decision.WorkId];
             var session = _workers.GetValueOrDefault(decision.Host)?.Session;
             if (decision is DispatchDecision)
@@ -253,6 +259,13 @@ internal sealed partial class SchedulerState
     /// <summary>Back to the queue at its old position, or killed if a kill was asked for. Its resources are already released.</summary>
     private void ReturnLostWork(RunningWork work, CycleEffects fx, DateTimeOffset now)
     {
+        if (IsInstanceWork(work.Id))
+        {
+            Instances!.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
+            fx.ViewChanged = true;
+            return;
+        }
+
         var subjob = _subjobs[work.Id];
         if (subjob.KillRequested)
         {

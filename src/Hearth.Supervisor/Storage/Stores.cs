@@ -61,6 +61,12 @@ public interface IStorageBackend : IAsyncDisposable
     IJobQueries Jobs { get; }
 
     IKeyStore Keys { get; }
+
+    IAccountStore Accounts { get; }
+
+    IAlgorithmStore Algorithms { get; }
+
+    IReservationStore Reservations { get; }
 }
 
 /// <summary>One supervisor's hold on a store. <see cref="Lost"/> fires if the hold could not be kept, after which another supervisor may take it.</summary>

@@ -25,7 +25,7 @@ public static class AdminPages
     private const int JobsShown = 50;
 
     /// <summary>The admin area's pages, in menu order. New pages add themselves here.</summary>
-    public static readonly List<(string Href, string Label)> Navigation = [(ClusterPath, "Cluster")];
+    public static readonly List<(string Href, string Label)> Navigation = [(ClusterPath, "Cluster"), (ReservationPages.Path, "Reservations")];
 
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {

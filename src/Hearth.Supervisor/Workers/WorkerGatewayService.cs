@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Authorization;
@@ -13,8 +14,8 @@ namespace Hearth.Supervisor.Workers;
 /// session's outbox, batched into as few HTTP/2 flushes as the backlog allows.
 /// </summary>
 [Authorize(Policy = HearthAuth.WorkerPolicy)]
-internal sealed partial class WorkerGatewayService(Scheduler scheduler, IHostApplicationLifetime lifetime, ILogger<WorkerGatewayService> logger)
-    : WorkerGateway.WorkerGatewayBase
+internal sealed partial class WorkerGatewayService(
+    Scheduler scheduler, InstanceBridge instances, IHostApplicationLifetime lifetime, ILogger<WorkerGatewayService> logger) : WorkerGateway.WorkerGatewayBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -36,28 +37,36 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, IHostApp
 
         var register = requestStream.Current.Register;
         using var session = new WorkerSession(register.Name);
+        // Known to the warm pool before the loop accepts it: the same cycle may place an instance there.
+        instances.Connected(session);
         try
         {
             await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
         }
         catch (WorkerRejectedException e)
         {
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (OperationCanceledException)
         {
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 
-        // A stopping supervisor ends every stream at once rather than holding the shutdown until they time out;
-        // the workers keep their processes and reconnect to the next supervisor on this store.
+        // A stopping supervisor ends its streams at once: the workers keep their processes and instances and reconnect
+        // to the next one, rather than holding the shutdown until the server gives up on them.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed, lifetime.ApplicationStopping);
         var writer = WriteAsync(session, responseStream, linked.Token);
         try
         {
             while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
-                scheduler.Receive(session, requestStream.Current);
+                // Instance messages (call results above all) go straight to the warm pool, never through the loop.
+                if (!instances.Receive(session, requestStream.Current))
+                {
+                    scheduler.Receive(session, requestStream.Current);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
@@ -66,6 +75,7 @@ internal sealed partial class WorkerGatewayService(Scheduler scheduler, IHostApp
         }
         finally
         {
+            instances.Disconnected(session);
             scheduler.Disconnected(session);
             await linked.CancelAsync().ConfigureAwait(false);
             try

@@ -19,6 +19,9 @@ public sealed class SqliteBackend : IStorageBackend
         Scheduler = new SqliteSchedulerStore(this);
         Jobs = new SqliteJobQueries(this);
         Keys = new SqliteKeyStore(this);
+        Accounts = new SqliteAccountStore(this);
+        Algorithms = new SqliteAlgorithmStore(this);
+        Reservations = new SqliteReservationStore(this);
         Time = time;
     }
 
@@ -37,6 +40,12 @@ public sealed class SqliteBackend : IStorageBackend
     public IJobQueries Jobs { get; }
 
     public IKeyStore Keys { get; }
+
+    public IAccountStore Accounts { get; }
+
+    public IAlgorithmStore Algorithms { get; }
+
+    public IReservationStore Reservations { get; }
 
     internal TimeProvider Time { get; }
 

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Hearth.Cli.Client;
+using Hearth.Core.Algorithms;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>account create</c>, <c>org add-member</c> and <c>key create</c>: accounts and their keys (admin key).</summary>
+internal static class AccountCommands
+{
+    public static IEnumerable<Command> Create() => [Account(), Org(), Key()];
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print JSON" };
+
+    private static Command Account()
+    {
+        var name = new Argument<string>("name") { Description = "The account's name: letters, digits, '_' and '-'" };
+        var org = new Option<bool>("--org") { Description = "Create an organization, which has member users" };
+        var json = JsonOption();
+        var create = new Command("create", "Create a user account, or an organization with --org") { name, org, json };
+        create.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var account = result.GetValue(name)!;
+            if (Names.Why(account, "account name") is { } why)
+            {
+                return Output.Error(why, ExitCodes.InvalidInput);
+            }
+
+            var created = await client.PostAsync<AccountView>("/v1/accounts",
+                new CreateAccountRequest(account, result.GetValue(org) ? "org" : "user"), cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(created);
+            }
+            else
+            {
+                Console.Out.WriteLine($"created {(created.Kind == "org" ? "organization" : "user")} {created.Name}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return new Command("account", "Accounts: users and organizations") { create };
+    }
+
+    private static Command Org()
+    {
+        var org = new Argument<string>("org") { Description = "The organization" };
+        var user = new Argument<string>("user") { Description = "The user to add" };
+        var json = JsonOption();
+        var add = new Command("add-member", "Add a user to an organization: members may push, publish and call its private versions") { org, user, json };
+        add.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var o = result.GetValue(org)!;
+            var membership = await client.PostAsync<MembershipView>($"/v1/orgs/{Uri.EscapeDataString(o)}/members",
+                new AddMemberRequest(result.GetValue(user)), cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(membership);
+            }
+            else
+            {
+                Console.Out.WriteLine(membership.Added
+                    ? $"{membership.User} is now a member of {membership.Org}"
+                    : $"{membership.User} was already a member of {membership.Org}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return new Command("org", "Organizations") { add };
+    }
+
+    private static Command Key()
+    {
+        var account = new Argument<string>("account") { Description = "The account the key acts for" };
+        var json = JsonOption();
+        var create = new Command("create", "Create an API key for an account; it is shown once, and only its hash is stored") { account, json };
+        create.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var a = result.GetValue(account)!;
+            var key = await client.PostAsync<KeyCreatedView>($"/v1/accounts/{Uri.EscapeDataString(a)}/keys", null, cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(new { key.Key, key.Id, key.Account });
+            }
+            else
+            {
+                Console.Out.WriteLine(key.Key);
+                Console.Error.WriteLine($"hearth: key {key.Id} for {key.Account}; it is not shown again");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return new Command("key", "API keys") { create };
+    }
+}

@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Hearth.Core.Algorithms;
+
+/// <summary>How a call's input and an algorithm's result are typed: JSON, UTF-8 text or bytes (base64 on the pipe).</summary>
+public enum PayloadType
+{
+    Json,
+    Text,
+    Binary,
+}
+
+/// <summary>An algorithm's answer to one request, as read from its output pipe.</summary>
+public abstract record PipeResponse;
+
+/// <summary>
+/// A result. <paramref name="Result"/> is the raw JSON value exactly as the algorithm wrote it; for
+/// <see cref="PayloadType.Binary"/> it is a base64 JSON string.
+/// </summary>
+public sealed record PipeResult(PayloadType ContentType, ReadOnlyMemory<byte> Result) : PipeResponse;
+
+/// <summary>The algorithm reported an error for this request.</summary>
+public sealed record PipeError(string Message) : PipeResponse;
+
+/// <summary>A line on the output pipe that is not a response; the message says what is wrong with it.</summary>
+public sealed record PipeMalformed(string Message) : PipeResponse;
+
+/// <summary>
+/// The instance pipe protocol's wire format (SPEC section 4): one JSON request per line on the process's stdin,
+/// <c>{"content_type": "json|text|binary", "data": ...}</c>, and one JSON response per line on the pipe named by
+/// <c>ALGOOUT</c>, <c>{"result": ..., "content_type": ...}</c> or <c>{"error": {"message": ...}}</c>.
+/// </summary>
+public static class PipeProtocol
+{
+    public const string InitComplete = "PIPE_INIT_COMPLETE";
+
+    public const string OutputVariable = "ALGOOUT";
+
+    public static string Name(PayloadType type) => type switch
+    {
+        PayloadType.Json => "json",
+        PayloadType.Text => "text",
+        _ => "binary",
+    };
+
+    public static bool TryParseType(string? text, out PayloadType type)
+    {
+        switch (text)
+        {
+            case "json":
+                type = PayloadType.Json;
+                return true;
+            case "text":
+                type = PayloadType.Text;
+                return true;
+            case "binary":
+                type = PayloadType.Binary;
+                return true;
+            default:
+                type = PayloadType.Json;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Null when <paramref name="json"/> is one well-formed JSON value, else what is wrong with it. Callers check
+    /// input with this before <see cref="EncodeRequest"/>.
+    /// </summary>
+    public static string? CheckJson(ReadOnlySpan<byte> json)
+    {
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return "the body is empty; send a JSON value";
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            reader.Skip();
+            reader.Read();
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"the body is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// One request line, newline included. JSON data is embedded as sent, with line breaks (which valid JSON has only
+    /// between tokens) turned into spaces; text becomes a JSON string; bytes become base64.
+    /// </summary>
+    public static byte[] EncodeRequest(PayloadType type, ReadOnlySpan<byte> data)
+    {
+        var head = type switch
+        {
+            PayloadType.Json => """{"content_type":"json","data":"""u8,
+            PayloadType.Text => """{"content_type":"text","data":"""u8,
+            _ => """{"content_type":"binary","data":"""u8,
+        };
+        var buffer = new ArrayBufferWriter<byte>(head.Length + data.Length + 16);
+        buffer.Write(head);
+        switch (type)
+        {
+            case PayloadType.Json:
+                var span = buffer.GetSpan(data.Length);
+                data.CopyTo(span);
+                foreach (ref var b in span[..data.Length])
+                {
+                    if (b is (byte)'\n' or (byte)'\r')
+                    {
+                        b = (byte)' ';
+                    }
+                }
+
+                buffer.Advance(data.Length);
+                break;
+            case PayloadType.Text:
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStringValue(Encoding.UTF8.GetString(data));
+                }
+
+                break;
+            default:
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteBase64StringValue(data);
+                }
+
+                break;
+        }
+
+        buffer.Write("}\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads one response line (without its newline).</summary>
+    public static PipeResponse ParseResponse(ReadOnlyMemory<byte> line)
+    {
+        ReadOnlyMemory<byte>? result = null;
+        string? contentType = null;
+        string? error = null;
+        try
+        {
+            var reader = new Utf8JsonReader(line.Span);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new PipeMalformed($"expected a JSON object, got: {Preview(line.Span)}");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("result"u8))
+                {
+                    reader.Read();
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    result = line[start..(int)reader.BytesConsumed];
+                }
+                else if (reader.ValueTextEquals("content_type"u8))
+                {
+                    reader.Read();
+                    contentType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    if (contentType is null)
+                    {
+                        return new PipeMalformed("\"content_type\" must be a string: json, text or binary");
+                    }
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    error = ErrorMessage(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return new PipeMalformed($"not one JSON object: {Preview(line.Span)}");
+            }
+        }
+        catch (JsonException e)
+        {
+            return new PipeMalformed($"not valid JSON ({e.Message}): {Preview(line.Span)}");
+        }
+
+        if (error is not null)
+        {
+            return new PipeError(error);
+        }
+
+        if (result is null)
+        {
+            return new PipeMalformed($"a response needs \"result\" or \"error\": {Preview(line.Span)}");
+        }
+
+        if (!TryParseType(contentType ?? "json", out var type))
+        {
+            return new PipeMalformed($"unknown content_type \"{contentType}\"; expected json, text or binary");
+        }
+
+        var first = result.Value.Span[0];
+        if (type != PayloadType.Json && first != (byte)'"')
+        {
+            return new PipeMalformed($"a {contentType} result must be a JSON string");
+        }
+
+        return new PipeResult(type, result.Value);
+    }
+
+    private static string ErrorMessage(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString()!;
+            case JsonTokenType.StartObject:
+                string? message = null;
+                var depth = reader.CurrentDepth;
+                while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("message"u8))
+                    {
+                        reader.Read();
+                        message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                return message ?? "the algorithm reported an error without a message";
+            default:
+                reader.Skip();
+                return "the algorithm reported an error without a message";
+        }
+    }
+
+    private static string Preview(ReadOnlySpan<byte> line)
+    {
+        var text = Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]);
+        return line.Length > 200 ? text + "..." : text;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Hearth.Protocol.Rest;
+
+/// <summary><c>POST /v1/accounts</c>: <paramref name="Kind"/> is <c>user</c> (the default) or <c>org</c>.</summary>
+public sealed record CreateAccountRequest(string? Name, string? Kind);
+
+public sealed record AccountView(string Name, string Kind, DateTimeOffset CreatedAt);
+
+public sealed record AccountListView(IReadOnlyList<AccountView> Accounts);
+
+/// <summary><c>POST /v1/orgs/{org}/members</c>.</summary>
+public sealed record AddMemberRequest(string? User);
+
+public sealed record MembershipView(string Org, string User, bool Added, IReadOnlyList<string> Members);
+
+/// <summary>A new API key: the only time the key itself is shown.</summary>
+public sealed record KeyCreatedView(string Key, string Id, string Account);
+
+/// <summary>What <c>algo push</c> stored.</summary>
+public sealed record PushView(string Hash, string Algorithm, bool Created, string Source, long Size);
+
+/// <summary><c>POST /v1/algorithms/{owner}/{name}/versions</c>: <paramref name="Visibility"/> is <c>public</c> or <c>private</c>.</summary>
+public sealed record PublishRequest(string? Hash, string? Version, string? Visibility);
+
+public sealed record VersionView(string Version, string Hash, string Visibility, DateTimeOffset PublishedAt);
+
+public sealed record BuildView(string Hash, string Source, DateTimeOffset PushedAt, long Size, IReadOnlyList<string> Versions);
+
+/// <summary>An algorithm's versions, and for members its builds too.</summary>
+public sealed record AlgorithmVersionsView(string Algorithm, IReadOnlyList<VersionView> Versions, IReadOnlyList<BuildView> Builds);
+
+/// <summary>One algorithm instance.</summary>
+public sealed record InstanceItemView(
+    string Id, string Account, string Algorithm, string Hash, string? Version, string? Worker, string State, bool Reserved,
+    DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed);
+
+public sealed record InstanceListView(IReadOnlyList<InstanceItemView> Instances);

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>A refusal carried out of a service to its endpoint, which maps it onto a status.</summary>
+internal sealed class RefusedException(Refusal refusal) : Exception(refusal.Message)
+{
+    public Refusal Refusal { get; } = refusal;
+}
+
+/// <summary>Who a presented key belongs to: an account's key, or an admin or worker key (no account).</summary>
+internal sealed record KeyIdentity(string KeyId, string Role, string? Account);
+
+/// <summary>
+/// Accounts (users, organizations and their members) and their API keys. Keys are shown once and stored hashed.
+/// The call path looks keys and memberships up here, from memory: the key store caches keys, and memberships are
+/// cached for <see cref="CacheLifetime"/> (a membership added here takes effect at once).
+/// </summary>
+internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, TimeProvider time)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _callers = new(StringComparer.Ordinal);
+
+    public async Task<AccountRecord> CreateAsync(string name, bool organization, CancellationToken cancellationToken)
+    {
+        if (Names.Why(name, "account name") is { } why)
+        {
+            throw new RefusedException(Refusal.Invalid(why));
+        }
+
+        var account = new AccountRecord(name, organization ? AccountKinds.Organization : AccountKinds.User, time.GetUtcNow(), 0);
+        try
+        {
+            await accounts.AddAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            throw new RefusedException(Refusal.Conflict($"account {name} already exists"));
+        }
+
+        return account;
+    }
+
+    public Task<IReadOnlyList<AccountRecord>> ListAsync(CancellationToken cancellationToken) => accounts.ListAsync(cancellationToken);
+
+    public async Task<AccountRecord> RequireAsync(string name, CancellationToken cancellationToken) =>
+        await accounts.FindAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new RefusedException(Refusal.NotFound($"account {name} not found"));
+
+    /// <summary>Adds a user to an organization; false when it was a member already.</summary>
+    public async Task<bool> AddMemberAsync(string org, string user, CancellationToken cancellationToken)
+    {
+        var organization = await RequireAsync(org, cancellationToken).ConfigureAwait(false);
+        if (organization.Kind != AccountKinds.Organization)
+        {
+            throw new RefusedException(Refusal.Invalid($"{org} is a user, not an organization; create organizations with --org"));
+        }
+
+        var member = await RequireAsync(user, cancellationToken).ConfigureAwait(false);
+        if (member.Kind != AccountKinds.User)
+        {
+            throw new RefusedException(Refusal.Invalid($"{user} is an organization; only users can be members"));
+        }
+
+        var added = await accounts.AddMemberAsync(org, user, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        _callers.TryRemove(user, out _);
+        return added;
+    }
+
+    public Task<IReadOnlyList<string>> MembersOfAsync(string org, CancellationToken cancellationToken) => accounts.MembersOfAsync(org, cancellationToken);
+
+    /// <summary>A new key for <paramref name="account"/>: returned once, stored only as its hash.</summary>
+    public async Task<(string Id, string Key)> CreateKeyAsync(string account, CancellationToken cancellationToken)
+    {
+        await RequireAsync(account, cancellationToken).ConfigureAwait(false);
+        var (id, key) = ApiKeys.Generate();
+        await keys.AddAsync(new ApiKeyRecord(id, ApiKeys.Hash(key), KeyRoles.Account, account, $"key of {account}", time.GetUtcNow(), null, 0), cancellationToken)
+            .ConfigureAwait(false);
+        return (id, key);
+    }
+
+    /// <summary>Who <paramref name="key"/> belongs to, or null when it is unknown or revoked. The key store answers from memory.</summary>
+    public async ValueTask<KeyIdentity?> IdentifyAsync(string key, CancellationToken cancellationToken)
+    {
+        var record = await keys.FindByHashAsync(ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
+        return record is null || (record.RevokedAt is { } revoked && revoked <= time.GetUtcNow())
+            ? null
+            : new KeyIdentity(record.Id, record.Role, record.AccountId);
+    }
+
+    /// <summary>The account as a caller: itself plus the organizations it is a member of.</summary>
+    public async ValueTask<Caller> CallerAsync(string account, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_callers.TryGetValue(account, out var cached) && cached.Until > now)
+        {
+            return cached.Caller;
+        }
+
+        var organizations = await accounts.OrganizationsOfAsync(account, cancellationToken).ConfigureAwait(false);
+        var caller = Caller.Of(account, organizations);
+        _callers[account] = (caller, now + CacheLifetime);
+        return caller;
+    }
+}

@@ -1,0 +1,47 @@
+using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Endpoints;
+using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>The algorithm side of the supervisor: accounts, the build store, the catalog, the warm pool and metrics.</summary>
+internal static class AlgorithmServices
+{
+    public static IServiceCollection AddAlgorithms(this IServiceCollection services, SupervisorOptions options, IStorageBackend backend)
+    {
+        var settings = new InstancePoolSettings(
+            new WarmPoolSettings(options.IdleTimeout, options.InstanceMinResidency),
+            options.InstanceLoadTimeout,
+            options.KillGrace);
+        services.AddSingleton(backend.Accounts);
+        services.AddSingleton(backend.Algorithms);
+        services.AddSingleton<AccountService>();
+        services.AddSingleton(new BuildStore(options.DataDirectory));
+        services.AddSingleton<AlgorithmCatalog>();
+        services.AddSingleton(settings);
+        services.AddSingleton<AlgorithmMetrics>();
+        services.AddSingleton<InstanceBridge>();
+        services.AddSingleton<IInstanceWork>(sp => sp.GetRequiredService<InstanceBridge>());
+        services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<InstanceBridge>());
+        services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceBridge>());
+        services.AddSingleton<InstancePool>();
+        services.AddSingleton<AlgorithmCalls>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAlgorithms(this IEndpointRouteBuilder app)
+    {
+        app.MapAccountEndpoints();
+        app.MapAlgorithmEndpoints();
+        app.MapCallEndpoints();
+        app.MapInstanceEndpoints();
+        ((IApplicationBuilder)app).UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

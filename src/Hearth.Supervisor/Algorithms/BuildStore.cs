@@ -1,0 +1,140 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Hearth.Core.Algorithms;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>An uploaded archive, checked and waiting to be kept under its hash.</summary>
+internal sealed record StagedBuild(string TempPath, string Sha256, long Size, AlgorithmManifest Manifest);
+
+/// <summary>
+/// The supervisor's content-addressed build store: <c>DIR/builds/HASH.tar.gz</c>. An upload is written beside the
+/// store, hashed, opened to read its manifest, then moved into place whole; a hash already stored keeps its first
+/// archive, since builds are immutable.
+/// </summary>
+internal sealed class BuildStore
+{
+    public const long MaxArchiveBytes = 4L * 1024 * 1024 * 1024;
+
+    private readonly string _root;
+    private readonly string _incoming;
+
+    public BuildStore(string dataDirectory)
+    {
+        _root = Path.Combine(Path.GetFullPath(dataDirectory), "builds");
+        _incoming = Path.Combine(_root, ".incoming");
+        Directory.CreateDirectory(_incoming);
+    }
+
+    public string PathOf(string hash) => Path.Combine(_root, BuildHash.Parse(hash) + ".tar.gz");
+
+    public bool Contains(string hash) => File.Exists(PathOf(hash));
+
+    /// <summary>Writes an upload to a temporary file and reads its manifest; throws <see cref="RefusedException"/> for a bad archive.</summary>
+    public async Task<StagedBuild> StageAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(_incoming, Guid.NewGuid().ToString("N") + ".tar.gz");
+        try
+        {
+            string sha;
+            long size;
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    if (file.Length > MaxArchiveBytes)
+                    {
+                        throw new RefusedException(Refusal.Invalid($"the build archive is larger than {MaxArchiveBytes / (1024 * 1024)} MiB"));
+                    }
+                }
+
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+                size = file.Length;
+                if (size == 0)
+                {
+                    throw new RefusedException(Refusal.Invalid("the build archive is empty; send the tar.gz of the build directory"));
+                }
+
+                file.Position = 0;
+                var manifest = await ReadManifestAsync(file, cancellationToken).ConfigureAwait(false);
+                return new StagedBuild(temp, sha, size, manifest);
+            }
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Keeps a staged archive under <paramref name="hash"/>, unless an archive is already stored there.</summary>
+    public void Commit(StagedBuild staged, string hash)
+    {
+        var target = PathOf(hash);
+        if (File.Exists(target))
+        {
+            File.Delete(staged.TempPath);
+            return;
+        }
+
+        try
+        {
+            File.Move(staged.TempPath, target);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(staged.TempPath);
+        }
+    }
+
+    public static void Discard(StagedBuild staged) => File.Delete(staged.TempPath);
+
+    public Stream Open(string hash) => new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    private static async Task<AlgorithmManifest> ReadManifestAsync(Stream archive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
+            await using (gzip.ConfigureAwait(false))
+            {
+                var tar = new TarReader(gzip);
+                await using (tar.ConfigureAwait(false))
+                {
+                    while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    {
+                        var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                        if (name != AlgorithmManifest.FileName || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                        {
+                            continue;
+                        }
+
+                        using var reader = new StreamReader(entry.DataStream!);
+                        var json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            return AlgorithmManifest.Parse(json);
+                        }
+                        catch (AlgorithmFormatException e)
+                        {
+                            throw new RefusedException(Refusal.Invalid(e.Message));
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new RefusedException(Refusal.Invalid($"the build archive is not a readable tar.gz: {e.Message}"));
+        }
+
+        throw new RefusedException(Refusal.Invalid($"the build archive has no {AlgorithmManifest.FileName} at its top"));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using Hearth.Core.Algorithms;
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>
+/// Joins the instance pool to the rest of the supervisor: the scheduling loop (instance work on the shared ledger),
+/// the worker streams (messages out, reports in) and the connected sessions. Resolved lazily because the loop and
+/// the pool each need the other.
+/// </summary>
+internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork, IInstanceLedger, IInstanceTransport
+{
+    private readonly ConcurrentDictionary<string, WorkerSession> _sessions = new(StringComparer.Ordinal);
+    private Scheduler? _scheduler;
+    private InstancePool? _pool;
+
+    private Scheduler Scheduler => _scheduler ??= services.GetRequiredService<Scheduler>();
+
+    private InstancePool Pool => _pool ??= services.GetRequiredService<InstancePool>();
+
+    public void Connected(WorkerSession session) => _sessions[session.Name] = session;
+
+    public void Disconnected(WorkerSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Name, session));
+
+    /// <summary>Takes the instance messages off a worker stream; false for anything else (it goes to the loop).</summary>
+    public bool Receive(WorkerSession session, WorkerMessage message)
+    {
+        switch (message.BodyCase)
+        {
+            case WorkerMessage.BodyOneofCase.CallResult:
+                var result = message.CallResult;
+                Pool.CallDone(result.InstanceId, result.CallId, result.Kind == CallResultKind.Replied,
+                    result.Kind == CallResultKind.Replied ? result.Response.Memory.ToArray() : null,
+                    result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut);
+                return true;
+            case WorkerMessage.BodyOneofCase.InstanceReady:
+                Pool.Ready(message.InstanceReady.InstanceId, TimeSpan.FromMilliseconds(message.InstanceReady.LoadMs));
+                return true;
+            case WorkerMessage.BodyOneofCase.InstanceExited:
+                var exited = message.InstanceExited;
+                Pool.Exited(exited.InstanceId, exited.Reason.Length == 0 ? $"it exited on {session.Name}" : exited.Reason, exited.DuringLoad);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // The scheduling loop's side.
+    public bool Owns(string workId) => Pool.Owns(workId);
+
+    public bool Placed(string workId, string host) => Pool.Placed(workId, host);
+
+    public void Lost(string workId, string reason, bool duringLoad) =>
+        Pool.Exited(workId, reason, duringLoad || Pool.StateOf(workId) == InstanceState.Starting);
+
+    public DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now) => Pool.Tick(cluster, now);
+
+    public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
+    {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            reported.Add(report.InstanceId);
+            if (Pool.StateOf(report.InstanceId) is not null)
+            {
+                continue;
+            }
+
+            if (!report.Ready || !TryAdopt(session.Name, report, cluster, nextSequence))
+            {
+                session.Send(new SupervisorMessage { StopInstance = new StopInstance { InstanceId = report.InstanceId, GraceMs = (int)Pool.Settings.StopGrace.TotalMilliseconds } });
+            }
+        }
+
+        foreach (var (id, state) in Pool.InstancesOn(session.Name))
+        {
+            if (!reported.Contains(id))
+            {
+                Pool.Exited(id, $"worker {session.Name} no longer runs it", state == InstanceState.Starting);
+            }
+        }
+    }
+
+    // The pool's side: the ledger through the loop.
+    public void Submit(IReadOnlyList<AlgorithmInstance> instances) => Scheduler.SubmitInstances(instances);
+
+    public void Release(string instanceId) => Scheduler.ReleaseInstance(instanceId);
+
+    public void Nudge() => Scheduler.Nudge();
+
+    // The pool's side: worker streams.
+    public bool Start(string worker, AlgorithmInstance instance, InstanceLaunchInfo launch)
+    {
+        var message = new StartInstance
+        {
+            InstanceId = instance.Id,
+            Account = instance.Account,
+            Algorithm = instance.Template.Algorithm.ToString(),
+            Hash = instance.Template.Hash,
+            Version = instance.Template.Version?.ToString() ?? "",
+            ArchiveSha256 = launch.ArchiveSha256 ?? "",
+            Entrypoint = { launch.Entrypoint },
+            LoadTimeoutMs = (int)Math.Min(int.MaxValue, launch.LoadTimeout.TotalMilliseconds),
+            Reservations = instance.Template.Reservations.Text,
+        };
+        foreach (var item in instance.Template.Reservations.EffectiveItems())
+        {
+            message.Allocations[item.Resource.ToString()] = item.Min;
+        }
+
+        return Send(worker, new SupervisorMessage { StartInstance = message });
+    }
+
+    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout) =>
+        Send(worker, new SupervisorMessage
+        {
+            CallInstance = new CallInstance
+            {
+                InstanceId = instanceId,
+                CallId = callId,
+                Request = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(request),
+                TimeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue),
+            },
+        });
+
+    public bool Stop(string worker, string instanceId, TimeSpan grace) =>
+        Send(worker, new SupervisorMessage { StopInstance = new StopInstance { InstanceId = instanceId, GraceMs = (int)grace.TotalMilliseconds } });
+
+    private bool Send(string worker, SupervisorMessage message) => _sessions.TryGetValue(worker, out var session) && session.Send(message);
+
+    private bool TryAdopt(string worker, InstanceReport report, Cluster cluster, Func<long> nextSequence)
+    {
+        try
+        {
+            var spec = ReservationSpec.Parse(report.Reservations);
+            var version = string.IsNullOrEmpty(report.Version) ? (SemanticVersion?)null : SemanticVersion.Parse(report.Version);
+            var template = new InstanceTemplate(AlgorithmName.Parse(report.Algorithm), BuildHash.Parse(report.Hash), version, spec);
+            var allocation = new Allocation(report.Allocations.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
+            cluster.Adopt(new RunningWork(new WorkRequest(report.InstanceId, spec, Scheduler.InstancePriority, nextSequence()), worker, allocation));
+            try
+            {
+                Pool.Adopt(report.InstanceId, report.Account, template,
+                    new InstanceLaunchInfo([.. report.Entrypoint], report.ArchiveSha256.Length == 0 ? null : report.ArchiveSha256, Pool.Settings.LoadTimeout), worker);
+            }
+            catch (InstanceTransitionException)
+            {
+                cluster.Finish(report.InstanceId);
+                throw;
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or LedgerException or PlacementException or InstanceTransitionException)
+        {
+            return false;
+        }
+    }
+
+    private static ResourceName ParseResource(string text) =>
+        ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
+}

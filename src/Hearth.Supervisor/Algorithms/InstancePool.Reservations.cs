@@ -1,0 +1,88 @@
+using Hearth.Core.Algorithms;
+using Hearth.Core.Reservations;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>What the reservation reconciler does to the pool: start reserved instances, retire them, and see them all.</summary>
+internal sealed partial class InstancePool
+{
+    /// <summary>Every instance as the reconciler sees it.</summary>
+    public IReadOnlyList<InstanceSnapshot> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _pool.Instances.Select(InstanceSnapshot.Of)];
+        }
+    }
+
+    /// <summary>Starts an instance that <paramref name="reservationId"/> holds from the start; its work goes to the ledger.</summary>
+    public string StartReserved(string reservationId, string account, InstanceTemplate template, InstanceLaunchInfo launch)
+    {
+        AlgorithmInstance instance;
+        lock (_gate)
+        {
+            _launchByHash[template.Hash] = launch;
+            instance = _pool.Start(account, template, reservationId, _time.GetUtcNow());
+        }
+
+        Metrics.InstanceStarted(1);
+        _ledger.Submit([instance]);
+        return instance.Id;
+    }
+
+    /// <summary>
+    /// Stops an instance a reservation no longer needs: one still waiting for placement leaves the queue at once; a
+    /// placed one is asked to stop, and its worker's exit report releases what it holds.
+    /// </summary>
+    public void Retire(string instanceId, string reason)
+    {
+        string? worker = null;
+        var withdrawn = false;
+        lock (_gate)
+        {
+            if (_pool.Find(instanceId) is not { } instance || instance.State == InstanceState.Stopping)
+            {
+                return;
+            }
+
+            if (instance.State == InstanceState.Busy)
+            {
+                // Its call finishes first; the reconciler retires it once it is idle.
+                return;
+            }
+
+            _pool.Stop(instanceId, reason);
+            worker = instance.Worker;
+            if (worker is null)
+            {
+                _pool.Remove(instanceId, failedLoading: false, _time.GetUtcNow());
+                withdrawn = true;
+            }
+        }
+
+        if (withdrawn)
+        {
+            _ledger.Release(instanceId);
+        }
+        else
+        {
+            _transport.Stop(worker!, instanceId, Settings.StopGrace);
+        }
+    }
+
+    /// <summary>
+    /// The first of <paramref name="alternatives"/> with an idle instance for <paramref name="account"/>, when the
+    /// template itself has none idle: a previous build keeps serving warm while a roll completes.
+    /// </summary>
+    private InstanceTemplate? WarmAlternativeLocked(string account, InstanceTemplate template, IReadOnlyList<InstanceTemplate> alternatives)
+    {
+        if (alternatives.Count == 0 || HasIdleLocked(new PoolKey(account, template.Hash)))
+        {
+            return null;
+        }
+
+        return alternatives.FirstOrDefault(a => HasIdleLocked(new PoolKey(account, a.Hash)));
+    }
+
+    private bool HasIdleLocked(PoolKey key) => _pool.InstancesOf(key).Any(i => i.State == InstanceState.Idle);
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Auth;
+
+/// <summary>
+/// Key lookups from memory: every authenticated request looks its key up, and a call to a warm algorithm must not
+/// pay a database round trip for it. Found keys are remembered for <see cref="Lifetime"/>; a revocation through this
+/// store takes effect at once, one made around it (another supervisor on the same database) within the lifetime.
+/// Unknown keys are never remembered, so guessing cannot fill memory.
+/// </summary>
+internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyStore
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
+
+    public async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_byHash.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            return cached.Record;
+        }
+
+        var record = await inner.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            _byHash[hash] = (record, now + Lifetime);
+        }
+        else
+        {
+            _byHash.TryRemove(hash, out _);
+        }
+
+        return record;
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+    public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken) => inner.AddAsync(key, cancellationToken);
+
+    public async Task<bool> RevokeAsync(string id, long expectedVersion, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var revoked = await inner.RevokeAsync(id, expectedVersion, at, cancellationToken).ConfigureAwait(false);
+        foreach (var (hash, entry) in _byHash)
+        {
+            if (entry.Record.Id == id)
+            {
+                _byHash.TryRemove(hash, out _);
+            }
+        }
+
+        return revoked;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Hearth.Core.Algorithms;
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hearth.Supervisor.Endpoints;
+
+/// <summary><c>/v1/accounts</c> and <c>/v1/orgs</c>: users, organizations, members and API keys. Admin keys only.</summary>
+internal static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1").RequireAuthorization(HearthAuth.AdminPolicy).WithTags("Accounts");
+        admin.MapPost("/accounts", CreateAsync).WithSummary("Create a user (kind user, the default) or an organization (kind org)");
+        admin.MapGet("/accounts", ListAsync).WithSummary("List accounts");
+        admin.MapPost("/orgs/{org}/members", AddMemberAsync).WithSummary("Add a user to an organization");
+        admin.MapPost("/accounts/{name}/keys", CreateKeyAsync).WithSummary("Create an API key for an account; the key is shown only in this answer");
+        return app;
+    }
+
+    /// <summary>A refusal as ProblemDetails, with the status its kind maps to.</summary>
+    public static ProblemHttpResult Problem(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.Invalid => Problems.BadRequest(refusal.Message),
+        RefusalKind.NotFound => Problems.NotFound(refusal.Message),
+        RefusalKind.Conflict => Problems.Conflict(refusal.Message),
+        RefusalKind.Unauthenticated => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+        _ => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+    };
+
+    /// <summary>The account a request acts for, as a caller; null for an admin key, which may act for anyone.</summary>
+    public static async ValueTask<Caller?> CallerAsync(ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken)
+    {
+        if (user.IsInRole(KeyRoles.Admin))
+        {
+            return null;
+        }
+
+        var account = user.FindFirstValue(HearthAuth.AccountClaim)
+            ?? throw new RefusedException(Refusal.Forbidden("this key belongs to no account"));
+        return await accounts.CallerAsync(account, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAsync(CreateAccountRequest? body, AccountService accounts, CancellationToken ct)
+    {
+        if (body?.Name is not { } name)
+        {
+            return Problems.BadRequest("the body must be {\"name\": NAME, \"kind\": \"user\" or \"org\"}");
+        }
+
+        if (body.Kind is { } kind && kind != AccountKinds.User && kind != AccountKinds.Organization)
+        {
+            return Problems.BadRequest($"kind \"{kind}\" is not user or org");
+        }
+
+        try
+        {
+            var account = await accounts.CreateAsync(name, body.Kind == AccountKinds.Organization, ct).ConfigureAwait(false);
+            return TypedResults.Created($"/v1/accounts/{account.Name}", View(account));
+        }
+        catch (RefusedException e)
+        {
+            return Problem(e.Refusal);
+        }
+    }
+
+    private static async Task<Ok<AccountListView>> ListAsync(AccountService accounts, CancellationToken ct) =>
+        TypedResults.Ok(new AccountListView([.. (await accounts.ListAsync(ct).ConfigureAwait(false)).Select(View)]));
+
+    private static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> AddMemberAsync(string org, AddMemberRequest? body, AccountService accounts, CancellationToken ct)
+    {
+        if (body?.User is not { } user)
+        {
+            return Problems.BadRequest("the body must be {\"user\": NAME}");
+        }
+
+        try
+        {
+            var added = await accounts.AddMemberAsync(org, user, ct).ConfigureAwait(false);
+            return TypedResults.Ok(new MembershipView(org, user, added, await accounts.MembersOfAsync(org, ct).ConfigureAwait(false)));
+        }
+        catch (RefusedException e)
+        {
+            return Problem(e.Refusal);
+        }
+    }
+
+    private static async Task<Results<Created<KeyCreatedView>, ProblemHttpResult>> CreateKeyAsync(string name, AccountService accounts, CancellationToken ct)
+    {
+        try
+        {
+            var (id, key) = await accounts.CreateKeyAsync(name, ct).ConfigureAwait(false);
+            return TypedResults.Created($"/v1/accounts/{name}/keys/{id}", new KeyCreatedView(key, id, name));
+        }
+        catch (RefusedException e)
+        {
+            return Problem(e.Refusal);
+        }
+    }
+
+    private static AccountView View(AccountRecord account) => new(account.Name, account.Kind, account.CreatedAt);
+}

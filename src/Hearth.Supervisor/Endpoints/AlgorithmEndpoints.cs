@@ -1,0 +1,170 @@
+using Hearth.Core.Algorithms;
+using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hearth.Supervisor.Endpoints;
+
+/// <summary>
+/// <c>/v1/algorithms/{owner}/{name}</c>: push builds, publish versions, list them; and <c>/v1/builds/{hash}</c>, where
+/// workers fetch build archives. Pushing and publishing are for members of the owner (or an admin key).
+/// </summary>
+internal static class AlgorithmEndpoints
+{
+    public static IEndpointRouteBuilder MapAlgorithmEndpoints(this IEndpointRouteBuilder app)
+    {
+        var algorithms = app.MapGroup("/v1/algorithms/{owner}/{name}").RequireAuthorization(HearthAuth.ApiPolicy).WithTags("Algorithms");
+        algorithms.MapPost("/builds", PushAsync).Accepts<Stream>("application/gzip")
+            .WithSummary("Push a build: the body is the tar.gz of the build directory, hearth.json at its top; ?hash=40HEX&source=git|content");
+        algorithms.MapPost("/versions", PublishAsync).WithSummary("Publish a build as a version, public or private; versions only increase");
+        algorithms.MapGet("/versions", VersionsAsync).WithSummary("The algorithm's versions, and for members its builds");
+        app.MapGet("/v1/builds/{hash}", Archive).RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Algorithms")
+            .WithSummary("A build's archive, for workers");
+        return app;
+    }
+
+    private static async Task<Results<Created<PushView>, Ok<PushView>, ProblemHttpResult>> PushAsync(
+        string owner, string name, string? hash, string? source, HttpContext context, AlgorithmCatalog catalog, AccountService accounts)
+    {
+        var ct = context.RequestAborted;
+        StagedBuild? staged = null;
+        try
+        {
+            var algorithm = ParseName(owner, name);
+            if (!BuildHash.IsValid(hash))
+            {
+                return Problems.BadRequest($"hash \"{hash}\" is not 40 hexadecimal digits; pass ?hash= with the build's git commit or content hash");
+            }
+
+            if (source is not ("git" or "content"))
+            {
+                return Problems.BadRequest($"source \"{source}\" is not git or content");
+            }
+
+            if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
+                && AlgorithmRules.CheckManage(algorithm, caller, "push to") is { } refusal)
+            {
+                return AccountEndpoints.Problem(refusal);
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = BuildStore.MaxArchiveBytes;
+            }
+
+            staged = await catalog.Builds.StageAsync(context.Request.Body, ct).ConfigureAwait(false);
+            var pushed = await catalog.PushAsync(algorithm, BuildHash.Normalize(hash!), source, staged, ct).ConfigureAwait(false);
+            var view = new PushView(pushed.Hash, pushed.Algorithm.ToString(), pushed.Created, pushed.Source, pushed.Size);
+            return pushed.Created ? TypedResults.Created($"/v1/algorithms/{owner}/{name}/versions", view) : TypedResults.Ok(view);
+        }
+        catch (RefusedException e)
+        {
+            if (staged is not null)
+            {
+                BuildStore.Discard(staged);
+            }
+
+            return AccountEndpoints.Problem(e.Refusal);
+        }
+    }
+
+    private static async Task<Results<Created<VersionView>, ProblemHttpResult>> PublishAsync(
+        string owner, string name, PublishRequest? body, HttpContext context, AlgorithmCatalog catalog, AccountService accounts)
+    {
+        var ct = context.RequestAborted;
+        try
+        {
+            var algorithm = ParseName(owner, name);
+            if (body is null)
+            {
+                return Problems.BadRequest("the body must be {\"hash\": HASH, \"version\": \"X.Y.Z\", \"visibility\": \"public\" or \"private\"}");
+            }
+
+            if (!SemanticVersion.TryParse(body.Version, out var version, out var versionError))
+            {
+                return Problems.BadRequest(versionError!);
+            }
+
+            if (!BuildHash.IsValid(body.Hash))
+            {
+                return Problems.BadRequest($"hash \"{body.Hash}\" is not 40 hexadecimal digits");
+            }
+
+            Visibility visibility;
+            switch (body.Visibility)
+            {
+                case "public":
+                    visibility = Visibility.Public;
+                    break;
+                case "private":
+                    visibility = Visibility.Private;
+                    break;
+                default:
+                    return Problems.BadRequest($"visibility \"{body.Visibility}\" is not public or private");
+            }
+
+            if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
+                && AlgorithmRules.CheckManage(algorithm, caller, "publish") is { } refusal)
+            {
+                return AccountEndpoints.Problem(refusal);
+            }
+
+            var published = await catalog.PublishAsync(algorithm, BuildHash.Normalize(body.Hash!), version, visibility, ct).ConfigureAwait(false);
+            return TypedResults.Created($"/v1/algo/{owner}/{name}/{published.Version}",
+                new VersionView(published.Version.ToString(), published.Hash, AlgorithmCatalog.VisibilityName(published.Visibility), published.PublishedAt));
+        }
+        catch (RefusedException e)
+        {
+            return AccountEndpoints.Problem(e.Refusal);
+        }
+    }
+
+    private static async Task<Results<Ok<AlgorithmVersionsView>, ProblemHttpResult>> VersionsAsync(
+        string owner, string name, HttpContext context, AlgorithmCatalog catalog, AccountService accounts)
+    {
+        var ct = context.RequestAborted;
+        try
+        {
+            var algorithm = ParseName(owner, name);
+            var entry = await catalog.RequireAsync(algorithm, ct).ConfigureAwait(false);
+            var caller = await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false);
+            var member = caller is null || caller.IsMemberOf(owner);
+            var versions = entry.Entry.Versions
+                .Where(v => member || v.Visibility == Visibility.Public)
+                .OrderBy(v => v.Version)
+                .Select(v => new VersionView(v.Version.ToString(), v.Hash, AlgorithmCatalog.VisibilityName(v.Visibility), v.PublishedAt))
+                .ToList();
+            var builds = member
+                ? entry.Builds.Values.OrderBy(b => b.PushedAt).Select(b => new BuildView(b.Hash, b.HashSource, b.PushedAt, b.ArchiveSize,
+                    [.. versions.Where(v => v.Hash == b.Hash).Select(v => v.Version)])).ToList()
+                : [];
+            return TypedResults.Ok(new AlgorithmVersionsView(algorithm.ToString(), versions, builds));
+        }
+        catch (RefusedException e)
+        {
+            return AccountEndpoints.Problem(e.Refusal);
+        }
+    }
+
+    private static Results<FileStreamHttpResult, ProblemHttpResult> Archive(string hash, AlgorithmCatalog catalog)
+    {
+        if (!BuildHash.IsValid(hash))
+        {
+            return Problems.BadRequest($"hash \"{hash}\" is not 40 hexadecimal digits");
+        }
+
+        return catalog.Builds.Contains(hash)
+            ? TypedResults.File(catalog.Builds.Open(hash), "application/gzip", $"{BuildHash.Normalize(hash)}.tar.gz")
+            : Problems.NotFound($"build {hash} is not in the build store");
+    }
+
+    private static AlgorithmName ParseName(string owner, string name) =>
+        AlgorithmName.TryParse($"{owner}/{name}", out var algorithm, out var error)
+            ? algorithm
+            : throw new RefusedException(Refusal.Invalid(error!));
+}

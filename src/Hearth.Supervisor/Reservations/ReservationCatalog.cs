@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Hearth.Core.Algorithms;
+using Hearth.Core.Reservations;
+using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Reservations;
+
+/// <summary>Accounts and algorithms loaded for one check or one reconciliation, answering the rules from memory.</summary>
+internal sealed class CatalogSnapshot(IReadOnlyDictionary<string, Caller> accounts, IReadOnlyDictionary<AlgorithmName, CatalogEntry> algorithms)
+    : IReservationCatalog
+{
+    public Caller? FindAccount(string name) => accounts.GetValueOrDefault(name);
+
+    public AlgorithmEntry? FindAlgorithm(AlgorithmName name) => algorithms.GetValueOrDefault(name)?.Entry;
+
+    /// <summary>How a worker starts <paramref name="hash"/> of <paramref name="algorithm"/>; null when the build is unknown.</summary>
+    public InstanceLaunchInfo? Launch(AlgorithmName algorithm, string hash, TimeSpan loadTimeout) =>
+        algorithms.GetValueOrDefault(algorithm) is { } entry && entry.Builds.TryGetValue(hash, out var record) && entry.Entry.FindBuild(hash) is { } build
+            ? new InstanceLaunchInfo(build.Manifest.Entrypoint, record.ArchiveSha256, loadTimeout)
+            : null;
+}
+
+/// <summary>
+/// Loads what the reservation rules ask about from the supervisor's account store and algorithm catalog. Algorithms
+/// come from the catalog's memory; an account, once seen, is remembered (accounts are never deleted), and its
+/// memberships come from the account service's short-lived cache.
+/// </summary>
+internal sealed class ReservationCatalogSource(IAccountStore accounts, AccountService callers, AlgorithmCatalog algorithms) : IReservationCatalogSource
+{
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+    public async Task<IReservationCatalog> ForAsync(string? account, AlgorithmName? algorithm, CancellationToken cancellationToken) =>
+        await LoadAsync(account is null ? [] : [account], algorithm is { } a ? [a] : [], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Everything the given reservations resolve against.</summary>
+    public Task<CatalogSnapshot> ForAsync(IReadOnlyList<ReservationDefinition> reservations, CancellationToken cancellationToken) =>
+        LoadAsync([.. reservations.Select(r => r.CallingUser)], [.. reservations.Select(r => r.Algorithm)], cancellationToken);
+
+    private async Task<CatalogSnapshot> LoadAsync(IReadOnlyList<string> names, IReadOnlyList<AlgorithmName> algorithmNames, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, Caller>(StringComparer.Ordinal);
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (!_known.ContainsKey(name))
+            {
+                if (await accounts.FindAsync(name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    continue;
+                }
+
+                _known[name] = true;
+            }
+
+            found[name] = await callers.CallerAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        var entries = new Dictionary<AlgorithmName, CatalogEntry>();
+        foreach (var name in algorithmNames.Distinct())
+        {
+            if (await algorithms.FindAsync(name, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                entries[name] = entry;
+            }
+        }
+
+        return new CatalogSnapshot(found, entries);
+    }
+}

@@ -1,0 +1,153 @@
+using Hearth.Core.Placement;
+using Hearth.Core.Reservations;
+using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Reservations;
+
+/// <summary>
+/// The reservations' step of the scheduling loop: a snapshot (reservations, what they resolve to, every instance, the
+/// ledger's free capacity, each reservation's health), the pure <see cref="ReservationReconciler.Decide"/>, then its
+/// commands applied to the instance pool. It also loads the reservations at start and writes the call counters.
+/// </summary>
+internal sealed partial class ReservationReconciliation : IReservationWork, IHostedService, IDisposable
+{
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
+
+    private readonly IReservationStore _store;
+    private readonly ReservationBook _book;
+    private readonly ReservationCatalogSource _catalogs;
+    private readonly InstancePool _pool;
+    private readonly IInstanceLedger _loop;
+    private readonly AlgorithmCatalog _algorithms;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReservationReconciliation> _logger;
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private bool _loaded;
+    private DateTimeOffset _lastFlush;
+
+    public ReservationReconciliation(
+        IReservationStore store, ReservationBook book, ReservationCatalogSource catalogs, InstancePool pool, IInstanceLedger loop,
+        AlgorithmCatalog algorithms, TimeProvider time, ILogger<ReservationReconciliation> logger)
+    {
+        _store = store;
+        _book = book;
+        _catalogs = catalogs;
+        _pool = pool;
+        _loop = loop;
+        _algorithms = algorithms;
+        _time = time;
+        _logger = logger;
+        _lastFlush = time.GetUtcNow();
+        _book.Changed += loop.Nudge;
+        _algorithms.Changed += loop.Nudge;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken) => await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task<DateTimeOffset?> ReconcileAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+        var reservations = _book.Definitions();
+        var catalog = await _catalogs.ForAsync(reservations, cancellationToken).ConfigureAwait(false);
+        var snapshot = new ReservationSnapshot(reservations, catalog, _pool.Snapshot(), CapacityView.Of(cluster.Ledger), _book.Health());
+        var plan = ReservationReconciler.Decide(snapshot, now);
+        foreach (var command in plan.Commands)
+        {
+            Apply(command, catalog);
+        }
+
+        _book.Reconciled(reservations, plan);
+        if (now - _lastFlush >= FlushInterval)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var flushDue = _book.PendingCalls().Count > 0 ? _lastFlush + FlushInterval : (DateTimeOffset?)null;
+        return plan.NextDue is { } due && (flushDue is null || due < flushDue) ? due : flushDue;
+    }
+
+    public void Dispose()
+    {
+        _book.Changed -= _loop.Nudge;
+        _algorithms.Changed -= _loop.Nudge;
+        _loading.Dispose();
+    }
+
+    private void Apply(ReservationCommand command, CatalogSnapshot catalog)
+    {
+        switch (command)
+        {
+            case StartReservedInstance start:
+                var launch = catalog.Launch(start.Template.Algorithm, start.Template.Hash, _pool.Settings.LoadTimeout);
+                if (launch is null)
+                {
+                    LogNoLaunch(start.ReservationId, start.Template.Hash);
+                    return;
+                }
+
+                var id = _pool.StartReserved(start.ReservationId, start.Account, start.Template, launch);
+                LogStarted(start.ReservationId, id, start.Template.Algorithm.ToString(), start.Template.Hash);
+                break;
+            case ReserveInstance reserve:
+                _pool.SetReservation(reserve.InstanceId, reserve.ReservationId);
+                LogReserved(reserve.ReservationId, reserve.InstanceId);
+                break;
+            case ReleaseInstance release:
+                _pool.SetReservation(release.InstanceId, null);
+                LogReleased(release.ReservationId, release.InstanceId, release.Reason);
+                break;
+            case RetireInstance retire:
+                _pool.Retire(retire.InstanceId, retire.Reason);
+                LogRetired(retire.ReservationId, retire.InstanceId, retire.Reason);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown reservation command {command.GetType().Name}");
+        }
+    }
+
+    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _loaded))
+        {
+            return;
+        }
+
+        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_loaded)
+            {
+                var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+                _book.Load(records);
+                Volatile.Write(ref _loaded, true);
+                LogLoaded(records.Count);
+
+                // The loop may be idle, with no worker connected yet: the first pass says so in each status.
+                _loop.Nudge();
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _lastFlush = _time.GetUtcNow();
+        var pending = _book.PendingCalls();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        await _store.AddCallsAsync(pending, cancellationToken).ConfigureAwait(false);
+        _book.Flushed(pending);
+    }
+}

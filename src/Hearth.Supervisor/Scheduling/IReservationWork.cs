@@ -1,0 +1,10 @@
+using Hearth.Core.Placement;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>Reservations as the scheduling loop sees them: one reconciliation per cycle, after placement.</summary>
+public interface IReservationWork
+{
+    /// <summary>Keeps every reservation's instances warm against the cluster as it now is; returns when to look again.</summary>
+    Task<DateTimeOffset?> ReconcileAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken);
+}

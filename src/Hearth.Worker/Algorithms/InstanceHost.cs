@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Hearth.Worker.Builds;
+
+namespace Hearth.Worker.Algorithms;
+
+/// <summary>What the supervisor asks a worker to start: an instance of a build, with what the build needs to run.</summary>
+internal sealed record InstanceStart(
+    string InstanceId, string Account, string Algorithm, string Hash, string? Version, string? ArchiveSha256,
+    IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout)
+{
+    /// <summary>The manifest's reservation and what the ledger granted, kept so a restarted supervisor can adopt the instance.</summary>
+    public string Reservations { get; init; } = "";
+
+    public IReadOnlyDictionary<string, int> Allocations { get; init; } = new Dictionary<string, int>();
+}
+
+/// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
+internal sealed record InstanceSnapshot(InstanceStart Start, bool Ready, bool Busy, int ProcessId);
+
+/// <summary>Where the instance host reports what happened; the worker agent turns these into stream messages.</summary>
+internal interface IInstanceReports
+{
+    void Ready(string instanceId, TimeSpan loadTime);
+
+    /// <summary>The instance is gone. <paramref name="duringLoad"/> when it never became ready.</summary>
+    void Exited(string instanceId, string reason, bool duringLoad);
+
+    void CallDone(string instanceId, long callId, InstanceReply reply);
+}
+
+/// <summary>
+/// A worker's algorithm instances: it fetches builds through the cache, starts instances, passes calls to them and
+/// reports readiness, results and exits. A call the supervisor sends reaches the instance's pipe without waiting on
+/// anything else. Thread-safe.
+/// </summary>
+internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
+
+    public int Count => _instances.Count;
+
+    /// <summary>Fetches the build if needed, starts the instance and reports <c>Ready</c> or <c>Exited</c> (during load).</summary>
+    public void Start(InstanceStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var entry = new Entry(start);
+        if (!_instances.TryAdd(start.InstanceId, entry))
+        {
+            return;
+        }
+
+        entry.Running = Task.Run(() => RunAsync(entry));
+    }
+
+    /// <summary>Sends one request to an instance; <c>CallDone</c> follows, whatever happens.</summary>
+    public void Call(string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    {
+        if (!_instances.TryGetValue(instanceId, out var entry) || entry.Process is not { } process)
+        {
+            reports.CallDone(instanceId, callId, new InstanceReply(CallOutcome.Crashed, null, $"instance {instanceId} is not running on this worker"));
+            return;
+        }
+
+        CallInstance(entry, process, callId, request, timeout);
+    }
+
+    /// <summary>Stops an instance (stdin closed, then killed after <paramref name="grace"/>); <c>Exited</c> follows.</summary>
+    public void Stop(string instanceId, TimeSpan grace)
+    {
+        if (!_instances.TryGetValue(instanceId, out var entry))
+        {
+            reports.Exited(instanceId, "the instance is not on this worker", duringLoad: false);
+            return;
+        }
+
+        entry.StopRequested = true;
+        entry.StopGrace = grace;
+        entry.Starting.Cancel();
+        if (entry.Process is { } process)
+        {
+            _ = process.StopAsync(grace);
+        }
+    }
+
+    public IReadOnlyList<InstanceSnapshot> Snapshot() =>
+        [.. _instances.Values.Select(e => new InstanceSnapshot(e.Start, e.Process is not null, e.Process?.IsBusy ?? false, e.Process?.ProcessId ?? 0))];
+
+    /// <summary>Stops every instance and waits for them.</summary>
+    public async Task StopAllAsync(TimeSpan grace)
+    {
+        foreach (var id in _instances.Keys)
+        {
+            Stop(id, grace);
+        }
+
+        await Task.WhenAll(_instances.Values.Select(e => e.Running)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAllAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+
+    private async Task RunAsync(Entry entry)
+    {
+        var start = entry.Start;
+        var started = Stopwatch.GetTimestamp();
+        InstanceProcess process;
+        try
+        {
+            var directory = await builds.EnsureAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
+            var launch = new InstanceLaunch(start.InstanceId, directory, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
+        {
+            _instances.TryRemove(start.InstanceId, out _);
+            var failure = e switch
+            {
+                OperationCanceledException => "stopped while starting",
+                BuildFetchException => e.Message,
+                InstanceStartException => e.Message,
+                _ => $"could not start: {e.Message}",
+            };
+            reports.Exited(start.InstanceId, failure, duringLoad: true);
+            return;
+        }
+
+        entry.Process = process;
+        if (entry.StopRequested)
+        {
+            _ = process.StopAsync(entry.StopGrace);
+        }
+        else
+        {
+            reports.Ready(start.InstanceId, Stopwatch.GetElapsedTime(started));
+        }
+
+        var exit = await process.Exited.ConfigureAwait(false);
+        if (entry.InFlight is { } call)
+        {
+            // The call's own report, with the crash and the last output, goes out before the exit.
+            await call.ConfigureAwait(false);
+        }
+
+        _instances.TryRemove(start.InstanceId, out _);
+        await process.DisposeAsync().ConfigureAwait(false);
+        TryDelete(Path.Combine(runDirectory, start.InstanceId));
+        var tail = process.Log.Tail();
+        var reason = entry.StopRequested ? "stopped" : tail.Length == 0 ? exit.Description : $"{exit.Description}; last output: {tail}";
+        reports.Exited(start.InstanceId, reason, duringLoad: false);
+    }
+
+    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        entry.InFlight = done.Task;
+        try
+        {
+            process.Call(request, timeout, reply =>
+            {
+                // Reported from the thread that saw the answer: no hop between the pipe and the stream's outbox.
+                entry.InFlight = null;
+                reports.CallDone(entry.Start.InstanceId, callId, reply);
+                done.TrySetResult(reply);
+            });
+        }
+        catch (InvalidOperationException e)
+        {
+            entry.InFlight = null;
+            var reply = new InstanceReply(CallOutcome.Crashed, null, e.Message);
+            reports.CallDone(entry.Start.InstanceId, callId, reply);
+            done.TrySetResult(reply);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left behind; the run directory is temporary.
+        }
+    }
+
+    private sealed class Entry(InstanceStart start)
+    {
+        public InstanceStart Start { get; } = start;
+
+        public CancellationTokenSource Starting { get; } = new();
+
+        public Task Running { get; set; } = Task.CompletedTask;
+
+        public volatile InstanceProcess? Process;
+
+        public volatile Task<InstanceReply>? InFlight;
+
+        public volatile bool StopRequested;
+
+        public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(2);
+    }
+}

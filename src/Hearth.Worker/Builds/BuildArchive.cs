@@ -1,0 +1,130 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace Hearth.Worker.Builds;
+
+/// <summary>A written archive: where it is, how big, and the SHA-256 of its bytes for integrity checks.</summary>
+internal sealed record ArchiveInfo(string Path, long Size, string Sha256);
+
+/// <summary>
+/// Builds travel as gzip-compressed tar archives (PAX format): files with their Unix modes and symbolic links, in
+/// <see cref="BuildTree"/> order, without <c>.git</c>.
+/// </summary>
+internal static class BuildArchive
+{
+    public static async Task<ArchiveInfo> PackAsync(string directory, string archivePath, CancellationToken cancellationToken)
+    {
+        var output = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using (output.ConfigureAwait(false))
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var hashing = new HashingStream(output, sha);
+            await using (hashing.ConfigureAwait(false))
+            {
+                var gzip = new GZipStream(hashing, CompressionLevel.Fastest, leaveOpen: true);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+                    await using (tar.ConfigureAwait(false))
+                    {
+                        foreach (var file in BuildTree.List(directory))
+                        {
+                            await WriteEntryAsync(tar, file, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+
+            return new ArchiveInfo(archivePath, output.Length, Convert.ToHexStringLower(sha.GetHashAndReset()));
+        }
+    }
+
+    /// <summary>
+    /// Extracts into <paramref name="directory"/>, which must be empty or missing. Entries that would land outside it
+    /// are refused by the tar reader.
+    /// </summary>
+    public static async Task UnpackAsync(Stream archive, string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            await TarFile.ExtractToDirectoryAsync(gzip, directory, overwriteFiles: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteEntryAsync(TarWriter tar, BuildFile file, CancellationToken cancellationToken)
+    {
+        if (file.IsLink)
+        {
+            var link = new PaxTarEntry(TarEntryType.SymbolicLink, file.RelativePath)
+            {
+                LinkName = new FileInfo(file.FullPath).LinkTarget!,
+            };
+            await tar.WriteEntryAsync(link, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var data = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        await using (data.ConfigureAwait(false))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, file.RelativePath)
+            {
+                Mode = BuildTree.ModeOf(file.FullPath),
+                ModificationTime = DateTimeOffset.UnixEpoch,
+                DataStream = data,
+            };
+            await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Passes writes through to the archive file while hashing them.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash sha) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            sha.AppendData(buffer, offset, count);
+            inner.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            sha.AppendData(buffer);
+            inner.Write(buffer);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            sha.AppendData(buffer.Span);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+}

@@ -1,0 +1,121 @@
+using Google.Protobuf;
+using Hearth.Protocol.Workers;
+using Hearth.Worker.Algorithms;
+using Hearth.Worker.Builds;
+
+namespace Hearth.Worker;
+
+/// <summary>The worker's algorithm instances: started, called and stopped on the supervisor's word, reported back on the stream.</summary>
+public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
+{
+    private InstanceHost? _instanceHost;
+
+    private InstanceHost Instances => LazyInitializer.EnsureInitialized(ref _instanceHost, () => new InstanceHost(
+        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this),
+        Path.Combine(_runDirectory, "instances"),
+        _options.Time,
+        this));
+
+    /// <summary>How many algorithm instances run here, loading or warm.</summary>
+    public int InstanceCount => _instanceHost?.Count ?? 0;
+
+    private void StartInstance(StartInstance start) => Instances.Start(new InstanceStart(
+        start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
+        [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
+    {
+        Reservations = start.Reservations,
+        Allocations = new Dictionary<string, int>(start.Allocations),
+    });
+
+    private void CallInstance(CallInstance call) =>
+        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)));
+
+    private void StopInstance(StopInstance stop) => Instances.Stop(stop.InstanceId, TimeSpan.FromMilliseconds(Math.Max(0, stop.GraceMs)));
+
+    private void AddInstanceReports(Register register)
+    {
+        if (_instanceHost is null)
+        {
+            return;
+        }
+
+        foreach (var snapshot in _instanceHost.Snapshot())
+        {
+            var start = snapshot.Start;
+            var report = new InstanceReport
+            {
+                InstanceId = start.InstanceId,
+                Account = start.Account,
+                Algorithm = start.Algorithm,
+                Hash = start.Hash,
+                Version = start.Version ?? "",
+                Ready = snapshot.Ready,
+                Reservations = start.Reservations,
+                ArchiveSha256 = start.ArchiveSha256 ?? "",
+                Entrypoint = { start.Entrypoint },
+            };
+            foreach (var (resource, amount) in start.Allocations)
+            {
+                report.Allocations[resource] = amount;
+            }
+
+            register.Instances.Add(report);
+        }
+    }
+
+    private Task StopInstancesAsync() => _instanceHost?.StopAllAsync(_options.StopGrace) ?? Task.CompletedTask;
+
+    void IInstanceReports.Ready(string instanceId, TimeSpan loadTime) =>
+        _outbox.Writer.TryWrite(new WorkerMessage { InstanceReady = new InstanceReady { InstanceId = instanceId, LoadMs = (int)loadTime.TotalMilliseconds } });
+
+    void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad) =>
+        _outbox.Writer.TryWrite(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
+
+    void IInstanceReports.CallDone(string instanceId, long callId, InstanceReply reply)
+    {
+        if (reply.Line is { Length: > Hearth.Protocol.StreamLimits.MaxResultBytes } line)
+        {
+            // The instance is fine; its answer is too big to carry, which the caller is told instead.
+            reply = reply with
+            {
+                Line = System.Text.Encoding.UTF8.GetBytes(
+                    $"{{\"error\":{{\"message\":\"the result is {line.Length / (1024 * 1024)} MiB, more than the {Hearth.Protocol.StreamLimits.MaxResultBytes / (1024 * 1024)} MiB a reply may carry\"}}}}"),
+            };
+        }
+
+        _outbox.Writer.TryWrite(new WorkerMessage
+        {
+            CallResult = new CallResult
+            {
+                InstanceId = instanceId,
+                CallId = callId,
+                Kind = reply.Outcome switch
+                {
+                    CallOutcome.Replied => CallResultKind.Replied,
+                    CallOutcome.TimedOut => CallResultKind.TimedOut,
+                    CallOutcome.Stopped => CallResultKind.Stopped,
+                    _ => CallResultKind.Crashed,
+                },
+                Response = reply.Line is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(reply.Line),
+                Failure = reply.Failure ?? "",
+            },
+        });
+    }
+
+    /// <summary>Builds come from the supervisor's build store, with this worker's key.</summary>
+    async Task<Stream> IBuildSource.OpenAsync(string hash, CancellationToken cancellationToken)
+    {
+        var response = await _http.GetAsync(new Uri($"v1/builds/{hash}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new IOException($"the supervisor answered HTTP {status} for build {hash}");
+        }
+
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}

@@ -1,0 +1,49 @@
+using Hearth.Algorithms.Tests.Worker;
+
+namespace Hearth.Algorithms.Tests.EndToEnd;
+
+/// <summary>The supervisor's Prometheus metrics count what calls did.</summary>
+public sealed class MetricsTests
+{
+    private const string Scope = "otel_scope_name=\"Hearth.Algorithms\"";
+
+    [Fact]
+    public async Task CallsColdStartsWarmHitsSpilloversAndQueueWaitsAreCountedWithLatencyHistograms()
+    {
+        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=1,host.memory=1000");
+        await cluster.AccountAsync("acme", org: true);
+        await cluster.AccountAsync("alice");
+        var hash = await cluster.PushAsync(Paths.Fixtures, "acme/fixture");
+        await cluster.PublishAsync("acme/fixture", hash, "1.0.0", isPublic: true);
+        var alice = cluster.Client(await cluster.KeyAsync("alice"));
+
+        Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"cold\"")).ColdStart);
+        Assert.False((await TestCluster.CallAsync(alice, "acme/fixture", "\"warm\"")).ColdStart);
+        var answers = await Task.WhenAll(
+            TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:0.5\""),
+            TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
+        Assert.All(answers, a => Assert.Equal(200, a.Status));
+        Assert.Equal(400, (await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"")).Status);
+
+        var metrics = await cluster.Anonymous.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        foreach (var line in new[]
+        {
+            $"hearth_algorithm_calls_total{{{Scope},status=\"ok\"}} 4",
+            $"hearth_algorithm_calls_total{{{Scope},status=\"algorithm_error\"}} 1",
+            $"hearth_algorithm_cold_starts_total{{{Scope}}} 1",
+            $"hearth_algorithm_warm_hits_total{{{Scope}}} 3",
+            $"hearth_algorithm_spillovers_total{{{Scope}}} 1",
+            $"hearth_algorithm_queue_waits_total{{{Scope}}} 2",
+            $"hearth_algorithm_instance_starts_total{{{Scope}}} 2",
+            $"hearth_algorithm_call_duration_seconds_count{{{Scope},start=\"cold\"}} 1",
+            $"hearth_algorithm_call_duration_seconds_count{{{Scope},start=\"warm\"}} 4",
+            $"hearth_algorithm_queue_wait_seconds_count{{{Scope}}} 2",
+            $"hearth_algorithm_instance_load_seconds_count{{{Scope}}} 1",
+        })
+        {
+            Assert.Contains(line, metrics, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"hearth_algorithm_call_duration_seconds_bucket{{{Scope},start=\"warm\",le=\"+Inf\"}} 4", metrics, StringComparison.Ordinal);
+    }
+}
