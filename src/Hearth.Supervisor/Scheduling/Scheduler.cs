@@ -238,7 +238,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
-        if (_reservations is not null)
+        // After a restart, reservations wait for the workers to report the instances that survived (or to time
+        // out), so they take those back instead of cold-starting duplicates.
+        if (_reservations is not null && !_state.AwaitingWorkers)
         {
             _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }

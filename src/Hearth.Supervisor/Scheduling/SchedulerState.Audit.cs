@@ -9,8 +9,8 @@ internal sealed partial class SchedulerState
 {
     /// <summary>
     /// Checks the ledger against the live allocations, summed from the work itself (each running subjob's
-    /// recorded allocation on its host) rather than from the ledger's own bookkeeping, so a leak or a double
-    /// release in either shows up as a difference.
+    /// recorded allocation on its host, each placed algorithm instance's manifest reservation) rather than from
+    /// the ledger's own bookkeeping, so a leak or a double release in either shows up as a difference.
     /// </summary>
     public LedgerAuditView Audit()
     {
@@ -48,9 +48,34 @@ internal sealed partial class SchedulerState
 
         foreach (var work in Cluster.Running)
         {
-            if (!_subjobs.TryGetValue(work.Id, out var subjob) || subjob.State != WorkState.Running)
+            if (_subjobs.TryGetValue(work.Id, out var subjob) && subjob.State == WorkState.Running)
+            {
+                continue;
+            }
+
+            if (!IsInstanceWork(work.Id))
             {
                 problems.Add($"the ledger books {work.Id} on {work.Host} ({work.Allocation}) but no running work claims it");
+                continue;
+            }
+
+            // An algorithm instance holds exactly its manifest's reservation (plain counts only) while it is placed.
+            live++;
+            foreach (var item in work.Request.Spec.EffectiveItems())
+            {
+                if (item.IsElastic)
+                {
+                    problems.Add($"instance {work.Id} asks for {item}, which is not a plain count");
+                }
+
+                if (item.Resource.IsHost)
+                {
+                    onHosts[(work.Host, item.Resource)] = onHosts.GetValueOrDefault((work.Host, item.Resource)) + item.Min;
+                }
+                else
+                {
+                    global[item.Resource] = global.GetValueOrDefault(item.Resource) + item.Min;
+                }
             }
         }
 

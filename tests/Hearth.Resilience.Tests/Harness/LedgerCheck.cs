@@ -4,25 +4,27 @@ namespace Hearth.Resilience.Tests.Harness;
 
 /// <summary>
 /// The ledger invariant seen from outside: every resource's used count, per host and globally, equals the sum
-/// of the allocations of the subjobs the API reports running, and the supervisor's own audit agrees.
+/// of the allocations of the subjobs the API reports running and of the algorithm instances placed on workers
+/// (each holding its manifest's reservation, given per algorithm), and the supervisor's own audit agrees.
 /// </summary>
 internal static class LedgerCheck
 {
     /// <summary>Asserts the invariant; retried within a bound only so a cycle in flight can land, never to hide a lasting difference.</summary>
-    public static async Task AssertConsistentAsync(SupervisorApi api)
+    public static async Task AssertConsistentAsync(SupervisorApi api, IReadOnlyDictionary<string, Dictionary<string, int>>? manifests = null)
     {
         var last = "";
         await Bounded.UntilAsync("the ledger to equal the sum of live allocations", async () =>
         {
-            last = await DifferencesAsync(api);
+            last = await DifferencesAsync(api, manifests ?? new Dictionary<string, Dictionary<string, int>>());
             return last.Length == 0;
         }, TimeSpan.FromSeconds(15), () => last);
     }
 
     /// <summary>Everything that differs, one line each; empty when the ledger is consistent.</summary>
-    public static async Task<string> DifferencesAsync(SupervisorApi api)
+    public static async Task<string> DifferencesAsync(SupervisorApi api, IReadOnlyDictionary<string, Dictionary<string, int>> manifests)
     {
         var jobs = await api.AllJobsAsync();
+        var instances = manifests.Count == 0 ? [] : (await api.InstancesAsync()).Instances;
         var resources = await api.ResourcesAsync();
         var audit = await api.AuditAsync();
         var again = await api.AllJobsAsync();
@@ -33,13 +35,14 @@ internal static class LedgerCheck
 
         var onHosts = new Dictionary<(string, string), int>();
         var global = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var subjob in jobs.SelectMany(j => j.Subjobs).Where(s => s.State == JobStates.Running))
+        var placed = instances.Where(i => i.Worker is not null).Select(i => (Host: i.Worker!, Holds: (IReadOnlyDictionary<string, int>)manifests[i.Algorithm]));
+        foreach (var (host, holds) in jobs.SelectMany(j => j.Subjobs).Where(s => s.State == JobStates.Running).Select(s => (s.Host!, s.Allocations)).Concat(placed))
         {
-            foreach (var (resource, amount) in subjob.Allocations)
+            foreach (var (resource, amount) in holds)
             {
                 if (resource.StartsWith("host.", StringComparison.Ordinal))
                 {
-                    onHosts[(subjob.Host!, resource)] = onHosts.GetValueOrDefault((subjob.Host!, resource)) + amount;
+                    onHosts[(host, resource)] = onHosts.GetValueOrDefault((host, resource)) + amount;
                 }
                 else
                 {

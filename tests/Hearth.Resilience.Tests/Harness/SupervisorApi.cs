@@ -55,6 +55,35 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
         await EnsureAsync(response, $"kill {id}");
     }
 
+    public Task<InstanceListView> InstancesAsync() => GetAsync<InstanceListView>("v1/instances");
+
+    public Task<ReservationListView> ReservationsAsync() => GetAsync<ReservationListView>("v1/admin/reservations");
+
+    public Task<AccountListView> AccountsAsync() => GetAsync<AccountListView>("v1/accounts");
+
+    public Task<AlgorithmVersionsView> VersionsAsync(string algorithm) => GetAsync<AlgorithmVersionsView>($"v1/algorithms/{algorithm}/versions");
+
+    public async Task<ReservationView> AddReservationAsync(string callingUser, string algorithm, string versionType, int count)
+    {
+        using var response = await _http.PostAsJsonAsync(
+            "v1/admin/reservations", new { calling_user = callingUser, algorithm, version_type = versionType, count }, Cancel);
+        await EnsureAsync(response, $"add a reservation of {algorithm} for {callingUser}");
+        return (await response.Content.ReadFromJsonAsync<ReservationView>(ApiJson.Options, Cancel))!;
+    }
+
+    /// <summary>Calls an algorithm with <paramref name="key"/>; the reply must be a success. Returns its JSON.</summary>
+    public async Task<System.Text.Json.JsonElement> CallAsync(string key, string algorithm, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"v1/algo/{algorithm}?timeout=60", UriKind.Relative))
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Simple", key);
+        using var response = await _http.SendAsync(request, Cancel);
+        await EnsureAsync(response, $"call {algorithm}");
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Cancel)).Clone();
+    }
+
     public Task<ResourcesView> ResourcesAsync() => GetAsync<ResourcesView>("v1/resources");
 
     public Task<WorkerListView> WorkersAsync() => GetAsync<WorkerListView>("v1/workers");

@@ -43,6 +43,9 @@ public sealed class PostgresBackend : IStorageBackend
         Scheduler = new PostgresSchedulerStore(this);
         Jobs = new PostgresJobQueries(this);
         Keys = new PostgresKeyStore(this);
+        Accounts = new PostgresAccountStore(this);
+        Algorithms = new PostgresAlgorithmStore(this);
+        Reservations = new PostgresReservationStore(this);
     }
 
     public string Name => "postgres";
@@ -55,6 +58,12 @@ public sealed class PostgresBackend : IStorageBackend
     public IJobQueries Jobs { get; }
 
     public IKeyStore Keys { get; }
+
+    public IAccountStore Accounts { get; }
+
+    public IAlgorithmStore Algorithms { get; }
+
+    public IReservationStore Reservations { get; }
 
     internal TimeProvider Time { get; }
 

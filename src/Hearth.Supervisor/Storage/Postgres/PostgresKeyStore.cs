@@ -19,7 +19,7 @@ internal sealed class PostgresKeyStore(PostgresBackend backend) : IKeyStore
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT {Columns} FROM api_keys ORDER BY created_at, id");
+        await using var command = Command(connection, $"SELECT {Columns} FROM api_keys ORDER BY created_at, id COLLATE \"C\"");
         return await ReadAllAsync(command, Read, cancellationToken).ConfigureAwait(false);
     }
 
