@@ -35,6 +35,8 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
     private readonly string _runDirectory;
+    private readonly string? _memoryDirectory;
+    private readonly Dictionary<string, string> _environment = InheritedEnvironment();
     private volatile bool _leaving;
 
     public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
@@ -45,6 +47,7 @@ public sealed partial class WorkerAgent : IDisposable
         Resources = HostResources.Discover(options.Resources);
         _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
         Directory.CreateDirectory(_runDirectory);
+        _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
         _http = new HttpClient { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
     }
@@ -286,6 +289,18 @@ public sealed partial class WorkerAgent : IDisposable
         return register;
     }
 
+    /// <summary>The agent's environment as it started: every subjob gets it, plus its own variables.</summary>
+    private static Dictionary<string, string> InheritedEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        return environment;
+    }
+
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
     private static string Describe(RpcException e) => string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
@@ -302,5 +317,12 @@ public sealed partial class WorkerAgent : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_memoryDirectory is not null)
+        {
+            AllocationDirectory.Delete(_memoryDirectory);
+        }
+    }
 }
