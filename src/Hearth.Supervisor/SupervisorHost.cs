@@ -25,17 +25,17 @@ namespace Hearth.Supervisor;
 /// A running supervisor: storage migrated, keys bootstrapped, the scheduling loop started and Kestrel
 /// listening on the API port (HTTP/1.1) and the worker port (HTTP/2, gRPC).
 /// </summary>
-public sealed class SupervisorHost : IAsyncDisposable
+public sealed partial class SupervisorHost : IAsyncDisposable
 {
     public const string Version = "0.1.0";
 
     private readonly WebApplication _app;
-    private readonly IStorageBackend _backend;
+    private readonly StoreStartup _store;
 
-    private SupervisorHost(WebApplication app, IStorageBackend backend, Uri url, Uri workerUrl, BootstrapKeys keys)
+    private SupervisorHost(WebApplication app, StoreStartup store, Uri url, Uri workerUrl, BootstrapKeys keys)
     {
         _app = app;
-        _backend = backend;
+        _store = store;
         Url = url;
         WorkerUrl = workerUrl;
         Keys = keys;
@@ -64,18 +64,9 @@ public sealed class SupervisorHost : IAsyncDisposable
         }
 
         var address = ParseAddress(options.BindAddress);
-        var backend = StorageFactory.Create(options);
-        BootstrapKeys keys;
-        try
-        {
-            await backend.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            keys = await KeyBootstrap.EnsureAsync(backend.Keys, options.DataDirectory, options.Time, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await backend.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var certificate = SupervisorTls.Load(options.TlsCertificate, options.TlsKey);
+        var store = await StoreStartup.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var (backend, keys) = (store.Backend, store.Keys);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -83,13 +74,23 @@ public sealed class SupervisorHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        ConfigureLogging(builder.Logging, options.Verbose);
+        ConfigureLogging(builder.Logging, options.Verbose, options.JsonLogs);
         ListenOptions? api = null, workers = null;
         var workerPort = options.WorkerPort ?? (options.Port == 0 ? 0 : options.Port + 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, options.Port, o => { o.Protocols = HttpProtocols.Http1; api = o; });
-            kestrel.Listen(address, workerPort, o => { o.Protocols = HttpProtocols.Http2; workers = o; });
+            kestrel.Listen(address, options.Port, o =>
+            {
+                o.Protocols = HttpProtocols.Http1;
+                UseTls(o, certificate);
+                api = o;
+            });
+            kestrel.Listen(address, workerPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                UseTls(o, certificate);
+                workers = o;
+            });
             kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });
 
@@ -103,7 +104,7 @@ public sealed class SupervisorHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            await backend.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -112,18 +113,32 @@ public sealed class SupervisorHost : IAsyncDisposable
         endpoints.WorkerPort = workers!.IPEndPoint!.Port;
         var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : address.ToString();
         var uriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host != "127.0.0.1" ? $"[{host}]" : host;
-        return new SupervisorHost(app, backend, new Uri($"http://{uriHost}:{endpoints.ApiPort}"), new Uri($"http://{uriHost}:{endpoints.WorkerPort}"), keys);
+        var scheme = certificate is null ? "http" : "https";
+        var started = new SupervisorHost(
+            app, store, new Uri($"{scheme}://{uriHost}:{endpoints.ApiPort}"), new Uri($"{scheme}://{uriHost}:{endpoints.WorkerPort}"), keys);
+        started.LogStarted(Version, started.Url, started.WorkerUrl, backend.Name);
+        store.Claim.Lost.Register(() =>
+        {
+            started.LogClaimLost();
+            app.Lifetime.StopApplication();
+        });
+        return started;
     }
 
+    private ILogger Logger => _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hearth.Supervisor");
+
+    /// <summary>A graceful stop: streams to workers end (they keep their processes), the loop finishes its queued work and last commit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        LogStopping();
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        LogStopped();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync().ConfigureAwait(false);
-        await _backend.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
     }
 
     private static void ConfigureServices(IServiceCollection services, SupervisorOptions options, IStorageBackend backend, IReadOnlyDictionary<ResourceName, int> globals)
@@ -144,6 +159,8 @@ public sealed class SupervisorHost : IAsyncDisposable
         services.AddReservations(backend);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddExceptionHandler<StoreExceptionHandler>();
+        services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Hearth supervisor API";
@@ -189,6 +206,8 @@ public sealed class SupervisorHost : IAsyncDisposable
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
+        app.MapHealthEndpoints();
+        app.MapAuditEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapAlgorithms();
@@ -197,14 +216,10 @@ public sealed class SupervisorHost : IAsyncDisposable
         app.MapGrpcService<WorkerGatewayService>();
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    private static void ConfigureLogging(ILoggingBuilder logging, bool verbose, bool json)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        SupervisorLogging.AddConsole(logging, json);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Hearth", verbose ? LogLevel.Information : LogLevel.Warning);
         // A worker dropping its connection is routine; the scheduler logs what matters about it.
@@ -223,6 +238,14 @@ public sealed class SupervisorHost : IAsyncDisposable
         catch (ReservationSyntaxException e)
         {
             throw new ArgumentException($"invalid global resources: {e.Message}", e);
+        }
+    }
+
+    private static void UseTls(ListenOptions listen, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
         }
     }
 

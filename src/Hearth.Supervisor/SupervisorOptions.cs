@@ -37,10 +37,22 @@ public sealed record SupervisorOptions
     /// <summary>A database connection string; null means SQLite in <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
 
+    /// <summary>A PEM certificate (chain) to serve both ports over TLS; null serves plain HTTP.</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>How long start-up waits for another supervisor to let go of the store before giving up.</summary>
+    public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Information-level logs from the supervisor itself; framework noise stays at warnings.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>Logs as one JSON object per line (timestamp, level, category, message and its named values) for log collectors.</summary>
+    public bool JsonLogs { get; init; }
 }

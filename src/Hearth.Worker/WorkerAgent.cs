@@ -48,7 +48,7 @@ public sealed partial class WorkerAgent : IDisposable
         _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
         Directory.CreateDirectory(_runDirectory);
         _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
-        _http = new HttpClient { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
+        _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
     }
 
@@ -97,7 +97,7 @@ public sealed partial class WorkerAgent : IDisposable
                 {
                     if (!stop.IsCancellationRequested)
                     {
-                        LogConnectionLost(Name, e.Message);
+                        LogConnectionLost(Name, Innermost(e));
                     }
                 }
 
@@ -137,13 +137,7 @@ public sealed partial class WorkerAgent : IDisposable
     {
         using var channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                EnableMultipleHttp2Connections = true,
-            },
+            HttpHandler = SupervisorTrust.CreateHandler(_options.TlsCaFile),
             MaxReceiveMessageSize = Hearth.Protocol.StreamLimits.MaxMessageBytes,
         });
         var client = new WorkerGateway.WorkerGatewayClient(channel);
@@ -302,6 +296,18 @@ public sealed partial class WorkerAgent : IDisposable
     }
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    /// <summary>The whole cause, e.g. a TLS failure's "the remote certificate is invalid", not just "SSL connection could not be established".</summary>
+    private static string Innermost(Exception e)
+    {
+        var text = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            text += $": {inner.Message}";
+        }
+
+        return text;
+    }
 
     private static string Describe(RpcException e) => string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
 

@@ -30,5 +30,8 @@ public sealed record WorkerOptions
     /// <summary>The longest pause between reconnection attempts.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A PEM CA certificate to trust for an https:// supervisor, instead of the system's trust store.</summary>
+    public string? TlsCaFile { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -19,6 +19,9 @@ internal sealed partial class SupervisorClient : IDisposable
     public const string KeyVariable = "HEARTH_API_KEY";
     public const string DefaultUrl = "http://127.0.0.1:7070";
 
+    /// <summary>A PEM CA certificate to trust for an https:// supervisor signed by a private CA.</summary>
+    public const string CaFileVariable = "HEARTH_CA_FILE";
+
     private readonly HttpClient _http;
     private readonly bool _hasKey;
 
@@ -26,7 +29,9 @@ internal sealed partial class SupervisorClient : IDisposable
     {
         BaseUrl = baseUrl;
         _hasKey = !string.IsNullOrWhiteSpace(apiKey);
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        var handler = Hearth.Worker.SupervisorTrust.CreateHandler(Environment.GetEnvironmentVariable(CaFileVariable) is { Length: > 0 } ca ? ca : null);
+        handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+        _http = new HttpClient(handler)
         {
             BaseAddress = baseUrl,
             Timeout = timeout ?? TimeSpan.FromSeconds(100),

@@ -22,13 +22,17 @@ internal static class ClusterCommands
         public Option<string> HeartbeatTimeout { get; } = new("--heartbeat-timeout") { Description = "A worker not heard from for this long is down, e.g. 30s", DefaultValueFactory = _ => "30s" };
         public Option<string?> GlobalResources { get; } = new("--global-resources") { Description = "Global resources, e.g. global.maya=10,global.nuke=2" };
         public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
-        public Option<string?> Database { get; } = new("--db") { Description = "Database connection (default: SQLite in --data), e.g. sqlite:/var/lib/hearth/hearth.db" };
+        public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
+        public Option<string> LogFormat { get; } = LogFormatOption();
+        public Option<string> StoreWait { get; } = new("--store-wait") { Description = "How long to wait at start for another supervisor to let go of the store, e.g. 30s", DefaultValueFactory = _ => "30s" };
+        public Option<string?> TlsCert { get; } = new("--tls-cert") { Description = "Serve both ports over TLS with this PEM certificate (chain); workers then use https://" };
+        public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The PEM private key of --tls-cert" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Json })
             {
                 command.Options.Add(option);
             }
@@ -59,6 +63,10 @@ internal static class ClusterCommands
                 IdleTimeout = idle,
                 Database = result.GetValue(Database),
                 Verbose = result.GetValue(Verbose),
+                JsonLogs = result.GetValue(LogFormat) == "json",
+                StoreWait = Duration(result.GetValue(StoreWait)!, "--store-wait"),
+                TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
+                TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,
             };
         }
     }
@@ -77,6 +85,13 @@ internal static class ClusterCommands
             if (count is < 0 or > 256)
             {
                 throw new CliException($"--workers {count} is out of range: 0 to 256", ExitCodes.InvalidInput);
+            }
+
+            if (count > 0 && options.TlsCertificate is not null)
+            {
+                throw new CliException(
+                    "--tls-cert is for a supervisor whose workers run on other machines: use `hearth supervisor --tls-cert ...`, or `up --workers 0`",
+                    ExitCodes.InvalidInput);
             }
 
             var resources = result.GetValue(workerResources);
@@ -105,47 +120,17 @@ internal static class ClusterCommands
 
     private static Command WorkerCommand()
     {
-        var supervisor = new Option<string?>("--supervisor") { Description = $"The supervisor's URL (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
-        var name = new Option<string?>("--name") { Description = "This worker's name (default: the host name)" };
-        var resources = new Option<string?>("--resources") { Description = "Override or add host resources, e.g. host.processors=4,host.gpu=1" };
-        var key = new Option<string?>("--key") { Description = "A worker key or the admin key (default: $HEARTH_WORKER_KEY, then $HEARTH_API_KEY)" };
-        var verbose = new Option<bool>("--verbose") { Description = "Log what the worker does" };
-        var worker = new Command("worker", "Run one worker agent") { supervisor, name, resources, key, verbose };
+        var settings = new WorkerSettings();
+        var worker = new Command("worker", "Run one worker agent, here or on another machine (see --config)");
+        settings.AddTo(worker);
         worker.SetAction((result, _) => RunGuarded(async () =>
         {
-            var url = result.GetValue(supervisor) ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
-            {
-                throw new CliException($"--supervisor \"{url}\" is not an http:// URL", ExitCodes.InvalidInput);
-            }
-
-            var apiKey = result.GetValue(key) ?? Environment.GetEnvironmentVariable("HEARTH_WORKER_KEY") ?? Environment.GetEnvironmentVariable(SupervisorClient.KeyVariable);
-            if (string.IsNullOrWhiteSpace(apiKey))
-            {
-                throw new CliException("no key: pass --key or set HEARTH_WORKER_KEY (the supervisor wrote worker.key in its data directory)", ExitCodes.InvalidInput);
-            }
-
-            var options = new WorkerOptions
-            {
-                Supervisor = uri,
-                ApiKey = apiKey.Trim(),
-                Name = result.GetValue(name) ?? Environment.MachineName,
-                Resources = result.GetValue(resources),
-            };
-            try
-            {
-                HostResources.Discover(options.Resources);
-            }
-            catch (ReservationSyntaxException e)
-            {
-                throw new CliException($"--resources: {e.Message}", ExitCodes.InvalidInput);
-            }
-
+            var (options, verbose, json) = settings.Read(result);
             ServerThreads.Reserve();
             using var shutdown = new Shutdown();
-            using var logging = LocalCluster.Logging(result.GetValue(verbose));
+            using var logging = LocalCluster.Logging(verbose, json);
             using var agent = new WorkerAgent(options, logging);
-            Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {uri}");
+            Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}");
             try
             {
                 await agent.RunAsync(shutdown.Token).ConfigureAwait(false);
@@ -158,6 +143,17 @@ internal static class ClusterCommands
             return ExitCodes.Ok;
         }));
         return worker;
+    }
+
+    internal static Option<string> LogFormatOption()
+    {
+        var option = new Option<string>("--log-format")
+        {
+            Description = "Log lines as readable text or as one JSON object per line for log collectors",
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
     }
 
     internal static string Describe(IReadOnlyDictionary<ResourceName, int> resources) => ResourceTotals.Format(resources);

@@ -32,21 +32,22 @@ internal static class JobsBenchCommand
         var rate = new Option<double>("--rate") { Description = "Latency phase: jobs submitted per second, whatever the cluster does", DefaultValueFactory = _ => 500 };
         var resources = new Option<string?>("--worker-resources") { Description = "Each worker's resources", DefaultValueFactory = _ => "host.processors=8" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on the last line" };
+        var database = new Option<string?>("--db") { Description = "The store to measure (default: SQLite in a temporary directory), e.g. a PostgreSQL connection string" };
         var command = new Command("jobs", "Submit-to-complete throughput and dispatch latency of trivial jobs on a local cluster")
         {
-            workers, jobs, concurrency, rate, resources, json,
+            workers, jobs, concurrency, rate, resources, json, database,
         };
         command.SetAction((result, _) => RunAsync(
-            new Settings(result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(rate), result.GetValue(resources)),
+            new Settings(result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(rate), result.GetValue(resources), result.GetValue(database)),
             result.GetValue(json)));
         return command;
     }
 
-    private sealed record Settings(int Workers, int Jobs, int Concurrency, double Rate, string? Resources);
+    private sealed record Settings(int Workers, int Jobs, int Concurrency, double Rate, string? Resources, string? Database);
 
     private static async Task<int> RunAsync(Settings settings, bool json)
     {
-        var (workerCount, jobCount, concurrency, rate, resources) = settings;
+        var (workerCount, jobCount, concurrency, rate, resources, database) = settings;
         if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256 || !(rate is >= 1 and <= 100_000))
         {
             return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256, --rate 1 to 100000", ExitCodes.InvalidInput);
@@ -56,7 +57,7 @@ internal static class JobsBenchCommand
         var data = Directory.CreateTempSubdirectory("hearth-bench-");
         try
         {
-            await using var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0 })
+            await using var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0, Database = database })
                 .ConfigureAwait(false);
             using var stop = new CancellationTokenSource();
             var agents = Enumerable.Range(1, workerCount).Select(i => new WorkerAgent(new WorkerOptions

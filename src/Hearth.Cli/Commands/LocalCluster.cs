@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Hearth.Cli.Client;
 using Hearth.Supervisor;
+using Hearth.Supervisor.Storage;
 using Hearth.Worker;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ internal static class LocalCluster
         ServerThreads.Reserve();
         using var shutdown = new Shutdown();
         await using var host = await StartAsync(options).ConfigureAwait(false);
-        using var logging = Logging(options.Verbose);
+        using var logging = Logging(options.Verbose, options.JsonLogs);
         using var stopWorkers = new CancellationTokenSource();
         var agents = new List<WorkerAgent>();
         var running = new List<Task>();
@@ -51,7 +52,9 @@ internal static class LocalCluster
             // Ctrl-C, SIGTERM, or the supervisor stopped itself.
         }
 
-        Console.Error.WriteLine("hearth: stopping: local workers stop their processes, then the supervisor stops");
+        Console.Error.WriteLine(workers > 0
+            ? "hearth: stopping: local workers stop their processes, then the supervisor stops"
+            : "hearth: stopping: the supervisor finishes its current cycle; workers keep their processes and reconnect when it is back");
         await stopWorkers.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         foreach (var agent in agents)
@@ -80,6 +83,18 @@ internal static class LocalCluster
         catch (SqliteException e)
         {
             throw new CliException($"cannot open the database in {options.DataDirectory}: {e.Message}");
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (SchemaMismatchException e)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (StoreInUseException e)
+        {
+            throw new CliException(e.Message);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -119,13 +134,9 @@ internal static class LocalCluster
         Console.Out.WriteLine("Press Ctrl-C to stop.");
     }
 
-    public static ILoggerFactory Logging(bool verbose) => LoggerFactory.Create(b =>
+    public static ILoggerFactory Logging(bool verbose, bool json = false) => LoggerFactory.Create(b =>
     {
-        b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        SupervisorLogging.AddConsole(b, json);
         b.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
     });
 }

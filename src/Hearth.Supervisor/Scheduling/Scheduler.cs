@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Storage;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
     private int _disposed;
+    private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
 
     public Scheduler(
@@ -73,13 +75,29 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _view = _state.View();
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _started = true;
     }
 
+    /// <summary>True from a successful start until the loop ends, by a stop or a failure; readiness probes ask.</summary>
+    public bool IsRunning => _started && !_loop.IsCompleted;
+
+    /// <summary>
+    /// A graceful stop: no new commands are taken, the loop handles those already queued, commits that last cycle
+    /// and ends, so the store is left at a cycle boundary. Only if <paramref name="cancellationToken"/> runs out
+    /// first is the loop cancelled mid-cycle, which leaves the store at its previous commit.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _inbox.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -105,6 +123,14 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     {
         var reply = NewReply<KillOutcome>();
         Post(new KillCommand(jobId, reply));
+        return reply.Task;
+    }
+
+    /// <summary>The ledger checked against the live allocations, taken between two cycles.</summary>
+    public Task<LedgerAuditView> AuditAsync()
+    {
+        var reply = NewReply<LedgerAuditView>();
+        Post(new AuditCommand(reply));
         return reply.Task;
     }
 
@@ -137,6 +163,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case ConnectCommand c:
                     c.Reply.TrySetException(stopped);
+                    break;
+                case AuditCommand a:
+                    a.Reply.TrySetException(stopped);
                     break;
                 default:
                     break;
@@ -212,7 +241,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
-        if (_reservations is not null)
+        // After a restart, reservations wait for the workers to report the instances that survived (or to time
+        // out), so they take those back instead of cold-starting duplicates.
+        if (_reservations is not null && !_state.AwaitingWorkers)
         {
             _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
@@ -226,10 +257,12 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Memory is now ahead of the store; the only safe way on is a restart that reloads it.
+                // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
+                // told the supervisor is stopping (503), not handed the store's exception.
+                var stopping = new OperationCanceledException($"the supervisor is stopping: the store did not take the change ({e.Message})", e);
                 foreach (var fail in _failures)
                 {
-                    fail(e);
+                    fail(stopping);
                 }
 
                 throw;
@@ -286,6 +319,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case WorkerEventCommand e:
                     HandleWorkerMessage(e.Session, e.Message);
+                    break;
+                case AuditCommand audit:
+                    Answer(audit.Reply, _state.Audit());
                     break;
                 case DisconnectCommand d:
                     _state.Disconnect(d.Session, _fx);
@@ -347,6 +383,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 break;
             case ConnectCommand c:
                 c.Reply.TrySetException(error);
+                break;
+            case AuditCommand a:
+                a.Reply.TrySetException(error);
                 break;
             default:
                 LogCommandFailed(command.GetType().Name, error);

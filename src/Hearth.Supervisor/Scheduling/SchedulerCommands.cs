@@ -1,3 +1,4 @@
+using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
 
 namespace Hearth.Supervisor.Scheduling;
@@ -14,3 +15,5 @@ internal sealed record ConnectCommand(WorkerSession Session, Register Register, 
 internal sealed record WorkerEventCommand(WorkerSession Session, WorkerMessage Message) : SchedulerCommand;
 
 internal sealed record DisconnectCommand(WorkerSession Session) : SchedulerCommand;
+
+internal sealed record AuditCommand(TaskCompletionSource<LedgerAuditView> Reply) : SchedulerCommand;

@@ -89,6 +89,7 @@ internal sealed partial class SchedulerState
         }
 
         worker.Status = WorkerStatus.Up;
+        _returning.Remove(worker.Name);
         fx.Touch(worker);
     }
 
@@ -208,6 +209,7 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         worker.Status = WorkerStatus.Down;
         worker.Stale.Clear();
+        _returning.Remove(worker.Name);
         if (worker.Session is { } session)
         {
             // If it is still alive it reconnects and re-registers, and its stale processes are killed then.

@@ -72,6 +72,10 @@ internal sealed partial class SchedulerState
             }
 
             Cluster.Ledger.SetUp(host, false);
+            if (worker.Status == WorkerStatus.Unreachable)
+            {
+                _returning.Add(worker.Name);
+            }
         }
 
         fx.ViewChanged = true;

@@ -47,6 +47,15 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Applies every migration not applied yet; returns the versions it applied.</summary>
     Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the store for this supervisor alone, waiting up to <paramref name="wait"/> for another to let go;
+    /// throws <see cref="StoreInUseException"/> naming the holder. Hold the claim for as long as the supervisor runs.
+    /// </summary>
+    Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>For readiness probes: whether the store answers and its schema is current. Never throws for an unreachable store.</summary>
+    Task<StoreStatus> CheckAsync(CancellationToken cancellationToken);
+
     ISchedulerStore Scheduler { get; }
 
     IJobQueries Jobs { get; }
@@ -58,4 +67,10 @@ public interface IStorageBackend : IAsyncDisposable
     IAlgorithmStore Algorithms { get; }
 
     IReservationStore Reservations { get; }
+}
+
+/// <summary>One supervisor's hold on a store. <see cref="Lost"/> fires if the hold could not be kept, after which another supervisor may take it.</summary>
+public interface IStoreClaim : IAsyncDisposable
+{
+    CancellationToken Lost { get; }
 }

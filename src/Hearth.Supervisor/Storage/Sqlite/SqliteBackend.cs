@@ -61,26 +61,19 @@ public sealed class SqliteBackend : IStorageBackend
             );
             """, cancellationToken).ConfigureAwait(false);
 
-        var applied = new HashSet<int>();
-        await using (var query = connection.CreateCommand())
-        {
-            query.CommandText = "SELECT version FROM schema_migrations";
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                applied.Add(reader.GetInt32(0));
-            }
-        }
-
+        var scripts = MigrationScripts.For(Name);
+        SchemaCheck.RefuseUnknown(await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false), scripts, $"SQLite database {connection.DataSource}");
         var done = new List<int>();
-        foreach (var script in MigrationScripts.For(Name))
+        foreach (var script in scripts)
         {
-            if (applied.Contains(script.Version))
+            // BEGIN IMMEDIATE takes the write lock first, so a second supervisor starting on the same file waits
+            // here and then sees the migration already applied.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if ((await AppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false)).Contains(script.Version))
             {
                 continue;
             }
 
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, script.Sql, cancellationToken).ConfigureAwait(false);
             await using (var record = connection.CreateCommand())
             {
@@ -97,6 +90,42 @@ public sealed class SqliteBackend : IStorageBackend
         }
 
         return done;
+    }
+
+    public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        SqliteClaim.TakeAsync(Path.GetFullPath(new SqliteConnectionStringBuilder(_connectionString).DataSource), wait, cancellationToken);
+
+    public async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
+    {
+        var expected = MigrationScripts.For(Name).Max(s => s.Version);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+            var migrated = Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+            var version = migrated ? (await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max() : 0;
+            return new StoreStatus(true, version, expected, version == expected ? null : $"schema is at version {version}, this supervisor needs {expected}");
+        }
+        catch (SqliteException e)
+        {
+            return new StoreStatus(false, 0, expected, $"SQLite database is unusable: {e.Message}");
+        }
+    }
+
+    private static async Task<HashSet<int>> AppliedAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var applied = new HashSet<int>();
+        await using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT version FROM schema_migrations";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            applied.Add(reader.GetInt32(0));
+        }
+
+        return applied;
     }
 
     /// <summary>A pooled connection. Readers skip the writer pragmas, which cost a statement on every open.</summary>

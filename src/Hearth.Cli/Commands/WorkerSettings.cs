@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Hearth.Cli.Client;
+using Hearth.Core.Resources;
+using Hearth.Worker;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary>
+/// The <c>worker</c> command's settings: its options, a <c>--config</c> file, then the environment, in that
+/// order of precedence. A worker must end up with a supervisor URL and a key; every problem names its source.
+/// </summary>
+internal sealed class WorkerSettings
+{
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, log_format, verbose); options given here override it" };
+
+    public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "This worker's name (default: the host name)" };
+
+    public Option<string?> Resources { get; } = new("--resources") { Description = "Override or add host resources, e.g. host.processors=4,host.gpu=1" };
+
+    public Option<string?> Key { get; } = new("--key") { Description = "A worker key or the admin key (default: $HEARTH_WORKER_KEY, then $HEARTH_API_KEY)" };
+
+    public Option<string?> TlsCa { get; } = new("--tls-ca") { Description = "A PEM CA certificate to trust for an https:// supervisor (default: the system's trust store)" };
+
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
+
+    public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, Verbose, LogFormat })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The worker's options, and whether to log verbosely and as JSON.</summary>
+    public (WorkerOptions Options, bool Verbose, bool JsonLogs) Read(ParseResult result)
+    {
+        var file = result.GetValue(Config) is { } path ? Load(path) : new WorkerConfigFile();
+        var source = result.GetValue(Config) is { } p ? $"worker config {p}" : "--supervisor";
+        var url = result.GetValue(Supervisor) ?? file.Supervisor ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException($"{(result.GetValue(Supervisor) is null ? source : "--supervisor")}: \"{url}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+        }
+
+        var key = result.GetValue(Key) ?? Guard(file.ReadKey) ?? Environment.GetEnvironmentVariable("HEARTH_WORKER_KEY") ?? Environment.GetEnvironmentVariable(SupervisorClient.KeyVariable);
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new CliException(
+                "no key: pass --key, give \"key_file\" in the --config file, or set HEARTH_WORKER_KEY (the supervisor wrote worker.key in its data directory)",
+                ExitCodes.InvalidInput);
+        }
+
+        var caFile = result.GetValue(TlsCa) ?? file.Tls?.CaFile;
+        if (caFile is not null)
+        {
+            if (uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new CliException($"a TLS CA file ({caFile}) is set but the supervisor URL {uri} is not https://", ExitCodes.InvalidInput);
+            }
+
+            Guard(() => SupervisorTrust.LoadAuthority(caFile).Dispose());
+        }
+
+        var options = new WorkerOptions
+        {
+            Supervisor = uri,
+            ApiKey = key.Trim(),
+            Name = result.GetValue(Name) ?? file.Name ?? Environment.MachineName,
+            Resources = result.GetValue(Resources) ?? file.Resources,
+            RunDirectory = file.RunDirectory,
+            TlsCaFile = caFile,
+        };
+        try
+        {
+            HostResources.Discover(options.Resources);
+        }
+        catch (ReservationSyntaxException e)
+        {
+            throw new CliException($"{(result.GetValue(Resources) is null ? "resources in the worker config" : "--resources")}: {e.Message}", ExitCodes.InvalidInput);
+        }
+
+        var verbose = result.GetValue(Verbose) || file.Verbose == true;
+        var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
+        return (options, verbose, json);
+    }
+
+    private static WorkerConfigFile Load(string path) => Guard(() => WorkerConfigFile.Load(path));
+
+    private static T Guard<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, ExitCodes.InvalidInput);
+        }
+    }
+
+    private static void Guard(Action check) => Guard(() =>
+    {
+        check();
+        return 0;
+    });
+}

@@ -1,0 +1,54 @@
+using Hearth.Supervisor.Auth;
+
+namespace Hearth.Supervisor.Storage;
+
+/// <summary>
+/// A store opened for one supervisor: its backend, this supervisor's claim on it, the schema migrated and
+/// the bootstrap keys in place. Disposing releases the claim and closes the store.
+/// </summary>
+public sealed class StoreStartup : IAsyncDisposable
+{
+    private StoreStartup(IStorageBackend backend, IStoreClaim claim, BootstrapKeys keys)
+    {
+        Backend = backend;
+        Claim = claim;
+        Keys = keys;
+    }
+
+    public IStorageBackend Backend { get; }
+
+    public IStoreClaim Claim { get; }
+
+    public BootstrapKeys Keys { get; }
+
+    /// <summary>Claims first, so a second supervisor on the same store stops before it touches anything.</summary>
+    public static async Task<StoreStartup> OpenAsync(SupervisorOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var backend = StorageFactory.Create(options);
+        IStoreClaim? claim = null;
+        try
+        {
+            claim = await backend.ClaimAsync(options.StoreWait, cancellationToken).ConfigureAwait(false);
+            await backend.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            var keys = await KeyBootstrap.EnsureAsync(backend.Keys, options.DataDirectory, options.Time, cancellationToken).ConfigureAwait(false);
+            return new StoreStartup(backend, claim, keys);
+        }
+        catch
+        {
+            if (claim is not null)
+            {
+                await claim.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Backend.DisposeAsync().ConfigureAwait(false);
+        await Claim.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hearth.Worker;
+
+/// <summary>
+/// A worker's configuration file, for workers on their own machines:
+/// <code>
+/// {
+///   "supervisor": "https://hearth.example:7070",
+///   "name": "render-07",
+///   "resources": "host.processors=16,host.gpu=2",
+///   "key_file": "/etc/hearth/worker.key",
+///   "tls": { "ca_file": "/etc/hearth/farm-ca.pem" },
+///   "run_directory": "/var/lib/hearth/run",
+///   "log_format": "json",
+///   "verbose": false
+/// }
+/// </code>
+/// Everything is optional here (the command line can supply it), but a worker must end up with a supervisor
+/// URL and a key. <c>key</c> holds the key itself, <c>key_file</c> a file holding it; relative paths are taken
+/// from the file's own directory. Unknown fields are errors, so a misspelt one is not silently ignored.
+/// </summary>
+public sealed record WorkerConfigFile
+{
+    public string? Supervisor { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Resources { get; init; }
+
+    public string? Key { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public WorkerTlsConfig? Tls { get; init; }
+
+    public string? RunDirectory { get; init; }
+
+    public string? LogFormat { get; init; }
+
+    public bool? Verbose { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Reads and checks a file; throws <see cref="ArgumentException"/> saying which file and what is wrong.</summary>
+    public static WorkerConfigFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"cannot read worker config {path}: {e.Message}", e);
+        }
+
+        WorkerConfigFile config;
+        try
+        {
+            config = JsonSerializer.Deserialize<WorkerConfigFile>(text, Json)
+                ?? throw new ArgumentException($"worker config {path} is empty: expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"worker config {path}: {Describe(e)}", e);
+        }
+
+        if (config.Key is not null && config.KeyFile is not null)
+        {
+            throw new ArgumentException($"worker config {path}: give \"key\" or \"key_file\", not both");
+        }
+
+        if (config.LogFormat is not (null or "text" or "json"))
+        {
+            throw new ArgumentException($"worker config {path}: \"log_format\" is \"{config.LogFormat}\"; expected \"text\" or \"json\"");
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return config with
+        {
+            KeyFile = Resolve(directory, config.KeyFile),
+            RunDirectory = Resolve(directory, config.RunDirectory),
+            Tls = config.Tls is { } tls ? tls with { CaFile = Resolve(directory, tls.CaFile) } : null,
+        };
+    }
+
+    /// <summary>The key itself: <c>key</c>, or the trimmed contents of <c>key_file</c>.</summary>
+    public string? ReadKey()
+    {
+        if (KeyFile is null)
+        {
+            return Key;
+        }
+
+        try
+        {
+            return File.ReadAllText(KeyFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"cannot read the worker key file {KeyFile}: {e.Message}", e);
+        }
+    }
+
+    private static string? Resolve(string directory, string? path) => path is null ? null : Path.GetFullPath(path, directory);
+
+    private static string Describe(JsonException e)
+    {
+        var where = e.Path is { Length: > 1 } p ? $" at {p}" : "";
+        var line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
+        var first = e.Message.Split(". Path:", 2)[0];
+        return $"{first}{where}{line}";
+    }
+}
+
+/// <summary>TLS to the supervisor: <c>ca_file</c> is a PEM certificate of the CA that signed the supervisor's certificate.</summary>
+public sealed record WorkerTlsConfig
+{
+    public string? CaFile { get; init; }
+}

@@ -1,0 +1,111 @@
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Storage.Tests;
+
+/// <summary>
+/// What every storage backend must do, written once. Each backend subclasses it once and supplies fresh,
+/// empty stores; every test runs against each backend, so the backends cannot drift apart.
+/// </summary>
+public abstract partial class StorageContractTests : IAsyncLifetime
+{
+    /// <summary>A time with sub-millisecond digits: stores keep milliseconds, so reads come back cut to them.</summary>
+    protected static readonly DateTimeOffset At = new DateTimeOffset(2026, 3, 1, 12, 30, 15, TimeSpan.Zero).AddTicks(1_234_567);
+
+    protected static readonly DateTimeOffset AtMs = DateTimeOffset.FromUnixTimeMilliseconds(At.ToUnixTimeMilliseconds());
+
+    private readonly List<IStorageBackend> _opened = [];
+
+    /// <summary>The store under test, migrated.</summary>
+    protected IStorageBackend Store { get; private set; } = null!;
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>A new, empty store (not migrated), and a way to open it again.</summary>
+    protected abstract Task<StoreLocation> CreateStoreAsync();
+
+    /// <summary>A backend over a store that cannot be reached at all.</summary>
+    protected abstract IStorageBackend CreateUnreachableBackend();
+
+    /// <summary>Records a migration this code does not carry, as a newer version would have.</summary>
+    protected abstract Task RecordForeignMigrationAsync(IStorageBackend backend, int version);
+
+    protected StoreLocation Location { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Location = await CreateStoreAsync();
+        Store = Open();
+        await Store.MigrateAsync(Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var backend in _opened)
+        {
+            await backend.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Another backend over the same store, as a second supervisor process would have.</summary>
+    protected IStorageBackend Open()
+    {
+        var backend = Location.Open();
+        _opened.Add(backend);
+        return backend;
+    }
+
+    protected Task CommitAsync(Action<ChangeSet> fill) => CommitAsync(Store, fill);
+
+    protected static Task CommitAsync(IStorageBackend backend, Action<ChangeSet> fill)
+    {
+        var changes = new ChangeSet();
+        fill(changes);
+        return backend.Scheduler.CommitAsync(changes, Cancel);
+    }
+
+    protected static Dictionary<string, int> Amounts(params (string Resource, int Amount)[] amounts) =>
+        amounts.ToDictionary(a => a.Resource, a => a.Amount, StringComparer.Ordinal);
+
+    protected static JobRecord Job(long id, string state = "pending", long version = 0) =>
+        new(id, $"job {id}", ["sh", "-c", "echo 'quoted \"text\"' && exit 0"], "host.processors=2-4,global.maya=1", 50, 2, "/srv/render",
+            state, At, state == "pending" ? null : At.AddSeconds(1), state is "complete" or "failed" or "killed" ? At.AddSeconds(2) : null, version);
+
+    protected static SubjobRecord Subjob(long job, int index, string state = "pending", long version = 0, string? host = null) => new(
+        job, index, (job * 100) + index, state, host is null ? 0 : 1, host,
+        host is null ? Amounts() : Amounts(("host.processors", 3), ("global.maya", 1), ("host.memory", 2048)),
+        false, host is null ? null : 4242, null, null, host is null ? null : At, null, version);
+
+    protected static WorkerRecord Worker(string name, string state = "up", long version = 0) =>
+        new(name, Amounts(("host.processors", 8), ("host.memory", 16000), ("host.gpu", 2)), state, At, version);
+
+    /// <summary>Records compare their collections by reference; this compares them by content, and times to the millisecond.</summary>
+    protected static void AssertStored(JobRecord expected, JobRecord actual)
+    {
+        Assert.Equal(expected.Command, actual.Command);
+        Assert.Equal(Cut(expected) with { Command = actual.Command }, actual);
+    }
+
+    protected static void AssertStored(SubjobRecord expected, SubjobRecord actual)
+    {
+        Assert.Equal(expected.Allocations.OrderBy(kv => kv.Key), actual.Allocations.OrderBy(kv => kv.Key));
+        Assert.Equal(Cut(expected) with { Allocations = actual.Allocations }, actual);
+    }
+
+    protected static void AssertStored(WorkerRecord expected, WorkerRecord actual)
+    {
+        Assert.Equal(expected.Resources.OrderBy(kv => kv.Key), actual.Resources.OrderBy(kv => kv.Key));
+        Assert.Equal(expected with { Resources = actual.Resources, LastSeenAt = Ms(expected.LastSeenAt) }, actual);
+    }
+
+    protected static DateTimeOffset? Ms(DateTimeOffset? at) => at is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds()) : null;
+
+    private static JobRecord Cut(JobRecord job) =>
+        job with { SubmittedAt = Ms(job.SubmittedAt)!.Value, StartedAt = Ms(job.StartedAt), FinishedAt = Ms(job.FinishedAt) };
+
+    private static SubjobRecord Cut(SubjobRecord subjob) => subjob with { StartedAt = Ms(subjob.StartedAt), FinishedAt = Ms(subjob.FinishedAt) };
+}
+
+/// <summary>Where a test's store lives: opening it again gives another backend over the same data.</summary>
+public sealed record StoreLocation(string Description, Func<IStorageBackend> Open);
