@@ -34,6 +34,19 @@ public sealed class ReservationRoutesTests
     }
 
     [Fact]
+    public void APublishTheReservationHasNotSeenYetFallsBackToTheBuildItKeepsWarm()
+    {
+        Ready(2);
+        var routes = ReservationRoutes.Of(_world.Reservations, _world.LastPlan!);
+        _world.Catalog.Push(Model, V120).Publish(Model, V120, "1.2.0", Visibility.Public);
+
+        Assert.Equal([V120, V100], routes.Candidates("alice", Model, VersionReferenceKind.LatestPublic, V120));
+        Assert.Equal([V100], routes.Candidates("alice", Model, VersionReferenceKind.LatestPublic, V100));
+        Assert.Equal([V120], routes.Candidates("alice", Model, VersionReferenceKind.Exact, V120));
+        Assert.Equal([V120], routes.Candidates("bob", Model, VersionReferenceKind.LatestPublic, V120));
+    }
+
+    [Fact]
     public void ACallServedByTheReservationsInstanceIsWarmAndOneServedByAnotherSpilledOver()
     {
         var r = Ready(1);

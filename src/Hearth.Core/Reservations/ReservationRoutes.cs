@@ -45,6 +45,8 @@ public sealed class ReservationRoutes
     /// <paramref name="hash"/>: that build first, then the previous builds of a rolling reservation that follows the
     /// same reference (<c>latest</c> for <c>latest_public</c>, <c>latestPrivate</c> for <c>latest_private</c>). A call
     /// that names a version or a hash gets exactly that build.
+    /// A publish is visible to calls before the next reconciliation starts the roll; until then the reservation still
+    /// serves only the build it had, and that build is the fallback, so no call in that window pays a cold start.
     /// </summary>
     public IReadOnlyList<string> Candidates(string account, AlgorithmName algorithm, VersionReferenceKind reference, string hash)
     {
@@ -56,9 +58,19 @@ public sealed class ReservationRoutes
         };
         foreach (var route in _routes)
         {
-            if (route.Type == type && route.Account == account && route.Algorithm == algorithm && route.Serving.Count > 1 && route.Serving[0] == hash)
+            if (route.Type != type || route.Account != account || route.Algorithm != algorithm)
+            {
+                continue;
+            }
+
+            if (route.Serving[0] == hash)
             {
                 return route.Serving;
+            }
+
+            if (!route.Serving.Contains(hash, StringComparer.Ordinal))
+            {
+                return [hash, .. route.Serving];
             }
         }
 

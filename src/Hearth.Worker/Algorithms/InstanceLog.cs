@@ -47,10 +47,15 @@ internal sealed class InstanceLog(TimeProvider time, int capacity = 200, Action<
         }
     }
 
-    /// <summary>The last few lines the process printed, for error messages; empty text when it printed none.</summary>
+    /// <summary>
+    /// The last few lines the process printed, for error messages; empty text when it printed none. Stdout's come
+    /// before stderr's: two pipes carry no order between them, so arrival order would make the last line a race, and
+    /// a failing program's last word is on stderr.
+    /// </summary>
     public string Tail(int lines = 5)
     {
-        var recent = Recent().Where(l => l.Stream != LogStream.Worker).TakeLast(lines).Select(l => l.Text).ToList();
+        var recent = Recent().Where(l => l.Stream != LogStream.Worker).TakeLast(lines)
+            .OrderBy(l => l.Stream == LogStream.Stderr).Select(l => l.Text).ToList();
         return recent.Count == 0 ? "" : string.Join(" | ", recent);
     }
 }
