@@ -28,6 +28,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
     private readonly ILogger<ReservationReconciliation> _logger;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private bool _loaded;
+    private bool _wasIdle;
     private DateTimeOffset _lastFlush;
 
     public ReservationReconciliation(
@@ -72,8 +73,17 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
     {
         await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
         var reservations = _book.Definitions();
+        var instances = _pool.Snapshot();
+        var idle = reservations.Count == 0 && instances.Count == 0;
+        if (idle && _wasIdle)
+        {
+            // Nothing reserved and no instance to hold or let go, as at the last pass: nothing to decide. Under job
+            // load the loop cycles hundreds of times a second, and each pass would look at every host's capacity.
+            return await FlushWhenDueAsync(now, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var catalog = await _catalogs.ForAsync(reservations, cancellationToken).ConfigureAwait(false);
-        var snapshot = new ReservationSnapshot(reservations, catalog, _pool.Snapshot(), CapacityView.Of(cluster.Ledger), _book.Health());
+        var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health());
         var plan = ReservationReconciler.Decide(snapshot, now);
         foreach (var command in plan.Commands)
         {
@@ -81,13 +91,20 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         }
 
         _book.Reconciled(reservations, plan);
+        _wasIdle = idle;
+        return await FlushWhenDueAsync(now, plan.NextDue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the call counters every <see cref="FlushInterval"/>; returns when the loop should come back.</summary>
+    private async Task<DateTimeOffset?> FlushWhenDueAsync(DateTimeOffset now, DateTimeOffset? nextDue, CancellationToken cancellationToken)
+    {
         if (now - _lastFlush >= FlushInterval)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var flushDue = _book.PendingCalls().Count > 0 ? _lastFlush + FlushInterval : (DateTimeOffset?)null;
-        return plan.NextDue is { } due && (flushDue is null || due < flushDue) ? due : flushDue;
+        return nextDue is { } due && (flushDue is null || due < flushDue) ? due : flushDue;
     }
 
     public void Dispose()
