@@ -15,17 +15,28 @@ namespace Hearth.Worker;
 /// </example>
 internal static class AllocationFile
 {
-    public static void Write(string path, IReadOnlyDictionary<string, int> allocations, int generation)
+    /// <summary>
+    /// Writes the allocation. A file a process may be reading is replaced atomically (write, then rename); the
+    /// first one, written before the process starts, needs no rename.
+    /// </summary>
+    public static void Write(string path, IReadOnlyDictionary<string, int> allocations, int generation, bool replace)
     {
-        var text = new StringBuilder()
-            .Append("QB_JOBSLOTS=").Append(Slots(allocations)).Append('\n')
-            .Append("HEARTH_ALLOCATION=").Append(Format(allocations)).Append('\n')
-            .Append("HEARTH_ALLOCATION_GENERATION=").Append(generation.ToString(CultureInfo.InvariantCulture)).Append('\n')
-            .ToString();
+        if (!replace)
+        {
+            File.WriteAllText(path, Text(allocations, generation));
+            return;
+        }
+
         var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
+        File.WriteAllText(temp, Text(allocations, generation));
         File.Move(temp, path, overwrite: true);
     }
+
+    private static string Text(IReadOnlyDictionary<string, int> allocations, int generation) => new StringBuilder()
+        .Append("QB_JOBSLOTS=").Append(Slots(allocations)).Append('\n')
+        .Append("HEARTH_ALLOCATION=").Append(Format(allocations)).Append('\n')
+        .Append("HEARTH_ALLOCATION_GENERATION=").Append(generation.ToString(CultureInfo.InvariantCulture)).Append('\n')
+        .ToString();
 
     public static string Slots(IReadOnlyDictionary<string, int> allocations) =>
         allocations.GetValueOrDefault("host.processors").ToString(CultureInfo.InvariantCulture);

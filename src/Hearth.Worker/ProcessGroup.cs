@@ -1,27 +1,24 @@
-using System.Runtime.InteropServices;
+using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
 /// <summary>
-/// Signals a whole process group. Subjobs start through <c>setsid</c>, so each is the leader of its own
-/// group (its pid is the group id) and everything it spawns can be stopped with it.
+/// Signals a whole process group. Subjobs start in a session of their own (<see cref="SessionProcess"/>), so
+/// each is the leader of its own group (its pid is the group id) and everything it spawns can be stopped with it.
 /// </summary>
-internal static partial class ProcessGroup
+internal static class ProcessGroup
 {
-    public const int SigKill = 9;
-    public const int SigTerm = 15;
+    public const int SigKill = Posix.SigKill;
+    public const int SigTerm = Posix.SigTerm;
 
     /// <summary>Sends <paramref name="signal"/> to every process in the group; false when the group is already gone.</summary>
     public static bool Signal(int groupId, int signal)
     {
-        if (groupId <= 1 || OperatingSystem.IsWindows())
+        if (groupId <= 1 || !OperatingSystem.IsLinux())
         {
             return false;
         }
 
-        return Kill(-groupId, signal) == 0;
+        return Posix.Kill(-groupId, signal) == 0;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -1,7 +1,6 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using Hearth.Protocol.Workers;
+using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
@@ -9,9 +8,12 @@ namespace Hearth.Worker;
 internal sealed record ProcessOutcome(int ExitCode, string? Error);
 
 /// <summary>
-/// One subjob attempt as a real process: started through <c>setsid</c> so it leads its own process group,
-/// with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
+/// One subjob attempt as a real process: started straight into a new session (<see cref="SessionProcess"/>) so
+/// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
 /// stdout and stderr streamed as chunks. When the leader exits, whatever it left behind in its group is killed.
+/// It is started off the worker's stream, so a kill or a growth can arrive while it is starting: a kill asked
+/// for before the spawn means it never starts, one asked for during it is carried out as soon as it returns,
+/// and a growth is written into the allocation file the process is started with, or into the file it has.
 /// </summary>
 internal sealed class SubjobProcess : IDisposable
 {
@@ -22,12 +24,20 @@ internal sealed class SubjobProcess : IDisposable
     private readonly string _allocationPath;
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
-    private Process? _process;
+    private readonly IReadOnlyDictionary<string, string> _inherited;
+    private readonly Lock _gate = new();
+    private SessionProcess? _process;
+    private IReadOnlyDictionary<string, int> _allocations;
     private int _generation = 1;
+    private bool _fileWritten;
+    private TimeSpan? _killAsked;
 
-    public SubjobProcess(Assign assign, string runDirectory, Action<OutputStream, byte[]> output, TimeProvider time)
+    /// <param name="inherited">The worker's environment, which the process gets with the job's variables added.</param>
+    public SubjobProcess(Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time)
     {
         _assign = assign;
+        _allocations = assign.Allocations;
+        _inherited = inherited;
         _output = output;
         _time = time;
         _allocationPath = Path.Combine(runDirectory, $"allocation-{assign.AssignmentId}.env");
@@ -46,39 +56,50 @@ internal sealed class SubjobProcess : IDisposable
             return new ProcessOutcome(-1, $"working directory {directory} does not exist on worker {workerName}");
         }
 
-        AllocationFile.Write(_allocationPath, _assign.Allocations, _generation);
-        var start = new ProcessStartInfo("setsid")
+        IReadOnlyDictionary<string, int> allocations;
+        lock (_gate)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add("--");
-        foreach (var arg in _assign.Argv)
-        {
-            start.ArgumentList.Add(arg);
+            if (_killAsked is not null)
+            {
+                return new ProcessOutcome(-1, "killed before it started");
+            }
+
+            allocations = _allocations;
+            AllocationFile.Write(_allocationPath, allocations, _generation, replace: false);
+            _fileWritten = true;
         }
 
-        start.Environment["QB_JOBSLOTS"] = AllocationFile.Slots(_assign.Allocations);
-        start.Environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
-        start.Environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
-        start.Environment["HEARTH_ALLOCATION"] = AllocationFile.Format(_assign.Allocations);
-        start.Environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
-        start.Environment["HEARTH_WORKER"] = workerName;
+        var environment = new Dictionary<string, string>(_inherited, StringComparer.Ordinal);
+        environment["QB_JOBSLOTS"] = AllocationFile.Slots(allocations);
+        environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
+        environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
+        environment["HEARTH_ALLOCATION"] = AllocationFile.Format(allocations);
+        environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
+        environment["HEARTH_WORKER"] = workerName;
+        SessionProcess process;
         try
         {
-            _process = Process.Start(start)!;
+            process = SessionProcess.Start(_assign.Argv, environment, directory);
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        catch (Exception e) when (e is SpawnException or PlatformNotSupportedException)
         {
             TryDelete(_allocationPath);
             return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
         }
 
-        Pid = _process.Id;
-        _process.StandardInput.Close();
+        TimeSpan? killAsked;
+        lock (_gate)
+        {
+            _process = process;
+            Pid = process.Pid;
+            killAsked = _killAsked;
+        }
+
+        if (killAsked is { } grace)
+        {
+            _ = KillAsync(grace);
+        }
+
         return null;
     }
 
@@ -86,13 +107,10 @@ internal sealed class SubjobProcess : IDisposable
     public async Task<ProcessOutcome> RunToEndAsync()
     {
         var process = _process!;
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, OutputStream.Stdout);
-        var stderr = PumpAsync(process.StandardError.BaseStream, OutputStream.Stderr);
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var exitCode = process.ExitCode;
-
-        // Anything the leader left running in its group dies with it, so its resources are really free.
-        ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
+        var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout);
+        var stderr = PumpAsync(process.StandardError, OutputStream.Stderr);
+        // Anything the leader left running in its group was killed with it (see SessionProcess), so its resources are really free.
+        var exit = await process.Exited.ConfigureAwait(false);
         try
         {
             await Task.WhenAll(stdout, stderr).WaitAsync(DrainTimeout, _time).ConfigureAwait(false);
@@ -103,32 +121,45 @@ internal sealed class SubjobProcess : IDisposable
         }
 
         TryDelete(_allocationPath);
-        return new ProcessOutcome(exitCode, null);
+        return new ProcessOutcome(exit.ExitCode, exit.Error);
     }
 
     /// <summary>New totals for a growing N-M subjob: rewritten atomically into the allocation file.</summary>
     public void Grow(IReadOnlyDictionary<string, int> allocations)
     {
-        if (_process is null)
+        lock (_gate)
         {
-            return;
-        }
+            _allocations = allocations;
+            _generation++;
+            if (!_fileWritten)
+            {
+                return;
+            }
 
-        _generation++;
-        try
-        {
-            AllocationFile.Write(_allocationPath, allocations, _generation);
-        }
-        catch (IOException)
-        {
-            // The process is exiting and its file is gone; there is nobody left to tell.
+            try
+            {
+                AllocationFile.Write(_allocationPath, allocations, _generation, replace: true);
+            }
+            catch (IOException)
+            {
+                // The process is exiting and its file is gone; there is nobody left to tell.
+            }
         }
     }
 
-    /// <summary>SIGTERM to the whole group, then SIGKILL after <paramref name="grace"/> if anything is left.</summary>
+    /// <summary>SIGTERM to the whole group, then SIGKILL after <paramref name="grace"/> if the leader is still there.</summary>
     public async Task KillAsync(TimeSpan grace)
     {
-        if (_process is not { } process || Pid == 0)
+        SessionProcess? process;
+        lock (_gate)
+        {
+            _killAsked ??= grace;
+            process = _process;
+        }
+
+        // Not started yet: Start sees the kill. Once the leader is reaped its group has been killed already, and
+        // its pid may belong to someone else.
+        if (process is null || process.Exited.IsCompleted)
         {
             return;
         }
@@ -136,14 +167,13 @@ internal sealed class SubjobProcess : IDisposable
         ProcessGroup.Signal(Pid, ProcessGroup.SigTerm);
         try
         {
-            await process.WaitForExitAsync().WaitAsync(grace, _time).ConfigureAwait(false);
+            await process.Exited.WaitAsync(grace, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // It ignored SIGTERM.
+            ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
         }
-
-        ProcessGroup.Signal(Pid, ProcessGroup.SigKill);
     }
 
     private async Task PumpAsync(Stream stream, OutputStream which)

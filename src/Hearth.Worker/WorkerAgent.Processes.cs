@@ -5,53 +5,57 @@ namespace Hearth.Worker;
 
 public sealed partial class WorkerAgent
 {
+    /// <summary>
+    /// Takes an assignment: it is recorded as running at once (so a kill or growth that follows finds it), and
+    /// its process is started and supervised off the stream's read loop, so the next assignment never waits for
+    /// this one's spawn.
+    /// </summary>
     private void Start(Assign assign)
     {
+        var id = assign.AssignmentId;
         lock (_lock)
         {
-            if (_running.ContainsKey(assign.AssignmentId) || _recentExits.ContainsKey(assign.AssignmentId))
+            if (_running.ContainsKey(id) || _recentExits.ContainsKey(id))
             {
                 return;
             }
-        }
 
-        var id = assign.AssignmentId;
-        var process = new SubjobProcess(
-            assign,
-            _runDirectory,
-            (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
-            {
-                Log = new LogChunk { AssignmentId = id, Stream = stream, Data = UnsafeByteOperations.UnsafeWrap(data) },
-            }),
-            _options.Time);
-        var failed = process.Start(Name);
-        if (failed is not null)
-        {
-            process.Dispose();
-            LogStartFailed(id, failed.Error ?? "");
-            Report(id, failed);
-            return;
-        }
-
-        _outbox.Writer.TryWrite(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
-        lock (_lock)
-        {
-            _running[id] = (process, SuperviseAsync(process));
+            var process = new SubjobProcess(
+                assign,
+                _runDirectory,
+                _environment,
+                (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
+                {
+                    Log = new LogChunk { AssignmentId = id, Stream = stream, Data = UnsafeByteOperations.UnsafeWrap(data) },
+                }),
+                _options.Time);
+            _running[id] = (process, RunAsync(process));
         }
     }
 
-    private async Task SuperviseAsync(SubjobProcess process)
+    private async Task RunAsync(SubjobProcess process)
     {
-        // Let Start record the process before its end can be reported.
+        // Off the read loop (and out of the lock Start holds).
         await Task.Yield();
-        var outcome = await process.RunToEndAsync().ConfigureAwait(false);
+        var id = process.AssignmentId;
+        var outcome = process.Start(Name);
+        if (outcome is not null)
+        {
+            LogStartFailed(id, outcome.Error ?? "");
+        }
+        else
+        {
+            _outbox.Writer.TryWrite(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
+            outcome = await process.RunToEndAsync().ConfigureAwait(false);
+        }
+
         lock (_lock)
         {
-            _running.Remove(process.AssignmentId);
+            _running.Remove(id);
         }
 
         process.Dispose();
-        Report(process.AssignmentId, outcome);
+        Report(id, outcome);
     }
 
     /// <summary>Remembers how an attempt ended (reported again on reconnection) and tells the supervisor, unless the worker is leaving.</summary>

@@ -35,6 +35,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
     private readonly string _runDirectory;
+    private readonly Dictionary<string, string> _environment = InheritedEnvironment();
     private volatile bool _leaving;
 
     public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
@@ -43,7 +44,7 @@ public sealed partial class WorkerAgent : IDisposable
         _options = options;
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkerAgent>();
         Resources = HostResources.Discover(options.Resources);
-        _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
+        _runDirectory = options.RunDirectory ?? RunDirectory.Create(Sanitize(options.Name));
         Directory.CreateDirectory(_runDirectory);
         _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
@@ -280,6 +281,18 @@ public sealed partial class WorkerAgent : IDisposable
         return register;
     }
 
+    /// <summary>The agent's environment as it started: every subjob gets it, plus its own variables.</summary>
+    private static Dictionary<string, string> InheritedEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        return environment;
+    }
+
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
     /// <summary>The whole cause, e.g. a TLS failure's "the remote certificate is invalid", not just "SSL connection could not be established".</summary>
@@ -308,5 +321,12 @@ public sealed partial class WorkerAgent : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_options.RunDirectory is null)
+        {
+            RunDirectory.Delete(_runDirectory);
+        }
+    }
 }

@@ -14,7 +14,10 @@ public sealed record WorkerOptions
     /// <summary>Overrides or additions to the discovered resources, e.g. <c>host.processors=4,host.gpu=1</c>.</summary>
     public string? Resources { get; init; }
 
-    /// <summary>Where allocation files are written; a fresh directory under the temp directory by default.</summary>
+    /// <summary>
+    /// Where allocation files are written. By default a fresh directory on a memory file system if there is one
+    /// (<c>$XDG_RUNTIME_DIR</c> or <c>/dev/shm</c>, else the temp directory), removed when the agent is disposed.
+    /// </summary>
     public string? RunDirectory { get; init; }
 
     /// <summary>Where fetched algorithm builds are cached, by hash; under the run directory by default.</summary>

@@ -3,39 +3,54 @@ using System.Globalization;
 using Hearth.Cli.Client;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor;
+using Hearth.Supervisor.Scheduling;
 using Hearth.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hearth.Cli.Commands;
 
 /// <summary>
 /// <c>hearth bench jobs</c>: a throwaway local cluster (supervisor and N workers in this process, SQLite in a
-/// temporary directory) runs M trivial jobs (<c>true</c>) submitted over the REST API, and reports jobs per
-/// second from the first submit to the last completion and the dispatch latency from submit to process start.
+/// temporary directory) runs trivial jobs (<c>true</c>) submitted over the REST API, in two phases:
+/// <list type="bullet">
+/// <item>throughput: a closed loop keeps <c>--concurrency</c> jobs in the cluster (a new one as one ends), and
+/// jobs per second runs from the first submission to the last completion;</item>
+/// <item>latency: an open loop offers <c>--rate</c> jobs per second, and dispatch latency runs from each
+/// submission to its process's start as the supervisor recorded it (so the report of the start travelling back
+/// is counted too).</item>
+/// </list>
+/// A saturated closed loop cannot measure dispatch: there every job waits its turn behind the others in flight,
+/// so its latency is <c>concurrency / throughput</c> whatever dispatch costs. That figure is printed too.
 /// </summary>
 internal static class JobsBenchCommand
 {
     public static Command Create()
     {
         var workers = new Option<int>("--workers") { Description = "Local workers", DefaultValueFactory = _ => 4 };
-        var jobs = new Option<int>("--jobs") { Description = "Jobs to run", DefaultValueFactory = _ => 2000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Jobs in the cluster at once: a new one is submitted as one ends", DefaultValueFactory = _ => 32 };
+        var jobs = new Option<int>("--jobs") { Description = "Jobs in each phase", DefaultValueFactory = _ => 2000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Throughput phase: jobs in the cluster at once, a new one submitted as one ends", DefaultValueFactory = _ => 32 };
+        var rate = new Option<double>("--rate") { Description = "Latency phase: jobs submitted per second, whatever the cluster does", DefaultValueFactory = _ => 500 };
         var resources = new Option<string?>("--worker-resources") { Description = "Each worker's resources", DefaultValueFactory = _ => "host.processors=8" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on the last line" };
         var database = new Option<string?>("--db") { Description = "The store to measure (default: SQLite in a temporary directory), e.g. a PostgreSQL connection string" };
         var command = new Command("jobs", "Submit-to-complete throughput and dispatch latency of trivial jobs on a local cluster")
         {
-            workers, jobs, concurrency, resources, json, database,
+            workers, jobs, concurrency, rate, resources, json, database,
         };
         command.SetAction((result, _) => RunAsync(
-            result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(resources), result.GetValue(json), result.GetValue(database)));
+            new Settings(result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(rate), result.GetValue(resources), result.GetValue(database)),
+            result.GetValue(json)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int workerCount, int jobCount, int concurrency, string? resources, bool json, string? database)
+    private sealed record Settings(int Workers, int Jobs, int Concurrency, double Rate, string? Resources, string? Database);
+
+    private static async Task<int> RunAsync(Settings settings, bool json)
     {
-        if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256)
+        var (workerCount, jobCount, concurrency, rate, resources, database) = settings;
+        if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256 || !(rate is >= 1 and <= 100_000))
         {
-            return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256", ExitCodes.InvalidInput);
+            return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256, --rate 1 to 100000", ExitCodes.InvalidInput);
         }
 
         ServerThreads.Reserve();
@@ -57,17 +72,25 @@ internal static class JobsBenchCommand
             var slots = agents.Sum(a => a.Resources[Core.Resources.ResourceName.Processors]);
             if (!json)
             {
-                Console.Out.WriteLine($"bench: {workerCount} workers, {slots} job slots, {jobCount} jobs of `true`, {concurrency} jobs in flight");
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bench: {workerCount} workers, {slots} job slots; {jobCount} jobs of `true` with {concurrency} in flight, then {jobCount} offered at {rate} per second"));
             }
 
             using var client = new SupervisorClient(host.Url, host.Keys.AdminKey);
-            var measured = await MeasureAsync(client, jobCount, concurrency).ConfigureAwait(false);
+            var scheduler = host.Services.GetRequiredService<Scheduler>();
+            var load = LoadAverage();
+            var throughput = await MeasureAsync(client, await JobsBenchLoad.ClosedLoopAsync(client, scheduler, jobCount, concurrency).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            var latency = await MeasureAsync(client, await JobsBenchLoad.OpenLoopAsync(client, scheduler, jobCount, rate).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            load = $"load average {load} before, {LoadAverage()} after";
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
             agents.ForEach(a => a.Dispose());
             await host.StopAsync().ConfigureAwait(false);
-            Report(workerCount, jobCount, measured, json);
-            return measured.Failed == 0 ? ExitCodes.Ok : Output.Error($"{measured.Failed} jobs did not complete");
+            Report(settings, throughput, latency, json, load);
+            var failed = throughput.Failed + latency.Failed;
+            return failed == 0 ? ExitCodes.Ok : Output.Error($"{failed} jobs did not complete");
         }
         catch (CliException e)
         {
@@ -94,54 +117,17 @@ internal static class JobsBenchCommand
 
     private sealed record Measured(double Seconds, double JobsPerSecond, double P50, double P99, int Failed);
 
-    private static async Task<Measured> MeasureAsync(SupervisorClient client, int jobCount, int concurrency)
+    /// <summary>Throughput from the first submission to the last completion; dispatch latency from each submission to its process's start.</summary>
+    private static async Task<Measured> MeasureAsync(SupervisorClient client, SubmittedJobs jobs)
     {
-        var submitted = new DateTimeOffset[jobCount];
-        var ids = new long[jobCount];
-        var next = -1;
-        var request = new SubmitJobRequest(["true"], "bench");
-        var first = DateTimeOffset.UtcNow;
-        // A bounded window: at most `concurrency` jobs are in the cluster at once (submitted and not ended), so
-        // the latency measured is dispatch itself rather than time queued behind a burst, while submissions
-        // and completions still overlap freely. One poller counts the ended jobs and opens the window again.
-        using var window = new SemaphoreSlim(concurrency, concurrency);
-        var done = 0;
-        var submitting = Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, 16)).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < jobCount)
-            {
-                await window.WaitAsync().ConfigureAwait(false);
-                submitted[i] = DateTimeOffset.UtcNow;
-                ids[i] = (await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false)).Id;
-            }
-        }));
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10);
-        while (done < jobCount)
-        {
-            if (DateTimeOffset.UtcNow > deadline || submitting.IsFaulted)
-            {
-                await submitting.ConfigureAwait(false);
-                throw new TimeoutException();
-            }
-
-            await Task.Delay(10).ConfigureAwait(false);
-            var counts = await client.GetAsync<JobCountsView>("/v1/jobs/counts", CancellationToken.None).ConfigureAwait(false);
-            var ended = counts.States.Where(kv => JobStates.IsTerminal(kv.Key)).Sum(kv => kv.Value);
-            if (ended > done)
-            {
-                window.Release(ended - done);
-                done = ended;
-            }
-        }
-
-        await submitting.ConfigureAwait(false);
-        var list = await client.GetAsync<JobListView>($"/v1/jobs?limit={jobCount}", CancellationToken.None).ConfigureAwait(false);
+        var (ids, submitted) = jobs;
+        var list = await client.GetAsync<JobListView>($"/v1/jobs?limit={ids.Length}", CancellationToken.None).ConfigureAwait(false);
         var byId = list.Jobs.ToDictionary(j => j.Id);
-        var latencies = new List<double>(jobCount);
+        var latencies = new List<double>(ids.Length);
+        var first = submitted.Min();
         var last = first;
         var failed = 0;
-        for (var i = 0; i < jobCount; i++)
+        for (var i = 0; i < ids.Length; i++)
         {
             var job = byId[ids[i]];
             failed += job.State == JobStates.Complete ? 0 : 1;
@@ -158,28 +144,44 @@ internal static class JobsBenchCommand
 
         latencies.Sort();
         var seconds = Math.Max(0.001, (last - first).TotalSeconds);
-        return new Measured(seconds, jobCount / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failed);
+        return new Measured(seconds, ids.Length / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failed);
     }
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static void Report(int workers, int jobs, Measured m, bool json)
+    private static void Report(Settings settings, Measured throughput, Measured latency, bool json, string load)
     {
         if (!json)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench: {jobs} jobs in {m.Seconds:0.00} s = {m.JobsPerSecond:0} jobs/s; dispatch p50 {m.P50:0.0} ms, p99 {m.P99:0.0} ms"));
+                $"throughput: {settings.Jobs} jobs in {throughput.Seconds:0.00} s = {throughput.JobsPerSecond:0} jobs/s (queued behind {settings.Concurrency} in flight: p50 {throughput.P50:0.0} ms, p99 {throughput.P99:0.0} ms)"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"latency at {settings.Rate} jobs/s offered: dispatch p50 {latency.P50:0.0} ms, p99 {latency.P99:0.0} ms ({latency.JobsPerSecond:0} jobs/s kept up)"));
+            Console.Out.WriteLine(load);
             return;
         }
 
         Output.WriteJson(new
         {
-            Workers = workers,
-            Jobs = jobs,
-            JobsPerSecond = Math.Round(m.JobsPerSecond, 1),
-            DispatchP50Ms = Math.Round(m.P50, 1),
-            DispatchP99Ms = Math.Round(m.P99, 1),
+            settings.Workers,
+            settings.Jobs,
+            JobsPerSecond = Math.Round(throughput.JobsPerSecond, 1),
+            DispatchP50Ms = Math.Round(latency.P50, 1),
+            DispatchP99Ms = Math.Round(latency.P99, 1),
         });
+    }
+
+    /// <summary>The one-minute load average, for reading a figure against how busy the machine was.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 }

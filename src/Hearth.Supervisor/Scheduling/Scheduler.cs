@@ -62,6 +62,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     /// <summary>Raised (on the loop) after a cycle that changed the cluster view.</summary>
     public event Action? ViewChanged;
 
+    /// <summary>Raised (on the loop: handlers must be quick and must not keep the list) with the jobs that ended in a cycle, once it is committed.</summary>
+    public event Action<IReadOnlyList<long>>? JobsEnded;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -284,6 +287,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         }
 
         Waiters.Ended(_fx.EndedJobs);
+        if (_fx.EndedJobs.Count > 0)
+        {
+            JobsEnded?.Invoke(_fx.EndedJobs);
+        }
         if (_fx.ViewChanged)
         {
             _view = _state.View();

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Hearth.Supervisor.Storage;
@@ -5,8 +7,31 @@ namespace Hearth.Supervisor.Storage;
 /// <summary>How list and map columns are written as text: JSON, the same for every backend.</summary>
 public static class StoredJson
 {
-    public static string Write(IReadOnlyDictionary<string, int> amounts) =>
-        JsonSerializer.Serialize(amounts.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value));
+    /// <summary>An object with the keys in ordinal order, e.g. <c>{"host.memory":512,"host.processors":2}</c>. Written for every subjob change, so without the serializer.</summary>
+    public static string Write(IReadOnlyDictionary<string, int> amounts)
+    {
+        var keys = new string[amounts.Count];
+        var i = 0;
+        foreach (var key in amounts.Keys)
+        {
+            keys[i++] = key;
+        }
+
+        Array.Sort(keys, StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var key in keys)
+            {
+                writer.WriteNumber(key, amounts[key]);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public static string Write(IReadOnlyList<string> argv) => JsonSerializer.Serialize(argv);
 

@@ -2,7 +2,15 @@ using Hearth.Algorithms.Tests.Worker;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
 
+/// <summary>
+/// Runs alone: instruments are found by meter name across the whole process, so another supervisor started by a test
+/// running at the same time would add its calls to these counts.
+/// </summary>
+[CollectionDefinition(nameof(MetricsRunAlone), DisableParallelization = true)]
+public sealed class MetricsRunAlone;
+
 /// <summary>The supervisor's Prometheus metrics count what calls did.</summary>
+[Collection(nameof(MetricsRunAlone))]
 public sealed class MetricsTests
 {
     private const string Scope = "otel_scope_name=\"Hearth.Algorithms\"";
@@ -19,9 +27,9 @@ public sealed class MetricsTests
 
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"cold\"")).ColdStart);
         Assert.False((await TestCluster.CallAsync(alice, "acme/fixture", "\"warm\"")).ColdStart);
-        var answers = await Task.WhenAll(
-            TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:0.5\""),
-            TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
+        var sleeping = TestCluster.CallAsync(alice, "acme/fixture", "\"sleep:1\"");
+        await cluster.WaitForInstancesAsync(list => list.Single().State == "busy", "the sleeping call to hold the instance");
+        var answers = await Task.WhenAll(sleeping, TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
         Assert.All(answers, a => Assert.Equal(200, a.Status));
         Assert.Equal(400, (await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"")).Status);
 

@@ -3,12 +3,16 @@ using static Hearth.Supervisor.Storage.Sqlite.SqliteValues;
 
 namespace Hearth.Supervisor.Storage.Sqlite;
 
-/// <summary>The scheduler's store. Its commits share one long-lived connection: there is one writer, one cycle at a time.</summary>
+/// <summary>
+/// The scheduler's store. Its commits share one long-lived connection (there is one writer, one cycle at a
+/// time), and its statements are compiled once on that connection and rebound for every row of every commit.
+/// </summary>
 internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerStore, IAsyncDisposable
 {
     private const int ConstraintViolation = 19;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private SqliteConnection? _connection;
+    private Statements? _statements;
 
     public async Task<StoredCluster> LoadAsync(CancellationToken cancellationToken)
     {
@@ -51,14 +55,16 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         try
         {
             var connection = _connection ??= await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var statements = _statements ??= new Statements(connection);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            statements.Transaction = transaction;
             try
             {
-                WriteJobs(connection, transaction, changes.Jobs);
-                WriteSubjobs(connection, transaction, changes.Subjobs);
-                WriteChanges(connection, transaction, changes.AllocationChanges);
-                WriteWorkers(connection, transaction, changes.Workers);
-                WriteLogs(connection, transaction, changes.Logs);
+                WriteJobs(statements, changes.Jobs);
+                WriteSubjobs(statements, changes.Subjobs);
+                WriteChanges(statements, changes.AllocationChanges);
+                WriteWorkers(statements, changes.Workers);
+                WriteLogs(statements, changes.Logs);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
             {
@@ -78,6 +84,8 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         await _writer.WaitAsync().ConfigureAwait(false);
         try
         {
+            _statements?.Dispose();
+            _statements = null;
             if (_connection is not null)
             {
                 await _connection.DisposeAsync().ConfigureAwait(false);
@@ -90,17 +98,17 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
     }
 
-    private static void WriteJobs(SqliteConnection connection, SqliteTransaction transaction, List<JobRecord> jobs)
+    private static void WriteJobs(Statements statements, List<JobRecord> jobs)
     {
         if (jobs.Count == 0)
         {
             return;
         }
 
-        using var insert = Prepare(connection, transaction,
+        var insert = statements.Get(
             $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1)",
             "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin");
-        using var update = Prepare(connection, transaction,
+        var update = statements.Get(
             "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, version = version + 1 WHERE id = $id AND version = $v",
             "$state", "$start", "$fin", "$id", "$v");
         foreach (var job in jobs)
@@ -119,17 +127,17 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
     }
 
-    private static void WriteSubjobs(SqliteConnection connection, SqliteTransaction transaction, List<SubjobRecord> subjobs)
+    private static void WriteSubjobs(Statements statements, List<SubjobRecord> subjobs)
     {
         if (subjobs.Count == 0)
         {
             return;
         }
 
-        using var insert = Prepare(connection, transaction,
+        var insert = statements.Get(
             $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($job, $idx, $seq, $state, $att, $host, $alloc, $kill, $pid, $exit, $err, $start, $fin, 1)",
             "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin");
-        using var update = Prepare(connection, transaction,
+        var update = statements.Get(
             """
             UPDATE subjobs SET sequence = $seq, state = $state, attempt = $att, host = $host, allocations = $alloc,
                 kill_requested = $kill, pid = $pid, exit_code = $exit, error = $err, started_at = $start, finished_at = $fin,
@@ -157,14 +165,14 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
     }
 
-    private static void WriteChanges(SqliteConnection connection, SqliteTransaction transaction, List<AllocationChangeRecord> changes)
+    private static void WriteChanges(Statements statements, List<AllocationChangeRecord> changes)
     {
         if (changes.Count == 0)
         {
             return;
         }
 
-        using var insert = Prepare(connection, transaction,
+        var insert = statements.Get(
             $"INSERT INTO allocation_changes ({ChangeColumns}) VALUES ($job, $idx, $att, $kind, $host, $alloc, $at)",
             "$job", "$idx", "$att", "$kind", "$host", "$alloc", "$at");
         foreach (var c in changes)
@@ -174,17 +182,17 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
     }
 
-    private static void WriteWorkers(SqliteConnection connection, SqliteTransaction transaction, List<WorkerRecord> workers)
+    private static void WriteWorkers(Statements statements, List<WorkerRecord> workers)
     {
         if (workers.Count == 0)
         {
             return;
         }
 
-        using var insert = Prepare(connection, transaction,
+        var insert = statements.Get(
             "INSERT INTO workers (name, resources, state, last_seen_at, version) VALUES ($name, $res, $state, $seen, 1)",
             "$name", "$res", "$state", "$seen");
-        using var update = Prepare(connection, transaction,
+        var update = statements.Get(
             "UPDATE workers SET resources = $res, state = $state, last_seen_at = $seen, version = version + 1 WHERE name = $name AND version = $v",
             "$name", "$res", "$state", "$seen", "$v");
         foreach (var w in workers)
@@ -202,14 +210,14 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
     }
 
-    private static void WriteLogs(SqliteConnection connection, SqliteTransaction transaction, List<LogChunkRecord> logs)
+    private static void WriteLogs(Statements statements, List<LogChunkRecord> logs)
     {
         if (logs.Count == 0)
         {
             return;
         }
 
-        using var insert = Prepare(connection, transaction,
+        var insert = statements.Get(
             "INSERT INTO log_chunks (job_id, idx, attempt, stream, data) VALUES ($job, $idx, $att, $stream, $data)",
             "$job", "$idx", "$att", "$stream", "$data");
         foreach (var chunk in logs)
@@ -224,6 +232,36 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         if (rows != 1)
         {
             throw new ConcurrencyConflictException($"{what} was changed by someone else or does not exist");
+        }
+    }
+
+    /// <summary>Commands compiled once on the store's connection, each joined to the current commit's transaction.</summary>
+    private sealed class Statements(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public SqliteTransaction? Transaction { get; set; }
+
+        public SqliteCommand Get(string sql, params string[] parameters)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = Prepare(connection, Transaction!, sql, parameters);
+                _commands.Add(sql, command);
+            }
+
+            command.Transaction = Transaction;
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
         }
     }
 }
