@@ -6,7 +6,7 @@ namespace Hearth.Supervisor.Storage;
 /// A store opened for one supervisor: its backend, this supervisor's claim on it, the schema migrated and
 /// the bootstrap keys in place. Disposing releases the claim and closes the store.
 /// </summary>
-public sealed class StoreStartup : IAsyncDisposable
+internal sealed class StoreStartup : IAsyncDisposable
 {
     private StoreStartup(IStorageBackend backend, IStoreClaim claim, BootstrapKeys keys)
     {
