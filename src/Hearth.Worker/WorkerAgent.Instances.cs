@@ -65,11 +65,23 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
 
     private Task StopInstancesAsync() => _instanceHost?.StopAllAsync(_options.StopGrace) ?? Task.CompletedTask;
 
-    void IInstanceReports.Ready(string instanceId, TimeSpan loadTime) =>
+    void IInstanceReports.Ready(string instanceId, TimeSpan loadTime)
+    {
+        LogInstanceReady(instanceId, (int)loadTime.TotalMilliseconds);
         _outbox.Writer.TryWrite(new WorkerMessage { InstanceReady = new InstanceReady { InstanceId = instanceId, LoadMs = (int)loadTime.TotalMilliseconds } });
+    }
 
-    void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad) =>
+    void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad)
+    {
+        LogInstanceExited(instanceId, reason);
         _outbox.Writer.TryWrite(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} is warm after {LoadMs} ms")]
+    private partial void LogInstanceReady(string instance, int loadMs);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} ended: {Reason}")]
+    private partial void LogInstanceExited(string instance, string reason);
 
     void IInstanceReports.CallDone(string instanceId, long callId, InstanceReply reply)
     {

@@ -22,7 +22,7 @@ public sealed partial class WorkerAgent
 
             var process = new SubjobProcess(
                 assign,
-                _runDirectory,
+                _memoryDirectory ?? _runDirectory,
                 _environment,
                 (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
                 {

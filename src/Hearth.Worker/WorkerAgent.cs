@@ -35,6 +35,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
     private readonly string _runDirectory;
+    private readonly string? _memoryDirectory;
     private readonly Dictionary<string, string> _environment = InheritedEnvironment();
     private volatile bool _leaving;
 
@@ -44,8 +45,9 @@ public sealed partial class WorkerAgent : IDisposable
         _options = options;
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkerAgent>();
         Resources = HostResources.Discover(options.Resources);
-        _runDirectory = options.RunDirectory ?? RunDirectory.Create(Sanitize(options.Name));
+        _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
         Directory.CreateDirectory(_runDirectory);
+        _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
         _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
     }
@@ -324,9 +326,9 @@ public sealed partial class WorkerAgent : IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        if (_options.RunDirectory is null)
+        if (_memoryDirectory is not null)
         {
-            RunDirectory.Delete(_runDirectory);
+            AllocationDirectory.Delete(_memoryDirectory);
         }
     }
 }

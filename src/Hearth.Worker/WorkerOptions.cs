@@ -15,8 +15,9 @@ public sealed record WorkerOptions
     public string? Resources { get; init; }
 
     /// <summary>
-    /// Where allocation files are written. By default a fresh directory on a memory file system if there is one
-    /// (<c>$XDG_RUNTIME_DIR</c> or <c>/dev/shm</c>, else the temp directory), removed when the agent is disposed.
+    /// The worker's files: algorithm builds and instances, and the subjobs' allocation files. A fresh directory
+    /// under the temp directory by default, and then the allocation files go to a memory file system if there
+    /// is one (<c>$XDG_RUNTIME_DIR</c> or <c>/dev/shm</c>), removed when the agent is disposed.
     /// </summary>
     public string? RunDirectory { get; init; }
 

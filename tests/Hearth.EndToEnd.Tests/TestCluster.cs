@@ -14,6 +14,8 @@ public class TestCluster : IAsyncDisposable
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
     private readonly List<Process> _processes = [];
     private readonly Dictionary<string, Process> _workers = [];
+    private string[] _supervisorArgs = [];
+    private Process? _supervisor;
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("hearth-e2e-");
 
     public string Url { get; private set; } = "";
@@ -57,7 +59,24 @@ public class TestCluster : IAsyncDisposable
             args.AddRange(["--global-resources", globals]);
         }
 
-        var supervisor = Launch([.. args]);
+        _supervisorArgs = [.. args];
+        await LaunchSupervisorAsync();
+        AdminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"))).Trim();
+        WorkerKey = (await File.ReadAllTextAsync(Path.Combine(data, "worker.key"))).Trim();
+    }
+
+    /// <summary>Stops the supervisor (SIGTERM) and starts it again on the same data and ports; workers stay up and reconnect.</summary>
+    public async Task RestartSupervisorAsync()
+    {
+        var old = _supervisor!;
+        _processes.Remove(old);
+        await StopAsync(old);
+        await LaunchSupervisorAsync();
+    }
+
+    private async Task LaunchSupervisorAsync()
+    {
+        var supervisor = _supervisor = Launch(_supervisorArgs);
         await WaitUntilAsync("the supervisor to answer", async () =>
         {
             if (supervisor.HasExited)
@@ -79,8 +98,6 @@ public class TestCluster : IAsyncDisposable
                 return false;
             }
         });
-        AdminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"))).Trim();
-        WorkerKey = (await File.ReadAllTextAsync(Path.Combine(data, "worker.key"))).Trim();
     }
 
     public async Task StartWorkerAsync(string name, string resources)

@@ -96,6 +96,55 @@ public sealed class ReservationReconcilerTests
     }
 
     [Fact]
+    public void WithNoWorkerConnectedNothingStartsUntilOneIs()
+    {
+        var world = new ReservationWorld(Standard());
+        var r = world.Add("alice", "acme/model", "latest_public", 2);
+        Assert.Empty(world.Reconcile().Commands);
+        AssertStatus(world, r.Id, 2, 0, 0, ReservationState.Pending, "waiting for capacity: no worker is connected");
+
+        world.AddWorker("w1", "host.processors=4,host.memory=4096");
+        Assert.Equal(2, world.Reconcile().Commands.OfType<StartReservedInstance>().Count());
+    }
+
+    [Fact]
+    public void AfterARestartTheInstancesAWorkerReportsAreTakenBackRatherThanStartedAgain()
+    {
+        var world = new ReservationWorld(Standard());
+        var r = world.Add("alice", "acme/model", "latest_public", 2);
+        world.Reconcile();
+
+        world.AddWorker("w1", "host.processors=4,host.memory=4096");
+        var first = world.AdoptRunning("i-old-1", "alice", V100, "w1");
+        var second = world.AdoptRunning("i-old-2", "alice", V100, "w1");
+        var plan = world.Reconcile();
+
+        Assert.Equal([new ReserveInstance(r.Id, first.Id), new ReserveInstance(r.Id, second.Id)], plan.Commands.OrderBy(c => ((ReserveInstance)c).InstanceId));
+        AssertStatus(world, r.Id, 2, 2, 0, ReservationState.Ready, "2 warm on 1.0.0 (1111111)");
+    }
+
+    [Fact]
+    public void AWarmInstanceTakesThePlaceOfOneStillWaitingToStart()
+    {
+        var world = new ReservationWorld(Standard(), ("w1", "host.processors=1,host.memory=4096"));
+        world.RunJob("render", "host.processors=1");
+        var r = world.Add("alice", "acme/model", "latest_public", 1);
+        world.Reconcile();
+        var waiting = Assert.Single(world.Reserved(r.Id));
+        Assert.Null(waiting.Worker);
+
+        world.AddWorker("w2", "host.processors=4,host.memory=4096");
+        var reported = world.AdoptRunning("i-old", "alice", V100, "w2");
+        var plan = world.Reconcile();
+
+        Assert.Equal(
+            [new ReserveInstance(r.Id, reported.Id), new ReleaseInstance(r.Id, waiting.Id, $"reservation {r.Id} took over a warm instance in its place")],
+            plan.Commands);
+        Assert.Equal([reported.Id], world.Pool.Instances.Select(i => i.Id));
+        AssertStatus(world, r.Id, 1, 1, 0, ReservationState.Ready, "1 warm on 1.0.0 (1111111)");
+    }
+
+    [Fact]
     public void ACrashedInstanceIsReplaced()
     {
         var r = ReadyReservation(3);
@@ -205,9 +254,12 @@ public sealed class ReservationReconcilerTests
         return r;
     }
 
-    private void AssertStatus(string id, int desired, int ready, int starting, ReservationState state, string reason)
+    private void AssertStatus(string id, int desired, int ready, int starting, ReservationState state, string reason) =>
+        AssertStatus(_world, id, desired, ready, starting, state, reason);
+
+    private static void AssertStatus(ReservationWorld world, string id, int desired, int ready, int starting, ReservationState state, string reason)
     {
-        var status = _world.Status(id);
+        var status = world.Status(id);
         Assert.Equal((desired, ready, starting, state, reason), (status.Desired, status.Ready, status.Starting, status.State, status.Reason));
     }
 }

@@ -69,7 +69,10 @@ internal sealed class ReservationWorld
     public ReservationSnapshot Snapshot() =>
         new(_reservations.ToList(), Catalog, Pool.Instances.Select(InstanceSnapshot.Of).ToList(), CapacityView.Of(Cluster.Ledger), new Dictionary<string, ReservationHealth>(_health));
 
-    /// <summary>One pass of the loop: decide, apply, then a placement cycle.</summary>
+    /// <summary>
+    /// One pass of the loop as the supervisor runs it: the reservations' decisions applied, the warm-pool policy
+    /// (idle timeouts, evictions, withdrawing unplaced starts no one needs), then the next placement cycle.
+    /// </summary>
     public ReservationPlan Reconcile()
     {
         var plan = ReservationReconciler.Decide(Snapshot(), Now);
@@ -92,6 +95,7 @@ internal sealed class ReservationWorld
             }
         }
 
+        RunPoolPolicy();
         Place();
         LastPlan = plan;
         return plan;
@@ -137,6 +141,22 @@ internal sealed class ReservationWorld
         {
             RemoveInstance(work.Id, failedLoading: false);
         }
+    }
+
+    /// <summary>A worker registers; the next pass of the loop places work on it.</summary>
+    public void AddWorker(string name, string resources) => Cluster.AddHost(name, ResourceTotals.Parse(resources, ResourceScope.Host));
+
+    /// <summary>
+    /// A warm instance a worker reports when it registers with a restarted supervisor: taken into the pool as an
+    /// on-demand idle instance, its resources onto the ledger as running work.
+    /// </summary>
+    public AlgorithmInstance AdoptRunning(string id, string account, string hash, string worker)
+    {
+        var entry = Catalog.FindAlgorithm(new AlgorithmName("acme", "model"))!;
+        var template = new InstanceTemplate(entry.Name, hash, entry.HighestVersionOf(hash, publicOnly: false)?.Version, entry.FindBuild(hash)!.Manifest.Reservations);
+        var allocation = new Allocation(template.Reservations.EffectiveItems().Select(i => KeyValuePair.Create(i.Resource, i.Min)));
+        Cluster.Adopt(new RunningWork(new WorkRequest(id, template.Reservations, Pool.Settings.InstancePriority, _sequence++), worker, allocation));
+        return Pool.Adopt(id, account, template, worker, Now);
     }
 
     /// <summary>Holds resources with a job, as other work on the cluster does.</summary>

@@ -45,7 +45,8 @@ internal static class CallsBenchCommand
             return Output.Error("cannot find examples/algorithms/echo: run the benchmark from the Hearth repository", ExitCodes.InvalidInput);
         }
 
-        ServerThreads.Reserve();
+        // No extra thread-pool threads: nothing on the call path blocks a thread, and on a small machine spare threads
+        // only add context switches.
         var data = Directory.CreateTempSubdirectory("hearth-bench-calls-");
         var duration = TimeSpan.FromSeconds(seconds);
         try

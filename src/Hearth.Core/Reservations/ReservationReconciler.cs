@@ -133,28 +133,38 @@ public static class ReservationReconciler
             return (desired, t);
         }
 
-        /// <summary>Takes over the account's on-demand instances of the target, warm ones first, most recently used first.</summary>
+        /// <summary>
+        /// Takes over the account's on-demand instances of the target, warm ones first, most recently used first: for
+        /// what is missing, and then in place of the reservation's own loading instances, since a warm instance beats
+        /// one still loading (after a supervisor restart, its workers' instances come back before new ones load).
+        /// </summary>
         private void Adopt(ReservationTarget target, int desired, List<InstanceSnapshot> warm, List<InstanceSnapshot> starting)
         {
-            var missing = desired - warm.Count - starting.Count;
-            if (missing <= 0)
-            {
-                return;
-            }
-
-            var candidates = snapshot.Instances
+            var candidates = new Queue<InstanceSnapshot>(snapshot.Instances
                 .Where(i => i.ReservationId is null && i.Account == reservation.CallingUser && i.Hash == target.Hash
                     && i.State != InstanceState.Stopping && !claimed.Contains(i.Id))
                 .OrderBy(i => i.State switch { InstanceState.Idle => 0, InstanceState.Busy => 1, _ => 2 })
                 .ThenByDescending(i => i.LastUsed)
-                .ThenBy(i => i.Id, StringComparer.Ordinal)
-                .Take(missing);
-            foreach (var instance in candidates)
+                .ThenBy(i => i.Id, StringComparer.Ordinal));
+            for (var missing = desired - warm.Count - starting.Count; missing > 0 && candidates.TryDequeue(out var instance); missing--)
             {
-                claimed.Add(instance.Id);
-                commands.Add(new ReserveInstance(_id, instance.Id));
-                (instance.IsWarm ? warm : starting).Add(instance with { ReservationId = _id });
+                Take(instance, warm, starting);
             }
+
+            var loading = new Queue<InstanceSnapshot>(starting.OrderBy(i => i.Worker is null ? 0 : 1).ThenByDescending(i => i.Id, StringComparer.Ordinal));
+            while (candidates.TryPeek(out var next) && next.IsWarm && loading.TryDequeue(out var replaced))
+            {
+                Take(candidates.Dequeue(), warm, starting);
+                starting.Remove(replaced);
+                commands.Add(new ReleaseInstance(_id, replaced.Id, $"reservation {_id} took over a warm instance in its place"));
+            }
+        }
+
+        private void Take(InstanceSnapshot instance, List<InstanceSnapshot> warm, List<InstanceSnapshot> starting)
+        {
+            claimed.Add(instance.Id);
+            commands.Add(new ReserveInstance(_id, instance.Id));
+            (instance.IsWarm ? warm : starting).Add(instance with { ReservationId = _id });
         }
 
         /// <summary>Starts what is still missing; a build that failed to load gets one probe at a time, after its back-off.</summary>
@@ -162,6 +172,13 @@ public static class ReservationReconciler
         {
             var missing = desired - have;
             if (missing <= 0)
+            {
+                return 0;
+            }
+
+            // With no worker connected (a supervisor that just restarted, say), wait: a worker that comes back
+            // reports the instances it still runs, and those are taken over rather than started again.
+            if (!snapshot.Capacity.Hosts.Any(h => h.Up))
             {
                 return 0;
             }
@@ -259,7 +276,8 @@ public static class ReservationReconciler
                 return Status(ReservationState.Failing, $"{prefix}{line} ({failures} in a row; {when}){suffix}");
             }
 
-            if (CapacityShortfall.Explain(target.Template.Reservations, unplaced, snapshot.Capacity) is { } shortfall)
+            var notPlaced = unplaced + Math.Max(0, desired - ready - starting);
+            if (CapacityShortfall.Explain(target.Template.Reservations, notPlaced, snapshot.Capacity) is { } shortfall)
             {
                 return Status(ReservationState.Pending, $"{prefix}{shortfall}{suffix}");
             }

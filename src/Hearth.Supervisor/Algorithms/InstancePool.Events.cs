@@ -26,6 +26,7 @@ internal sealed partial class InstancePool
             _launchByHash.TryGetValue(instance.Template.Hash, out launch);
         }
 
+        LogStarting(instanceId, instance.Template.Algorithm.ToString(), instance.Account, worker);
         if (launch is null || !_transport.Start(worker, instance, launch))
         {
             Exited(instanceId, launch is null ? "nothing is known about how to start its build" : $"worker {worker} is not connected", duringLoad: true);
@@ -65,6 +66,10 @@ internal sealed partial class InstancePool
         }
 
         Metrics.InstanceLoaded(loadTime);
+        LogReady(instanceId, Math.Round(loadTime.TotalMilliseconds));
+
+        // A new idle instance has an idle timeout to watch; the loop learns when.
+        _ledger.Nudge();
         if (stopOn is not null)
         {
             _transport.Stop(stopOn, instanceId, Settings.StopGrace);
@@ -165,6 +170,15 @@ internal sealed partial class InstancePool
         }
 
         Metrics.InstanceStopped(duringLoad ? "load_failed" : instance.StopReason is { } stop && stop.StartsWith("evicted", StringComparison.Ordinal) ? "evicted" : "exited");
+        if (duringLoad || interrupted is not null)
+        {
+            LogFailed(instanceId, instance.Template.Algorithm.ToString(), instance.Account, reason);
+        }
+        else
+        {
+            LogGone(instanceId, instance.Template.Algorithm.ToString(), instance.Account, reason);
+        }
+
         if (duringLoad && !stoppedOnPurpose && instance.ReservationId is { } reservation)
         {
             _reservations?.LoadFailed(reservation, instance.Template.Hash, _time.GetUtcNow(), reason);
@@ -226,6 +240,11 @@ internal sealed partial class InstancePool
         foreach (var instance in plan.Withdrawn)
         {
             cluster.Withdraw(instance.Id);
+        }
+
+        foreach (var stop in plan.Stops)
+        {
+            LogStopping(stop.Instance.Id, stop.Reason);
         }
 
         foreach (var (worker, id) in stops)

@@ -38,6 +38,7 @@ internal sealed partial class InstancePool
     {
         string? worker = null;
         var withdrawn = false;
+        IReadOnlyList<AlgorithmInstance> replacements = [];
         lock (_gate)
         {
             if (_pool.Find(instanceId) is not { } instance || instance.State == InstanceState.Stopping)
@@ -55,7 +56,8 @@ internal sealed partial class InstancePool
             worker = instance.Worker;
             if (worker is null)
             {
-                _pool.Remove(instanceId, failedLoading: false, _time.GetUtcNow());
+                // Calls waiting for this build (none, usually) get an instance of their own in its place.
+                replacements = _pool.Remove(instanceId, failedLoading: false, _time.GetUtcNow()).Replacements;
                 withdrawn = true;
             }
         }
@@ -63,6 +65,11 @@ internal sealed partial class InstancePool
         if (withdrawn)
         {
             _ledger.Release(instanceId);
+            if (replacements.Count > 0)
+            {
+                Metrics.InstanceStarted(replacements.Count);
+                _ledger.Submit(replacements);
+            }
         }
         else
         {

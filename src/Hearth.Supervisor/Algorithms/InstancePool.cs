@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hearth.Core.Algorithms;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Supervisor.Algorithms;
 
@@ -34,11 +36,12 @@ internal sealed partial class InstancePool : IDisposable
     private readonly IInstanceTransport _transport;
     private readonly TimeProvider _time;
     private readonly IReservationHooks? _reservations;
+    private readonly ILogger _logger;
     private long _lastCallId;
 
     public InstancePool(
         InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
-        IReservationHooks? reservations = null)
+        IReservationHooks? reservations = null, ILogger<InstancePool>? logger = null)
     {
         _reservations = reservations;
         Settings = settings;
@@ -46,6 +49,7 @@ internal sealed partial class InstancePool : IDisposable
         _transport = transport;
         Metrics = metrics;
         _time = time;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _pool = new WarmPool(settings.Pool, NewInstanceId);
     }
 

@@ -19,6 +19,9 @@ internal sealed partial class ReservationReconciliation
     [LoggerMessage(Level = LogLevel.Information, Message = "reservation {Reservation} retires instance {Instance}: {Reason}")]
     private partial void LogRetired(string reservation, string instance, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "reconciling reservations failed; retrying shortly")]
+    private partial void LogFailed(Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "reservation {Reservation} cannot start build {Hash}: the catalog does not know how")]
     private partial void LogNoLaunch(string reservation, string hash);
 }

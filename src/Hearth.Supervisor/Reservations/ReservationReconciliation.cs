@@ -16,6 +16,7 @@ namespace Hearth.Supervisor.Reservations;
 internal sealed partial class ReservationReconciliation : IReservationWork, IHostedService, IDisposable
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     private readonly IReservationStore _store;
     private readonly ReservationBook _book;
@@ -50,7 +51,24 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
 
     public async Task StopAsync(CancellationToken cancellationToken) => await FlushAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// One reconciliation. A failure here (the store unreachable, say) is logged and retried shortly; it never stops
+    /// the scheduling loop, and the instances keep their reservations meanwhile.
+    /// </summary>
     public async Task<DateTimeOffset?> ReconcileAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReconcileOnceAsync(cluster, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(e);
+            return now + RetryAfterFailure;
+        }
+    }
+
+    private async Task<DateTimeOffset?> ReconcileOnceAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
         var reservations = _book.Definitions();

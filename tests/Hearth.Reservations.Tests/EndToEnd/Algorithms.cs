@@ -15,6 +15,18 @@ public static class Algorithms
             out.flush()
         """);
 
+    /// <summary>Sleeps as many seconds as its input says, then answers with that number: a call that keeps its instance busy.</summary>
+    public static string Sleeper(string root) => Write(root, "sleeper", """
+        import json, os, sys, time
+        out = open(os.environ["ALGOOUT"], "w", encoding="utf-8")
+        print("PIPE_INIT_COMPLETE", flush=True)
+        for line in sys.stdin:
+            seconds = json.loads(line)["data"]
+            time.sleep(seconds)
+            out.write(json.dumps({"result": seconds, "content_type": "json"}) + "\n")
+            out.flush()
+        """);
+
     /// <summary>Prints some lines and exits before it is ready, as a model with a missing dependency does.</summary>
     public static string FailsToLoad(string root, string lastLine) => Write(root, "failing", $$"""
         import sys

@@ -193,4 +193,25 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         var (coldStart, _, _) = await ReservationCluster.CallAsync(alice, "restart-alice/echo", "\"after the restart\"");
         Assert.False(coldStart);
     }
+
+    [Fact]
+    public async Task WhenItsReservedInstanceIsBusyTheAccountsNextCallSpillsOverAndIsCountedSo()
+    {
+        using var alice = await cluster.UserAsync("spill-alice");
+        await cluster.PublishAsync("spill-alice/sleeper", Algorithms.Sleeper(cluster.WorkDirectory), "1.0.0");
+        var id = await AddAsync("spill-alice", "spill-alice/sleeper", 1);
+        await using var cleanup = cluster.Removing(id);
+        await cluster.WaitForStateAsync(id, ReservationStates.Ready);
+
+        var slow = ReservationCluster.CallAsync(alice, "spill-alice/sleeper", "3");
+        await cluster.WaitUntilAsync("the reserved instance to be busy", async () =>
+            (await cluster.InstancesAsync("spill-alice")).Any(i => i.Reserved && i.State == "busy"), TimeSpan.FromSeconds(10));
+        var (spilledCold, _, _) = await ReservationCluster.CallAsync(alice, "spill-alice/sleeper", "0");
+        var instances = await cluster.InstancesAsync("spill-alice");
+        Assert.Equal((1, 1), (instances.Count(i => i.Reserved), instances.Count(i => !i.Reserved)));
+        var (slowCold, _, _) = await slow;
+
+        Assert.Equal((false, true), (slowCold, spilledCold));
+        Assert.Equal(new ReservationCallsView(1, 1), (await cluster.ReservationAsync(id)).Calls);
+    }
 }

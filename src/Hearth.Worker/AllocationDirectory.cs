@@ -1,17 +1,20 @@
 namespace Hearth.Worker;
 
 /// <summary>
-/// Where a worker keeps its subjobs' allocation files: one directory per worker process. Each subjob creates and
-/// deletes a file there, so a memory file system is preferred, which spares the disk that inode churn: the
-/// user's runtime directory (<c>$XDG_RUNTIME_DIR</c>), else <c>/dev/shm</c>, else the temp directory.
+/// Where a worker keeps its subjobs' allocation files when no run directory is configured: one directory per
+/// worker process. Each subjob creates and deletes a file there, so a memory file system is preferred, which
+/// spares the disk that inode churn: the user's runtime directory (<c>$XDG_RUNTIME_DIR</c>), else
+/// <c>/dev/shm</c>, else the worker's run directory itself. Only these small files go there; algorithm builds
+/// stay in the run directory.
 /// </summary>
-internal static class RunDirectory
+internal static class AllocationDirectory
 {
-    public static string Create(string workerName)
+    /// <summary>A fresh directory on a memory file system, or null when there is none to write in.</summary>
+    public static string? CreateInMemory(string workerName)
     {
         var leaf = Path.Combine("hearth-worker", $"{workerName}-{Environment.ProcessId}");
-        string?[] memory = [Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), OperatingSystem.IsLinux() ? "/dev/shm" : null];
-        foreach (var root in memory)
+        string?[] roots = [Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), OperatingSystem.IsLinux() ? "/dev/shm" : null];
+        foreach (var root in roots)
         {
             if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
             {
@@ -28,10 +31,10 @@ internal static class RunDirectory
             }
         }
 
-        return Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), leaf)).FullName;
+        return null;
     }
 
-    /// <summary>Removes a directory made by <see cref="Create"/>, once nothing runs from it.</summary>
+    /// <summary>Removes a directory made by <see cref="CreateInMemory"/>, once nothing runs from it.</summary>
     public static void Delete(string path)
     {
         try
