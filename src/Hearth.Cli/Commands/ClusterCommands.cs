@@ -65,6 +65,7 @@ internal static class ClusterCommands
                 Verbose = result.GetValue(Verbose),
                 JsonLogs = result.GetValue(LogFormat) == "json",
                 StoreWait = Duration(result.GetValue(StoreWait)!, "--store-wait"),
+                Notice = message => Console.Error.WriteLine($"hearth: {message}"),
                 TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
                 TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,
             };
