@@ -46,6 +46,9 @@ public sealed record SupervisorOptions
     /// <summary>How long start-up waits for another supervisor to let go of the store before giving up.</summary>
     public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where start-up notices go, e.g. that the store is held by another supervisor and this one waits.</summary>
+    public Action<string>? Notice { get; init; }
+
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Hearth.Supervisor;
 
 /// <summary>The supervisor's optional TLS certificate, from PEM files as certificate authorities and ACME clients write them.</summary>
-public static class SupervisorTls
+internal static class SupervisorTls
 {
     /// <summary>Null when neither file is given; throws <see cref="ArgumentException"/> naming the file when one is missing or unusable.</summary>
     public static X509Certificate2? Load(string? certificateFile, string? keyFile)

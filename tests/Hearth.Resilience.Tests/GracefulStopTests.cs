@@ -122,8 +122,13 @@ public sealed class PostgresGracefulStopTests(PostgresServer server) : GracefulS
             refused = body;
             return status == HttpStatusCode.ServiceUnavailable;
         });
+        using var read = await Farm.Api.RawGetAsync("v1/jobs?state=failed");
+        var readBody = await read.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         await ExecuteAsync(admin, $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true");
         await Bounded.UntilAsync("readiness to recover", async () => (await Farm.Api.ReadyAsync()).Status == HttpStatusCode.OK);
+
+        Assert.True(read.StatusCode == HttpStatusCode.ServiceUnavailable, $"a read during the outage answered {(int)read.StatusCode}: {readBody}");
+        Assert.Contains("database", readBody, StringComparison.Ordinal);
 
         Assert.Equal("unavailable", refused!.Status);
         Assert.Equal("failing", refused.Checks["store"].Status);

@@ -30,7 +30,32 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public PostgresServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
 
-    public static string Bin => Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } bin ? bin : DefaultBin;
+    /// <summary>
+    /// Where the server binaries are: <see cref="BinVariable"/>, else PostgreSQL 15's Debian location, else the newest
+    /// other version installed beside it (a newer Debian's <c>postgresql</c> package brings a newer one).
+    /// </summary>
+    public static string Bin
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } bin)
+            {
+                return bin;
+            }
+
+            if (File.Exists(Path.Combine(DefaultBin, "initdb")) || !Directory.Exists("/usr/lib/postgresql"))
+            {
+                return DefaultBin;
+            }
+
+            return Directory.EnumerateDirectories("/usr/lib/postgresql")
+                .Select(d => (Version: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0, Bin: Path.Combine(d, "bin")))
+                .Where(d => d.Version > 0 && File.Exists(Path.Combine(d.Bin, "initdb")))
+                .OrderByDescending(d => d.Version)
+                .Select(d => d.Bin)
+                .FirstOrDefault() ?? DefaultBin;
+        }
+    }
 
     /// <summary>The port the server listens on; starts it if needed.</summary>
     public async Task<int> PortAsync(CancellationToken cancellationToken)
@@ -101,7 +126,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (!File.Exists(Path.Combine(Bin, "initdb")))
         {
             throw new InvalidOperationException(
-                $"{Bin}/initdb does not exist: install PostgreSQL 15 (apt-get install postgresql), or set {BinVariable} to its bin directory");
+                $"{Bin}/initdb does not exist: install PostgreSQL (apt-get install postgresql), or set {BinVariable} to its bin directory");
         }
 
         // As root the server runs as postgres, which cannot enter a root-only temp directory: use /tmp.

@@ -15,7 +15,7 @@ internal static class ClusterCommands
 
     private sealed class SupervisorOptionSet
     {
-        public Option<string> Data { get; } = new("--data") { Description = "Data directory: the SQLite database and the key files", DefaultValueFactory = _ => SupervisorOptions.DefaultDataDirectory };
+        public Option<string> Data { get; } = new("--data") { Description = "Data directory: the key files, build archives and, unless --db names another store, the SQLite database", DefaultValueFactory = _ => SupervisorOptions.DefaultDataDirectory };
         public Option<int> Port { get; } = new("--port") { Description = "Port of the REST API and web page (0 picks a free one)", DefaultValueFactory = _ => SupervisorOptions.DefaultPort };
         public Option<int?> WorkerPort { get; } = new("--worker-port") { Description = "Port of the worker stream, gRPC over HTTP/2 (default: --port + 1; 0 picks a free one)" };
         public Option<string> Bind { get; } = new("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
@@ -65,6 +65,7 @@ internal static class ClusterCommands
                 Verbose = result.GetValue(Verbose),
                 JsonLogs = result.GetValue(LogFormat) == "json",
                 StoreWait = Duration(result.GetValue(StoreWait)!, "--store-wait"),
+                Notice = message => Console.Error.WriteLine($"hearth: {message}"),
                 TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
                 TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,
             };

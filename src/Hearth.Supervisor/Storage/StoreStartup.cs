@@ -6,7 +6,7 @@ namespace Hearth.Supervisor.Storage;
 /// A store opened for one supervisor: its backend, this supervisor's claim on it, the schema migrated and
 /// the bootstrap keys in place. Disposing releases the claim and closes the store.
 /// </summary>
-public sealed class StoreStartup : IAsyncDisposable
+internal sealed class StoreStartup : IAsyncDisposable
 {
     private StoreStartup(IStorageBackend backend, IStoreClaim claim, BootstrapKeys keys)
     {
@@ -29,7 +29,7 @@ public sealed class StoreStartup : IAsyncDisposable
         IStoreClaim? claim = null;
         try
         {
-            claim = await backend.ClaimAsync(options.StoreWait, cancellationToken).ConfigureAwait(false);
+            claim = await ClaimAsync(backend, options, cancellationToken).ConfigureAwait(false);
             await backend.MigrateAsync(cancellationToken).ConfigureAwait(false);
             var keys = await KeyBootstrap.EnsureAsync(backend.Keys, options.DataDirectory, options.Time, cancellationToken).ConfigureAwait(false);
             return new StoreStartup(backend, claim, keys);
@@ -43,6 +43,20 @@ public sealed class StoreStartup : IAsyncDisposable
 
             await backend.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Takes the store at once if it is free; otherwise says who holds it, then waits up to the configured time.</summary>
+    private static async Task<IStoreClaim> ClaimAsync(IStorageBackend backend, SupervisorOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await backend.ClaimAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreInUseException e) when (options.StoreWait > TimeSpan.Zero)
+        {
+            options.Notice?.Invoke($"{e.Message}; waiting up to {options.StoreWait.TotalSeconds:0} s for it to let go");
+            return await backend.ClaimAsync(options.StoreWait, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -43,7 +43,7 @@ internal sealed class PostgresClaim : IStoreClaim
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var connection = await TryLockAsync(builder.ConnectionString, cancellationToken).ConfigureAwait(false);
+            var connection = await TryLockAsync(builder.ConnectionString, describe, cancellationToken).ConfigureAwait(false);
             if (connection is not null)
             {
                 var claim = new PostgresClaim(builder.ConnectionString, describe, connection);
@@ -63,7 +63,7 @@ internal sealed class PostgresClaim : IStoreClaim
     }
 
     /// <summary>An open connection holding the lock, or null when another session holds it.</summary>
-    private static async Task<NpgsqlConnection?> TryLockAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task<NpgsqlConnection?> TryLockAsync(string connectionString, string describe, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         try
@@ -77,10 +77,15 @@ internal sealed class PostgresClaim : IStoreClaim
                 return connection;
             }
         }
+        catch (PostgresException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new StorageUnavailableException($"{describe}: {e.MessageText} ({e.SqlState})", e);
+        }
         catch (NpgsqlException e)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new StorageUnavailableException($"cannot claim the store: {e.Message}", e);
+            throw new StorageUnavailableException($"cannot reach the {describe}: {e.Message}", e);
         }
 
         await connection.DisposeAsync().ConfigureAwait(false);
@@ -157,7 +162,7 @@ internal sealed class PostgresClaim : IStoreClaim
         {
             try
             {
-                if (await TryLockAsync(_connectionString, stop).ConfigureAwait(false) is { } connection)
+                if (await TryLockAsync(_connectionString, _describe, stop).ConfigureAwait(false) is { } connection)
                 {
                     _connection = connection;
                     return true;
