@@ -127,7 +127,6 @@ internal static class ClusterCommands
         worker.SetAction((result, _) => RunGuarded(async () =>
         {
             var (options, verbose, json) = settings.Read(result);
-            ServerThreads.Reserve();
             using var shutdown = new Shutdown();
             using var logging = LocalCluster.Logging(verbose, json);
             using var agent = new WorkerAgent(options, logging);

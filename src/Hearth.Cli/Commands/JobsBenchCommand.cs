@@ -53,7 +53,6 @@ internal static class JobsBenchCommand
             return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256, --rate 1 to 100000", ExitCodes.InvalidInput);
         }
 
-        ServerThreads.Reserve();
         var data = Directory.CreateTempSubdirectory("hearth-bench-");
         try
         {

@@ -13,7 +13,6 @@ internal static class LocalCluster
 {
     public static async Task<int> RunAsync(SupervisorOptions options, int workers, string? workerResources, bool json)
     {
-        ServerThreads.Reserve();
         using var shutdown = new Shutdown();
         await using var host = await StartAsync(options).ConfigureAwait(false);
         using var logging = Logging(options.Verbose, options.JsonLogs);
