@@ -126,6 +126,41 @@ public sealed class AlgorithmWalkthroughTests
         Assert.Contains("has no hearth.json", noManifest.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARevokedKeyIsRefusedFromTheNextCallWhileTheAccountsOtherKeysKeepWorking()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: ("w1", "host.processors=2,host.memory=2000"));
+        await cluster.JsonAsync("account", "create", "carol");
+        var first = await cluster.JsonAsync("key", "create", "carol");
+        var (firstId, carol) = (first.GetProperty("id").GetString()!, As(cluster, first.GetProperty("key").GetString()!));
+        var spare = As(cluster, (await cluster.JsonAsync("key", "create", "carol")).GetProperty("key").GetString()!);
+        var echo = (await JsonAsync(carol, "algo", "push", CopyExample(cluster, "echo"), "--as", "carol/echo")).GetProperty("hash").GetString()!;
+        await JsonAsync(carol, "algo", "publish", "carol/echo", "--hash", echo, "--version", "1.0.0", "--public");
+        Assert.Equal("\"before\"", (await JsonAsync(carol, "call", "carol/echo", "\"before\"")).GetProperty("result").GetRawText());
+
+        var revoked = await cluster.JsonAsync("key", "revoke", "carol", firstId);
+        Assert.Equal((firstId, "carol"), (revoked.GetProperty("id").GetString(), revoked.GetProperty("account").GetString()));
+        var refused = await Cli.RunAsync(carol, "call", "carol/echo", "\"after\"");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("(HTTP 401): the API key is not valid", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("\"spare\"", (await JsonAsync(spare, "call", "carol/echo", "\"spare\"")).GetProperty("result").GetRawText());
+
+        var keys = (await cluster.JsonAsync("key", "list", "carol")).GetProperty("keys").EnumerateArray().ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(revoked.GetProperty("revoked_at").GetString(), keys.Single(k => k.GetProperty("id").GetString() == firstId).GetProperty("revoked_at").GetString());
+        Assert.Equal(JsonValueKind.Null, keys.Single(k => k.GetProperty("id").GetString() != firstId).GetProperty("revoked_at").ValueKind);
+        Assert.DoesNotContain(keys, k => k.TryGetProperty("key", out _));
+
+        var again = await cluster.JsonAsync("key", "revoke", "carol", firstId);
+        Assert.Equal(revoked.GetProperty("revoked_at").GetString(), again.GetProperty("revoked_at").GetString());
+        var unknown = await cluster.RunAsync("key", "revoke", "carol", "k-does-not-exist");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("account carol has no key k-does-not-exist", unknown.Stderr, StringComparison.Ordinal);
+        var nobody = await cluster.RunAsync("key", "list", "nobody");
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Contains("account nobody not found", nobody.Stderr, StringComparison.Ordinal);
+    }
+
     private static string FindExamples()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

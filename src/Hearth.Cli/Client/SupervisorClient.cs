@@ -65,6 +65,10 @@ internal sealed partial class SupervisorClient : IDisposable
     public Task<T> PatchAsync<T>(string path, object body, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Patch, Relative(path)) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
 
+    /// <summary>Deletes a resource whose answer describes what was deleted.</summary>
+    public Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Delete, Relative(path)), cancellationToken);
+
     /// <summary>Deletes a resource; the answer carries no body.</summary>
     public async Task DeleteAsync(string path, CancellationToken cancellationToken)
     {

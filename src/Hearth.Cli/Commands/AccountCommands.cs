@@ -90,6 +90,60 @@ internal static class AccountCommands
 
             return ExitCodes.Ok;
         }));
-        return new Command("key", "API keys") { create };
+        return new Command("key", "API keys") { create, ListKeys(), RevokeKey() };
+    }
+
+    private static Command ListKeys()
+    {
+        var account = new Argument<string>("account") { Description = "The account whose keys to list" };
+        var json = JsonOption();
+        var list = new Command("list", "List an account's keys (their ids, never the keys), revoked ones included") { account, json };
+        list.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var a = result.GetValue(account)!;
+            var view = await client.GetAsync<KeyListView>($"/v1/accounts/{Uri.EscapeDataString(a)}/keys", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(new { Keys = view.Keys.Select(k => new { k.Id, k.Account, k.CreatedAt, k.RevokedAt }) });
+                return ExitCodes.Ok;
+            }
+
+            if (view.Keys.Count == 0)
+            {
+                Console.Out.WriteLine($"{a} has no keys");
+            }
+
+            foreach (var k in view.Keys)
+            {
+                Console.Out.WriteLine($"{k.Id}  created {k.CreatedAt:u}  {(k.RevokedAt is { } at ? $"revoked {at:u}" : "active")}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return list;
+    }
+
+    private static Command RevokeKey()
+    {
+        var account = new Argument<string>("account") { Description = "The account the key belongs to" };
+        var id = new Argument<string>("id") { Description = "The key's id, from key create or key list" };
+        var json = JsonOption();
+        var revoke = new Command("revoke", "Revoke a key: the supervisor refuses it from the next request on") { account, id, json };
+        revoke.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var (a, i) = (result.GetValue(account)!, result.GetValue(id)!);
+            var key = await client.DeleteAsync<KeyView>($"/v1/accounts/{Uri.EscapeDataString(a)}/keys/{Uri.EscapeDataString(i)}", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(new { key.Id, key.Account, key.CreatedAt, key.RevokedAt });
+            }
+            else
+            {
+                Console.Out.WriteLine($"revoked key {key.Id} of {key.Account} at {key.RevokedAt:u}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return revoke;
     }
 }

@@ -15,6 +15,12 @@ public sealed record MembershipView(string Org, string User, bool Added, IReadOn
 /// <summary>A new API key: the only time the key itself is shown.</summary>
 public sealed record KeyCreatedView(string Key, string Id, string Account);
 
+/// <summary>An account's key as listed: never the key itself, which is shown only when it is created.</summary>
+public sealed record KeyView(string Id, string Account, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary><c>GET /v1/accounts/{name}/keys</c>.</summary>
+public sealed record KeyListView(IReadOnlyList<KeyView> Keys);
+
 /// <summary>What <c>algo push</c> stored.</summary>
 public sealed record PushView(string Hash, string Algorithm, bool Created, string Source, long Size);
 

@@ -83,6 +83,34 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
         return (id, key);
     }
 
+    /// <summary>The keys of <paramref name="account"/>, revoked ones included, oldest first.</summary>
+    public async Task<IReadOnlyList<ApiKeyRecord>> KeysOfAsync(string account, CancellationToken cancellationToken)
+    {
+        await RequireAsync(account, cancellationToken).ConfigureAwait(false);
+        var all = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(k => k.Role == KeyRoles.Account && k.AccountId == account)];
+    }
+
+    /// <summary>
+    /// Revokes one of <paramref name="account"/>'s keys; it is refused from the next request on. Revoking a revoked
+    /// key changes nothing and answers with the first revocation, so a retried request is harmless.
+    /// </summary>
+    public async Task<ApiKeyRecord> RevokeKeyAsync(string account, string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var key = (await KeysOfAsync(account, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == id)
+                ?? throw new RefusedException(Refusal.NotFound($"account {account} has no key {id}"));
+            if (key.RevokedAt is not null)
+            {
+                return key;
+            }
+
+            // Revoked or not, the next round answers with what the store holds, which is what a listing shows.
+            await keys.RevokeAsync(key.Id, key.Version, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Who <paramref name="key"/> belongs to, or null when it is unknown or revoked. The key store answers from memory.</summary>
     public async ValueTask<KeyIdentity?> IdentifyAsync(string key, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ internal sealed class KeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    KeyCache keys,
+    IKeyStore keys,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -30,7 +30,7 @@ internal sealed class KeyAuthenticationHandler(
             return AuthenticateResult.Fail("the Authorization header must be \"Simple KEY\" or \"Bearer KEY\"");
         }
 
-        var record = await keys.FindAsync(ApiKeys.Hash(key), Context.RequestAborted).ConfigureAwait(false);
+        var record = await keys.FindByHashAsync(ApiKeys.Hash(key), Context.RequestAborted).ConfigureAwait(false);
         if (record is null || (record.RevokedAt is { } revoked && revoked <= time.GetUtcNow()))
         {
             return AuthenticateResult.Fail("the API key is not valid");

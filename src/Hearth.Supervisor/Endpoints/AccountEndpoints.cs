@@ -21,6 +21,8 @@ internal static class AccountEndpoints
         admin.MapGet("/accounts", ListAsync).WithSummary("List accounts");
         admin.MapPost("/orgs/{org}/members", AddMemberAsync).WithSummary("Add a user to an organization");
         admin.MapPost("/accounts/{name}/keys", CreateKeyAsync).WithSummary("Create an API key for an account; the key is shown only in this answer");
+        admin.MapGet("/accounts/{name}/keys", ListKeysAsync).WithSummary("List an account's keys (never the keys themselves), revoked ones included");
+        admin.MapDelete("/accounts/{name}/keys/{id}", RevokeKeyAsync).WithSummary("Revoke an account's key; it is refused from the next request on");
         return app;
     }
 
@@ -103,6 +105,32 @@ internal static class AccountEndpoints
             return Problem(e.Refusal);
         }
     }
+
+    private static async Task<Results<Ok<KeyListView>, ProblemHttpResult>> ListKeysAsync(string name, AccountService accounts, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(new KeyListView([.. (await accounts.KeysOfAsync(name, ct).ConfigureAwait(false)).Select(View)]));
+        }
+        catch (RefusedException e)
+        {
+            return Problem(e.Refusal);
+        }
+    }
+
+    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeKeyAsync(string name, string id, AccountService accounts, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(View(await accounts.RevokeKeyAsync(name, id, ct).ConfigureAwait(false)));
+        }
+        catch (RefusedException e)
+        {
+            return Problem(e.Refusal);
+        }
+    }
+
+    private static KeyView View(ApiKeyRecord key) => new(key.Id, key.AccountId!, key.CreatedAt, key.RevokedAt);
 
     private static AccountView View(AccountRecord account) => new(account.Name, account.Kind, account.CreatedAt);
 }
