@@ -14,6 +14,8 @@ public sealed class ScenarioParseTests
     [InlineData("{\"hosts\": [] } x", "line 1, column 16: invalid JSON: 'x' is invalid after a single JSON value")]
     [InlineData("{\"hosts\": [\n  {\"name\": 'h1'}]}", "line 2, column 12: invalid JSON: ''' is an invalid start of a value")]
     [InlineData("{\"hosts\": [{\"name\": \"h1\", \"resources\": \"host.processors=8\"}],\n \"events\": [\n  {\"submit\": {\"id\": \"a\",}}]}", "line 3, column 25: invalid JSON: The JSON object contains a trailing comma")]
+    [InlineData("{\"hosts\": [{\"name\": \"hôte\", x}]}", "line 1, column 29: invalid JSON: ")]
+    [InlineData("{\"hosts\": [],\n \"global\": \"日本\" x}", "line 2, column 17: invalid JSON: ")]
     public void InvalidJsonIsReportedByLineAndColumn(string json, string message)
     {
         var error = Assert.Throws<ScenarioException>(() => Scenario.Parse(json));

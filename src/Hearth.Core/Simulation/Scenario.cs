@@ -40,7 +40,8 @@ public sealed record Scenario(
         }
         catch (JsonException e)
         {
-            throw new ScenarioException($"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {FirstSentence(e.Message)}");
+            var line = (int)(e.LineNumber ?? 0);
+            throw new ScenarioException($"line {line + 1}, column {ColumnOf(json, line, e.BytePositionInLine ?? 0)}: invalid JSON: {FirstSentence(e.Message)}");
         }
 
         using (document)
@@ -225,6 +226,41 @@ public sealed record Scenario(
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
+
+    /// <summary>
+    /// The 1-based column, in characters, of a byte offset into line <paramref name="line"/> (0-based): the parser
+    /// counts UTF-8 bytes, and a person counts characters, so a name with an accent before the error would shift it.
+    /// </summary>
+    private static long ColumnOf(string json, int line, long bytes)
+    {
+        var start = 0;
+        for (var i = 0; i < line && start >= 0; i++)
+        {
+            start = json.IndexOf('\n', start) is var at and >= 0 ? at + 1 : -1;
+        }
+
+        if (start < 0)
+        {
+            return bytes + 1;
+        }
+
+        var end = json.IndexOf('\n', start);
+        var text = json.AsSpan(start, (end < 0 ? json.Length : end) - start);
+        long counted = 0;
+        var column = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (counted >= bytes)
+            {
+                break;
+            }
+
+            counted += rune.Utf8SequenceLength;
+            column += rune.Utf16SequenceLength;
+        }
+
+        return column + 1;
+    }
 
     private static string FirstSentence(string message)
     {
