@@ -62,6 +62,10 @@ public sealed partial class ReservationPageTests
         await Expect(dialog.Locator("#new_count-error")).ToHaveTextAsync("count \"abc\" is not an integer; give a positive whole number such as 1");
         await Expect(count).ToHaveValueAsync("abc");
         Assert.Equal(1, (await cluster.ReservationAsync(id)).Count);
+        var screenshot = await _page.ScreenshotAsync();
+        var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
+        await File.WriteAllBytesAsync(Path.Combine(directory, "change-count-refused.png"), screenshot, TestContext.Current.CancellationToken);
+        TestContext.Current.AddAttachment("change-count-refused.png", screenshot, "image/png");
 
         await count.FillAsync("2");
         await SaveAsync(dialog);
