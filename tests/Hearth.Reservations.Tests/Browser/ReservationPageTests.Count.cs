@@ -36,6 +36,11 @@ public sealed partial class ReservationPageTests
         var row = _page.Locator($"tr[data-reservation='{id}']");
         await Expect(row.Locator(".counts")).ToHaveTextAsync("1 of 1 ready, 0 starting", Live);
 
+        // The signed-in browser still needs the page's antiforgery token: a forged post changes nothing.
+        var forged = await _context.APIRequest.PostAsync($"/admin/reservations/{id}/count", new() { Form = _context.APIRequest.CreateFormData().Set("count", "5"), MaxRedirects = 0 });
+        Assert.Equal(400, forged.Status);
+        Assert.Equal(1, (await cluster.ReservationAsync(id)).Count);
+
         var dialog = await OpenChangeCountAsync(_page, id);
         var count = dialog.GetByLabel("Count");
         await Expect(dialog.Locator("#count-target")).ToHaveTextAsync($"Reservation {id}: page-ivy/model (latest_public) for page-ivy.");
