@@ -155,8 +155,13 @@ public sealed partial class ReservationPageTests(ReservationCluster cluster, Chr
 
         var live = await _context.APIRequest.GetAsync("/admin/reservations/live", new() { MaxRedirects = 0 });
         Assert.Equal(302, live.Status);
-        var post = await _context.APIRequest.PostAsync("/admin/reservations/1/remove", new() { MaxRedirects = 0 });
-        Assert.NotEqual(303, post.Status);
-        Assert.InRange(post.Status, 300, 499);
+        var count = await _context.APIRequest.GetAsync("/admin/reservations/1/count", new() { MaxRedirects = 0 });
+        Assert.Equal(302, count.Status);
+        foreach (var action in new[] { "remove", "count" })
+        {
+            var post = await _context.APIRequest.PostAsync($"/admin/reservations/1/{action}", new() { MaxRedirects = 0 });
+            Assert.NotEqual(303, post.Status);
+            Assert.InRange(post.Status, 300, 499);
+        }
     }
 }
