@@ -25,6 +25,7 @@ public sealed class ReservationLanguageTests
     [InlineData("host.memory=1024", "host.memory exact 1024 1024")]
     [InlineData("host.gpu=2", "host.gpu exact 2 2")]
     [InlineData("host.gpu_big-1=1", "host.gpu_big-1 exact 1 1")]
+    [InlineData("host.Processors=2,global.MAYA=1", "host.processors exact 2 2; global.maya exact 1 1")]
     [InlineData("global.maya=1", "global.maya exact 1 1")]
     [InlineData("global.maya=10,global.nuke=2", "global.maya exact 10 10; global.nuke exact 2 2")]
     [InlineData("host.processors=2,host.memory=512", "host.processors exact 2 2; host.memory exact 512 512")]
@@ -46,6 +47,7 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=1,host.processors=2", "item 2 \"host.processors=2\"", "host.processors is named twice (first in item 1)")]
     [InlineData("host.processors=1, host.memory=5,host.processors=2+", "item 3 \"host.processors=2+\"", "named twice (first in item 1)")]
     [InlineData("global.maya=1,global.maya=1", "item 2 \"global.maya=1\"", "global.maya is named twice")]
+    [InlineData("host.processors=1,host.Processors=2", "item 2 \"host.Processors=2\"", "host.processors is named twice (first in item 1)")]
     [InlineData("host.memory=1-2, host.memory = all", "item 2 \"host.memory = all\"", "host.memory is named twice")]
     // unknown type, malformed resource names
     [InlineData("cpu.count=1", "item 1 \"cpu.count=1\"", "unknown resource type \"cpu\" (expected host or global)")]

@@ -150,6 +150,29 @@ internal static class CallCommands
 
             return ExitCodes.Ok;
         }));
+        instances.Subcommands.Add(StopInstance());
         return instances;
+    }
+
+    private static Command StopInstance()
+    {
+        var id = new Argument<string>("id") { Description = "The instance's id, from hearth instances" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var stop = new Command("stop", "Stop a starting or idle instance (admin key); a reservation that held it starts a replacement") { id, json };
+        stop.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var i = await client.DeleteAsync<InstanceItemView>($"/v1/instances/{Uri.EscapeDataString(result.GetValue(id)!)}", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(new { i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved });
+            }
+            else
+            {
+                Console.Out.WriteLine($"{i.Id} {i.State}{(i.Reserved ? "; its reservation starts a replacement" : "")}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return stop;
     }
 }

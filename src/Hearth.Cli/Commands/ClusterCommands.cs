@@ -22,6 +22,7 @@ internal static class ClusterCommands
         public Option<string> HeartbeatTimeout { get; } = new("--heartbeat-timeout") { Description = "A worker not heard from for this long is down, e.g. 30s", DefaultValueFactory = _ => "30s" };
         public Option<string?> GlobalResources { get; } = new("--global-resources") { Description = "Global resources, e.g. global.maya=10,global.nuke=2" };
         public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
+        public Option<string> LoadTimeout { get; } = new("--load-timeout") { Description = "How long a starting algorithm instance may load before it is killed and its calls fail", DefaultValueFactory = _ => "5m" };
         public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
         public Option<string> LogFormat { get; } = LogFormatOption();
@@ -32,7 +33,7 @@ internal static class ClusterCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Json })
             {
                 command.Options.Add(option);
             }
@@ -61,6 +62,7 @@ internal static class ClusterCommands
                 HeartbeatTimeout = heartbeat,
                 GlobalResources = globals,
                 IdleTimeout = idle,
+                InstanceLoadTimeout = Duration(result.GetValue(LoadTimeout)!, "--load-timeout"),
                 Database = result.GetValue(Database),
                 Verbose = result.GetValue(Verbose),
                 JsonLogs = result.GetValue(LogFormat) == "json",

@@ -68,7 +68,9 @@ public readonly record struct ResourceName(ResourceScope Scope, string Name)
             }
         }
 
-        resource = new ResourceName(scope, name);
+        // Names are case-insensitive: "host.GPU" on one worker and "host.gpu" in a job must be one resource, and
+        // "host.Processors" a typo of the slots, never a new resource that no worker has.
+        resource = new ResourceName(scope, name.ToLowerInvariant());
         error = null;
         return true;
     }

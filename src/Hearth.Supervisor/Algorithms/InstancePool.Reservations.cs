@@ -31,25 +31,42 @@ internal sealed partial class InstancePool
     }
 
     /// <summary>
-    /// Stops an instance a reservation no longer needs: one still waiting for placement leaves the queue at once; a
-    /// placed one is asked to stop, and its worker's exit report releases what it holds.
+    /// An operator's stop of one instance, starting or idle: a stuck load or a misbehaving process goes, and a
+    /// reservation that held it starts a replacement. A busy one is left to finish its call, whose timeout bounds it.
     /// </summary>
-    public void Retire(string instanceId, string reason)
+    public InstanceStopResult Stop(string instanceId)
+    {
+        lock (_gate)
+        {
+            switch (_pool.Find(instanceId)?.State)
+            {
+                case null:
+                    return InstanceStopResult.NotFound;
+                case InstanceState.Stopping:
+                    return InstanceStopResult.AlreadyStopping;
+                case InstanceState.Busy:
+                    return InstanceStopResult.Busy;
+            }
+        }
+
+        return Retire(instanceId, "stopped by an admin") ? InstanceStopResult.Stopping : InstanceStopResult.Busy;
+    }
+
+    /// <summary>
+    /// Stops an instance a reservation no longer needs: one still waiting for placement leaves the queue at once; a
+    /// placed one is asked to stop, and its worker's exit report releases what it holds. False when it is busy (its
+    /// call finishes first, and the reconciler retires it once it is idle), stopping already or gone.
+    /// </summary>
+    public bool Retire(string instanceId, string reason)
     {
         string? worker = null;
         var withdrawn = false;
         IReadOnlyList<AlgorithmInstance> replacements = [];
         lock (_gate)
         {
-            if (_pool.Find(instanceId) is not { } instance || instance.State == InstanceState.Stopping)
+            if (_pool.Find(instanceId) is not { } instance || instance.State is InstanceState.Stopping or InstanceState.Busy)
             {
-                return;
-            }
-
-            if (instance.State == InstanceState.Busy)
-            {
-                // Its call finishes first; the reconciler retires it once it is idle.
-                return;
+                return false;
             }
 
             _pool.Stop(instanceId, reason);
@@ -75,6 +92,8 @@ internal sealed partial class InstancePool
         {
             _transport.Stop(worker!, instanceId, Settings.StopGrace);
         }
+
+        return true;
     }
 
     /// <summary>

@@ -16,6 +16,15 @@ internal sealed record InstancePoolSettings(WarmPoolSettings Pool, TimeSpan Load
 }
 
 /// <summary>One instance as <c>hearth instances</c> lists it.</summary>
+/// <summary>What an operator's stop of one instance did.</summary>
+internal enum InstanceStopResult
+{
+    Stopping,
+    AlreadyStopping,
+    Busy,
+    NotFound,
+}
+
 internal sealed record InstanceView(
     string Id, string Account, string Algorithm, string Hash, string? Version, string? Worker, string State, bool Reserved,
     DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed);

@@ -15,15 +15,36 @@ internal static class InstanceEndpoints
     {
         app.MapGet("/v1/instances", ListAsync).RequireAuthorization(HearthAuth.ApiPolicy).WithTags("Algorithms")
             .WithSummary("Algorithm instances with their account, build, worker, state and last use");
+        app.MapDelete("/v1/instances/{id}", Stop).RequireAuthorization(HearthAuth.AdminPolicy).WithTags("Algorithms")
+            .WithSummary("Stop a starting or idle instance; a reservation that held it starts a replacement. A busy one is refused: its call's timeout bounds it");
         return app;
     }
+
+    private static Results<Accepted<InstanceItemView>, ProblemHttpResult> Stop(string id, InstancePool pool)
+    {
+        var before = pool.List().FirstOrDefault(i => i.Id == id);
+        switch (pool.Stop(id))
+        {
+            case InstanceStopResult.NotFound:
+                return Problems.NotFound($"instance {id} not found");
+            case InstanceStopResult.Busy:
+                return Problems.Conflict($"instance {id} is serving a call; stop it once the call ends (the call's timeout bounds how long that takes)");
+        }
+
+        // One that never reached a worker is gone already; one on a worker is stopping until its exit report.
+        var after = pool.List().FirstOrDefault(i => i.Id == id) ?? before! with { State = "stopped" };
+        return TypedResults.Accepted((string?)null, View(after));
+    }
+
+    private static InstanceItemView View(InstanceView i) =>
+        new(i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed);
 
     private static async Task<Ok<InstanceListView>> ListAsync(HttpContext context, InstancePool pool, AccountService accounts)
     {
         var caller = await AccountEndpoints.CallerAsync(context.User, accounts, context.RequestAborted).ConfigureAwait(false);
         var instances = pool.List()
             .Where(i => caller is null || i.Account == caller.Account)
-            .Select(i => new InstanceItemView(i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed))
+            .Select(View)
             .ToList();
         return TypedResults.Ok(new InstanceListView(instances));
     }
