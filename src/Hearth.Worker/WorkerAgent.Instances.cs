@@ -11,7 +11,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     private InstanceHost? _instanceHost;
 
     private InstanceHost Instances => LazyInitializer.EnsureInitialized(ref _instanceHost, () => new InstanceHost(
-        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this),
+        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
         this));
