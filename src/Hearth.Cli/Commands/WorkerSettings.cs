@@ -25,11 +25,13 @@ internal sealed class WorkerSettings
 
     public Option<int?> BuildCacheMb { get; } = new("--build-cache-mb")
     {
+        CustomParser = Megabytes,
         Description = $"Cap the build cache at this many MB; least recently used builds are evicted, builds in use are kept (default: {WorkerOptions.BuildCacheDefaultMegabytes})",
     };
 
     public Option<int?> OutputBufferMb { get; } = new("--output-buffer-mb")
     {
+        CustomParser = Megabytes,
         Description = $"Keep at most this many MB of subjob output while the supervisor is unreachable; beyond it the oldest is dropped, with a marker in the job's log (default: {WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024)})",
     };
 
@@ -110,6 +112,18 @@ internal sealed class WorkerSettings
         var verbose = result.GetValue(Verbose) || file.Verbose == true;
         var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
         return (options, verbose, json);
+    }
+
+    private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{(result.Parent as System.CommandLine.Parsing.OptionResult)?.Option.Name}: \"{text}\" is not a whole number of megabytes");
+        return null;
     }
 
     private static WorkerConfigFile Load(string path) => Guard(() => WorkerConfigFile.Load(path));
