@@ -11,7 +11,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     private InstanceHost? _instanceHost;
 
     private InstanceHost Instances => LazyInitializer.EnsureInitialized(ref _instanceHost, () => new InstanceHost(
-        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this),
+        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
         this));
@@ -68,13 +68,13 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     void IInstanceReports.Ready(string instanceId, TimeSpan loadTime)
     {
         LogInstanceReady(instanceId, (int)loadTime.TotalMilliseconds);
-        _outbox.Writer.TryWrite(new WorkerMessage { InstanceReady = new InstanceReady { InstanceId = instanceId, LoadMs = (int)loadTime.TotalMilliseconds } });
+        _outbox.Post(new WorkerMessage { InstanceReady = new InstanceReady { InstanceId = instanceId, LoadMs = (int)loadTime.TotalMilliseconds } });
     }
 
     void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad)
     {
         LogInstanceExited(instanceId, reason);
-        _outbox.Writer.TryWrite(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
+        _outbox.Post(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} is warm after {LoadMs} ms")]
@@ -95,7 +95,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
             };
         }
 
-        _outbox.Writer.TryWrite(new WorkerMessage
+        _outbox.Post(new WorkerMessage
         {
             CallResult = new CallResult
             {

@@ -24,10 +24,7 @@ public sealed partial class WorkerAgent
                 assign,
                 _memoryDirectory ?? _runDirectory,
                 _environment,
-                (stream, data) => _outbox.Writer.TryWrite(new WorkerMessage
-                {
-                    Log = new LogChunk { AssignmentId = id, Stream = stream, Data = UnsafeByteOperations.UnsafeWrap(data) },
-                }),
+                (stream, data) => _outbox.PostOutput(id, stream, data),
                 _options.Time);
             _running[id] = (process, RunAsync(process));
         }
@@ -45,7 +42,7 @@ public sealed partial class WorkerAgent
         }
         else
         {
-            _outbox.Writer.TryWrite(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
+            _outbox.Post(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
             outcome = await process.RunToEndAsync().ConfigureAwait(false);
         }
 
@@ -76,7 +73,7 @@ public sealed partial class WorkerAgent
 
         if (!_leaving)
         {
-            _outbox.Writer.TryWrite(new WorkerMessage
+            _outbox.Post(new WorkerMessage
             {
                 Exited = new ProcessExited { AssignmentId = assignmentId, ExitCode = outcome.ExitCode, Error = outcome.Error ?? "" },
             });
@@ -107,7 +104,7 @@ public sealed partial class WorkerAgent
         }
 
         // Not running here: say so, so the supervisor stops waiting for it.
-        _outbox.Writer.TryWrite(new WorkerMessage
+        _outbox.Post(new WorkerMessage
         {
             Exited = new ProcessExited
             {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -18,7 +17,8 @@ public sealed class WorkerRefusedException(string message) : Exception(message);
 /// <summary>
 /// The worker agent. It keeps one gRPC stream open to the supervisor, reconnecting with backoff when it drops;
 /// its processes keep running across a lost connection and are reported on every (re)registration, so a
-/// supervisor can adopt them. Messages for the supervisor wait in one outbox that outlives connections.
+/// supervisor can adopt them. Messages for the supervisor wait in one outbox that outlives connections, with subjob output in it
+/// bounded (<see cref="WorkerOptions.OutputBufferBytes"/>).
 /// </summary>
 public sealed partial class WorkerAgent : IDisposable
 {
@@ -27,7 +27,7 @@ public sealed partial class WorkerAgent : IDisposable
 
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<WorkerMessage> _outbox = Channel.CreateUnbounded<WorkerMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Outbox _outbox;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (SubjobProcess Process, Task Supervised)> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProcessReport> _recentExits = new(StringComparer.Ordinal);
@@ -44,6 +44,9 @@ public sealed partial class WorkerAgent : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkerAgent>();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.OutputBufferBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.BuildCacheMegabytes);
+        _outbox = new Outbox(options.OutputBufferBytes, _logger);
         Resources = HostResources.Discover(options.Resources);
         _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
         Directory.CreateDirectory(_runDirectory);
@@ -233,13 +236,12 @@ public sealed partial class WorkerAgent : IDisposable
     /// <summary>Writes the outbox in order; a message leaves the outbox only once written, so a broken connection loses nothing queued.</summary>
     private async Task SendAsync(IClientStreamWriter<WorkerMessage> stream, CancellationToken cancellation)
     {
-        var reader = _outbox.Reader;
-        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        while (await _outbox.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
-            while (reader.TryPeek(out var message))
+            while (_outbox.TryPeek(out var message))
             {
                 await stream.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
-                reader.TryRead(out _);
+                _outbox.Advance(message);
             }
         }
     }
@@ -252,7 +254,7 @@ public sealed partial class WorkerAgent : IDisposable
             while (!cancellation.IsCancellationRequested)
             {
                 await Task.Delay(interval, _options.Time, cancellation).ConfigureAwait(false);
-                _outbox.Writer.TryWrite(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
+                _outbox.Post(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
             }
         }
         catch (OperationCanceledException)

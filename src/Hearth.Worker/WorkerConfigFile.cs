@@ -13,6 +13,8 @@ namespace Hearth.Worker;
 ///   "key_file": "/etc/hearth/worker.key",
 ///   "tls": { "ca_file": "/etc/hearth/farm-ca.pem" },
 ///   "run_directory": "/var/lib/hearth/run",
+///   "build_cache_mb": 20480,
+///   "output_buffer_mb": 64,
 ///   "log_format": "json",
 ///   "verbose": false
 /// }
@@ -36,6 +38,12 @@ public sealed record WorkerConfigFile
     public WorkerTlsConfig? Tls { get; init; }
 
     public string? RunDirectory { get; init; }
+
+    /// <summary>The build cache's cap in MB; 0 keeps only the builds in use.</summary>
+    public int? BuildCacheMb { get; init; }
+
+    /// <summary>The most subjob output, in MB, kept for the supervisor while it is unreachable.</summary>
+    public int? OutputBufferMb { get; init; }
 
     public string? LogFormat { get; init; }
 
@@ -81,6 +89,16 @@ public sealed record WorkerConfigFile
         if (config.LogFormat is not (null or "text" or "json"))
         {
             throw new ArgumentException($"worker config {path}: \"log_format\" is \"{config.LogFormat}\"; expected \"text\" or \"json\"");
+        }
+
+        if (config.BuildCacheMb is < 0)
+        {
+            throw new ArgumentException($"worker config {path}: \"build_cache_mb\" is {config.BuildCacheMb}; expected a whole number of megabytes, 0 or more");
+        }
+
+        if (config.OutputBufferMb is < 1)
+        {
+            throw new ArgumentException($"worker config {path}: \"output_buffer_mb\" is {config.OutputBufferMb}; expected a whole number of megabytes, 1 or more");
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

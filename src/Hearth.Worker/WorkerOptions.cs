@@ -3,6 +3,10 @@ namespace Hearth.Worker;
 /// <summary>How a worker agent is started.</summary>
 public sealed record WorkerOptions
 {
+    public const long BuildCacheDefaultMegabytes = 10240;
+
+    public const long OutputBufferDefaultBytes = 64L * 1024 * 1024;
+
     /// <summary>The supervisor's REST URL, e.g. <c>http://127.0.0.1:7070</c>; the worker stream's port is asked from it.</summary>
     public required Uri Supervisor { get; init; }
 
@@ -23,6 +27,19 @@ public sealed record WorkerOptions
 
     /// <summary>Where fetched algorithm builds are cached, by hash; under the run directory by default.</summary>
     public string? BuildCacheDirectory { get; init; }
+
+    /// <summary>
+    /// The build cache's cap in MB (2^20 bytes), 10240 by default. After each fetch the least recently used builds
+    /// are evicted until the cache fits; builds that instances here are using are kept even above it.
+    /// </summary>
+    public long BuildCacheMegabytes { get; init; } = BuildCacheDefaultMegabytes;
+
+    /// <summary>
+    /// The most subjob output, in bytes, kept waiting for the supervisor (64 MiB by default). Beyond it the oldest
+    /// pending output of the subjob with the most pending is dropped, and a marker line in its log says how much.
+    /// Other messages (exits, instance reports, call results) are never dropped.
+    /// </summary>
+    public long OutputBufferBytes { get; init; } = OutputBufferDefaultBytes;
 
     /// <summary>How long a stopping worker waits after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);

@@ -74,6 +74,9 @@ public sealed class MultiHostTests : IAsyncLifetime
     [InlineData("{\"key\": \"k\", \"resources\": \"host.processors=0.5\"}", "host.processors=0.5")]
     [InlineData("{\"key\": \"k\", \"tls\": {\"ca_file\": \"missing.pem\"}, \"supervisor\": \"https://farm:7070\"}", "missing.pem")]
     [InlineData("{\"key\": \"k\",", "worker config")]
+    [InlineData("{\"key\": \"k\", \"build_cache_mb\": -1}", "\"build_cache_mb\" is -1; expected a whole number of megabytes, 0 or more")]
+    [InlineData("{\"key\": \"k\", \"build_cache_mb\": \"10G\"}", "$.build_cache_mb")]
+    [InlineData("{\"key\": \"k\", \"output_buffer_mb\": 0}", "\"output_buffer_mb\" is 0; expected a whole number of megabytes, 1 or more")]
     public async Task ABadConfigFileIsRefusedNamingWhatIsWrong(string json, string named)
     {
         var path = Path.Combine(_farm.Root, $"bad-{Guid.NewGuid():N}.json");

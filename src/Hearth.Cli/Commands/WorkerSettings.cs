@@ -11,7 +11,7 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, log_format, verbose); options given here override it" };
 
     public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
@@ -23,13 +23,25 @@ internal sealed class WorkerSettings
 
     public Option<string?> TlsCa { get; } = new("--tls-ca") { Description = "A PEM CA certificate to trust for an https:// supervisor (default: the system's trust store)" };
 
+    public Option<int?> BuildCacheMb { get; } = new("--build-cache-mb")
+    {
+        CustomParser = Megabytes,
+        Description = $"Cap the build cache at this many MB; least recently used builds are evicted, builds in use are kept (default: {WorkerOptions.BuildCacheDefaultMegabytes})",
+    };
+
+    public Option<int?> OutputBufferMb { get; } = new("--output-buffer-mb")
+    {
+        CustomParser = Megabytes,
+        Description = $"Keep at most this many MB of subjob output while the supervisor is unreachable; beyond it the oldest is dropped, with a marker in the job's log (default: {WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024)})",
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
     public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -65,6 +77,18 @@ internal sealed class WorkerSettings
             Guard(() => SupervisorTrust.LoadAuthority(caFile).Dispose());
         }
 
+        var cacheMb = result.GetValue(BuildCacheMb) ?? file.BuildCacheMb ?? WorkerOptions.BuildCacheDefaultMegabytes;
+        if (cacheMb < 0)
+        {
+            throw new CliException($"--build-cache-mb {cacheMb}: expected a whole number of megabytes, 0 or more", ExitCodes.InvalidInput);
+        }
+
+        var outputMb = result.GetValue(OutputBufferMb) ?? file.OutputBufferMb ?? WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024);
+        if (outputMb < 1)
+        {
+            throw new CliException($"--output-buffer-mb {outputMb}: expected a whole number of megabytes, 1 or more", ExitCodes.InvalidInput);
+        }
+
         var options = new WorkerOptions
         {
             Supervisor = uri,
@@ -73,6 +97,8 @@ internal sealed class WorkerSettings
             Resources = result.GetValue(Resources) ?? file.Resources,
             RunDirectory = file.RunDirectory,
             TlsCaFile = caFile,
+            BuildCacheMegabytes = cacheMb,
+            OutputBufferBytes = outputMb * 1024L * 1024,
         };
         try
         {
@@ -86,6 +112,18 @@ internal sealed class WorkerSettings
         var verbose = result.GetValue(Verbose) || file.Verbose == true;
         var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
         return (options, verbose, json);
+    }
+
+    private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{(result.Parent as System.CommandLine.Parsing.OptionResult)?.Option.Name}: \"{text}\" is not a whole number of megabytes");
+        return null;
     }
 
     private static WorkerConfigFile Load(string path) => Guard(() => WorkerConfigFile.Load(path));

@@ -106,12 +106,13 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         InstanceProcess process;
         try
         {
-            var directory = await builds.EnsureAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
-            var launch = new InstanceLaunch(start.InstanceId, directory, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
+            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
         {
+            entry.Build?.Dispose();
             _instances.TryRemove(start.InstanceId, out _);
             var failure = e switch
             {
@@ -143,6 +144,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
 
         _instances.TryRemove(start.InstanceId, out _);
         await process.DisposeAsync().ConfigureAwait(false);
+        entry.Build?.Dispose();
         TryDelete(Path.Combine(runDirectory, start.InstanceId));
         var tail = process.Log.Tail();
         var reason = entry.StopRequested ? "stopped" : tail.Length == 0 ? exit.Description : $"{exit.Description}; last output: {tail}";
@@ -189,6 +191,9 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         public InstanceStart Start { get; } = start;
 
         public CancellationTokenSource Starting { get; } = new();
+
+        /// <summary>Keeps the build in the cache while the instance starts and runs.</summary>
+        public BuildLease? Build { get; set; }
 
         public Task Running { get; set; } = Task.CompletedTask;
 

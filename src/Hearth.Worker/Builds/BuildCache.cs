@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Worker.Builds;
 
@@ -16,43 +18,79 @@ internal sealed class BuildFetchException(string message, Exception? inner = nul
 /// <summary>
 /// The worker's local cache of builds, content-addressed by hash: <c>ROOT/HASH/</c> holds the unpacked build.
 /// A build is fetched once, even when several instances of it cold-start together; it is unpacked beside the
-/// cache and moved into place whole, so a directory under its hash is always complete.
+/// cache and moved into place whole, so a directory under its hash is always complete. The cache is capped in
+/// size: after each fetch the least recently used builds nobody holds a lease on are evicted until it fits.
 /// </summary>
-internal sealed class BuildCache(string root, IBuildSource source)
+internal sealed partial class BuildCache
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);
+    /// <summary>The default cap, 10 GiB: a few dozen typical model builds.</summary>
+    public const long DefaultCapacityBytes = 10240L * 1024 * 1024;
 
-    public string Root { get; } = Path.GetFullPath(root);
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly IBuildSource _source;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public BuildCache(string root, IBuildSource source, long capacityBytes = DefaultCapacityBytes, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
+        Root = Path.GetFullPath(root);
+        _source = source;
+        CapacityBytes = capacityBytes;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The size the cache is trimmed to after a fetch; builds in use may hold it above.</summary>
+    public long CapacityBytes { get; }
 
     public bool Contains(string hash) => Directory.Exists(PathOf(hash));
 
     public string PathOf(string hash) => Path.Combine(Root, hash);
 
-    /// <summary>The build's directory, fetching and unpacking it first when it is not cached.</summary>
-    public async Task<string> EnsureAsync(string hash, string? expectedSha256, CancellationToken cancellationToken)
+    /// <summary>
+    /// The build's directory, fetched and unpacked first when it is not cached, under a lease: the build is not
+    /// evicted until the lease is disposed, which marks it used at that moment.
+    /// </summary>
+    public async Task<BuildLease> AcquireAsync(string hash, string? expectedSha256, CancellationToken cancellationToken)
     {
-        var path = PathOf(hash);
-        if (Directory.Exists(path))
+        if (Pin(hash))
         {
-            return path;
+            return new BuildLease(this, hash, PathOf(hash));
         }
 
-        var fetch = _inFlight.GetOrAdd(hash, h => new Lazy<Task<string>>(() => FetchAsync(h, expectedSha256, CancellationToken.None)));
         try
         {
-            return await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (fetch.Value.IsCompleted)
+            var fetch = _inFlight.GetOrAdd(hash, h => new Lazy<Task<string>>(() => FetchAsync(h, expectedSha256, CancellationToken.None)));
+            try
             {
-                _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(hash, fetch));
+                return new BuildLease(this, hash, await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
             }
+            finally
+            {
+                if (fetch.Value.IsCompleted)
+                {
+                    _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(hash, fetch));
+                }
+            }
+        }
+        catch
+        {
+            Unpin(hash, touch: false);
+            throw;
         }
     }
 
     private async Task<string> FetchAsync(string hash, string? expectedSha256, CancellationToken cancellationToken)
     {
+        if (IsIndexed(hash))
+        {
+            // A fetch of it finished between this caller's look and its joining the fetch.
+            return PathOf(hash);
+        }
+
         var incoming = Path.Combine(Root, ".incoming");
         Directory.CreateDirectory(incoming);
         var stem = Path.Combine(incoming, $"{hash}-{Guid.NewGuid():N}");
@@ -87,6 +125,7 @@ internal sealed class BuildCache(string root, IBuildSource source)
             }
 
             var target = PathOf(hash);
+            var size = SizeOf(stem);
             try
             {
                 Directory.Move(stem, target);
@@ -97,6 +136,7 @@ internal sealed class BuildCache(string root, IBuildSource source)
                 Directory.Delete(stem, recursive: true);
             }
 
+            Fetched(hash, size);
             return target;
         }
         finally
@@ -113,11 +153,29 @@ internal sealed class BuildCache(string root, IBuildSource source)
     {
         try
         {
-            return await source.OpenAsync(hash, cancellationToken).ConfigureAwait(false);
+            return await _source.OpenAsync(hash, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new BuildFetchException($"cannot fetch build {hash}: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>A build held for use: its directory stays in the cache until this is disposed (once).</summary>
+internal sealed class BuildLease(BuildCache cache, string hash, string path) : IDisposable
+{
+    private int _released;
+
+    public string Hash { get; } = hash;
+
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            cache.Release(Hash);
         }
     }
 }

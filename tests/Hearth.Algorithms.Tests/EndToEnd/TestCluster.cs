@@ -45,12 +45,13 @@ internal sealed class TestCluster : IAsyncDisposable
     public string ScratchPath => _scratch.Path;
 
     public static async Task<TestCluster> StartAsync(
-        int workers = 1, string resources = "host.processors=4,host.memory=4000", TimeSpan? idleTimeout = null, TimeSpan? minResidency = null)
+        int workers = 1, string resources = "host.processors=4,host.memory=4000", TimeSpan? idleTimeout = null, TimeSpan? minResidency = null,
+        long outputBufferBytes = WorkerOptions.OutputBufferDefaultBytes)
     {
         var cluster = new TestCluster();
         try
         {
-            await cluster.StartCoreAsync(workers, resources, idleTimeout ?? TimeSpan.FromMinutes(10), minResidency ?? TimeSpan.FromSeconds(15));
+            await cluster.StartCoreAsync(workers, resources, idleTimeout ?? TimeSpan.FromMinutes(10), minResidency ?? TimeSpan.FromSeconds(15), outputBufferBytes);
         }
         catch
         {
@@ -63,7 +64,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private SupervisorOptions _options = null!;
 
-    private async Task StartCoreAsync(int workers, string resources, TimeSpan idleTimeout, TimeSpan minResidency)
+    private async Task StartCoreAsync(int workers, string resources, TimeSpan idleTimeout, TimeSpan minResidency, long outputBufferBytes)
     {
         _options = new SupervisorOptions
         {
@@ -88,6 +89,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 Name = $"w{i}",
                 Resources = resources,
                 RunDirectory = Path.Combine(_scratch.Path, $"w{i}"),
+                OutputBufferBytes = outputBufferBytes,
             });
             _workers.Add((agent, Task.Run(() => agent.RunAsync(_stop.Token))));
             await agent.Registered.WaitAsync(Bound);
@@ -100,9 +102,21 @@ internal sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task RestartSupervisorAsync()
     {
+        await StopSupervisorAsync();
+        await StartSupervisorAgainAsync();
+    }
+
+    /// <summary>Stops the supervisor; the workers carry on, trying to reconnect.</summary>
+    public async Task StopSupervisorAsync()
+    {
         await Host.StopAsync();
         await Host.DisposeAsync();
         _host = null;
+    }
+
+    /// <summary>Starts a supervisor again on the same data directory and ports.</summary>
+    public async Task StartSupervisorAgainAsync()
+    {
         _host = await SupervisorHost.StartAsync(_options);
         Admin.Dispose();
         Anonymous.Dispose();
@@ -188,6 +202,9 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     public int InstancesOnWorkers => _workers.Sum(w => w.Agent.InstanceCount);
+
+    /// <summary>How many subjob processes the workers run now.</summary>
+    public int SubjobsOnWorkers => _workers.Sum(w => w.Agent.RunningCount);
 
     public async ValueTask DisposeAsync()
     {

@@ -174,12 +174,12 @@ public sealed class BuildTests : IDisposable
         var cache = new BuildCache(Path.Combine(_scratch.Path, "cache"), source);
         const string Hash = "abababababababababababababababababababab";
 
-        var paths = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.EnsureAsync(Hash, archive.Sha256, Token)));
-        Assert.All(paths, p => Assert.Equal(cache.PathOf(Hash), p));
+        var leases = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.AcquireAsync(Hash, archive.Sha256, Token)));
+        Assert.All(leases, l => Assert.Equal(cache.PathOf(Hash), l.Path));
         Assert.Equal(1, source.Opens);
-        Assert.Equal("print(1)", await File.ReadAllTextAsync(Path.Combine(paths[0], "main.py"), Token));
+        Assert.Equal("print(1)", await File.ReadAllTextAsync(Path.Combine(leases[0].Path, "main.py"), Token));
 
-        await cache.EnsureAsync(Hash, archive.Sha256, Token);
+        using var again = await cache.AcquireAsync(Hash, archive.Sha256, Token);
         Assert.Equal(1, source.Opens);
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(cache.Root, ".incoming")));
     }
@@ -191,7 +191,7 @@ public sealed class BuildTests : IDisposable
         var archive = await BuildArchive.PackAsync(root, Path.Combine(_scratch.Path, "a.tar.gz"), Token);
         var cache = new BuildCache(Path.Combine(_scratch.Path, "cache"), new CountingSource(archive.Path));
         const string Hash = "abababababababababababababababababababab";
-        var e = await Assert.ThrowsAsync<BuildFetchException>(() => cache.EnsureAsync(Hash, new string('0', 64), Token));
+        var e = await Assert.ThrowsAsync<BuildFetchException>(() => cache.AcquireAsync(Hash, new string('0', 64), Token));
         Assert.StartsWith($"build {Hash} arrived corrupted", e.Message, StringComparison.Ordinal);
         Assert.False(cache.Contains(Hash));
     }
@@ -202,7 +202,7 @@ public sealed class BuildTests : IDisposable
         var bogus = Path.Combine(_scratch.Path, "bogus.tar.gz");
         await File.WriteAllBytesAsync(bogus, Encoding.UTF8.GetBytes("not gzip at all"), Token);
         var cache = new BuildCache(Path.Combine(_scratch.Path, "cache"), new CountingSource(bogus));
-        var e = await Assert.ThrowsAsync<BuildFetchException>(() => cache.EnsureAsync("cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", null, Token));
+        var e = await Assert.ThrowsAsync<BuildFetchException>(() => cache.AcquireAsync("cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", null, Token));
         Assert.StartsWith("build cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd could not be unpacked", e.Message, StringComparison.Ordinal);
     }
 

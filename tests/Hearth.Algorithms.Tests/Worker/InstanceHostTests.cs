@@ -81,6 +81,23 @@ public sealed class InstanceHostTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARunningInstanceKeepsItsBuildInACacheOverItsCapUntilItExits()
+    {
+        await PackFixtureAsync();
+        var cache = new BuildCache(Path.Combine(_scratch.Path, "capped"), _source, capacityBytes: 0);
+        await using var host = new InstanceHost(cache, Path.Combine(_scratch.Path, "run-capped"), TimeProvider.System, _reports);
+        host.Start(Start("i-1", "hold"));
+        Assert.Equal("ready i-1", await _reports.NextAsync());
+        cache.Trim();
+        Assert.True(cache.Contains(Hash));
+
+        host.Stop("i-1", Bound);
+        Assert.Equal("exited i-1 stopped", await _reports.NextAsync());
+        cache.Trim();
+        Assert.False(cache.Contains(Hash));
+    }
+
+    [Fact]
     public async Task ACallToAnUnknownInstanceFailsAtOnce()
     {
         _host.Call("i-9", 3, Text("x"), Bound);
