@@ -108,6 +108,10 @@ public sealed class AlgorithmWalkthroughTests
         Assert.Equal(1, outsider.ExitCode);
         Assert.Contains("only members of acme may push to acme/echo, and bob is not one", outsider.Stderr, StringComparison.Ordinal);
 
+        var nowhere = await Cli.RunAsync(bob, "algo", "push", echo, "--as", "nobody/echo");
+        Assert.Equal(1, nowhere.ExitCode);
+        Assert.Contains("account nobody not found", nowhere.Stderr, StringComparison.Ordinal);
+
         var hash = (await cluster.JsonAsync("algo", "push", echo, "--as", "acme/echo")).GetProperty("hash").GetString()!;
         await cluster.JsonAsync("algo", "publish", "acme/echo", "--hash", hash, "--version", "2.0.0", "--public");
         var lower = await cluster.RunAsync("algo", "publish", "acme/echo", "--hash", hash, "--version", "1.9.9", "--public");

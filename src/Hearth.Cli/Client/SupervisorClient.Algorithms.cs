@@ -20,6 +20,10 @@ internal sealed partial class SupervisorClient
         using var body = new StreamContent(content, 1 << 16);
         body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body };
+
+        // The supervisor checks the key, the owner and membership before it reads a byte: a refused push of a
+        // large build is answered before the build is sent.
+        request.Headers.ExpectContinue = true;
         using var response = await RawSendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -46,6 +46,7 @@ internal static class AlgorithmEndpoints
                 return Problems.BadRequest($"source \"{source}\" is not git or content");
             }
 
+            await accounts.RequireAsync(algorithm.Owner, ct).ConfigureAwait(false);
             if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
                 && AlgorithmRules.CheckManage(algorithm, caller, "push to") is { } refusal)
             {
@@ -108,6 +109,7 @@ internal static class AlgorithmEndpoints
                     return Problems.BadRequest($"visibility \"{body.Visibility}\" is not public or private");
             }
 
+            await accounts.RequireAsync(algorithm.Owner, ct).ConfigureAwait(false);
             if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
                 && AlgorithmRules.CheckManage(algorithm, caller, "publish") is { } refusal)
             {
