@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Hearth.Supervisor.Algorithms;
 
@@ -31,7 +32,7 @@ internal static class AlgorithmServices
         services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceBridge>());
         services.AddSingleton<InstancePool>();
         services.AddSingleton<AlgorithmCalls>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());
         return services;
     }
 
