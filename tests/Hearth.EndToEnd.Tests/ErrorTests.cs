@@ -91,4 +91,27 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
 
         AssertOneLine(result, 1, "is not allowed to do that");
     }
+
+    [Fact]
+    public async Task AnAccountCannotKillAnotherAccountsJobAndIsToldItIsNotFound()
+    {
+        await Cluster.JsonAsync("account", "create", "kate");
+        await Cluster.JsonAsync("account", "create", "lars");
+        var kate = As((await Cluster.JsonAsync("key", "create", "kate")).GetProperty("key").GetString()!);
+        var lars = As((await Cluster.JsonAsync("key", "create", "lars")).GetProperty("key").GetString()!);
+        var submitted = await Cli.RunAsync(kate, "submit", "--json", "--", "sleep", "60");
+        Assert.True(submitted.ExitCode == 0, $"submit failed: {submitted}");
+        var id = submitted.Json.GetProperty("id").GetInt64();
+        await Cluster.WaitForStateAsync(id, "running");
+
+        var refused = await Cli.RunAsync(lars, "kill", $"{id}");
+
+        AssertOneLine(refused, 1, $"job {id} not found");
+        var job = (await Cli.RunAsync(kate, "job", $"{id}", "--json")).Json;
+        Assert.Equal("running", job.GetProperty("state").GetString());
+        Assert.Equal("kate", job.GetProperty("submitted_by").GetString());
+        Assert.Equal(0, (await Cli.RunAsync(kate, "kill", $"{id}")).ExitCode);
+    }
+
+    private Dictionary<string, string?> As(string key) => new() { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = key };
 }

@@ -36,4 +36,12 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageContrac
         command.Parameters.Add(new() { Value = version });
         await command.ExecuteNonQueryAsync(Cancel);
     }
+
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Location.Description);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Cancel);
+    }
 }

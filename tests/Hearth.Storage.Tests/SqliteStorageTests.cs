@@ -30,6 +30,15 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
         await command.ExecuteNonQueryAsync(Cancel);
     }
 
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Location.Description }.ToString());
+        await connection.OpenAsync(Cancel);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Cancel);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -68,7 +68,7 @@ public abstract partial class StorageContractTests
             c.Jobs.Add(Job(4, "killed"));
         });
 
-        var counts = await Store.Jobs.CountJobsByStateAsync(Cancel);
+        var counts = await Store.Jobs.CountJobsByStateAsync(null, Cancel);
 
         Assert.Equal(
             [("complete", 2), ("killed", 1), ("pending", 1)],

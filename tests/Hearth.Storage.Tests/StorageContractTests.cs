@@ -29,6 +29,9 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     /// <summary>Records a migration this code does not carry, as a newer version would have.</summary>
     protected abstract Task RecordForeignMigrationAsync(IStorageBackend backend, int version);
 
+    /// <summary>Runs SQL on the test's store directly, behind the backend's back.</summary>
+    protected abstract Task ExecuteAsync(string sql);
+
     protected StoreLocation Location { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -68,9 +71,10 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     protected static Dictionary<string, int> Amounts(params (string Resource, int Amount)[] amounts) =>
         amounts.ToDictionary(a => a.Resource, a => a.Amount, StringComparer.Ordinal);
 
-    protected static JobRecord Job(long id, string state = "pending", long version = 0) =>
+    protected static JobRecord Job(long id, string state = "pending", long version = 0, string? submittedBy = null) =>
         new(id, $"job {id}", ["sh", "-c", "echo 'quoted \"text\"' && exit 0"], "host.processors=2-4,global.maya=1", 50, 2, "/srv/render",
-            state, At, state == "pending" ? null : At.AddSeconds(1), state is "complete" or "failed" or "killed" ? At.AddSeconds(2) : null, version);
+            state, At, state == "pending" ? null : At.AddSeconds(1), state is "complete" or "failed" or "killed" ? At.AddSeconds(2) : null, version,
+            submittedBy);
 
     protected static SubjobRecord Subjob(long job, int index, string state = "pending", long version = 0, string? host = null) => new(
         job, index, (job * 100) + index, state, host is null ? 0 : 1, host,

@@ -51,7 +51,7 @@ internal static class JobCommands
         var state = new Option<string?>("--state") { Description = "Only jobs in this state: pending, running, complete, failed or killed" };
         var limit = new Option<int?>("--limit") { Description = "At most this many, newest first (default 100)" };
         var json = JsonOption();
-        var jobs = new Command("jobs", "List jobs, newest first") { state, limit, json };
+        var jobs = new Command("jobs", "List jobs, newest first: all of them with an admin key, an account's own and its organizations' with an account key") { state, limit, json };
         jobs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var query = new List<string>();
@@ -73,10 +73,10 @@ internal static class JobCommands
                 return ExitCodes.Ok;
             }
 
-            Console.Out.WriteLine($"{"ID",6}  {"STATE",-9} {"PRI",5} {"CPUS",4}  {"NAME",-20} RESERVATIONS");
+            Console.Out.WriteLine($"{"ID",6}  {"STATE",-9} {"PRI",5} {"CPUS",4}  {"NAME",-20} {"SUBMITTED BY",-16} RESERVATIONS");
             foreach (var j in list.Jobs)
             {
-                Console.Out.WriteLine($"{j.Id,6}  {j.State,-9} {j.Priority,5} {j.Cpus,4}  {Clip(j.Name, 20),-20} {j.Reservations}");
+                Console.Out.WriteLine($"{j.Id,6}  {j.State,-9} {j.Priority,5} {j.Cpus,4}  {Clip(j.Name, 20),-20} {Clip(j.SubmittedBy, 16),-16} {j.Reservations}");
             }
 
             return ExitCodes.Ok;
@@ -238,6 +238,7 @@ internal static class JobCommands
             return;
         }
 
+        Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
         foreach (var s in view.Subjobs)

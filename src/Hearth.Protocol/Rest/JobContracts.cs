@@ -11,7 +11,10 @@ public sealed record SubmitJobRequest(
 
 public sealed record SubmitJobResponse(long Id);
 
-/// <summary>One job with its subjobs, their allocations and growth history.</summary>
+/// <summary>
+/// One job with its subjobs, their allocations and growth history. <paramref name="SubmittedBy"/> is the account
+/// whose key submitted it, or <c>admin</c> for an admin key.
+/// </summary>
 public sealed record JobView(
     long Id,
     string Name,
@@ -24,6 +27,7 @@ public sealed record JobView(
     DateTimeOffset SubmittedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
+    string SubmittedBy,
     IReadOnlyList<SubjobView> Subjobs);
 
 public sealed record SubjobView(
@@ -42,6 +46,7 @@ public sealed record SubjobView(
 /// <summary>One entry of a subjob's allocation history: its dispatch or a growth, with the totals after it.</summary>
 public sealed record AllocationChangeView(int Attempt, string Kind, string Host, IReadOnlyDictionary<string, int> Allocations, DateTimeOffset At);
 
+/// <summary>A job in a listing; <paramref name="SubmittedBy"/> as in <see cref="JobView"/>.</summary>
 public sealed record JobSummaryView(
     long Id,
     string Name,
@@ -51,7 +56,8 @@ public sealed record JobSummaryView(
     string Reservations,
     DateTimeOffset SubmittedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    string SubmittedBy);
 
 public sealed record JobListView(IReadOnlyList<JobSummaryView> Jobs);
 

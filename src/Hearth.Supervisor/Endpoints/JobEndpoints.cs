@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
@@ -10,7 +11,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hearth.Supervisor.Endpoints;
 
-/// <summary><c>/v1/jobs</c>: submit, list, show, wait for, kill, and read the output of jobs.</summary>
+/// <summary>
+/// <c>/v1/jobs</c>: submit, list, show, wait for, kill, and read the output of jobs. An admin key reaches every job;
+/// an account key only those its account or one of its organizations submitted (see <see cref="JobAccess"/>).
+/// </summary>
 internal static class JobEndpoints
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
@@ -20,7 +24,7 @@ internal static class JobEndpoints
         var jobs = app.MapGroup("/v1/jobs").RequireAuthorization(HearthAuth.ApiPolicy).WithTags("Jobs");
         jobs.MapPost("", SubmitAsync).Accepts<SubmitJobRequest>("application/json").WithSummary("Submit a job");
         jobs.MapGet("", ListAsync).WithSummary("List jobs, newest first");
-        jobs.MapGet("/counts", (JobService service, CancellationToken ct) => CountAsync(service, ct)).WithSummary("How many jobs are in each state");
+        jobs.MapGet("/counts", CountAsync).WithSummary("How many jobs are in each state");
         jobs.MapGet("/{id}", GetAsync).WithSummary("A job with its subjobs, allocations and growth history");
         jobs.MapGet("/{id}/wait", WaitAsync).WithSummary("Wait (up to timeout seconds, at most 60) for a job to end");
         jobs.MapPost("/{id}/kill", KillAsync).WithSummary("Kill a job: pending subjobs are withdrawn, running process trees are stopped");
@@ -29,7 +33,7 @@ internal static class JobEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<SubmitJobResponse>, ProblemHttpResult>> SubmitAsync(HttpRequest request, JobService service)
+    private static async Task<Results<Created<SubmitJobResponse>, ProblemHttpResult>> SubmitAsync(HttpRequest request, JobService service, AccountService accounts)
     {
         SubmitJobRequest? body;
         try
@@ -48,7 +52,8 @@ internal static class JobEndpoints
 
         try
         {
-            var id = await service.SubmitAsync(body).ConfigureAwait(false);
+            var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
+            var id = await service.SubmitAsync(body, access).ConfigureAwait(false);
             return TypedResults.Created($"/v1/jobs/{id}", new SubmitJobResponse(id));
         }
         catch (InvalidRequestException e)
@@ -62,11 +67,12 @@ internal static class JobEndpoints
     }
 
     private static async Task<Results<Ok<JobListView>, ProblemHttpResult>> ListAsync(
-        JobService service, string? state, int? limit, long? before, CancellationToken ct)
+        HttpContext context, JobService service, AccountService accounts, string? state, int? limit, long? before, CancellationToken ct)
     {
         try
         {
-            return TypedResults.Ok(await service.ListAsync(state, limit, before, ct).ConfigureAwait(false));
+            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+            return TypedResults.Ok(await service.ListAsync(state, limit, before, access, ct).ConfigureAwait(false));
         }
         catch (InvalidRequestException e)
         {
@@ -74,15 +80,18 @@ internal static class JobEndpoints
         }
     }
 
-    private static async Task<Ok<JobCountsView>> CountAsync(JobService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.CountAsync(ct).ConfigureAwait(false));
+    private static async Task<Ok<JobCountsView>> CountAsync(HttpContext context, JobService service, AccountService accounts, CancellationToken ct) =>
+        TypedResults.Ok(await service.CountAsync(await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false));
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobService service, CancellationToken ct) =>
-        Problems.TryParseJobId(id, out var jobId) && await service.FindAsync(jobId, ct).ConfigureAwait(false) is { } job
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(
+        string id, HttpContext context, JobService service, AccountService accounts, CancellationToken ct) =>
+        Problems.TryParseJobId(id, out var jobId)
+        && await service.FindAsync(jobId, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } job
             ? TypedResults.Ok(job)
             : Problems.JobNotFound(id);
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> WaitAsync(string id, double? timeout, JobService service, CancellationToken ct)
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> WaitAsync(
+        string id, double? timeout, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
         var wait = TimeSpan.FromSeconds(timeout ?? 30);
         if (wait < TimeSpan.Zero || wait > MaxWait || double.IsNaN(wait.TotalSeconds))
@@ -90,12 +99,14 @@ internal static class JobEndpoints
             return Problems.BadRequest($"timeout {timeout} is out of range: 0 to {MaxWait.TotalSeconds} seconds");
         }
 
-        return Problems.TryParseJobId(id, out var jobId) && await service.WaitAsync(jobId, wait, ct).ConfigureAwait(false) is { } job
+        return Problems.TryParseJobId(id, out var jobId)
+            && await service.WaitAsync(jobId, wait, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } job
             ? TypedResults.Ok(job)
             : Problems.JobNotFound(id);
     }
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> KillAsync(string id, JobService service, CancellationToken ct)
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> KillAsync(
+        string id, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
         if (!Problems.TryParseJobId(id, out var jobId))
         {
@@ -104,7 +115,8 @@ internal static class JobEndpoints
 
         try
         {
-            var (outcome, job) = await service.KillAsync(jobId, ct).ConfigureAwait(false);
+            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+            var (outcome, job) = await service.KillAsync(jobId, access, ct).ConfigureAwait(false);
             return job is null ? Problems.JobNotFound(id)
                 : outcome == KillOutcome.NotActive ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
                 : TypedResults.Ok(job);
@@ -115,11 +127,13 @@ internal static class JobEndpoints
         }
     }
 
-    private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(string id, int? subjob, JobService service, CancellationToken ct)
+    private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(
+        string id, int? subjob, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
         try
         {
-            return Problems.TryParseJobId(id, out var jobId) && await service.LogsAsync(jobId, subjob, ct).ConfigureAwait(false) is { } logs
+            return Problems.TryParseJobId(id, out var jobId)
+                && await service.LogsAsync(jobId, subjob, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } logs
                 ? TypedResults.Ok(logs)
                 : Problems.JobNotFound(id);
         }
@@ -129,7 +143,7 @@ internal static class JobEndpoints
         }
     }
 
-    private static async Task<IResult> OutputAsync(string id, int index, string stream, JobService service, HttpContext context)
+    private static async Task<IResult> OutputAsync(string id, int index, string stream, JobService service, AccountService accounts, HttpContext context)
     {
         var which = stream switch
         {
@@ -147,9 +161,21 @@ internal static class JobEndpoints
             return Problems.JobNotFound(id);
         }
 
+        var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+        if (await service.FindAsync(jobId, access, context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            return Problems.JobNotFound(id);
+        }
+
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return await service.CopyOutputAsync(jobId, index, which, context.Response.Body, context.RequestAborted).ConfigureAwait(false)
+        return await service.CopyOutputAsync(jobId, index, which, access, context.Response.Body, context.RequestAborted).ConfigureAwait(false)
             ? TypedResults.Empty
             : Problems.NotFound($"job {id} has no subjob {index}");
     }
+
+    /// <summary>What the request's key may reach: everything for an admin key, its account's and organizations' jobs for an account key.</summary>
+    private static async ValueTask<JobAccess> AccessAsync(HttpContext context, AccountService accounts) =>
+        await AccountEndpoints.CallerAsync(context.User, accounts, context.RequestAborted).ConfigureAwait(false) is { } caller
+            ? JobAccess.For(caller)
+            : JobAccess.Admin;
 }

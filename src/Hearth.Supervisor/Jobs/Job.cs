@@ -11,7 +11,9 @@ public sealed class Job
 {
     private readonly List<Subjob> _subjobs = [];
 
-    internal Job(long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt)
+    internal Job(
+        long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt,
+        string? submittedBy)
     {
         Id = id;
         Name = name;
@@ -20,6 +22,7 @@ public sealed class Job
         Priority = priority;
         WorkingDirectory = workingDirectory;
         SubmittedAt = submittedAt;
+        SubmittedBy = submittedBy;
     }
 
     public long Id { get; }
@@ -35,6 +38,9 @@ public sealed class Job
     public string? WorkingDirectory { get; }
 
     public DateTimeOffset SubmittedAt { get; }
+
+    /// <summary>The account whose key submitted the job; null for an admin key.</summary>
+    public string? SubmittedBy { get; }
 
     public WorkState State { get; private set; } = WorkState.Pending;
 
@@ -55,15 +61,22 @@ public sealed class Job
 
     /// <summary>
     /// Derives the state from the subjobs: running while any runs or has run with others still to go; when all
-    /// have ended, killed if any was killed, else failed if any failed, else complete. True when it changed.
+    /// have ended, killed if any was killed, else failed if any failed, else complete. The job started when its
+    /// first subjob's process did. True when the state or the start changed.
     /// </summary>
     public bool Refresh(DateTimeOffset at)
     {
         var next = Derive();
-        StartedAt ??= _subjobs.Select(s => s.StartedAt).Where(t => t is not null).Min();
+        var started = false;
+        if (StartedAt is null && _subjobs.Select(s => s.StartedAt).Where(t => t is not null).Min() is { } first)
+        {
+            StartedAt = first;
+            started = true;
+        }
+
         if (next == State)
         {
-            return false;
+            return started;
         }
 
         if (State.IsTerminal())
@@ -119,7 +132,7 @@ public sealed class Job
     }
 
     internal JobRecord ToRecord() => new(
-        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version);
+        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy);
 
     internal void Restore(JobRecord record)
     {

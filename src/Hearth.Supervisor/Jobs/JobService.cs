@@ -17,8 +17,9 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     public const int MaxListLimit = 10_000;
 
     /// <summary>Validates and queues a job; throws <see cref="InvalidRequestException"/> naming what is wrong, with nothing queued.</summary>
-    public async Task<long> SubmitAsync(SubmitJobRequest request)
+    public async Task<long> SubmitAsync(SubmitJobRequest request, JobAccess access)
     {
+        ArgumentNullException.ThrowIfNull(access);
         if (request.Command is not { Count: > 0 } command || command.Any(string.IsNullOrEmpty) || string.IsNullOrWhiteSpace(command[0]))
         {
             throw new InvalidRequestException("command must be a non-empty list of arguments, e.g. [\"echo\", \"hi\"]");
@@ -49,7 +50,7 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         var name = string.IsNullOrWhiteSpace(request.Name) ? Path.GetFileName(command[0]) : request.Name.Trim();
         try
         {
-            return await scheduler.SubmitAsync(new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory))
+            return await scheduler.SubmitAsync(new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account))
                 .ConfigureAwait(false);
         }
         catch (PlacementException e)
@@ -58,11 +59,14 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
     }
 
-    public async Task<JobView?> FindAsync(long id, CancellationToken cancellationToken) =>
-        await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false) is { } details ? JobViews.From(details) : null;
+    /// <summary>The job, or null when there is no such job or <paramref name="access"/> may not see it.</summary>
+    public async Task<JobView?> FindAsync(long id, JobAccess access, CancellationToken cancellationToken) =>
+        await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is { } details ? JobViews.From(details) : null;
 
-    public async Task<JobListView> ListAsync(string? state, int? limit, long? before, CancellationToken cancellationToken)
+    /// <summary>The newest jobs <paramref name="access"/> may see.</summary>
+    public async Task<JobListView> ListAsync(string? state, int? limit, long? before, JobAccess access, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(access);
         if (state is not null && !WorkStates.TryParse(state, out _))
         {
             throw new InvalidRequestException($"unknown state \"{state}\"; expected one of {string.Join(", ", JobStates.All)}");
@@ -74,28 +78,35 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             throw new InvalidRequestException($"limit {take} is out of range: 1 to {MaxListLimit}");
         }
 
-        var jobs = await queries.ListJobsAsync(new JobFilter(state, take, before), cancellationToken).ConfigureAwait(false);
+        var jobs = await queries.ListJobsAsync(new JobFilter(state, take, before, access.Visible), cancellationToken).ConfigureAwait(false);
         return new JobListView([.. jobs.Select(JobViews.Summary)]);
     }
 
-    public async Task<JobCountsView> CountAsync(CancellationToken cancellationToken)
+    /// <summary>How many of the jobs <paramref name="access"/> may see are in each state.</summary>
+    public async Task<JobCountsView> CountAsync(JobAccess access, CancellationToken cancellationToken)
     {
-        var counts = await queries.CountJobsByStateAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(access);
+        var counts = await queries.CountJobsByStateAsync(access.Visible, cancellationToken).ConfigureAwait(false);
         return new JobCountsView(JobStates.All.ToDictionary(s => s, s => counts.GetValueOrDefault(s)));
     }
 
-    /// <summary>Asks the scheduler to kill a job; null when there is no such job.</summary>
-    public async Task<(KillOutcome Outcome, JobView? Job)> KillAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Asks the scheduler to kill a job; the job is null (and nothing is killed) when there is no such job or <paramref name="access"/> may not see it.</summary>
+    public async Task<(KillOutcome Outcome, JobView? Job)> KillAsync(long id, JobAccess access, CancellationToken cancellationToken)
     {
+        if (await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return (KillOutcome.NotActive, null);
+        }
+
         var outcome = await scheduler.KillAsync(id).ConfigureAwait(false);
-        return (outcome, await FindAsync(id, cancellationToken).ConfigureAwait(false));
+        return (outcome, await FindAsync(id, access, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The job once it has ended, or as it is when <paramref name="timeout"/> passes; null when there is no such job.</summary>
-    public async Task<JobView?> WaitAsync(long id, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The job once it has ended, or as it is when <paramref name="timeout"/> passes; null when there is no such job or <paramref name="access"/> may not see it.</summary>
+    public async Task<JobView?> WaitAsync(long id, TimeSpan timeout, JobAccess access, CancellationToken cancellationToken)
     {
         var ended = scheduler.Waiters.WhenEnded(id);
-        var job = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        var job = await FindAsync(id, access, cancellationToken).ConfigureAwait(false);
         if (job is null || JobStates.IsTerminal(job.State))
         {
             return job;
@@ -110,13 +121,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             // Answer with the current state; the client asks again.
         }
 
-        return await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return await FindAsync(id, access, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The latest attempt's output of every subjob, or of one; null when there is no such job.</summary>
-    public async Task<JobLogsView?> LogsAsync(long id, int? index, CancellationToken cancellationToken)
+    /// <summary>The latest attempt's output of every subjob, or of one; null when there is no such job or <paramref name="access"/> may not see it.</summary>
+    public async Task<JobLogsView?> LogsAsync(long id, int? index, JobAccess access, CancellationToken cancellationToken)
     {
-        var job = await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false);
+        var job = await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
             return null;
@@ -144,10 +155,10 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         return new JobLogsView(id, logs);
     }
 
-    /// <summary>Copies one stream of a subjob's latest attempt to <paramref name="output"/>; false when there is no such job or subjob.</summary>
-    public async Task<bool> CopyOutputAsync(long id, int index, int stream, Stream output, CancellationToken cancellationToken)
+    /// <summary>Copies one stream of a subjob's latest attempt to <paramref name="output"/>; false when there is no such job or subjob, or <paramref name="access"/> may not see it.</summary>
+    public async Task<bool> CopyOutputAsync(long id, int index, int stream, JobAccess access, Stream output, CancellationToken cancellationToken)
     {
-        var job = await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false);
+        var job = await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false);
         var subjob = job?.Subjobs.FirstOrDefault(s => s.Index == index);
         if (subjob is null)
         {
@@ -163,6 +174,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         return true;
+    }
+
+    private async Task<JobDetails?> FindDetailsAsync(long id, JobAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var details = await queries.FindJobAsync(id, cancellationToken).ConfigureAwait(false);
+        return details is not null && access.Sees(details.Job.SubmittedBy) ? details : null;
     }
 
     private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);

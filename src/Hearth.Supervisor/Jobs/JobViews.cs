@@ -13,11 +13,12 @@ internal static class JobViews
         return new JobView(
             job.Id, job.Name, job.State, job.Command, job.Reservations, job.Priority, job.Cpus, job.WorkingDirectory,
             job.SubmittedAt, job.StartedAt, job.FinishedAt,
+            JobAccess.Show(job.SubmittedBy),
             [.. details.Subjobs.Select(s => new SubjobView(
                 s.Index, s.State, s.Host, s.Allocations, s.ExitCode, s.Error, s.Attempt, s.Pid, s.StartedAt, s.FinishedAt,
                 [.. history[s.Index].Select(h => new AllocationChangeView(h.Attempt, h.Kind, h.Host, h.Allocations, h.At))]))]);
     }
 
     public static JobSummaryView Summary(JobRecord job) =>
-        new(job.Id, job.Name, job.State, job.Priority, job.Cpus, job.Reservations, job.SubmittedAt, job.StartedAt, job.FinishedAt);
+        new(job.Id, job.Name, job.State, job.Priority, job.Cpus, job.Reservations, job.SubmittedAt, job.StartedAt, job.FinishedAt, JobAccess.Show(job.SubmittedBy));
 }

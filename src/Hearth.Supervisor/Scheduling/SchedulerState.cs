@@ -85,7 +85,7 @@ internal sealed partial class SchedulerState
     {
         var record = details.Job;
         var spec = ReservationSpec.Parse(record.Reservations);
-        var job = new Job(record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt);
+        var job = new Job(record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy);
         job.Restore(record);
         _jobs.Add(job.Id, job);
         foreach (var s in details.Subjobs)
@@ -145,7 +145,7 @@ internal sealed partial class SchedulerState
         }
 
         var now = _time.GetUtcNow();
-        var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now);
+        var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now, submission.SubmittedBy);
         _jobs.Add(job.Id, job);
         fx.Touch(job);
         for (var i = 0; i < submission.Cpus; i++)

@@ -2,7 +2,8 @@ namespace Hearth.Supervisor.Storage;
 
 /// <summary>
 /// A stored job. <paramref name="Version"/> is the optimistic-concurrency token: every update names the
-/// version it read and fails when the row has moved on.
+/// version it read and fails when the row has moved on. <paramref name="SubmittedBy"/> is the account whose key
+/// submitted it, or null for an admin key; it never changes.
 /// </summary>
 public sealed record JobRecord(
     long Id,
@@ -16,7 +17,8 @@ public sealed record JobRecord(
     DateTimeOffset SubmittedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    long Version);
+    long Version,
+    string? SubmittedBy = null);
 
 /// <summary>A stored subjob: its place in the queue, where it runs and what it holds.</summary>
 public sealed record SubjobRecord(
@@ -94,8 +96,11 @@ public sealed class ChangeSet
 /// <summary>A write lost a race: the stored row is not at the version the writer read.</summary>
 public sealed class ConcurrencyConflictException(string message) : Exception(message);
 
-/// <summary>Which jobs a listing returns, newest first.</summary>
-public sealed record JobFilter(string? State = null, int Limit = 100, long? BeforeId = null);
+/// <summary>
+/// Which jobs a listing returns, newest first. <paramref name="SubmittedBy"/> keeps only jobs submitted by one of
+/// those accounts (an admin key's jobs are never among them); null keeps every job.
+/// </summary>
+public sealed record JobFilter(string? State = null, int Limit = 100, long? BeforeId = null, IReadOnlyCollection<string>? SubmittedBy = null);
 
 /// <summary>An API key as stored: only its hash, never the key.</summary>
 public sealed record ApiKeyRecord(

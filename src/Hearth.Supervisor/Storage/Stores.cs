@@ -19,7 +19,8 @@ public interface IJobQueries
 
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobFilter filter, CancellationToken cancellationToken);
 
-    Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(CancellationToken cancellationToken);
+    /// <summary>How many jobs are in each state; only those submitted by one of <paramref name="submittedBy"/> unless it is null.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(IReadOnlyCollection<string>? submittedBy, CancellationToken cancellationToken);
 
     /// <summary>The output of one subjob attempt, in the order it was written.</summary>
     IAsyncEnumerable<LogChunkRecord> ReadLogAsync(long jobId, int index, int attempt, CancellationToken cancellationToken);

@@ -49,8 +49,8 @@ public static class AdminPages
 
     private static async Task<Dictionary<string, object?>> ClusterModelAsync(Scheduler scheduler, JobService jobs, CancellationToken ct)
     {
-        var list = await jobs.ListAsync(null, JobsShown, null, ct).ConfigureAwait(false);
-        var counts = await jobs.CountAsync(ct).ConfigureAwait(false);
+        var list = await jobs.ListAsync(null, JobsShown, null, JobAccess.Admin, ct).ConfigureAwait(false);
+        var counts = await jobs.CountAsync(JobAccess.Admin, ct).ConfigureAwait(false);
         return new Dictionary<string, object?>
         {
             ["View"] = scheduler.View,

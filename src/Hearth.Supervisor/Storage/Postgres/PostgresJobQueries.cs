@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using NpgsqlTypes;
 using static Hearth.Supervisor.Storage.Postgres.PostgresValues;
 
 namespace Hearth.Supervisor.Storage.Postgres;
@@ -36,16 +37,28 @@ internal sealed class PostgresJobQueries(PostgresBackend backend) : IJobQueries
             where.Add($"id < ${command.Parameters.Count}");
         }
 
+        if (filter.SubmittedBy is { } submitters)
+        {
+            command.Parameters.Add(Names(submitters));
+            where.Add($"submitted_by = ANY(${command.Parameters.Count})");
+        }
+
         command.Parameters.Add(Value(filter.Limit));
         command.CommandText =
             $"SELECT {JobColumns} FROM jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT ${command.Parameters.Count}";
         return await ReadAllAsync(command, ReadJob, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(IReadOnlyCollection<string>? submittedBy, CancellationToken cancellationToken)
     {
         await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("SELECT state, COUNT(*)::integer FROM jobs GROUP BY state", connection);
+        if (submittedBy is not null)
+        {
+            command.CommandText = "SELECT state, COUNT(*)::integer FROM jobs WHERE submitted_by = ANY($1) GROUP BY state";
+            command.Parameters.Add(Names(submittedBy));
+        }
+
         var rows = await ReadAllAsync(command, r => (State: r.GetString(0), Count: r.GetInt32(1)), cancellationToken).ConfigureAwait(false);
         return rows.ToDictionary(r => r.State, r => r.Count, StringComparer.Ordinal);
     }
@@ -62,6 +75,9 @@ internal sealed class PostgresJobQueries(PostgresBackend backend) : IJobQueries
             yield return new LogChunkRecord(jobId, index, attempt, reader.GetInt32(0), reader.GetFieldValue<byte[]>(1));
         }
     }
+
+    private static NpgsqlParameter Names(IReadOnlyCollection<string> names) =>
+        new() { Value = names.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>Reads jobs, their subjobs and history in one round trip: three queries sharing one set of parameters.</summary>
     internal static async Task<IReadOnlyList<JobDetails>> ReadDetailsAsync(

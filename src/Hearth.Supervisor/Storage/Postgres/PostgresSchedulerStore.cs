@@ -134,10 +134,10 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             if (job.Version == 0)
             {
                 batch.BatchCommands.Add(BatchCommand(
-                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
+                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12)",
                     Value(job.Id), Value(job.Name), Json(StoredJson.Write(job.Command)), Value(job.Reservations), Value(job.Priority),
                     Value(job.Cpus), Value(Db(job.WorkingDirectory)), Value(job.State), Time(job.SubmittedAt), Time(job.StartedAt),
-                    Time(job.FinishedAt)));
+                    Time(job.FinishedAt), Value(Db(job.SubmittedBy))));
             }
             else
             {

@@ -36,6 +36,11 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
             command.Parameters.AddWithValue("$before", before);
         }
 
+        if (filter.SubmittedBy is { } submitters)
+        {
+            where.Add(SubmittedByAny(command, submitters));
+        }
+
         command.CommandText = $"SELECT {JobColumns} FROM jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", filter.Limit);
         var jobs = new List<JobRecord>();
@@ -48,11 +53,12 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
         return jobs;
     }
 
-    public async Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(IReadOnlyCollection<string>? submittedBy, CancellationToken cancellationToken)
     {
         await using var connection = await backend.OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state, COUNT(*) FROM jobs GROUP BY state";
+        var where = submittedBy is null ? "" : "WHERE " + SubmittedByAny(command, submittedBy);
+        command.CommandText = $"SELECT state, COUNT(*) FROM jobs {where} GROUP BY state";
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -76,6 +82,25 @@ internal sealed class SqliteJobQueries(SqliteBackend backend) : IJobQueries
         {
             yield return new LogChunkRecord(jobId, index, attempt, reader.GetInt32(0), (byte[])reader.GetValue(1));
         }
+    }
+
+    /// <summary>A condition matching jobs submitted by any of <paramref name="submitters"/> (none when it is empty), its values bound on <paramref name="command"/>.</summary>
+    private static string SubmittedByAny(SqliteCommand command, IReadOnlyCollection<string> submitters)
+    {
+        if (submitters.Count == 0)
+        {
+            return "0";
+        }
+
+        var names = new List<string>();
+        foreach (var submitter in submitters)
+        {
+            var name = $"$by{names.Count}";
+            command.Parameters.AddWithValue(name, submitter);
+            names.Add(name);
+        }
+
+        return $"submitted_by IN ({string.Join(", ", names)})";
     }
 
     /// <summary>Reads jobs, their subjobs and history with three queries sharing one set of parameters.</summary>

@@ -106,8 +106,8 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
 
         var insert = statements.Get(
-            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1)",
-            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin");
+            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1, $by)",
+            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin", "$by");
         var update = statements.Get(
             "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, version = version + 1 WHERE id = $id AND version = $v",
             "$state", "$start", "$fin", "$id", "$v");
@@ -116,7 +116,7 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
             if (job.Version == 0)
             {
                 Bind(insert, job.Id, job.Name, StoredJson.Write(job.Command), job.Reservations, job.Priority, job.Cpus,
-                    Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt));
+                    Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt), Db(job.SubmittedBy));
                 insert.ExecuteNonQuery();
             }
             else
