@@ -43,6 +43,25 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     }
 
     [Theory]
+    [InlineData("host.processors=100", "waiting for capacity: needs host.processors=100, and the largest worker has 4 in all")]
+    [InlineData("host.processors=1,host.gpu=1", "waiting for capacity: needs host.gpu=1, and no worker has host.gpu")]
+    public async Task AJobThatNoWorkerCanRunSaysWhyItWaits(string reservations, string reason)
+    {
+        var id = (await Cluster.JsonAsync("submit", "-r", reservations, "--json", "--", "true")).GetProperty("id").GetInt64();
+        try
+        {
+            var job = await Cluster.JsonAsync("job", $"{id}");
+            Assert.Equal(("pending", reason), (job.GetProperty("state").GetString(), job.GetProperty("pending_reason").GetString()));
+            var text = await Cluster.RunAsync("job", $"{id}");
+            Assert.Contains($"  pending: {reason}\n", text.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Cluster.RunAsync("kill", $"{id}");
+        }
+    }
+
+    [Theory]
     [InlineData("job")]
     [InlineData("wait")]
     [InlineData("kill")]

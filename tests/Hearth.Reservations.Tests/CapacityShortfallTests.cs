@@ -84,4 +84,29 @@ public sealed class CapacityShortfallTests
         Assert.Equal("waiting for capacity: no worker is connected", CapacityShortfall.Explain(ReservationSpec.Parse("host.processors=1"), 1, capacity));
         Assert.Null(CapacityShortfall.Explain(ReservationSpec.Parse("host.processors=1"), 0, capacity));
     }
+
+    [Theory]
+    [InlineData("host.processors=2", "", null)]
+    [InlineData("host.processors=8", "", "waiting for capacity: needs host.processors=8, and the largest worker has 4 in all")]
+    [InlineData("host.processors=4", "", "waiting for capacity: needs host.processors=4, largest free is 3 on w2")]
+    [InlineData("host.processors=2*", "", "waiting for an idle worker: N* and all need a worker with nothing running, and every worker runs something")]
+    [InlineData("host.processors=all", "w2", null)]
+    [InlineData("host.processors=3*", "w1", "waiting for capacity: needs host.processors=3, largest free is 2 on w1 (among the idle workers)")]
+    [InlineData("global.maya=1", "", "waiting for capacity: needs global.maya=1, none free across the cluster")]
+    public void OneJobSaysWhyItWaitsOrNothingWhenItFits(string reservations, string idle, string? reason)
+    {
+        var capacity = new CapacityView(
+            [
+                new HostCapacity("w1", true, Amounts(("host.processors", 4)), Amounts(("host.processors", 2))),
+                new HostCapacity("w2", true, Amounts(("host.processors", 3)), Amounts(("host.processors", 3))),
+                new HostCapacity("w3", false, Amounts(("host.processors", 64)), Amounts(("host.processors", 64))),
+            ],
+            new Dictionary<ResourceName, int> { [new(ResourceScope.Global, "maya")] = 0 });
+        var idleHosts = idle.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(reason, CapacityShortfall.ExplainOne(ReservationSpec.Parse(reservations), capacity, idleHosts));
+    }
+
+    private static Dictionary<ResourceName, int> Amounts(params (string Name, int Count)[] amounts) =>
+        amounts.ToDictionary(a => ResourceName.TryParse(a.Name, out var r, out _) ? r : throw new ArgumentException(a.Name), a => a.Count);
 }

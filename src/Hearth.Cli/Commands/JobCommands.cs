@@ -248,6 +248,11 @@ internal static class JobCommands
             var error = s.Error is null ? "" : $" ({s.Error})";
             Console.Out.WriteLine($"  subjob {s.Id}: {s.State} on {s.Host ?? "-"} [{allocations}]{exit}{error}");
         }
+
+        if (view.PendingReason is { } reason)
+        {
+            Console.Out.WriteLine($"  pending: {reason}");
+        }
     }
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";

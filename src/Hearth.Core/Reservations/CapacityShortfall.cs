@@ -49,6 +49,29 @@ public static class CapacityShortfall
         return null;
     }
 
+    /// <summary>
+    /// Why one piece of work of <paramref name="spec"/> waits, or null when it fits now (it is placed on the next
+    /// cycle). <c>N*</c> and <c>all</c> need a worker with nothing running: <paramref name="idleHosts"/>.
+    /// </summary>
+    public static string? ExplainOne(ReservationSpec spec, CapacityView capacity, IReadOnlySet<string> idleHosts)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(capacity);
+        ArgumentNullException.ThrowIfNull(idleHosts);
+        if (spec.EffectiveItems().All(i => i.Mode != ReservationMode.Idle) || !capacity.Hosts.Any(h => h.Up))
+        {
+            return Explain(spec, 1, capacity);
+        }
+
+        var idle = capacity with { Hosts = [.. capacity.Hosts.Where(h => idleHosts.Contains(h.Name))] };
+        if (!idle.Hosts.Any(h => h.Up))
+        {
+            return "waiting for an idle worker: N* and all need a worker with nothing running, and every worker runs something";
+        }
+
+        return Explain(spec, 1, idle) is { } why ? $"{why} (among the idle workers)" : null;
+    }
+
     private static string Why(
         IReadOnlyList<ReservationItem> items,
         List<(string Name, IReadOnlyDictionary<ResourceName, int> Total, Dictionary<ResourceName, int> Free)> hosts,

@@ -28,7 +28,8 @@ public sealed record JobView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string SubmittedBy,
-    IReadOnlyList<SubjobView> Subjobs);
+    IReadOnlyList<SubjobView> Subjobs,
+    string? PendingReason = null);
 
 public sealed record SubjobView(
     int Id,

@@ -60,8 +60,16 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     }
 
     /// <summary>The job, or null when there is no such job or <paramref name="access"/> may not see it.</summary>
-    public async Task<JobView?> FindAsync(long id, JobAccess access, CancellationToken cancellationToken) =>
-        await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is { } details ? JobViews.From(details) : null;
+    public async Task<JobView?> FindAsync(long id, JobAccess access, CancellationToken cancellationToken)
+    {
+        if (await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is not { } details)
+        {
+            return null;
+        }
+
+        var view = JobViews.From(details);
+        return view with { PendingReason = PendingReasons.Explain(view, scheduler.View) };
+    }
 
     /// <summary>The newest jobs <paramref name="access"/> may see.</summary>
     public async Task<JobListView> ListAsync(string? state, int? limit, long? before, JobAccess access, CancellationToken cancellationToken)
