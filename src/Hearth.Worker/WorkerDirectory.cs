@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
 using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
@@ -14,6 +12,12 @@ namespace Hearth.Worker;
 /// </summary>
 internal sealed class WorkerDirectory : IDisposable
 {
+    private const string HolderFile = "worker.pid";
+
+    /// <summary>How the runtime reports a lock held by another process: on Unix the errno (EWOULDBLOCK), on Windows ERROR_SHARING_VIOLATION.</summary>
+    private const int WouldBlock = 11;
+    private const int SharingViolation = unchecked((int)0x80070020);
+
     private readonly FileStream _lock;
 
     private WorkerDirectory(string path, FileStream lockFile)
@@ -59,44 +63,52 @@ internal sealed class WorkerDirectory : IDisposable
         FileStream stream;
         try
         {
-            // FileShare.ReadWrite: no lock of the runtime's own, so another worker can read who holds this one.
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            // FileShare.None: the runtime takes an exclusive flock itself.
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e.HResult is WouldBlock or SharingViolation)
+        {
+            throw Held(path, workerName);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new WorkerRefusedException($"cannot open {lockPath} for worker {workerName}: {e.Message}");
         }
 
+        // The runtime's own lock can be turned off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING); this one cannot.
         if (OperatingSystem.IsLinux() && Posix.Flock((int)stream.SafeFileHandle.DangerousGetHandle(), Posix.LockExclusive | Posix.LockNonBlocking) != 0)
         {
-            var error = Marshal.GetLastPInvokeError();
-            var holder = ReadHolder(stream);
             stream.Dispose();
-            throw new WorkerRefusedException(
-                $"another worker named {workerName} is already running from {path}{holder}: stop it first, or give this one another --name " +
-                $"({Posix.Describe(error)})");
+            throw Held(path, workerName);
         }
 
-        stream.SetLength(0);
-        var pid = Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
-        stream.Write(pid);
-        stream.Flush();
+        try
+        {
+            File.WriteAllText(Path.Combine(path, HolderFile), string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stream.Dispose();
+            throw new WorkerRefusedException($"cannot write {Path.Combine(path, HolderFile)} for worker {workerName}: {e.Message}");
+        }
+
         return new WorkerDirectory(path, stream);
     }
 
-    private static string ReadHolder(FileStream stream)
+    private static WorkerRefusedException Held(string path, string workerName)
     {
+        string holder;
         try
         {
-            var buffer = new byte[32];
-            var read = stream.Read(buffer);
-            var text = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? $" (pid {pid})" : "";
+            var text = File.ReadAllText(Path.Combine(path, HolderFile)).Trim();
+            holder = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? $" (pid {pid})" : "";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "";
+            holder = "";
         }
+
+        return new WorkerRefusedException($"another worker named {workerName} is already running from {path}{holder}: stop it first, or give this one another --name");
     }
 
     internal static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
