@@ -46,6 +46,7 @@ internal sealed partial class WorkerGatewayService(
         catch (WorkerNameTakenException e)
         {
             instances.Refused(session, replaced);
+            LogNameTaken(session.Name, session.Peer, e.Message);
             throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
         }
         catch (WorkerRejectedException e)
@@ -111,6 +112,9 @@ internal sealed partial class WorkerGatewayService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused worker {Worker} from {Peer}: {Reason}")]
+    private partial void LogNameTaken(string worker, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} stream ended: {Reason}")]
     private partial void LogStreamEnded(string worker, string reason);
