@@ -45,6 +45,10 @@ internal sealed class SubjobProcess : IDisposable
 
     public string AssignmentId => _assign.AssignmentId;
 
+    public long JobId => _assign.JobId;
+
+    public int SubjobIndex => _assign.SubjobIndex;
+
     public int Pid { get; private set; }
 
     /// <summary>Starts the process; returns the outcome at once if it could not start.</summary>

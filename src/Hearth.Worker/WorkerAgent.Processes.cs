@@ -42,8 +42,10 @@ public sealed partial class WorkerAgent
         }
         else
         {
+            RecordStarted(process);
             _outbox.Post(new WorkerMessage { Started = new ProcessStarted { AssignmentId = id, Pid = process.Pid } });
             outcome = await process.RunToEndAsync().ConfigureAwait(false);
+            _records.Remove(id);
         }
 
         lock (_lock)
@@ -53,6 +55,19 @@ public sealed partial class WorkerAgent
 
         process.Dispose();
         Report(id, outcome);
+    }
+
+    /// <summary>A record that outlives this worker process, so a successor can kill the process if this worker dies first.</summary>
+    private void RecordStarted(SubjobProcess process)
+    {
+        try
+        {
+            _records.Add(process.AssignmentId, process.Pid, process.JobId, process.SubjobIndex);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogRecordFailed(process.AssignmentId, e.Message);
+        }
     }
 
     /// <summary>Remembers how an attempt ended (reported again on reconnection) and tells the supervisor, unless the worker is leaving.</summary>

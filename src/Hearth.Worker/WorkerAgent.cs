@@ -34,6 +34,8 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly Queue<string> _exitOrder = new();
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
+    private readonly WorkerDirectory _directory;
+    private readonly ProcessRecords _records;
     private readonly string _runDirectory;
     private readonly string? _memoryDirectory;
     private readonly Dictionary<string, string> _environment = InheritedEnvironment();
@@ -48,14 +50,21 @@ public sealed partial class WorkerAgent : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.BuildCacheMegabytes);
         _outbox = new Outbox(options.OutputBufferBytes, _logger);
         Resources = HostResources.Discover(options.Resources);
-        _runDirectory = options.RunDirectory ?? Path.Combine(Path.GetTempPath(), "hearth-worker", $"{Sanitize(options.Name)}-{Environment.ProcessId}");
-        Directory.CreateDirectory(_runDirectory);
+        _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
+        _runDirectory = _directory.FullPath;
+        _records = new ProcessRecords(Path.Combine(_runDirectory, "processes"));
         _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
         _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
     }
 
     public string Name => _options.Name;
+
+    /// <summary>Random, new for every worker process: tells the supervisor a reconnection from a second process under the same name.</summary>
+    public string Incarnation { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The run directory, locked by this worker while it lives.</summary>
+    public string RunDirectory => _runDirectory;
 
     public IReadOnlyDictionary<ResourceName, int> Resources { get; }
 
@@ -80,8 +89,10 @@ public sealed partial class WorkerAgent : IDisposable
     public async Task RunAsync(CancellationToken stop)
     {
         var delay = FirstReconnectDelay;
+        string? lastRefusal = null;
         try
         {
+            await KillLeftoversAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
                 try
@@ -90,6 +101,17 @@ public sealed partial class WorkerAgent : IDisposable
                     if (await ConnectOnceAsync(endpoint, stop).ConfigureAwait(false))
                     {
                         delay = FirstReconnectDelay;
+                        lastRefusal = null;
+                    }
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
+                {
+                    // Another live worker holds the name. It may be a dead host's connection that the supervisor has
+                    // not timed out yet, so keep trying (said once, not on every attempt) and take over once it is gone.
+                    if (Describe(e) != lastRefusal)
+                    {
+                        lastRefusal = Describe(e);
+                        LogNameTaken(Name, lastRefusal);
                     }
                 }
                 catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
@@ -265,7 +287,7 @@ public sealed partial class WorkerAgent : IDisposable
 
     private Register BuildRegister()
     {
-        var register = new Register { Name = Name, AgentVersion = "0.1.0" };
+        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation };
         foreach (var (resource, amount) in Resources)
         {
             register.Resources[resource.ToString()] = amount;
@@ -299,6 +321,26 @@ public sealed partial class WorkerAgent : IDisposable
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
+    /// <summary>
+    /// Kills what a previous worker process of this run directory left running: its output pipes died with it, so
+    /// those processes can neither report nor be waited on. Done before the first registration, so the supervisor
+    /// requeues (or has requeued) those attempts only once nothing of them runs here.
+    /// </summary>
+    private async Task KillLeftoversAsync(CancellationToken stop)
+    {
+        foreach (var leftover in await _records.KillLeftoversAsync(Name, _options.StopGrace * 5, _options.Time, stop).ConfigureAwait(false))
+        {
+            if (leftover.Gone)
+            {
+                LogLeftoverKilled(Name, leftover.AssignmentId, leftover.ProcessGroup, leftover.Processes);
+            }
+            else
+            {
+                LogLeftoverSurvived(Name, leftover.AssignmentId, leftover.ProcessGroup);
+            }
+        }
+    }
+
     /// <summary>The whole cause, e.g. a TLS failure's "the remote certificate is invalid", not just "SSL connection could not be established".</summary>
     private static string Innermost(Exception e)
     {
@@ -328,6 +370,7 @@ public sealed partial class WorkerAgent : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _directory.Dispose();
         if (_memoryDirectory is not null)
         {
             AllocationDirectory.Delete(_memoryDirectory);

@@ -44,6 +44,19 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public async Task ARemovedWorkerIsDeletedAtItsVersionAndAStaleRemovalIsAConflict()
+    {
+        await CommitAsync(c => c.Workers.AddRange([Worker("gone", "down"), Worker("kept")]));
+        await CommitAsync(c => c.Workers.Add(Worker("gone", "down", version: 1)));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(c => c.RemovedWorkers.Add(Worker("gone", "down", version: 1))));
+        await CommitAsync(c => c.RemovedWorkers.Add(Worker("gone", "down", version: 2)));
+
+        var loaded = await Open().Scheduler.LoadAsync(Cancel);
+        Assert.Equal(["kept"], loaded.Workers.Select(w => w.Name));
+    }
+
+    [Fact]
     public async Task TimesAreKeptToTheMillisecondInUtc()
     {
         var local = new DateTimeOffset(2026, 3, 1, 14, 30, 15, TimeSpan.FromHours(2)).AddTicks(9_999);

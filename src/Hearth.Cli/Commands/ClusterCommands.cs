@@ -131,10 +131,10 @@ internal static class ClusterCommands
             var (options, verbose, json) = settings.Read(result);
             using var shutdown = new Shutdown();
             using var logging = LocalCluster.Logging(verbose, json);
-            using var agent = new WorkerAgent(options, logging);
-            Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}");
             try
             {
+                using var agent = new WorkerAgent(options, logging);
+                Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}, run directory {agent.RunDirectory}");
                 await agent.RunAsync(shutdown.Token).ConfigureAwait(false);
             }
             catch (WorkerRefusedException e)

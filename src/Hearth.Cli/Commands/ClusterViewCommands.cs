@@ -4,7 +4,7 @@ using Hearth.Protocol.Rest;
 
 namespace Hearth.Cli.Commands;
 
-/// <summary><c>workers</c> and <c>resources</c>: the cluster as the supervisor sees it.</summary>
+/// <summary><c>workers</c> (and <c>workers remove</c>) and <c>resources</c>: the cluster as the supervisor sees it.</summary>
 internal static class ClusterViewCommands
 {
     public static IEnumerable<Command> Create() => [Workers(), Resources()];
@@ -12,7 +12,7 @@ internal static class ClusterViewCommands
     private static Command Workers()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var workers = new Command("workers", "List workers with their state and total/used/free resources") { json };
+        var workers = new Command("workers", "List workers with their state and total/used/free resources") { json, Remove() };
         workers.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var list = await client.GetAsync<WorkerListView>("/v1/workers", cancellation).ConfigureAwait(false);
@@ -38,6 +38,29 @@ internal static class ClusterViewCommands
         return workers;
     }
 
+    private static Command Remove()
+    {
+        var name = new Argument<string>("name") { Description = "The worker's name" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var remove = new Command("remove", "Forget a worker that is down (admin key); refused while it is up, unreachable or holds work") { name, json };
+        remove.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var worker = result.GetValue(name)!;
+            await client.DeleteAsync($"/v1/workers/{Uri.EscapeDataString(worker)}", cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(new { Name = worker, Removed = true });
+            }
+            else
+            {
+                Console.Out.WriteLine($"worker {worker} removed");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return remove;
+    }
+
     private static Command Resources()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
@@ -58,6 +81,17 @@ internal static class ClusterViewCommands
             }
 
             PrintUsage(view.Global);
+            Console.Out.WriteLine($"hosts up ({view.Available.Hosts}): what work can be placed on");
+            PrintUsage(view.Available.Resources);
+            if (view.Down.Hosts > 0)
+            {
+                Console.Out.WriteLine($"hosts down or unreachable ({view.Down.Hosts}: {string.Join(", ", view.Down.Workers ?? [])}): not free");
+                foreach (var r in view.Down.Resources)
+                {
+                    Console.Out.WriteLine($"  {r.Resource,-24} total {r.Total,7}  used {r.Used,7}");
+                }
+            }
+
             foreach (var host in view.Hosts)
             {
                 Console.Out.WriteLine($"{host.Host} ({host.State})");

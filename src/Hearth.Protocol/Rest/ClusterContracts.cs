@@ -14,7 +14,19 @@ public sealed record WorkerListView(IReadOnlyList<WorkerView> Workers);
 
 public sealed record HostResourcesView(string Host, string State, IReadOnlyList<ResourceUsageView> Resources);
 
-public sealed record ResourcesView(IReadOnlyList<ResourceUsageView> Global, IReadOnlyList<HostResourcesView> Hosts);
+/// <summary>
+/// <c>/v1/resources</c>: global resources, every host, and the host resources summed over the workers that are up
+/// (<c>available</c>: what work can be placed on) and over those that are down or unreachable (<c>down</c>: their
+/// capacity, never free).
+/// </summary>
+public sealed record ResourcesView(
+    IReadOnlyList<ResourceUsageView> Global,
+    IReadOnlyList<HostResourcesView> Hosts,
+    HostCapacityView Available,
+    HostCapacityView Down);
+
+/// <summary>Host resources summed over some workers; <c>workers</c> names them where that is useful (the down ones).</summary>
+public sealed record HostCapacityView(int Hosts, IReadOnlyList<ResourceUsageView> Resources, IReadOnlyList<string>? Workers = null);
 
 /// <summary>What a client or a worker needs to know before talking to the supervisor.</summary>
 public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs);

@@ -23,7 +23,30 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
 
     private InstancePool Pool => _pool ??= services.GetRequiredService<InstancePool>();
 
-    public void Connected(WorkerSession session) => _sessions[session.Name] = session;
+    /// <summary>Takes the session as its worker's; returns the one it replaced, if any.</summary>
+    public WorkerSession? Connected(WorkerSession session)
+    {
+        WorkerSession? replaced = null;
+        _sessions.AddOrUpdate(session.Name, session, (_, old) =>
+        {
+            replaced = old;
+            return session;
+        });
+        return replaced;
+    }
+
+    /// <summary>The loop refused the session: the one it displaced (a live worker under the same name) is its worker's again.</summary>
+    public void Refused(WorkerSession session, WorkerSession? replaced)
+    {
+        if (replaced is null)
+        {
+            Disconnected(session);
+        }
+        else
+        {
+            _sessions.TryUpdate(session.Name, replaced, session);
+        }
+    }
 
     public void Disconnected(WorkerSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Name, session));
 

@@ -17,6 +17,8 @@ internal static class ClusterEndpoints
         api.MapGet("/workers", (Scheduler scheduler) => TypedResults.Ok(new WorkerListView(scheduler.View.Workers)))
             .WithTags("Workers").WithSummary("Workers with their state and total/used/free resources");
         api.MapGet("/workers/{name}", WorkerAsync).WithTags("Workers").WithSummary("One worker");
+        app.MapDelete("/v1/workers/{name}", RemoveWorkerAsync).RequireAuthorization(HearthAuth.AdminPolicy)
+            .WithTags("Workers").WithSummary("Forget a worker that is down (refused while it is up, unreachable or holds work)");
         api.MapGet("/resources", Resources).WithTags("Resources").WithSummary("Total/used/free of every resource, globally and per host");
         app.MapGet("/v1/cluster/info", (Scheduler scheduler, SupervisorEndpoints endpoints) => TypedResults.Ok(new ClusterInfoView(
                 SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds)))
@@ -30,11 +32,41 @@ internal static class ClusterEndpoints
             ? TypedResults.Ok(worker)
             : Problems.NotFound($"worker {name} not found");
 
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveWorkerAsync(string name, Scheduler scheduler)
+    {
+        try
+        {
+            return await scheduler.RemoveWorkerAsync(name).ConfigureAwait(false)
+                ? TypedResults.NoContent()
+                : Problems.NotFound($"worker {name} not found");
+        }
+        catch (WorkerRemovalRefusedException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Host capacity counts as available only on workers that are up: a down or unreachable worker's resources
+    /// show free 0 on its own line and are summed apart, so nobody plans with capacity that cannot take work.
+    /// </summary>
     private static Ok<ResourcesView> Resources(Scheduler scheduler)
     {
         var view = scheduler.View;
-        return TypedResults.Ok(new ResourcesView(view.Global, [.. view.Workers.Select(w => new HostResourcesView(w.Name, w.State, w.Resources))]));
+        var up = view.Workers.Where(w => w.State == "up").ToList();
+        var notUp = view.Workers.Where(w => w.State != "up").ToList();
+        return TypedResults.Ok(new ResourcesView(
+            view.Global,
+            [.. view.Workers.Select(w => new HostResourcesView(w.Name, w.State, w.Resources))],
+            new HostCapacityView(up.Count, Sum(up)),
+            new HostCapacityView(notUp.Count, Sum(notUp), [.. notUp.Select(w => w.Name)])));
     }
+
+    private static List<ResourceUsageView> Sum(List<WorkerView> workers) =>
+    [
+        .. workers.SelectMany(w => w.Resources).GroupBy(r => r.Resource, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ResourceUsageView(g.Key, g.Sum(r => r.Total), g.Sum(r => r.Used), g.Sum(r => r.Free))),
+    ];
 }
 
 /// <summary>Where the supervisor listens, known once Kestrel has bound its ports.</summary>

@@ -13,6 +13,7 @@ internal sealed class CycleEffects
     private readonly HashSet<Job> _jobs = [];
     private readonly HashSet<Subjob> _subjobs = [];
     private readonly HashSet<WorkerEntry> _workers = [];
+    private readonly List<WorkerEntry> _removedWorkers = [];
     private readonly List<AllocationChangeRecord> _changes = [];
     private readonly List<LogChunkRecord> _logs = [];
 
@@ -25,7 +26,7 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _changes.Count + _logs.Count > 0;
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
 
@@ -38,6 +39,18 @@ internal sealed class CycleEffects
     public void Touch(WorkerEntry worker)
     {
         _workers.Add(worker);
+        ViewChanged = true;
+    }
+
+    /// <summary>The worker is forgotten: its row is deleted (if it was ever written) rather than updated.</summary>
+    public void Remove(WorkerEntry worker)
+    {
+        _workers.Remove(worker);
+        if (worker.Version > 0)
+        {
+            _removedWorkers.Add(worker);
+        }
+
         ViewChanged = true;
     }
 
@@ -60,6 +73,7 @@ internal sealed class CycleEffects
         set.Subjobs.AddRange(_subjobs.OrderBy(s => s.Job.Id).ThenBy(s => s.Index).Select(s => s.ToRecord()));
         set.AllocationChanges.AddRange(_changes);
         set.Workers.AddRange(_workers.Select(w => w.ToRecord()));
+        set.RemovedWorkers.AddRange(_removedWorkers.Select(w => w.ToRecord()));
         set.Logs.AddRange(_logs);
         return set;
     }
@@ -88,6 +102,7 @@ internal sealed class CycleEffects
         _jobs.Clear();
         _subjobs.Clear();
         _workers.Clear();
+        _removedWorkers.Clear();
         _changes.Clear();
         _logs.Clear();
         Messages.Clear();

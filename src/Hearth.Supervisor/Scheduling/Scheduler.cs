@@ -134,18 +134,6 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         return reply.Task;
     }
 
-    /// <summary>Registers a connection; completes once the worker's registration is reconciled and stored, or throws <see cref="WorkerRejectedException"/>.</summary>
-    public Task ConnectAsync(WorkerSession session, Register register)
-    {
-        var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new ConnectCommand(session, register, reply));
-        return reply.Task;
-    }
-
-    public void Receive(WorkerSession session, WorkerMessage message) => Post(new WorkerEventCommand(session, message));
-
-    public void Disconnected(WorkerSession session) => Post(new DisconnectCommand(session));
-
     private static TaskCompletionSource<T> NewReply<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Post(SchedulerCommand command)
@@ -163,6 +151,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     break;
                 case ConnectCommand c:
                     c.Reply.TrySetException(stopped);
+                    break;
+                case RemoveWorkerCommand r:
+                    r.Reply.TrySetException(stopped);
                     break;
                 case AuditCommand a:
                     a.Reply.TrySetException(stopped);
@@ -320,6 +311,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 case WorkerEventCommand e:
                     HandleWorkerMessage(e.Session, e.Message);
                     break;
+                case RemoveWorkerCommand remove:
+                    Answer(remove.Reply, _state.RemoveWorker(remove.Name, _fx));
+                    break;
                 case AuditCommand audit:
                     Answer(audit.Reply, _state.Audit());
                     break;
@@ -383,6 +377,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 break;
             case ConnectCommand c:
                 c.Reply.TrySetException(error);
+                break;
+            case RemoveWorkerCommand r:
+                r.Reply.TrySetException(error);
                 break;
             case AuditCommand a:
                 a.Reply.TrySetException(error);

@@ -16,4 +16,6 @@ internal sealed record WorkerEventCommand(WorkerSession Session, WorkerMessage M
 
 internal sealed record DisconnectCommand(WorkerSession Session) : SchedulerCommand;
 
+internal sealed record RemoveWorkerCommand(string Name, TaskCompletionSource<bool> Reply) : SchedulerCommand;
+
 internal sealed record AuditCommand(TaskCompletionSource<LedgerAuditView> Reply) : SchedulerCommand;

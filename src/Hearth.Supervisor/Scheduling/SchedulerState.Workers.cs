@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hearth.Core.Placement;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
@@ -9,6 +10,9 @@ namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>A worker's registration was refused; the message says why.</summary>
 public sealed class WorkerRejectedException(string message) : Exception(message);
+
+/// <summary>Another worker process holds the name on a live connection; the message names where from and since when.</summary>
+public sealed class WorkerNameTakenException(string message) : Exception(message);
 
 internal sealed partial class SchedulerState
 {
@@ -29,11 +33,22 @@ internal sealed partial class SchedulerState
 
         if (worker.Session is { } old && old != session)
         {
+            // The same process reconnecting (its old stream is dead and not yet noticed) replaces it; another
+            // process under the same name would knock the live one off, so it is refused. A process that sends
+            // no incarnation cannot be told apart and is treated as the same one.
+            if (old.Incarnation != session.Incarnation && old.Incarnation.Length > 0 && session.Incarnation.Length > 0)
+            {
+                throw new WorkerNameTakenException(
+                    $"a worker named {worker.Name} is already connected from {old.Peer} since {worker.ConnectedAt.ToString("u", CultureInfo.InvariantCulture)}; " +
+                    "stop it or give this worker another --name");
+            }
+
             fx.SessionsToClose.Add(old);
         }
 
         worker.Session = session;
         worker.LastSeen = now;
+        worker.ConnectedAt = now;
         worker.Stale.Clear();
         fx.Send(session, new SupervisorMessage
         {
@@ -235,7 +250,10 @@ internal sealed partial class SchedulerState
         foreach (var worker in _workers.Values.OrderBy(w => w.Name, StringComparer.Ordinal))
         {
             var known = ledger.TryGetHostIndex(worker.Name, out var host);
-            List<ResourceUsageView> resources = known ? [.. ledger.HostUsage(host).Select(ToView)] : [];
+            // A worker that is not up takes no work: none of its capacity is free, whatever the ledger holds for it.
+            List<ResourceUsageView> resources = known
+                ? [.. ledger.HostUsage(host).Select(u => worker.Status == WorkerStatus.Up ? ToView(u) : ToView(u) with { Free = 0 })]
+                : [];
             workers.Add(new WorkerView(
                 worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources));
         }

@@ -30,6 +30,9 @@ internal sealed class WorkerEntry(string name)
 
     public WorkerSession? Session { get; set; }
 
+    /// <summary>When the current session registered, on the supervisor's clock.</summary>
+    public DateTimeOffset ConnectedAt { get; set; }
+
     /// <summary>Processes of attempts this supervisor no longer owns, killed before the worker takes new work.</summary>
     public HashSet<string> Stale { get; } = new(StringComparer.Ordinal);
 

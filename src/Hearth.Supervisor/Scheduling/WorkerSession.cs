@@ -22,6 +22,12 @@ public sealed class WorkerSession : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The worker process's random incarnation ID, empty if it sent none.</summary>
+    public string Incarnation { get; init; } = "";
+
+    /// <summary>Where the connection comes from, e.g. <c>127.0.0.1:51234</c>.</summary>
+    public string Peer { get; init; } = "";
+
     public long Id { get; }
 
     public ChannelReader<SupervisorMessage> Outgoing => _outbox.Reader;

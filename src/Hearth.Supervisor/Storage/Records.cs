@@ -88,9 +88,12 @@ public sealed class ChangeSet
 
     public List<WorkerRecord> Workers { get; } = [];
 
+    /// <summary>Workers an admin removed: deleted if still at the version given.</summary>
+    public List<WorkerRecord> RemovedWorkers { get; } = [];
+
     public List<LogChunkRecord> Logs { get; } = [];
 
-    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && Logs.Count == 0;
+    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0;
 }
 
 /// <summary>A write lost a race: the stored row is not at the version the writer read.</summary>

@@ -36,21 +36,27 @@ internal sealed partial class WorkerGatewayService(
         }
 
         var register = requestStream.Current.Register;
-        using var session = new WorkerSession(register.Name);
+        using var session = new WorkerSession(register.Name) { Incarnation = register.Incarnation, Peer = DescribePeer(context.Peer) };
         // Known to the warm pool before the loop accepts it: the same cycle may place an instance there.
-        instances.Connected(session);
+        var replaced = instances.Connected(session);
         try
         {
             await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
         }
+        catch (WorkerNameTakenException e)
+        {
+            instances.Refused(session, replaced);
+            LogNameTaken(session.Name, session.Peer, e.Message);
+            throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
+        }
         catch (WorkerRejectedException e)
         {
-            instances.Disconnected(session);
+            instances.Refused(session, replaced);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (OperationCanceledException)
         {
-            instances.Disconnected(session);
+            instances.Refused(session, replaced);
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 
@@ -89,6 +95,10 @@ internal sealed partial class WorkerGatewayService(
         }
     }
 
+    /// <summary>gRPC's <c>ipv4:127.0.0.1:51234</c> or <c>ipv6:[::1]:51234</c> as an address and port.</summary>
+    private static string DescribePeer(string peer) =>
+        peer.StartsWith("ipv4:", StringComparison.Ordinal) || peer.StartsWith("ipv6:", StringComparison.Ordinal) ? peer[5..] : peer;
+
     private static async Task WriteAsync(WorkerSession session, IServerStreamWriter<SupervisorMessage> stream, CancellationToken cancellation)
     {
         var outgoing = session.Outgoing;
@@ -102,6 +112,9 @@ internal sealed partial class WorkerGatewayService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused worker {Worker} from {Peer}: {Reason}")]
+    private partial void LogNameTaken(string worker, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} stream ended: {Reason}")]
     private partial void LogStreamEnded(string worker, string reason);

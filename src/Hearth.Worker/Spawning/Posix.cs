@@ -25,6 +25,9 @@ internal static unsafe partial class Posix
     public const int OCloseOnExec = 0x80000;
     public const int WNoHang = 1;
 
+    public const int LockExclusive = 2;
+    public const int LockNonBlocking = 4;
+
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDelete = 2;
     public const uint EpollIn = 1;
@@ -105,6 +108,12 @@ internal static unsafe partial class Posix
 
     [LibraryImport("libc", EntryPoint = "getpid")]
     public static partial int GetPid();
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate1(int flags);

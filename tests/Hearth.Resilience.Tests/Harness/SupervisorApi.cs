@@ -118,6 +118,8 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public async Task<HttpResponseMessage> RawGetAsync(string path) => await _http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
 
+    public async Task<HttpResponseMessage> RawDeleteAsync(string path) => await _http.DeleteAsync(new Uri(path, UriKind.Relative), Cancel);
+
     private static async Task EnsureAsync(HttpResponseMessage response, string what)
     {
         if (!response.IsSuccessStatusCode)

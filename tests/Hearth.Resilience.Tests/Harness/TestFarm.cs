@@ -176,6 +176,23 @@ internal sealed class TestFarm : IAsyncDisposable
 
     public HearthProcess Worker(string name) => _workers[name];
 
+    /// <summary>SIGKILL a worker process: its subjobs' processes live on, orphaned, with nobody reading their output.</summary>
+    public async Task KillWorkerAsync(string name)
+    {
+        var worker = _workers[name];
+        await worker.KillAsync();
+        _workers.Remove(name);
+        _exited.Add(worker);
+    }
+
+    /// <summary>Starts a worker process without waiting for it to come up, e.g. one expected to be refused; the farm stops it.</summary>
+    public HearthProcess LaunchWorker(string label, IReadOnlyList<string> args)
+    {
+        var worker = HearthProcess.Start(label, [], args);
+        _exited.Add(worker);
+        return worker;
+    }
+
     public Task<long> SubmitHeldAsync(string reservations, int cpus = 1, int priority = 9999, string? name = null) =>
         Api.SubmitAsync(new SubmitJobRequest(HeldCommand, name, reservations, priority, cpus));
 
@@ -243,6 +260,7 @@ internal sealed class TestFarm : IAsyncDisposable
         }
 
         _api?.Dispose();
+        DeleteWorkerDirectories();
         try
         {
             _root.Delete(recursive: true);
@@ -250,6 +268,26 @@ internal sealed class TestFarm : IAsyncDisposable
         catch (IOException)
         {
             // A straggling writer; the temporary directory is harmless.
+        }
+    }
+
+    /// <summary>The workers' default run directories (one per name and supervisor address, under the temp directory).</summary>
+    private void DeleteWorkerDirectories()
+    {
+        var suffix = "@" + string.Concat($"{_options.Address}:{Port}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), "hearth-worker-*"))
+        {
+            foreach (var directory in Directory.EnumerateDirectories(root).Where(d => d.EndsWith(suffix, StringComparison.Ordinal)))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's, or still in use: left in the temporary directory.
+                }
+            }
         }
     }
 }

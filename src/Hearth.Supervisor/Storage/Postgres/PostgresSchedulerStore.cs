@@ -88,6 +88,7 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
                 AddSubjobs(batch, expectations, changes.Subjobs);
                 AddChanges(batch, changes.AllocationChanges);
                 AddWorkers(batch, expectations, changes.Workers);
+                RemoveWorkers(batch, expectations, changes.RemovedWorkers);
                 AddLogs(batch, changes.Logs);
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var (command, what) in expectations)
@@ -208,6 +209,16 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
                 batch.BatchCommands.Add(update);
                 expectations.Add((update, $"worker {w.Name} at version {w.Version}"));
             }
+        }
+    }
+
+    private static void RemoveWorkers(NpgsqlBatch batch, List<(NpgsqlBatchCommand, string)> expectations, List<WorkerRecord> workers)
+    {
+        foreach (var w in workers)
+        {
+            var delete = BatchCommand("DELETE FROM workers WHERE name = $1 AND version = $2", Value(w.Name), Value(w.Version));
+            batch.BatchCommands.Add(delete);
+            expectations.Add((delete, $"worker {w.Name} at version {w.Version}"));
         }
     }
 

@@ -64,6 +64,7 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
                 WriteSubjobs(statements, changes.Subjobs);
                 WriteChanges(statements, changes.AllocationChanges);
                 WriteWorkers(statements, changes.Workers);
+                RemoveWorkers(statements, changes.RemovedWorkers);
                 WriteLogs(statements, changes.Logs);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
@@ -207,6 +208,21 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
                 Bind(update, w.Name, StoredJson.Write(w.Resources), w.State, Db(w.LastSeenAt), w.Version);
                 Expect(update.ExecuteNonQuery(), $"worker {w.Name} at version {w.Version}");
             }
+        }
+    }
+
+    private static void RemoveWorkers(Statements statements, List<WorkerRecord> workers)
+    {
+        if (workers.Count == 0)
+        {
+            return;
+        }
+
+        var delete = statements.Get("DELETE FROM workers WHERE name = $name AND version = $v", "$name", "$v");
+        foreach (var w in workers)
+        {
+            Bind(delete, w.Name, w.Version);
+            Expect(delete.ExecuteNonQuery(), $"worker {w.Name} at version {w.Version}");
         }
     }
 
