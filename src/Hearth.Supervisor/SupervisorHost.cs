@@ -219,6 +219,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         logging.ClearProviders();
         SupervisorLogging.AddConsole(logging, json);
+        StartFailureLogFilter.Apply(logging);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Hearth", verbose ? LogLevel.Information : LogLevel.Warning);
         // A worker dropping its connection is routine; the scheduler logs what matters about it.
