@@ -17,4 +17,4 @@ public sealed record HostResourcesView(string Host, string State, IReadOnlyList<
 public sealed record ResourcesView(IReadOnlyList<ResourceUsageView> Global, IReadOnlyList<HostResourcesView> Hosts);
 
 /// <summary>What a client or a worker needs to know before talking to the supervisor.</summary>
-public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs);
+public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs, int ApiPort);

@@ -19,7 +19,7 @@ internal static class ClusterEndpoints
         api.MapGet("/workers/{name}", WorkerAsync).WithTags("Workers").WithSummary("One worker");
         api.MapGet("/resources", Resources).WithTags("Resources").WithSummary("Total/used/free of every resource, globally and per host");
         app.MapGet("/v1/cluster/info", (Scheduler scheduler, SupervisorEndpoints endpoints) => TypedResults.Ok(new ClusterInfoView(
-                SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds)))
+                SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds, endpoints.ApiPort)))
             .RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Cluster").WithSummary("What a worker needs to connect");
         app.MapGet("/health", () => TypedResults.Ok(new { Status = "ok" })).AllowAnonymous().WithTags("Cluster").ExcludeFromDescription();
         return app;
