@@ -159,6 +159,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
+        BindingExceptionHandler.AddTo(services);
         services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -201,6 +202,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        BindingExceptionHandler.UseJsonBodies(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
