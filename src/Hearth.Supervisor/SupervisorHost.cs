@@ -159,6 +159,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
+        BindingExceptionHandler.AddTo(services);
         services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -201,6 +202,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        BindingExceptionHandler.UseJsonBodies(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -219,6 +221,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         logging.ClearProviders();
         SupervisorLogging.AddConsole(logging, json);
+        StartFailureLogFilter.Apply(logging);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Hearth", verbose ? LogLevel.Information : LogLevel.Warning);
         // A worker dropping its connection is routine; the scheduler logs what matters about it.

@@ -14,6 +14,9 @@ namespace Hearth.Worker;
 /// <summary>The worker refused to go on: its key or its registration was refused. Retrying would not help.</summary>
 public sealed class WorkerRefusedException(string message) : Exception(message);
 
+/// <summary>The worker was given a URL that is not the supervisor's API, such as its worker port. Retrying would not help.</summary>
+public sealed class WorkerMisdirectedException(string message) : Exception(message);
+
 /// <summary>
 /// The worker agent. It keeps one gRPC stream open to the supervisor, reconnecting with backoff when it drops;
 /// its processes keep running across a lost connection and are reported on every (re)registration, so a
@@ -141,20 +144,6 @@ public sealed partial class WorkerAgent : IDisposable
         {
             await StopProcessesAsync().ConfigureAwait(false);
         }
-    }
-
-    private async Task<Uri> ResolveStreamEndpointAsync(CancellationToken stop)
-    {
-        using var response = await _http.GetAsync(new Uri("v1/cluster/info", UriKind.Relative), stop).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new WorkerRefusedException($"the supervisor at {_options.Supervisor} refused this worker's key (HTTP {(int)response.StatusCode}); use the worker key from its data directory (worker.key) or the admin key");
-        }
-
-        response.EnsureSuccessStatusCode();
-        var info = await response.Content.ReadFromJsonAsync<ClusterInfoView>(ApiJson.Options, stop).ConfigureAwait(false)
-            ?? throw new IOException("the supervisor sent no cluster info");
-        return new UriBuilder(_options.Supervisor) { Port = info.WorkerPort, Path = "/" }.Uri;
     }
 
     /// <summary>One connection, from registration until it drops or the worker stops. True if it registered.</summary>

@@ -57,9 +57,14 @@ public sealed class AlgorithmWalkthroughTests
         await JsonAsync(alice, "algo", "publish", "acme/echo", "--hash", echo, "--version", "1.0.0", "--public");
 
         var cold = await JsonAsync(bob, "call", "acme/echo", """{"hello": "world"}""");
-        Assert.Equal("""{"hello":"world"}""", cold.GetProperty("result").GetRawText());
+        Assert.Equal("""{"hello": "world"}""", cold.GetProperty("result").GetRawText());
         Assert.True(cold.GetProperty("metadata").GetProperty("cold_start").GetBoolean());
         var warm = await JsonAsync(bob, "call", "acme/echo", "hi again");
+        // call --json prints like every other command: spaced, quotes as written, durations in plain decimals.
+        var quoted = await Cli.RunAsync(bob, "call", "acme/echo", "it's \"quoted\"", "--json");
+        Assert.True(quoted.ExitCode == 0, quoted.ToString());
+        Assert.StartsWith("""{"result": "it's \"quoted\"", "metadata": {"content_type": "text", "duration": 0.""", quoted.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[eE][-+][0-9]|\\\\u00", quoted.Stdout);
         Assert.Equal(("hi again", false, "text", "1.0.0", echo), (warm.GetProperty("result").GetString(),
             warm.GetProperty("metadata").GetProperty("cold_start").GetBoolean(), warm.GetProperty("metadata").GetProperty("content_type").GetString(),
             warm.GetProperty("metadata").GetProperty("version").GetString(), warm.GetProperty("metadata").GetProperty("hash").GetString()));
@@ -89,7 +94,7 @@ public sealed class AlgorithmWalkthroughTests
         var words = (await JsonAsync(alice, "algo", "push", CopyExample(cluster, "csharp"), "--as", "acme/wordcount")).GetProperty("hash").GetString()!;
         await JsonAsync(alice, "algo", "publish", "acme/wordcount", "--hash", words, "--version", "1.0.0", "--public");
         var counted = await JsonAsync(bob, "call", "acme/wordcount", "the cat and the hat");
-        Assert.Equal("""{"words":{"the":2,"and":1,"cat":1,"hat":1},"total":5}""", counted.GetProperty("result").GetRawText());
+        Assert.Equal("""{"words": {"the": 2, "and": 1, "cat": 1, "hat": 1}, "total": 5}""", counted.GetProperty("result").GetRawText());
 
         var versions = await JsonAsync(alice, "algo", "versions", "acme/echo");
         Assert.Equal("1.0.0", versions.GetProperty("versions")[0].GetProperty("version").GetString());

@@ -108,7 +108,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     {
         var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
 
-        AssertOneLine(result, 1, "is not allowed to do that");
+        AssertOneLine(result, 1, "the supervisor refused the API key in HEARTH_API_KEY: this needs an account's API key or an admin key; the key sent is a worker key");
     }
 
     [Fact]

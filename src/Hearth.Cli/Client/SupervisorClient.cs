@@ -145,7 +145,7 @@ internal sealed partial class SupervisorClient : IDisposable
             HttpStatusCode.Unauthorized =>
                 new CliException($"the supervisor at {BaseUrl} refused the API key in {KeyVariable}: {detail ?? "not valid"}"),
             HttpStatusCode.Forbidden =>
-                new CliException($"the API key in {KeyVariable} is not allowed to do that: {detail ?? "forbidden"}"),
+                new CliException($"the supervisor refused the API key in {KeyVariable}: {detail ?? "forbidden"}"),
             HttpStatusCode.BadRequest => new CliException(detail ?? "the supervisor refused the request", ExitCodes.InvalidInput),
             HttpStatusCode.NotFound or HttpStatusCode.Conflict => new CliException(detail ?? $"not found: {response.RequestMessage?.RequestUri}"),
             _ => new CliException($"the supervisor at {BaseUrl} answered HTTP {(int)response.StatusCode}{(detail is null ? "" : ": " + detail)}"),

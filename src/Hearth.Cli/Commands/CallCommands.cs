@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hearth.Cli.Client;
 using Hearth.Core.Algorithms;
 using Hearth.Protocol.Rest;
@@ -100,7 +101,8 @@ internal static class CallCommands
 
         if (json)
         {
-            Console.Out.WriteLine(Encoding.UTF8.GetString(body));
+            // The reply's own fields and values, in the format every other command prints.
+            Console.Out.WriteLine(Output.JsonLine(JsonNode.Parse(body)));
             return status == 200 ? ExitCodes.Ok : ExitCodes.Failed;
         }
 

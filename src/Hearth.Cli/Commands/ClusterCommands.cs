@@ -141,6 +141,10 @@ internal static class ClusterCommands
             {
                 throw new CliException(e.Message);
             }
+            catch (WorkerMisdirectedException e)
+            {
+                throw new CliException(e.Message, ExitCodes.InvalidInput);
+            }
 
             return ExitCodes.Ok;
         }));

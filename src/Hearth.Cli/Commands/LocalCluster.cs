@@ -119,7 +119,7 @@ internal static class LocalCluster
         }
 
         var url = host.Url.ToString().TrimEnd('/');
-        Console.Out.WriteLine($"Hearth supervisor: {url}  (workers connect on port {host.WorkerUrl.Port})");
+        Console.Out.WriteLine($"Hearth supervisor: {url}");
         Console.Out.WriteLine(keys.AdminKey is { } admin
             ? $"Admin key: {admin}  (saved in {keys.AdminKeyPath})"
             : $"Admin key: see {keys.AdminKeyPath}");
@@ -129,6 +129,8 @@ internal static class LocalCluster
             Console.Out.WriteLine($"Worker {agent.Name}: {ClusterCommands.Describe(agent.Resources)}");
         }
 
+        // A worker finds the worker port through the API, so it is given the API's URL, never the worker port.
+        Console.Out.WriteLine($"Add a worker: HEARTH_WORKER_KEY=$(cat {keys.WorkerKeyPath}) ./hearth worker --supervisor {url}");
         Console.Out.WriteLine($"Try: export HEARTH_URL={url} HEARTH_API_KEY=$(cat {keys.AdminKeyPath}); ./hearth submit -- echo hello");
         Console.Out.WriteLine("Press Ctrl-C to stop.");
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -32,6 +33,13 @@ internal static class Output
         return exitCode;
     }
 
+    /// <summary>A number in plain decimals (0.000054, not 5.4E-05), the same value; out of decimal's range it stays as it was.</summary>
+    private static string PlainNumber(string raw) =>
+        raw.Contains('e', StringComparison.OrdinalIgnoreCase)
+        && decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain)
+            ? plain.ToString(CultureInfo.InvariantCulture)
+            : raw;
+
     private static void Append(StringBuilder text, JsonNode? node)
     {
         switch (node)
@@ -60,6 +68,13 @@ internal static class Output
                 break;
             case null:
                 text.Append("null");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                // Re-encoded so text another writer escaped (\u0027 for ', say) reads as written.
+                text.Append(JsonSerializer.Serialize(value.GetValue<string>(), Json));
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                text.Append(PlainNumber(value.ToJsonString(Json)));
                 break;
             default:
                 text.Append(node.ToJsonString(Json));

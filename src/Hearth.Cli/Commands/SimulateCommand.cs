@@ -11,7 +11,9 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var file = new Argument<string>("scenario") { Description = "A scenario file (JSON); - reads standard input" };
-        var command = new Command("simulate", "Run a scenario through the placement engine and print its decisions as JSON lines") { file };
+        // The output is JSON lines either way; --json is accepted because every command that prints data takes it.
+        var json = new Option<bool>("--json") { Description = "Print JSON lines (the only format simulate prints, so this changes nothing)" };
+        var command = new Command("simulate", "Run a scenario through the placement engine and print its decisions as JSON lines") { file, json };
         command.SetAction(result => Run(result.GetValue(file)!));
         return command;
     }

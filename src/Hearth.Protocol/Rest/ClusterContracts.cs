@@ -29,4 +29,4 @@ public sealed record ResourcesView(
 public sealed record HostCapacityView(int Hosts, IReadOnlyList<ResourceUsageView> Resources, IReadOnlyList<string>? Workers = null);
 
 /// <summary>What a client or a worker needs to know before talking to the supervisor.</summary>
-public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs);
+public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs, int ApiPort);

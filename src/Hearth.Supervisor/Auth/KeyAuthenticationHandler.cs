@@ -55,7 +55,29 @@ internal sealed class KeyAuthenticationHandler(
             "a valid API key is required: send the header \"Authorization: Simple KEY\"");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "this API key is not allowed to do that");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", ForbiddenDetail());
+
+    /// <summary>What key the endpoint's policy needs, and what kind of key was sent.</summary>
+    private string ForbiddenDetail()
+    {
+        var policies = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Select(a => a.Policy).OfType<string>() ?? [];
+        var needs = policies.LastOrDefault() switch
+        {
+            HearthAuth.AdminPolicy => "this needs an admin key",
+            HearthAuth.WorkerPolicy => "this needs a worker key or an admin key",
+            HearthAuth.ApiPolicy => "this needs an account's API key or an admin key",
+            _ => "this API key may not do this",
+        };
+        var sent = Context.User.FindFirstValue(ClaimTypes.Role) switch
+        {
+            KeyRoles.Worker => "a worker key",
+            KeyRoles.Account => "an account's API key",
+            KeyRoles.Admin => "an admin key",
+            _ => null,
+        };
+        return sent is null ? needs : $"{needs}; the key sent is {sent}";
+    }
 
     private async Task WriteProblemAsync(int status, string title, string detail)
     {

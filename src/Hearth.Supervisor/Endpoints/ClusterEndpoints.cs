@@ -21,7 +21,7 @@ internal static class ClusterEndpoints
             .WithTags("Workers").WithSummary("Forget a worker that is down (refused while it is up, unreachable or holds work)");
         api.MapGet("/resources", Resources).WithTags("Resources").WithSummary("Total/used/free of every resource, globally and per host");
         app.MapGet("/v1/cluster/info", (Scheduler scheduler, SupervisorEndpoints endpoints) => TypedResults.Ok(new ClusterInfoView(
-                SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds)))
+                SupervisorHost.Version, endpoints.WorkerPort, (int)scheduler.Settings.HeartbeatTimeout.TotalMilliseconds, endpoints.ApiPort)))
             .RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Cluster").WithSummary("What a worker needs to connect");
         app.MapGet("/health", () => TypedResults.Ok(new { Status = "ok" })).AllowAnonymous().WithTags("Cluster").ExcludeFromDescription();
         return app;

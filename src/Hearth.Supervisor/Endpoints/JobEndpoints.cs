@@ -35,19 +35,10 @@ internal static class JobEndpoints
 
     private static async Task<Results<Created<SubmitJobResponse>, ProblemHttpResult>> SubmitAsync(HttpRequest request, JobService service, AccountService accounts)
     {
-        SubmitJobRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<SubmitJobRequest>(ApiJson.Options, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return Problems.BadRequest($"the body must be a JSON job, e.g. {{\"command\": [\"echo\", \"hi\"]}}: {e.Message}");
-        }
-
+        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<SubmitJobRequest>(request, "{\"command\": [\"echo\", \"hi\"]}").ConfigureAwait(false);
         if (body is null)
         {
-            return Problems.BadRequest("the body must be a JSON job, e.g. {\"command\": [\"echo\", \"hi\"]}");
+            return problem!;
         }
 
         try

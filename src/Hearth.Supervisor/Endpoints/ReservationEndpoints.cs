@@ -85,17 +85,6 @@ internal static class ReservationEndpoints
         detail: string.Join("; ", errors.Select(e => e.Message)),
         title: "The reservation is not valid");
 
-    private static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request)
-        where T : class
-    {
-        try
-        {
-            var value = await request.ReadFromJsonAsync<T>(ApiJson.Options, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return value is null ? (null, Problems.BadRequest($"the body must be a JSON object, e.g. {Example}")) : (value, null);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return (null, Problems.BadRequest($"the body must be a JSON object, e.g. {Example}: {e.Message}"));
-        }
-    }
+    private static Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request)
+        where T : class => BindingExceptionHandler.ReadJsonAsync<T>(request, Example);
 }

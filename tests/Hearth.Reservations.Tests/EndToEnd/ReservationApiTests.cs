@@ -51,7 +51,7 @@ public sealed class ReservationApiTests(ReservationCluster cluster)
 
         var malformed = await cluster.Admin.PostAsync(new Uri("/v1/admin/reservations", UriKind.Relative), Json("{\"count\": "), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
-        Assert.StartsWith("the body must be a JSON object, e.g. {\"calling_user\": \"alice\"",
+        Assert.StartsWith("the body is not valid JSON at $.count (line 1, byte 11): ",
             (await malformed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
