@@ -111,12 +111,10 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
         var result = await Cli.RunAsync(new Dictionary<string, string?>(), "worker", "--supervisor", workerUrl, "--name", "misdirected", "--key", Cluster.WorkerKey);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal(
-            [
-                $"hearth: worker misdirected ({result.Stderr.Split('(', ')')[1]}) connecting to {workerUrl}/",
-                $"hearth: {workerUrl} is the supervisor's worker port (gRPC over HTTP/2), not its API: use --supervisor {Cluster.Url}",
-            ],
-            result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"hearth: worker misdirected ({result.Stderr.Split('(', ')')[1]}) connecting to {workerUrl}/, run directory ", lines[0], StringComparison.Ordinal);
+        Assert.Equal($"hearth: {workerUrl} is the supervisor's worker port (gRPC over HTTP/2), not its API: use --supervisor {Cluster.Url}", lines[1]);
     }
 
     [Fact]

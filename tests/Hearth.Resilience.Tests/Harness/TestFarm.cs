@@ -207,14 +207,14 @@ internal sealed class TestFarm : IAsyncDisposable
         return File.Exists(path) ? File.ReadAllLines(path) : [];
     }
 
-    public async Task<JobView> WaitForSubjobsAsync(long job, string state, int count)
+    public async Task<JobView> WaitForSubjobsAsync(long job, string state, int count, int? attempt = null)
     {
         JobView view = null!;
-        await Bounded.UntilAsync($"{count} subjob(s) of job {job} to be {state}", async () =>
+        await Bounded.UntilAsync($"{count} subjob(s) of job {job} to be {state}{(attempt is null ? "" : $" on attempt {attempt}")}", async () =>
         {
             view = await Api.JobAsync(job);
-            return view.Subjobs.Count(s => s.State == state && (state != "running" || s.Pid is not null)) == count;
-        }, state: () => $"job {job}: {string.Join(", ", view?.Subjobs.Select(s => $"{s.Id}={s.State}") ?? [])}");
+            return view.Subjobs.Count(s => s.State == state && (state != "running" || s.Pid is not null) && (attempt is null || s.Attempt == attempt)) == count;
+        }, state: () => $"job {job}: {string.Join(", ", view?.Subjobs.Select(s => $"{s.Id}={s.State}#{s.Attempt}") ?? [])}");
         return view;
     }
 
