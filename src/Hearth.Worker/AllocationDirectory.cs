@@ -34,6 +34,45 @@ internal static class AllocationDirectory
         return null;
     }
 
+    /// <summary>
+    /// The process records' directory for the default run directory <paramref name="runDirectory"/>
+    /// (<c>TMP/hearth-worker-UID/NAME@SUPERVISOR</c>): the same two last names under a memory file system, so that
+    /// the file each subjob writes and removes spares the disk. Records only need to outlive the worker process, not
+    /// the machine, whose processes end with it. Null when there is no memory file system to write in.
+    /// </summary>
+    public static string? RecordsInMemory(string runDirectory)
+    {
+        var full = Path.GetFullPath(runDirectory);
+        var leaf = Path.Combine(Path.GetFileName(Path.GetDirectoryName(full)!), Path.GetFileName(full), "processes");
+        string?[] roots = [Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), OperatingSystem.IsLinux() ? "/dev/shm" : null];
+        foreach (var root in roots)
+        {
+            if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
+            {
+                continue;
+            }
+
+            try
+            {
+                var path = Path.Combine(root, leaf);
+                if (OperatingSystem.IsWindows())
+                {
+                    return Directory.CreateDirectory(path).FullName;
+                }
+
+                // Private, like the run directory: the records name processes this user's worker may kill.
+                Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(Path.GetDirectoryName(full)!)), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours to write in: try the next place.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Removes a directory made by <see cref="CreateInMemory"/>, once nothing runs from it.</summary>
     public static void Delete(string path)
     {

@@ -25,6 +25,8 @@ internal sealed class ProcessRecords
         Directory.CreateDirectory(directory);
     }
 
+    public string DirectoryPath => _directory;
+
     /// <summary>Records a process that has just been spawned (and not yet reaped, so its pid is still its own).</summary>
     public void Add(string assignmentId, int pid, long jobId, int subjobIndex)
     {

@@ -55,7 +55,8 @@ public sealed partial class WorkerAgent : IDisposable
         Resources = HostResources.Discover(options.Resources);
         _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
         _runDirectory = _directory.FullPath;
-        _records = new ProcessRecords(Path.Combine(_runDirectory, "processes"));
+        _records = new ProcessRecords((options.RunDirectory is null ? AllocationDirectory.RecordsInMemory(_runDirectory) : null)
+            ?? Path.Combine(_runDirectory, "processes"));
         _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
         _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
@@ -363,6 +364,13 @@ public sealed partial class WorkerAgent : IDisposable
         if (_memoryDirectory is not null)
         {
             AllocationDirectory.Delete(_memoryDirectory);
+        }
+
+        if (_options.Ephemeral && _options.RunDirectory is null)
+        {
+            // The records sit in the run directory, or in a directory of the same name on a memory file system.
+            AllocationDirectory.Delete(Path.GetDirectoryName(_records.DirectoryPath)!);
+            AllocationDirectory.Delete(_runDirectory);
         }
     }
 }

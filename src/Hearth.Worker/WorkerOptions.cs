@@ -28,6 +28,12 @@ public sealed record WorkerOptions
     /// </summary>
     public string? RunDirectory { get; init; }
 
+    /// <summary>
+    /// A throwaway worker (a benchmark's, say) whose name will not come back: its default run directory and process
+    /// records are removed when the agent is disposed, instead of being kept for the next start.
+    /// </summary>
+    public bool Ephemeral { get; init; }
+
     /// <summary>Where fetched algorithm builds are cached, by hash; under the run directory by default.</summary>
     public string? BuildCacheDirectory { get; init; }
 

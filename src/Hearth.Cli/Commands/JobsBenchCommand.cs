@@ -65,6 +65,7 @@ internal static class JobsBenchCommand
                 ApiKey = host.Keys.WorkerKey!,
                 Name = $"bench-{i}",
                 Resources = resources,
+                Ephemeral = true,
             })).ToList();
             var running = agents.Select(a => Task.Run(() => a.RunAsync(stop.Token), CancellationToken.None)).ToList();
             await Task.WhenAll(agents.Select(a => a.Registered)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
