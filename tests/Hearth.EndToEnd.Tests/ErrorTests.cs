@@ -54,6 +54,8 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
             Assert.Equal(("pending", reason), (job.GetProperty("state").GetString(), job.GetProperty("pending_reason").GetString()));
             var text = await Cluster.RunAsync("job", $"{id}");
             Assert.Contains($"  pending: {reason}\n", text.Stdout, StringComparison.Ordinal);
+            AssertOneLine(await Cluster.RunAsync("wait", $"{id}", "--timeout", "1s"), 3, $"job {id} is still pending after 1s");
+            AssertOneLine(await Cluster.RunAsync("logs", $"{id}", "--subjob", "-1"), 2, "--subjob -1 is negative; subjobs are numbered from 0");
         }
         finally
         {

@@ -41,7 +41,7 @@ public sealed class CapacityShortfallTests
         world.Reconcile();
 
         Assert.Equal(2, world.Reserved(r.Id).Count(i => i.Worker == "w1"));
-        Assert.Equal("waiting for capacity: needs host.processors=1, largest free is 0 on w1", world.Status(r.Id).Reason);
+        Assert.Equal("waiting for capacity: needs host.processors=1, and every worker has all of its host.processors in use", world.Status(r.Id).Reason);
         world.LoadAll();
         world.Reconcile();
         var status = world.Status(r.Id);
@@ -56,7 +56,7 @@ public sealed class CapacityShortfallTests
     {
         { "host.processors=1,host.memory=512", 1, null },
         { "host.processors=1,host.memory=512", 3, null },
-        { "host.processors=1,host.memory=512", 4, "waiting for capacity: needs host.processors=1, largest free is 0 on a" },
+        { "host.processors=1,host.memory=512", 4, "waiting for capacity: needs host.processors=1, and every worker has all of its host.processors in use" },
         { "host.memory=4096", 1, "waiting for capacity: needs host.memory=4096, largest free is 2048 on b" },
         { "host.memory=9000", 1, "waiting for capacity: needs host.memory=9000, and the largest worker has 8192 in all" },
         { "host.gpu=1", 1, "waiting for capacity: needs host.gpu=1, and no worker has host.gpu" },

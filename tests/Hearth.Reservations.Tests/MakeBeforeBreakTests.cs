@@ -92,7 +92,7 @@ public sealed class MakeBeforeBreakTests
 
         world.Reconcile();
         Assert.Equal(2, world.WarmReserved(r.Id));
-        Assert.Equal("rolling to 1.2.0 (4444444): waiting for capacity: needs host.processors=1, largest free is 0 on w1; 2 on 1.0.0 (1111111) keep serving until then",
+        Assert.Equal("rolling to 1.2.0 (4444444): waiting for capacity: needs host.processors=1, and every worker has all of its host.processors in use; 2 on 1.0.0 (1111111) keep serving until then",
             world.Status(r.Id).Reason);
     }
 

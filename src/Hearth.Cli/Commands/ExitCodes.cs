@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>The input was invalid: a bad reservation string, a malformed file, a bad option.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>A wait gave up at its timeout: the work goes on, and a script can tell that from a failure.</summary>
+    public const int TimedOut = 3;
 }

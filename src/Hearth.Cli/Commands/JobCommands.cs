@@ -104,7 +104,7 @@ internal static class JobCommands
         var id = new Argument<string>("id") { Description = "A job ID" };
         var timeout = new Option<string?>("--timeout") { Description = "Give up after this long, e.g. 90s or 5m (default: wait forever)" };
         var json = JsonOption();
-        var wait = new Command("wait", "Wait for a job to end; exit 0 if it completed, 1 if it failed or was killed") { id, timeout, json };
+        var wait = new Command("wait", "Wait for a job to end; exit 0 if it completed, 1 if it failed or was killed, 3 if --timeout passed first") { id, timeout, json };
         wait.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
@@ -122,7 +122,7 @@ internal static class JobCommands
             var view = await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
             if (!JobStates.IsTerminal(view.State))
             {
-                return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}");
+                return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}", ExitCodes.TimedOut);
             }
 
             Print(view, result.GetValue(json), brief: true);
@@ -167,6 +167,11 @@ internal static class JobCommands
             var text = result.GetValue(id)!;
             var jobId = ClientCommand.ParseJobId(text);
             var only = result.GetValue(subjob);
+            if (only < 0)
+            {
+                return Output.Error($"--subjob {only} is negative; subjobs are numbered from 0", ExitCodes.InvalidInput);
+            }
+
             var dot = text.IndexOf('.', StringComparison.Ordinal);
             if (dot > 0)
             {

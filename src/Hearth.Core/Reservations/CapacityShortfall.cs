@@ -101,6 +101,11 @@ public static class CapacityShortfall
 
             var best = hosts.OrderByDescending(h => h.Free.GetValueOrDefault(item.Resource)).ThenBy(h => h.Name, StringComparer.Ordinal).First();
             var largestFree = best.Free.GetValueOrDefault(item.Resource);
+            if (largestFree <= 0)
+            {
+                return $"waiting for capacity: needs {need}, and every worker has all of its {item.Resource} in use";
+            }
+
             if (largestFree < item.Min)
             {
                 return $"waiting for capacity: needs {need}, largest free is {largestFree.ToString(CultureInfo.InvariantCulture)} on {best.Name}";
