@@ -145,9 +145,15 @@ internal static class CallCommands
                 Console.Out.WriteLine("no instances");
             }
 
+            else
+            {
+                Console.Out.WriteLine($"{"ID",-14}  {"STATE",-8} {"ACCOUNT",-12} {"ALGORITHM",-28} {"WORKER",-18} LAST USED");
+            }
+
             foreach (var i in list.Instances)
             {
-                Console.Out.WriteLine($"{i.Id}  {i.State,-8} {i.Account,-12} {i.Algorithm}/{i.Version ?? i.Hash[..12]}  on {i.Worker ?? "(waiting for room)"}  last used {i.LastUsed:u}{(i.Reserved ? "  reserved" : "")}");
+                var algorithm = $"{i.Algorithm}/{i.Version ?? i.Hash[..12]}";
+                Console.Out.WriteLine($"{i.Id,-14}  {i.State,-8} {i.Account,-12} {algorithm,-28} {i.Worker ?? "(waiting)",-18} {i.LastUsed:u}{(i.Reserved ? "  reserved" : "")}");
             }
 
             return ExitCodes.Ok;
