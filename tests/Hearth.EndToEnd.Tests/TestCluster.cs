@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Hearth.Testing;
 
 namespace Hearth.EndToEnd.Tests;
 
@@ -204,6 +205,11 @@ public class TestCluster : IAsyncDisposable
         catch (IOException)
         {
             // A straggling writer; the temporary directory is harmless.
+        }
+
+        if (Url.Length > 0)
+        {
+            WorkerDirectories.DeleteFor("127.0.0.1", new Uri(Url).Port);
         }
 
         GC.SuppressFinalize(this);

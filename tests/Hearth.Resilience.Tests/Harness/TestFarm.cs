@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Hearth.Protocol.Rest;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests.Harness;
 
@@ -260,7 +261,7 @@ internal sealed class TestFarm : IAsyncDisposable
         }
 
         _api?.Dispose();
-        DeleteWorkerDirectories();
+        WorkerDirectories.DeleteFor(_options.Address, Port);
         try
         {
             _root.Delete(recursive: true);
@@ -268,26 +269,6 @@ internal sealed class TestFarm : IAsyncDisposable
         catch (IOException)
         {
             // A straggling writer; the temporary directory is harmless.
-        }
-    }
-
-    /// <summary>The workers' default run directories (one per name and supervisor address, under the temp directory).</summary>
-    private void DeleteWorkerDirectories()
-    {
-        var suffix = "@" + string.Concat($"{_options.Address}:{Port}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), "hearth-worker-*"))
-        {
-            foreach (var directory in Directory.EnumerateDirectories(root).Where(d => d.EndsWith(suffix, StringComparison.Ordinal)))
-            {
-                try
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Another user's, or still in use: left in the temporary directory.
-                }
-            }
         }
     }
 }
