@@ -35,42 +35,23 @@ internal static class AllocationDirectory
     }
 
     /// <summary>
-    /// The process records' directory for the default run directory <paramref name="runDirectory"/>
-    /// (<c>TMP/hearth-worker-UID/NAME@SUPERVISOR</c>): the same two last names under a memory file system, so that
-    /// the file each subjob writes and removes spares the disk. Records only need to outlive the worker process, not
-    /// the machine, whose processes end with it. Null when there is no memory file system to write in.
+    /// The twin of the default run directory <paramref name="runDirectory"/> (<c>.../hearth/workers/NAME@SUPERVISOR</c>)
+    /// in the user's runtime directory (<c>$XDG_RUNTIME_DIR/hearth/workers/NAME@SUPERVISOR</c>), where the process
+    /// records go so that the file each subjob writes and removes spares the disk. Records only need to outlive
+    /// the worker process, not the machine, whose processes end with it. Only the runtime directory qualifies: it
+    /// is the user's own (0700), while a shared memory file system such as /dev/shm would let another user plant
+    /// records there first. Null when there is none.
     /// </summary>
-    public static string? RecordsInMemory(string runDirectory)
+    public static string? RuntimeTwin(string runDirectory)
     {
-        var full = Path.GetFullPath(runDirectory);
-        var leaf = Path.Combine(Path.GetFileName(Path.GetDirectoryName(full)!), Path.GetFileName(full), "processes");
-        string?[] roots = [Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), OperatingSystem.IsLinux() ? "/dev/shm" : null];
-        foreach (var root in roots)
+        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (string.IsNullOrEmpty(root) || !Path.IsPathRooted(root) || !Directory.Exists(root))
         {
-            if (string.IsNullOrEmpty(root) || !Directory.Exists(root))
-            {
-                continue;
-            }
-
-            try
-            {
-                var path = Path.Combine(root, leaf);
-                if (OperatingSystem.IsWindows())
-                {
-                    return Directory.CreateDirectory(path).FullName;
-                }
-
-                // Private, like the run directory: the records name processes this user's worker may kill.
-                Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(Path.GetDirectoryName(full)!)), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Not ours to write in: try the next place.
-            }
+            return null;
         }
 
-        return null;
+        var full = Path.GetFullPath(runDirectory);
+        return Path.Combine(root, "hearth", Path.GetFileName(Path.GetDirectoryName(full)!), Path.GetFileName(full));
     }
 
     /// <summary>Removes a directory made by <see cref="CreateInMemory"/>, once nothing runs from it.</summary>

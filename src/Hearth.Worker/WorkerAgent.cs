@@ -38,6 +38,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
     private readonly WorkerDirectory _directory;
+    private readonly WorkerDirectory? _runtimeTwin;
     private readonly ProcessRecords _records;
     private readonly string _runDirectory;
     private readonly string? _memoryDirectory;
@@ -54,12 +55,27 @@ public sealed partial class WorkerAgent : IDisposable
         _outbox = new Outbox(options.OutputBufferBytes, _logger);
         Resources = HostResources.Discover(options.Resources);
         _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
-        _runDirectory = _directory.FullPath;
-        _records = new ProcessRecords((options.RunDirectory is null ? AllocationDirectory.RecordsInMemory(_runDirectory) : null)
-            ?? Path.Combine(_runDirectory, "processes"));
-        _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
-        _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
-        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
+        try
+        {
+            _runDirectory = _directory.FullPath;
+
+            // The records' twin in memory is locked too: two workers with different homes but one runtime directory
+            // must not read, and kill, each other's processes.
+            _runtimeTwin = options.RunDirectory is null && AllocationDirectory.RuntimeTwin(_runDirectory) is { } twin
+                ? WorkerDirectory.Claim(twin, options.Name)
+                : null;
+            _records = new ProcessRecords(Path.Combine(_runtimeTwin?.FullPath ?? _runDirectory, "processes"));
+            _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
+            _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
+        }
+        catch
+        {
+            // A failed start must not keep the lock: a retry in this process would refuse itself.
+            _runtimeTwin?.Dispose();
+            _directory.Dispose();
+            throw;
+        }
     }
 
     public string Name => _options.Name;
@@ -318,7 +334,15 @@ public sealed partial class WorkerAgent : IDisposable
     /// </summary>
     private async Task KillLeftoversAsync(CancellationToken stop)
     {
-        foreach (var leftover in await _records.KillLeftoversAsync(Name, _options.StopGrace * 5, _options.Time, stop).ConfigureAwait(false))
+        // A predecessor started without a runtime directory wrote its records on disk: look there as well.
+        var onDisk = Path.Combine(_runDirectory, "processes");
+        var leftovers = await _records.KillLeftoversAsync(Name, _options.StopGrace * 5, _options.Time, stop).ConfigureAwait(false);
+        if (_runtimeTwin is not null && Directory.Exists(onDisk))
+        {
+            leftovers = [.. leftovers, .. await new ProcessRecords(onDisk).KillLeftoversAsync(Name, _options.StopGrace * 5, _options.Time, stop).ConfigureAwait(false)];
+        }
+
+        foreach (var leftover in leftovers)
         {
             if (leftover.Gone)
             {
@@ -360,7 +384,6 @@ public sealed partial class WorkerAgent : IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        _directory.Dispose();
         if (_memoryDirectory is not null)
         {
             AllocationDirectory.Delete(_memoryDirectory);
@@ -368,9 +391,12 @@ public sealed partial class WorkerAgent : IDisposable
 
         if (_options.Ephemeral && _options.RunDirectory is null)
         {
-            // The records sit in the run directory, or in a directory of the same name on a memory file system.
+            // Deleted while still locked, so no other worker can take the directories in between.
             AllocationDirectory.Delete(Path.GetDirectoryName(_records.DirectoryPath)!);
             AllocationDirectory.Delete(_runDirectory);
         }
+
+        _runtimeTwin?.Dispose();
+        _directory.Dispose();
     }
 }

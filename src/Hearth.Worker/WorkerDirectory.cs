@@ -29,13 +29,30 @@ internal sealed class WorkerDirectory : IDisposable
     public string FullPath { get; }
 
     /// <summary>
-    /// <c>$TMPDIR/hearth-worker-UID/NAME@SUPERVISOR</c> (mode 0700): one per user, worker name and supervisor address,
-    /// e.g. <c>/tmp/hearth-worker-1000/render-07@sup.example_7070</c>.
+    /// <c>$XDG_STATE_HOME/hearth/workers/NAME@SUPERVISOR</c>, else <c>~/.local/state/hearth/workers/NAME@SUPERVISOR</c>
+    /// (mode 0700): one per user, worker name and supervisor address, e.g.
+    /// <c>/home/render/.local/state/hearth/workers/render-07@sup.example_7070</c>. Never under a shared directory such
+    /// as /tmp, where another user could create the path first and plant builds or process records in it. The temp
+    /// directory is used only when there is no home.
     /// </summary>
     public static string DefaultPath(Uri supervisor, string workerName)
     {
+        ArgumentNullException.ThrowIfNull(supervisor);
+        var leaf = Path.Combine("workers", $"{Sanitize(workerName)}@{Sanitize(supervisor.Authority)}");
+        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        if (!string.IsNullOrEmpty(state) && Path.IsPathRooted(state))
+        {
+            return Path.Combine(state, "hearth", leaf);
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!string.IsNullOrEmpty(home))
+        {
+            return Path.Combine(home, ".local", "state", "hearth", leaf);
+        }
+
         var user = OperatingSystem.IsLinux() ? Posix.GetEffectiveUserId().ToString(CultureInfo.InvariantCulture) : Sanitize(Environment.UserName);
-        return Path.Combine(Path.GetTempPath(), $"hearth-worker-{user}", $"{Sanitize(workerName)}@{Sanitize(supervisor.Authority)}");
+        return Path.Combine(Path.GetTempPath(), $"hearth-worker-{user}", leaf);
     }
 
     /// <summary>Creates the directory if needed and takes its lock; throws <see cref="WorkerRefusedException"/> naming the holder when another worker has it.</summary>

@@ -20,7 +20,7 @@ public sealed record WorkerOptions
 
     /// <summary>
     /// The worker's files: algorithm builds and instances, the records of the processes it started, and the
-    /// subjobs' allocation files. By default <c>$TMPDIR/hearth-worker-UID/NAME@SUPERVISOR</c>, the same for every
+    /// subjobs' allocation files. By default <c>~/.local/state/hearth/workers/NAME@SUPERVISOR</c>, the same for every
     /// start of a worker of that name against that supervisor (so a restarted worker finds what a crashed one
     /// left running), and then the allocation files go to a memory file system if there is one
     /// (<c>$XDG_RUNTIME_DIR</c> or <c>/dev/shm</c>), removed when the agent is disposed. Either way the worker
