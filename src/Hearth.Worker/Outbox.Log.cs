@@ -9,6 +9,6 @@ internal sealed partial class Outbox
     private partial void LogOutputDropping(string assignment, long limitBytes);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Dropped {Bytes} bytes of subjob attempt {Assignment}'s output while the supervisor was unreachable; its log marks the gap")]
+        Message = "Dropped {Bytes} bytes of subjob attempt {Assignment}'s output while waiting for the supervisor; its log marks the gap")]
     private partial void LogOutputDropped(string assignment, long bytes);
 }

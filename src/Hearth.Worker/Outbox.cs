@@ -26,11 +26,12 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
 
     private readonly ILogger _logger = logger;
     private readonly Lock _gate = new();
-    private readonly Queue<Slot> _queue = new();
+    private Queue<Slot> _queue = new();
     private readonly Dictionary<string, SubjobOutput> _subjobs = new(StringComparer.Ordinal);
     private TaskCompletionSource _posted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _outputBytes;
     private long _droppedBytes;
+    private int _droppedSlots;
 
     public long OutputLimitBytes { get; } = outputLimitBytes;
 
@@ -54,6 +55,18 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
             lock (_gate)
             {
                 return _droppedBytes;
+            }
+        }
+    }
+
+    /// <summary>Slots in the queue, dropped chunks still holding a place included; at most about twice the live ones.</summary>
+    internal int QueuedSlots
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
             }
         }
     }
@@ -92,6 +105,8 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
                         (gapsOpened ??= []).Add(openedGap);
                     }
                 }
+
+                CompactIfMostlyDropped();
             }
 
             posted = _posted;
@@ -127,6 +142,7 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
             marker.DroppedBytes += slot.Bytes;
             slot.Dropped = true;
             slot.Message = Dropped;
+            _droppedSlots++;
             return true;
         }
 
@@ -137,6 +153,22 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
         subjob.Marker = slot;
         openedGap = id;
         return true;
+    }
+
+    /// <summary>
+    /// Dropped chunks leave the queue on their own only when they reach its head, which takes a connection; without
+    /// one the queue would grow by a slot per chunk. Rebuilding it once they outnumber the live slots keeps it within
+    /// twice the live ones, at an amortised constant cost per drop.
+    /// </summary>
+    private void CompactIfMostlyDropped()
+    {
+        if (_droppedSlots <= _queue.Count - _droppedSlots)
+        {
+            return;
+        }
+
+        _queue = new Queue<Slot>(_queue.Where(slot => !slot.Dropped));
+        _droppedSlots = 0;
     }
 
     /// <summary>Waits until a message is queued; false never (the outbox is not closed), cancelled with the connection.</summary>
@@ -233,6 +265,7 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
             }
 
             _queue.Dequeue();
+            _droppedSlots--;
         }
 
         return null;
@@ -240,7 +273,7 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
 
     /// <summary>The text that takes the place of dropped output in a job's log.</summary>
     public static string MarkerText(long droppedBytes) =>
-        string.Create(CultureInfo.InvariantCulture, $"[hearth: {droppedBytes} bytes of output dropped while the supervisor was unreachable]\n");
+        string.Create(CultureInfo.InvariantCulture, $"[hearth: {droppedBytes} bytes of output dropped while waiting for the supervisor]\n");
 
     private static WorkerMessage Marker(string assignmentId, long droppedBytes) => new()
     {

@@ -42,7 +42,7 @@ public sealed record WorkerConfigFile
     /// <summary>The build cache's cap in MB; 0 keeps only the builds in use.</summary>
     public int? BuildCacheMb { get; init; }
 
-    /// <summary>The most subjob output, in MB, kept for the supervisor while it is unreachable.</summary>
+    /// <summary>The most subjob output, in MB, kept while waiting for the supervisor (unreachable, or reading slowly).</summary>
     public int? OutputBufferMb { get; init; }
 
     public string? LogFormat { get; init; }

@@ -23,32 +23,25 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
 
     private InstancePool Pool => _pool ??= services.GetRequiredService<InstancePool>();
 
-    /// <summary>Takes the session as its worker's; returns the one it replaced, if any.</summary>
-    public WorkerSession? Connected(WorkerSession session)
-    {
-        WorkerSession? replaced = null;
-        _sessions.AddOrUpdate(session.Name, session, (_, old) =>
-        {
-            replaced = old;
-            return session;
-        });
-        return replaced;
-    }
+    /// <summary>
+    /// Takes the session as its worker's, by the loop's rule: it replaces the same process reconnecting (same
+    /// incarnation, or one that sent none) but never another live process under the same name, which the loop is
+    /// about to refuse. Until then the live session keeps its instance traffic.
+    /// </summary>
+    public void Connected(WorkerSession session) =>
+        _sessions.AddOrUpdate(session.Name, session, (_, old) => Displaces(session, old) ? session : old);
 
-    /// <summary>The loop refused the session: the one it displaced (a live worker under the same name) is its worker's again.</summary>
-    public void Refused(WorkerSession session, WorkerSession? replaced)
-    {
-        if (replaced is null)
-        {
-            Disconnected(session);
-        }
-        else
-        {
-            _sessions.TryUpdate(session.Name, replaced, session);
-        }
-    }
+    /// <summary>
+    /// The loop accepted the session. It is its worker's unless a later one already is: the live session it was
+    /// kept from displacing has gone meanwhile, or it had already taken the name.
+    /// </summary>
+    public void Accepted(WorkerSession session) => _sessions.TryAdd(session.Name, session);
 
+    /// <summary>The session ended or was refused: it stops being its worker's if it still is.</summary>
     public void Disconnected(WorkerSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Name, session));
+
+    private static bool Displaces(WorkerSession session, WorkerSession old) =>
+        old.Incarnation == session.Incarnation || old.Incarnation.Length == 0 || session.Incarnation.Length == 0;
 
     /// <summary>Takes the instance messages off a worker stream; false for anything else (it goes to the loop).</summary>
     public bool Receive(WorkerSession session, WorkerMessage message)

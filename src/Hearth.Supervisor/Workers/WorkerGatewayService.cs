@@ -38,25 +38,26 @@ internal sealed partial class WorkerGatewayService(
         var register = requestStream.Current.Register;
         using var session = new WorkerSession(register.Name) { Incarnation = register.Incarnation, Peer = DescribePeer(context.Peer) };
         // Known to the warm pool before the loop accepts it: the same cycle may place an instance there.
-        var replaced = instances.Connected(session);
+        instances.Connected(session);
         try
         {
             await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
+            instances.Accepted(session);
         }
         catch (WorkerNameTakenException e)
         {
-            instances.Refused(session, replaced);
+            instances.Disconnected(session);
             LogNameTaken(session.Name, session.Peer, e.Message);
             throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
         }
         catch (WorkerRejectedException e)
         {
-            instances.Refused(session, replaced);
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (OperationCanceledException)
         {
-            instances.Refused(session, replaced);
+            instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
         }
 

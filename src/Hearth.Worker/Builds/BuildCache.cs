@@ -50,6 +50,9 @@ internal sealed partial class BuildCache
 
     public string PathOf(string hash) => Path.Combine(Root, hash);
 
+    /// <summary>Whether a fetch of the build is under way.</summary>
+    internal bool IsFetching(string hash) => _inFlight.ContainsKey(hash);
+
     /// <summary>
     /// The build's directory, fetched and unpacked first when it is not cached, under a lease: the build is not
     /// evicted until the lease is disposed, which marks it used at that moment.
@@ -63,23 +66,37 @@ internal sealed partial class BuildCache
 
         try
         {
-            var fetch = _inFlight.GetOrAdd(hash, h => new Lazy<Task<string>>(() => FetchAsync(h, expectedSha256, CancellationToken.None)));
-            try
-            {
-                return new BuildLease(this, hash, await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
-            }
-            finally
-            {
-                if (fetch.Value.IsCompleted)
-                {
-                    _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(hash, fetch));
-                }
-            }
+            var fetch = _inFlight.GetOrAdd(hash, h => NewFetch(h, expectedSha256));
+            return new BuildLease(this, hash, await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
         }
         catch
         {
             Unpin(hash, touch: false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// One fetch shared by everyone acquiring the build meanwhile. It leaves <see cref="_inFlight"/> itself when it
+    /// ends, whether or not anyone still waits: a build is not held unevictable by a fetch whose waiters all gave up,
+    /// and a failure is not handed to the next acquirer, who fetches again.
+    /// </summary>
+    private Lazy<Task<string>> NewFetch(string hash, string? expectedSha256)
+    {
+        Lazy<Task<string>>? fetch = null;
+        fetch = new Lazy<Task<string>>(() => FetchThenForgetAsync(hash, expectedSha256, fetch!));
+        return fetch;
+    }
+
+    private async Task<string> FetchThenForgetAsync(string hash, string? expectedSha256, Lazy<Task<string>> fetch)
+    {
+        try
+        {
+            return await FetchAsync(hash, expectedSha256, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(hash, fetch));
         }
     }
 

@@ -10,7 +10,7 @@ public sealed partial class OutputBufferTests
     private const int BufferBytes = 256 * 1024;
     private const int Printed = 1024 * 1024;
 
-    [GeneratedRegex(@"\[hearth: (\d+) bytes of output dropped while the supervisor was unreachable\]\n")]
+    [GeneratedRegex(@"\[hearth: (\d+) bytes of output dropped while waiting for the supervisor\]\n")]
     private static partial Regex Marker();
 
     [Fact]

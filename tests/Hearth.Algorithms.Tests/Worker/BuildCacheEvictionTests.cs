@@ -111,6 +111,66 @@ public sealed class BuildCacheEvictionTests : IDisposable
         Assert.Equal(1000, cache.SizeBytes);
     }
 
+    /// <summary>Starts a fetch of the held build whose only acquirer gives up while it is under way.</summary>
+    private async Task AbandonFetchAsync(BuildCache cache, string hash)
+    {
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var acquiring = cache.AcquireAsync(hash, null, giveUp.Token);
+        await _source.Opened(hash).WaitAsync(TimeSpan.FromSeconds(30), Token);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquiring.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.True(cache.IsFetching(hash));
+    }
+
+    private static async Task UntilFetchEndsAsync(BuildCache cache, string hash)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (cache.IsFetching(hash))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the fetch of {hash} was still registered 30 s after it ended");
+            await Task.Delay(10, Token);
+        }
+    }
+
+    [Fact]
+    public async Task ABuildWhoseAcquirersAllGaveUpBeforeItsFetchEndedCanStillBeEvicted()
+    {
+        var cache = Cache(BuildBytes + 500);
+        await _source.AddAsync(A, BuildBytes);
+        var gate = _source.Hold(A);
+        await AbandonFetchAsync(cache, A);
+
+        gate.SetResult();
+        await UntilFetchEndsAsync(cache, A);
+        Assert.Equal(["a"], Cached(cache));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await UseAsync(cache, B);
+        Assert.Equal(["b"], Cached(cache));
+        Assert.Equal(1000, cache.SizeBytes);
+    }
+
+    [Fact]
+    public async Task AFailedFetchIsNotHandedToTheNextAcquirerWhoFetchesAgain()
+    {
+        var cache = Cache(10 * BuildBytes);
+        await _source.AddAsync(A, BuildBytes);
+        var gate = _source.Hold(A);
+        await AbandonFetchAsync(cache, A);
+
+        gate.SetException(new IOException("connection reset by peer"));
+        await UntilFetchEndsAsync(cache, A);
+        Assert.Equal([], Cached(cache));
+
+        using (var lease = await cache.AcquireAsync(A, null, Token))
+        {
+            Assert.True(File.Exists(Path.Combine(lease.Path, "data.bin")));
+        }
+
+        Assert.Equal(2, _source.Opens(A));
+        Assert.Equal(["a"], Cached(cache));
+    }
+
     [Fact]
     public async Task ASingleBuildLargerThanTheCapIsKeptWhileInUseAndTheLogSaysTheCapIsExceeded()
     {
@@ -184,6 +244,7 @@ public sealed class BuildCacheEvictionTests : IDisposable
             }
         }
 
+        /// <summary>Holds the next open of the build until the returned source is set; a fault there fails that open.</summary>
         public TaskCompletionSource Hold(string hash)
         {
             _opened[hash] = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -199,7 +260,7 @@ public sealed class BuildCacheEvictionTests : IDisposable
                 _opens[hash] = _opens.GetValueOrDefault(hash) + 1;
             }
 
-            if (_holds.TryGetValue(hash, out var hold))
+            if (_holds.Remove(hash, out var hold))
             {
                 _opened[hash].TrySetResult();
                 await hold.Task.WaitAsync(cancellationToken);

@@ -53,7 +53,7 @@ public sealed class OutboxTests
         Assert.Equal(
             [
                 "started j1",
-                "j1 Stderr [hearth: 210 bytes of output dropped while the supervisor was unreachable]",
+                "j1 Stderr [hearth: 210 bytes of output dropped while waiting for the supervisor]",
                 "j1 Stdout j1:07:",
                 "j1 Stdout j1:08:",
                 "j1 Stdout j1:09:",
@@ -64,7 +64,7 @@ public sealed class OutboxTests
         Assert.Equal(
             [
                 "Output waiting for the supervisor passed 100 bytes: dropping the oldest pending output of subjob attempt j1",
-                "Dropped 210 bytes of subjob attempt j1's output while the supervisor was unreachable; its log marks the gap",
+                "Dropped 210 bytes of subjob attempt j1's output while waiting for the supervisor; its log marks the gap",
             ],
             _log.Lines);
     }
@@ -85,7 +85,7 @@ public sealed class OutboxTests
         Assert.Equal(
             [
                 "quiet Stderr quiet:00:",
-                "noisy Stderr [hearth: 3100 bytes of output dropped while the supervisor was unreachable]",
+                "noisy Stderr [hearth: 3100 bytes of output dropped while waiting for the supervisor]",
                 "noisy Stdout noisy:31:",
             ],
             sent[..3]);
@@ -110,6 +110,31 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public void DroppedChunksDoNotKeepTheirPlacesInTheQueueDuringALongOutage()
+    {
+        var outbox = new Outbox(1000, _log);
+        outbox.Post(Started("j1"));
+        var most = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            outbox.PostOutput("j1", OutputStream.Stdout, Chunk("j1", i % 100, 100));
+            most = Math.Max(most, outbox.QueuedSlots);
+        }
+
+        // Ten chunks fit under the limit, plus the control message and the gap's marker: live slots stay at twelve,
+        // and dropped ones never outnumber them for long.
+        Assert.True(most <= 2 * 12 + 1, $"{most} slots queued at most");
+        outbox.Post(Exited("j1"));
+        var sent = Drain(outbox);
+        Assert.Equal(
+            ["started j1", "j1 Stderr [hearth: 9999000 bytes of output dropped while waiting for the supervisor]", "j1 Stdout j1:90:"],
+            sent[..3]);
+        Assert.Equal(["j1 Stdout j1:99:", "exited j1"], sent[^2..]);
+        Assert.Equal(13, sent.Count);
+        Assert.Equal(0, outbox.QueuedSlots);
+    }
+
+    [Fact]
     public void TheMessageBeingWrittenIsNeverDroppedAndAGapAfterASentMarkerGetsItsOwn()
     {
         var outbox = new Outbox(100, _log);
@@ -124,12 +149,12 @@ public sealed class OutboxTests
         outbox.Advance(again);
 
         Assert.True(outbox.TryPeek(out var marker));
-        Assert.Equal("[hearth: 60 bytes of output dropped while the supervisor was unreachable]\n", marker.Log.Data.ToStringUtf8());
+        Assert.Equal("[hearth: 60 bytes of output dropped while waiting for the supervisor]\n", marker.Log.Data.ToStringUtf8());
         outbox.PostOutput("j1", OutputStream.Stdout, Chunk("j1", 3, 90));
         outbox.Advance(marker);
         Assert.Equal(
             [
-                "j1 Stderr [hearth: 30 bytes of output dropped while the supervisor was unreachable]",
+                "j1 Stderr [hearth: 30 bytes of output dropped while waiting for the supervisor]",
                 "j1 Stdout j1:03:",
             ],
             Drain(outbox));
