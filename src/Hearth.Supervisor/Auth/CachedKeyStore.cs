@@ -14,6 +14,7 @@ internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyS
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
+    private long _revocations;
 
     public async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
     {
@@ -23,8 +24,10 @@ internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyS
             return cached.Record;
         }
 
+        // A read that overlapped a revocation may hold the row from before it: answer with it once, never cache it.
+        var revocations = Interlocked.Read(ref _revocations);
         var record = await inner.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
-        if (record is not null)
+        if (record is not null && Interlocked.Read(ref _revocations) == revocations)
         {
             _byHash[hash] = (record, now + Lifetime);
         }
@@ -42,7 +45,9 @@ internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyS
 
     public async Task<bool> RevokeAsync(string id, long expectedVersion, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _revocations);
         var revoked = await inner.RevokeAsync(id, expectedVersion, at, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _revocations);
         foreach (var (hash, entry) in _byHash)
         {
             if (entry.Record.Id == id)

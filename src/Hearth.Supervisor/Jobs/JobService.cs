@@ -117,6 +117,7 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         var job = await FindAsync(id, access, cancellationToken).ConfigureAwait(false);
         if (job is null || JobStates.IsTerminal(job.State))
         {
+            scheduler.Waiters.Forget(id, ended);
             return job;
         }
 
