@@ -34,43 +34,37 @@ internal sealed partial class InstancePool
     /// An operator's stop of one instance, starting or idle: a stuck load or a misbehaving process goes, and a
     /// reservation that held it starts a replacement. A busy one is left to finish its call, whose timeout bounds it.
     /// </summary>
-    public InstanceStopResult Stop(string instanceId)
-    {
-        lock (_gate)
-        {
-            switch (_pool.Find(instanceId)?.State)
-            {
-                case null:
-                    return InstanceStopResult.NotFound;
-                case InstanceState.Stopping:
-                    return InstanceStopResult.AlreadyStopping;
-                case InstanceState.Busy:
-                    return InstanceStopResult.Busy;
-            }
-        }
-
-        return Retire(instanceId, "stopped by an admin") ? InstanceStopResult.Stopping : InstanceStopResult.Busy;
-    }
+    public InstanceStopResult Stop(string instanceId) => StopInstance(instanceId, "stopped by an admin");
 
     /// <summary>
     /// Stops an instance a reservation no longer needs: one still waiting for placement leaves the queue at once; a
     /// placed one is asked to stop, and its worker's exit report releases what it holds. False when it is busy (its
     /// call finishes first, and the reconciler retires it once it is idle), stopping already or gone.
     /// </summary>
-    public bool Retire(string instanceId, string reason)
+    public bool Retire(string instanceId, string reason) => StopInstance(instanceId, reason) == InstanceStopResult.Stopping;
+
+    /// <summary>Stops a starting or idle instance, deciding under one hold of the lock what its state allows.</summary>
+    private InstanceStopResult StopInstance(string instanceId, string reason)
     {
         string? worker = null;
         var withdrawn = false;
         IReadOnlyList<AlgorithmInstance> replacements = [];
         lock (_gate)
         {
-            if (_pool.Find(instanceId) is not { } instance || instance.State is InstanceState.Stopping or InstanceState.Busy)
+            switch (_pool.Find(instanceId))
             {
-                return false;
+                case null:
+                    return InstanceStopResult.NotFound;
+                case { State: InstanceState.Stopping }:
+                    return InstanceStopResult.AlreadyStopping;
+                case { State: InstanceState.Busy }:
+                    return InstanceStopResult.Busy;
+                case var instance:
+                    _pool.Stop(instanceId, reason);
+                    worker = instance.Worker;
+                    break;
             }
 
-            _pool.Stop(instanceId, reason);
-            worker = instance.Worker;
             if (worker is null)
             {
                 // Calls waiting for this build (none, usually) get an instance of their own in its place.
@@ -93,7 +87,7 @@ internal sealed partial class InstancePool
             _transport.Stop(worker!, instanceId, Settings.StopGrace);
         }
 
-        return true;
+        return InstanceStopResult.Stopping;
     }
 
     /// <summary>

@@ -15,7 +15,6 @@ internal sealed record InstancePoolSettings(WarmPoolSettings Pool, TimeSpan Load
     public static InstancePoolSettings Default { get; } = new(WarmPoolSettings.Default, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5));
 }
 
-/// <summary>One instance as <c>hearth instances</c> lists it.</summary>
 /// <summary>What an operator's stop of one instance did.</summary>
 internal enum InstanceStopResult
 {
@@ -25,6 +24,7 @@ internal enum InstanceStopResult
     NotFound,
 }
 
+/// <summary>One instance as <c>hearth instances</c> lists it.</summary>
 internal sealed record InstanceView(
     string Id, string Account, string Algorithm, string Hash, string? Version, string? Worker, string State, bool Reserved,
     DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed);
