@@ -30,8 +30,7 @@ public sealed class InstanceLifecycleTests
 
         await cluster.WaitForInstancesAsync(list => list.Count == 0, "the idle instance to stop");
         Assert.Equal(0, cluster.InstancesOnWorkers);
-        var resources = await cluster.Admin.GetFromJsonAsync<ResourcesView>("/v1/resources", ApiJson.Options, Token);
-        Assert.All(resources!.Hosts.Single().Resources, r => Assert.Equal(0, r.Used));
+        await cluster.WaitForNothingInUseAsync("the idle instance's resources to be released");
 
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"again\"")).ColdStart);
     }

@@ -201,6 +201,26 @@ internal sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until nothing is in use on any host. The resources view is rebuilt by the scheduling loop, so a release
+    /// shows there a cycle after the instance list; the bound fails a release that never comes.
+    /// </summary>
+    public async Task WaitForNothingInUseAsync(string what)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var resources = await Admin.GetFromJsonAsync<ResourcesView>("/v1/resources", ApiJson.Options);
+            if (resources!.Hosts.All(h => h.Resources.All(r => r.Used == 0)))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; resources: {JsonSerializer.Serialize(resources, ApiJson.Options)}");
+            await Task.Delay(50);
+        }
+    }
+
     public int InstancesOnWorkers => _workers.Sum(w => w.Agent.InstanceCount);
 
     /// <summary>How many subjob processes the workers run now.</summary>
