@@ -35,7 +35,7 @@ public sealed class AlgorithmWalkthroughTests
 
     private static async Task<JsonElement> JsonAsync(Dictionary<string, string?> env, params string[] args)
     {
-        var result = await Cli.RunAsync(env, [.. args, "--json"]);
+        var result = await HearthCli.RunAsync(env, [.. args, "--json"]);
         Assert.True(result.ExitCode == 0, $"hearth {string.Join(' ', args)} failed: {result}");
         return result.Json;
     }
@@ -61,7 +61,7 @@ public sealed class AlgorithmWalkthroughTests
         Assert.True(cold.GetProperty("metadata").GetProperty("cold_start").GetBoolean());
         var warm = await JsonAsync(bob, "call", "acme/echo", "hi again");
         // call --json prints like every other command: spaced, quotes as written, durations in plain decimals.
-        var quoted = await Cli.RunAsync(bob, "call", "acme/echo", "it's \"quoted\"", "--json");
+        var quoted = await HearthCli.RunAsync(bob, "call", "acme/echo", "it's \"quoted\"", "--json");
         Assert.True(quoted.ExitCode == 0, quoted.ToString());
         Assert.StartsWith("""{"result": "it's \"quoted\"", "metadata": {"content_type": "text", "duration": 0.""", quoted.Stdout, StringComparison.Ordinal);
         Assert.DoesNotMatch("[eE][-+][0-9]|\\\\u00", quoted.Stdout);
@@ -90,7 +90,7 @@ public sealed class AlgorithmWalkthroughTests
         Assert.Equal(4, scored.GetProperty("result").GetProperty("scores").GetArrayLength());
         Assert.True(scored.GetProperty("metadata").GetProperty("cold_start").GetBoolean());
         Assert.False((await JsonAsync(alice, "call", "acme/model/0.1.0", """{"text": "warm now"}""")).GetProperty("metadata").GetProperty("cold_start").GetBoolean());
-        var refused = await Cli.RunAsync(bob, "call", "acme/model/0.1.0", "x");
+        var refused = await HearthCli.RunAsync(bob, "call", "acme/model/0.1.0", "x");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("version 0.1.0 of acme/model is private to members of acme, and bob is not one", refused.Stderr, StringComparison.Ordinal);
 
@@ -113,11 +113,11 @@ public sealed class AlgorithmWalkthroughTests
         var bob = As(cluster, (await cluster.JsonAsync("key", "create", "bob")).GetProperty("key").GetString()!);
         var echo = CopyExample(cluster, "echo");
 
-        var outsider = await Cli.RunAsync(bob, "algo", "push", echo, "--as", "acme/echo");
+        var outsider = await HearthCli.RunAsync(bob, "algo", "push", echo, "--as", "acme/echo");
         Assert.Equal(1, outsider.ExitCode);
         Assert.Contains("only members of acme may push to acme/echo, and bob is not one", outsider.Stderr, StringComparison.Ordinal);
 
-        var nowhere = await Cli.RunAsync(bob, "algo", "push", echo, "--as", "nobody/echo");
+        var nowhere = await HearthCli.RunAsync(bob, "algo", "push", echo, "--as", "nobody/echo");
         Assert.Equal(1, nowhere.ExitCode);
         Assert.Contains("account nobody not found", nowhere.Stderr, StringComparison.Ordinal);
 
@@ -129,7 +129,7 @@ public sealed class AlgorithmWalkthroughTests
         var both = await cluster.RunAsync("algo", "publish", "acme/echo", "--hash", hash, "--version", "3.0.0", "--public", "--private");
         Assert.Equal((2, "hearth: give exactly one of --public or --private\n"), (both.ExitCode, both.Stderr));
 
-        var keyless = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.Url }, "call", "acme/echo", "1");
+        var keyless = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.Url }, "call", "acme/echo", "1");
         Assert.Equal(1, keyless.ExitCode);
         Assert.Contains("(HTTP 401): an API key is required", keyless.Stderr, StringComparison.Ordinal);
         var missing = await cluster.RunAsync("account", "create", "bad name");
@@ -153,7 +153,7 @@ public sealed class AlgorithmWalkthroughTests
 
         var revoked = await cluster.JsonAsync("key", "revoke", "carol", firstId);
         Assert.Equal((firstId, "carol"), (revoked.GetProperty("id").GetString(), revoked.GetProperty("account").GetString()));
-        var refused = await Cli.RunAsync(carol, "call", "carol/echo", "\"after\"");
+        var refused = await HearthCli.RunAsync(carol, "call", "carol/echo", "\"after\"");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("(HTTP 401): the API key is not valid", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal("\"spare\"", (await JsonAsync(spare, "call", "carol/echo", "\"spare\"")).GetProperty("result").GetRawText());

@@ -84,7 +84,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     {
         var url = $"http://127.0.0.1:{TestCluster.FreePort()}";
 
-        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = url, ["HEARTH_API_KEY"] = Cluster.AdminKey }, "jobs");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = url, ["HEARTH_API_KEY"] = Cluster.AdminKey }, "jobs");
 
         AssertOneLine(result, 1, $"cannot reach the supervisor at {url}/: connection refused");
     }
@@ -92,7 +92,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task BadKeyGetsOneClearLine()
     {
-        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = "hearth_wrong" }, "workers");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = "hearth_wrong" }, "workers");
 
         AssertOneLine(result, 1, "refused the API key in HEARTH_API_KEY: the API key is not valid");
     }
@@ -100,7 +100,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task MissingKeyGetsOneClearLine()
     {
-        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url }, "jobs");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url }, "jobs");
 
         AssertOneLine(result, 1, "no API key: set HEARTH_API_KEY");
     }
@@ -108,7 +108,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task WorkerKeyCannotSubmitJobs()
     {
-        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
 
         AssertOneLine(result, 1, "the supervisor refused the API key in HEARTH_API_KEY: this needs an account's API key or an admin key; the key sent is a worker key");
     }
@@ -120,18 +120,18 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
         await Cluster.JsonAsync("account", "create", "lars");
         var kate = As((await Cluster.JsonAsync("key", "create", "kate")).GetProperty("key").GetString()!);
         var lars = As((await Cluster.JsonAsync("key", "create", "lars")).GetProperty("key").GetString()!);
-        var submitted = await Cli.RunAsync(kate, "submit", "--json", "--", "sleep", "60");
+        var submitted = await HearthCli.RunAsync(kate, "submit", "--json", "--", "sleep", "60");
         Assert.True(submitted.ExitCode == 0, $"submit failed: {submitted}");
         var id = submitted.Json.GetProperty("id").GetInt64();
         await Cluster.WaitForStateAsync(id, "running");
 
-        var refused = await Cli.RunAsync(lars, "kill", $"{id}");
+        var refused = await HearthCli.RunAsync(lars, "kill", $"{id}");
 
         AssertOneLine(refused, 1, $"job {id} not found");
-        var job = (await Cli.RunAsync(kate, "job", $"{id}", "--json")).Json;
+        var job = (await HearthCli.RunAsync(kate, "job", $"{id}", "--json")).Json;
         Assert.Equal("running", job.GetProperty("state").GetString());
         Assert.Equal("kate", job.GetProperty("submitted_by").GetString());
-        Assert.Equal(0, (await Cli.RunAsync(kate, "kill", $"{id}")).ExitCode);
+        Assert.Equal(0, (await HearthCli.RunAsync(kate, "kill", $"{id}")).ExitCode);
     }
 
     private Dictionary<string, string?> As(string key) => new() { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = key };

@@ -69,7 +69,7 @@ public sealed class ReservationRecoveryTests
         var instances = (await cluster.JsonAsync("instances")).GetProperty("instances").EnumerateArray().ToList();
         Assert.Equal(before, instances.Where(i => i.GetProperty("reserved").GetBoolean()).Select(i => i.GetProperty("id").GetString()).Order());
         Assert.Equal(2, instances.Count);
-        var call = await Cli.RunAsync(alice, "call", "alice/echo", "\"after the restart\"", "--json");
+        var call = await HearthCli.RunAsync(alice, "call", "alice/echo", "\"after the restart\"", "--json");
         Assert.True(call.ExitCode == 0, call.ToString());
         Assert.False(call.Json.GetProperty("metadata").GetProperty("cold_start").GetBoolean());
     }

@@ -108,7 +108,7 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
         using var info = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/cluster/info", UriKind.Relative), TestContext.Current.CancellationToken));
         var workerUrl = $"http://127.0.0.1:{info.RootElement.GetProperty("worker_port").GetInt32()}";
 
-        var result = await Cli.RunAsync(new Dictionary<string, string?>(), "worker", "--supervisor", workerUrl, "--name", "misdirected", "--key", Cluster.WorkerKey);
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?>(), "worker", "--supervisor", workerUrl, "--name", "misdirected", "--key", Cluster.WorkerKey);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -122,7 +122,7 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
     {
         var data = Path.Combine(Cluster.WorkDirectory, "up");
         var port = TestCluster.FreePort();
-        using var up = Process.Start(Cli.StartInfo(new Dictionary<string, string?>(), "up", "--data", data, "--port", $"{port}", "--worker-port", $"{TestCluster.FreePort()}", "--workers", "0"))!;
+        using var up = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?>(), "up", "--data", data, "--port", $"{port}", "--worker-port", $"{TestCluster.FreePort()}", "--workers", "0"))!;
         Process? worker = null;
         try
         {
@@ -140,11 +140,11 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
             Assert.Equal($"worker --supervisor http://127.0.0.1:{port}", hint[prefix.Length..]);
 
             var key = (await File.ReadAllTextAsync(keyFile, TestContext.Current.CancellationToken)).Trim();
-            worker = Process.Start(Cli.StartInfo(new Dictionary<string, string?> { ["HEARTH_WORKER_KEY"] = key }, [.. hint[prefix.Length..].Split(' '), "--name", "added"]))!;
+            worker = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?> { ["HEARTH_WORKER_KEY"] = key }, [.. hint[prefix.Length..].Split(' '), "--name", "added"]))!;
             var admin = new Dictionary<string, string?> { ["HEARTH_URL"] = $"http://127.0.0.1:{port}", ["HEARTH_API_KEY"] = (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"), TestContext.Current.CancellationToken)).Trim() };
             await TestCluster.WaitUntilAsync("the added worker to be up", async () =>
             {
-                var workers = await Cli.RunAsync(admin, "workers", "--json");
+                var workers = await HearthCli.RunAsync(admin, "workers", "--json");
                 return workers.ExitCode == 0 && TestCluster.WorkerState(workers.Json.GetProperty("workers"), "added") == "up";
             });
         }

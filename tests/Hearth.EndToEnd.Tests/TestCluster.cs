@@ -114,7 +114,7 @@ public class TestCluster : IAsyncDisposable
         _workers[name].WaitForExit();
     }
 
-    public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, args);
+    public Task<CliResult> RunAsync(params string[] args) => HearthCli.RunAsync(Environment, args);
 
     /// <summary>Runs a command that must succeed and returns its JSON (last line of stdout).</summary>
     public async Task<JsonElement> JsonAsync(params string[] args)
@@ -173,7 +173,7 @@ public class TestCluster : IAsyncDisposable
 
     private Process Launch(params string[] args)
     {
-        var process = Process.Start(Cli.StartInfo(new Dictionary<string, string?>(), args))!;
+        var process = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?>(), args))!;
         process.StandardInput.Close();
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -31,13 +31,13 @@ public sealed class UsageErrorTests
     [InlineData("hearth reservations", "'hearth reservations' needs a command: list, add, update, remove", "reservations")]
     public async Task ParseErrorIsOnePlainLineNamingTheOptionThenWhereHelpIs(string command, string error, params string[] args)
     {
-        AssertUsageError(await Cli.RunAsync(NoCluster, args), command, error);
+        AssertUsageError(await HearthCli.RunAsync(NoCluster, args), command, error);
     }
 
     [Fact]
     public async Task EveryParseErrorGetsItsOwnLine()
     {
-        var result = await Cli.RunAsync(NoCluster, "reservations", "add", "--count", "1", "--version-type", "semver");
+        var result = await HearthCli.RunAsync(NoCluster, "reservations", "add", "--count", "1", "--version-type", "semver");
 
         AssertUsageError(result, "hearth reservations add", "--calling-user is required", "--algorithm is required");
     }
@@ -45,7 +45,7 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task HelpStillPrintsHelpAndSucceeds()
     {
-        var result = await Cli.RunAsync(NoCluster, "submit", "--help");
+        var result = await HearthCli.RunAsync(NoCluster, "submit", "--help");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("--priority <priority>", result.Stdout, StringComparison.Ordinal);
@@ -61,13 +61,13 @@ public sealed class UsageErrorTests
              "events": [{"submit": {"id": "a", "reservations": "host.processors=2"}}]}
             """, TestContext.Current.CancellationToken);
 
-        var plain = await Cli.RunAsync(NoCluster, "simulate", scenario);
-        var json = await Cli.RunAsync(NoCluster, "simulate", scenario, "--json");
+        var plain = await HearthCli.RunAsync(NoCluster, "simulate", scenario);
+        var json = await HearthCli.RunAsync(NoCluster, "simulate", scenario, "--json");
 
         Assert.True(json.ExitCode == 0, json.ToString());
         Assert.Equal(plain.Stdout, json.Stdout);
         Assert.StartsWith("{\"event\": \"dispatch\", \"id\": \"a\", \"host\": \"h1\"", json.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--json", (await Cli.RunAsync(NoCluster, "simulate", "--help")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("--json", (await HearthCli.RunAsync(NoCluster, "simulate", "--help")).Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class UsageErrorTests
 
         string[] args = [command, "--data", data, "--port", $"{port}", "--worker-port", $"{TestCluster.FreePort()}"];
 
-        var result = await Cli.RunAsync(NoCluster, command == "up" ? [.. args, "--workers", "0"] : args);
+        var result = await HearthCli.RunAsync(NoCluster, command == "up" ? [.. args, "--workers", "0"] : args);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal("", result.Stdout);

@@ -47,7 +47,7 @@ public sealed class ReservationCluster : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var start = Cli.StartInfo(new Dictionary<string, string?>(),
+        var start = HearthCli.StartInfo(new Dictionary<string, string?>(),
             "up", "--data", Path.Combine(_data.FullName, "supervisor"), "--port", "0", "--worker-port", "0", "--workers", "2",
             "--worker-resources", "host.processors=16,host.memory=8192", "--idle-timeout", $"{IdleTimeout.TotalSeconds}s", "--json");
         var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,7 +93,7 @@ public sealed class ReservationCluster : IAsyncLifetime
         return http;
     }
 
-    public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, args);
+    public Task<CliResult> RunAsync(params string[] args) => HearthCli.RunAsync(Environment, args);
 
     /// <summary>Removes reservation <paramref name="id"/> when disposed (if it is still there), so a test leaves no warm instances behind.</summary>
     public IAsyncDisposable Removing(long id) => new Removal(this, id);

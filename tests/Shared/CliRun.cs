@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Hearth.Reservations.Tests.EndToEnd;
+namespace Hearth.Testing;
 
 /// <summary>One finished run of the CLI.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -12,7 +12,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>Runs the built CLI (<c>dotnet hearth.dll ...</c>) as a real process, bounded in time.</summary>
-public static class Cli
+public static class HearthCli
 {
     public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
     private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(90);
