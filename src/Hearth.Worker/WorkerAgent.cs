@@ -65,7 +65,7 @@ public sealed partial class WorkerAgent : IDisposable
                 ? WorkerDirectory.Claim(twin, options.Name)
                 : null;
             _records = new ProcessRecords(Path.Combine(_runtimeTwin?.FullPath ?? _runDirectory, "processes"));
-            _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(Sanitize(options.Name)) : null;
+            _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(WorkerDirectory.Sanitize(options.Name)) : null;
             _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
             _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
         }
@@ -324,8 +324,6 @@ public sealed partial class WorkerAgent : IDisposable
 
         return environment;
     }
-
-    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
     /// <summary>
     /// Kills what a previous worker process of this run directory left running: its output pipes died with it, so
