@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Hearth.Protocol.Rest;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +24,10 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
     {
         // Binding failures are thrown to this handler instead of answering a bare 400 with no reason.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        // A misspelt field would otherwise be dropped in silence and its default used; refusing it names the typo.
+        // Only the supervisor reads this way: clients keep accepting fields a newer supervisor adds to its answers.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
         services.AddExceptionHandler<BindingExceptionHandler>();
     }
@@ -81,14 +85,15 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
             return (null, BindingProblems.UnsupportedMediaType(request.ContentType));
         }
 
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = await request.ReadFromJsonAsync<T>(ApiJson.Options, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var value = await request.ReadFromJsonAsync<T>(options, request.HttpContext.RequestAborted).ConfigureAwait(false);
             return value is null ? (null, Problems.BadRequest($"the body must be a JSON object, e.g. {example}")) : (value, null);
         }
         catch (JsonException e)
         {
-            return (null, Problems.BadRequest(BindingProblems.Describe(e, typeof(T), ApiJson.Options)));
+            return (null, Problems.BadRequest(BindingProblems.Describe(e, typeof(T), options)));
         }
     }
 

@@ -36,6 +36,11 @@ internal static partial class BindingProblems
             return expected is null ? $"{path}: has the wrong type" : $"{path}: expected {Words(options, expected)}";
         }
 
+        if (UnmappedProperty().Match(error.Message) is { Success: true } unmapped)
+        {
+            return Unknown(unmapped.Groups["name"].Value, path, target, options);
+        }
+
         if (MissingRequired().Match(error.Message) is { Success: true } missing)
         {
             return $"the body is missing required fields: {missing.Groups["fields"].Value.Replace("'", "", StringComparison.Ordinal)}";
@@ -67,6 +72,21 @@ internal static partial class BindingProblems
         return MissingParameter().Match(message) is { Success: true } missing
             ? $"query parameter {missing.Groups["name"].Value} is required"
             : null;
+    }
+
+    /// <summary>The field that is not part of the body, where it is, and the fields that are.</summary>
+    private static string Unknown(string name, string path, Type? target, JsonSerializerOptions options)
+    {
+        // The path may or may not end at the unknown field itself; what matters is the object that holds it.
+        var holder = path.EndsWith($".{name}", StringComparison.Ordinal) ? path[..^(name.Length + 1)]
+            : path.EndsWith($"['{name}']", StringComparison.Ordinal) ? path[..^(name.Length + 4)]
+            : path;
+        var where = holder is "$" or "" ? "" : $" in {holder}";
+        var type = target is null ? null : TypeAt(options, target, holder);
+        var known = type is null ? null : options.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type) is { Kind: JsonTypeInfoKind.Object } info
+            ? string.Join(", ", info.Properties.Select(p => p.Name))
+            : null;
+        return string.IsNullOrEmpty(known) ? $"unknown field '{name}'{where}" : $"unknown field '{name}'{where}; the fields are {known}";
     }
 
     private static Type? TypeAt(JsonSerializerOptions options, Type root, string path)
@@ -139,6 +159,9 @@ internal static partial class BindingProblems
 
     [GeneratedRegex(@"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]")]
     private static partial Regex PathSegment();
+
+    [GeneratedRegex(@"^The JSON property '(?<name>.*)' could not be mapped to any \.NET member", RegexOptions.Singleline)]
+    private static partial Regex UnmappedProperty();
 
     [GeneratedRegex(@"missing required properties including: (?<fields>.*?)\.?\s*(?:Path:|$)")]
     private static partial Regex MissingRequired();

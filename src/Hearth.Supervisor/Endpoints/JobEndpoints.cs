@@ -51,6 +51,10 @@ internal static class JobEndpoints
         {
             return Problems.BadRequest(e.Message);
         }
+        catch (FieldTooLargeException e)
+        {
+            return Problems.TooLarge(e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Problems.Unavailable("the supervisor is stopping");

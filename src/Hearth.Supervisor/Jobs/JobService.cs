@@ -16,10 +16,14 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     public const int MaxCpus = 10_000;
     public const int MaxListLimit = 10_000;
 
-    /// <summary>Validates and queues a job; throws <see cref="InvalidRequestException"/> naming what is wrong, with nothing queued.</summary>
+    /// <summary>
+    /// Validates and queues a job; throws <see cref="InvalidRequestException"/> or <see cref="FieldTooLargeException"/>
+    /// naming what is wrong, with nothing queued.
+    /// </summary>
     public async Task<long> SubmitAsync(SubmitJobRequest request, JobAccess access)
     {
         ArgumentNullException.ThrowIfNull(access);
+        JobLimits.Check(request);
         if (request.Command is not { Count: > 0 } command || command.Any(string.IsNullOrEmpty) || string.IsNullOrWhiteSpace(command[0]))
         {
             throw new InvalidRequestException("command must be a non-empty list of arguments, e.g. [\"echo\", \"hi\"]");
@@ -47,7 +51,7 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             throw new InvalidRequestException($"cpus {cpus} is out of range: 1 to {MaxCpus} subjobs");
         }
 
-        var name = string.IsNullOrWhiteSpace(request.Name) ? Path.GetFileName(command[0]) : request.Name.Trim();
+        var name = string.IsNullOrWhiteSpace(request.Name) ? JobLimits.DefaultName(command[0]) : request.Name.Trim();
         try
         {
             return await scheduler.SubmitAsync(new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account))
