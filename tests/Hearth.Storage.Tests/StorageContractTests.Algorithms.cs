@@ -22,15 +22,28 @@ public abstract partial class StorageContractTests
     [Fact]
     public async Task AccountsAreFoundListedByNameAndTheirNamesAreUnique()
     {
-        await AccountsAsync(("zoe", AccountKinds.User), ("Acme", AccountKinds.Organization), ("acme", AccountKinds.User), ("_ops", AccountKinds.User));
+        await AccountsAsync(("zoe", AccountKinds.User), ("Acme", AccountKinds.Organization), ("_ops", AccountKinds.User), ("b", AccountKinds.User));
 
         var listed = await Open().Accounts.ListAsync(Cancel);
         var found = await Store.Accounts.FindAsync("Acme", Cancel);
 
-        Assert.Equal(["Acme", "_ops", "acme", "zoe"], listed.Select(a => a.Name));
+        Assert.Equal(["Acme", "_ops", "b", "zoe"], listed.Select(a => a.Name));
         Assert.Equal(new AccountRecord("Acme", AccountKinds.Organization, AtMs, 1), found);
         Assert.Null(await Store.Accounts.FindAsync("nobody", Cancel));
+        Assert.Null(await Store.Accounts.FindAsync("acme", Cancel));
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.Accounts.AddAsync(new AccountRecord("zoe", AccountKinds.Organization, At, 0), Cancel));
+    }
+
+    [Theory]
+    [InlineData("Acme", "acme")]
+    [InlineData("acme", "ACME")]
+    [InlineData("Zoe-1", "zOE-1")]
+    public async Task AccountNamesThatDifferOnlyInCaseAreOneName(string first, string second)
+    {
+        await AccountsAsync((first, AccountKinds.Organization));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.Accounts.AddAsync(new AccountRecord(second, AccountKinds.User, At, 0), Cancel));
+        Assert.Equal([first], (await Open().Accounts.ListAsync(Cancel)).Select(a => a.Name));
     }
 
     [Fact]

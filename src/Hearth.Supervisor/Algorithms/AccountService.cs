@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
@@ -32,6 +33,17 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
             throw new RefusedException(Refusal.Invalid(why));
         }
 
+        if (name.Equals(JobAccess.AdminSubmitter, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RefusedException(Refusal.Invalid($"account name \"{name}\" is reserved: jobs submitted with an admin key show as submitted by {JobAccess.AdminSubmitter}"));
+        }
+
+        // The store's index on the lowered name settles a race between two creations; this check names the holder.
+        if (await TakenAsync(name, cancellationToken).ConfigureAwait(false) is { } taken)
+        {
+            throw new RefusedException(Refusal.Conflict(Taken(name, taken)));
+        }
+
         var account = new AccountRecord(name, organization ? AccountKinds.Organization : AccountKinds.User, time.GetUtcNow(), 0);
         try
         {
@@ -39,11 +51,18 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
         }
         catch (ConcurrencyConflictException)
         {
-            throw new RefusedException(Refusal.Conflict($"account {name} already exists"));
+            throw new RefusedException(Refusal.Conflict(Taken(name, await TakenAsync(name, cancellationToken).ConfigureAwait(false) ?? name)));
         }
 
         return account;
     }
+
+    private async Task<string?> TakenAsync(string name, CancellationToken cancellationToken) =>
+        (await accounts.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name;
+
+    private static string Taken(string name, string holder) => holder == name
+        ? $"account {name} already exists"
+        : $"account name {name} is taken by account {holder}: names are unique regardless of case";
 
     public Task<IReadOnlyList<AccountRecord>> ListAsync(CancellationToken cancellationToken) => accounts.ListAsync(cancellationToken);
 

@@ -1,4 +1,5 @@
 using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Endpoints;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
@@ -42,7 +43,8 @@ internal static class AlgorithmServices
         app.MapAlgorithmEndpoints();
         app.MapCallEndpoints();
         app.MapInstanceEndpoints();
-        ((IApplicationBuilder)app).UseOpenTelemetryPrometheusScrapingEndpoint("/metrics");
+        // Call counts by account-visible status and instance churn describe the whole cluster: for operators only.
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(HearthAuth.AdminPolicy);
         return app;
     }
 }

@@ -15,7 +15,7 @@ public static class KeyBootstrap
     public static async Task<BootstrapKeys> EnsureAsync(IKeyStore keys, string directory, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var stored = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
         var adminPath = Path.Combine(directory, "admin.key");
         var workerPath = Path.Combine(directory, "worker.key");
@@ -34,6 +34,7 @@ public static class KeyBootstrap
             var onDisk = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
             if (active.Any(k => k.Hash == ApiKeys.Hash(onDisk)))
             {
+                PrivateFiles.Narrow(path);
                 return (onDisk, false);
             }
         }
@@ -49,10 +50,12 @@ public static class KeyBootstrap
     private static async Task WriteSecretAsync(string path, string key, CancellationToken cancellationToken)
     {
         var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        // A leftover from an interrupted write would keep its own mode: the key is written to a file created here.
+        File.Delete(temp);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = PrivateFiles.FileMode;
         }
 
         await using (var stream = new FileStream(temp, options))

@@ -64,7 +64,7 @@ public sealed class InstanceLifecycleTests
         // whether a start beats the first call's two seconds, so only the instance count is exact.
         Assert.InRange(calls.Count(c => c.ColdStart), 1, 2);
         Assert.Equal(3, (await cluster.InstancesAsync()).Count);
-        var metrics = await cluster.Anonymous.GetStringAsync("/metrics", Token);
+        var metrics = await cluster.Admin.GetStringAsync("/metrics", Token);
         Assert.Contains("hearth_algorithm_spillovers_total{otel_scope_name=\"Hearth.Algorithms\"} 2", metrics, StringComparison.Ordinal);
     }
 

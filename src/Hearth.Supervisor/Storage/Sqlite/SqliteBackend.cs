@@ -25,10 +25,10 @@ public sealed class SqliteBackend : IStorageBackend
         Time = time;
     }
 
-    /// <summary>The backend over <c>DIR/hearth.db</c>, creating the directory if needed.</summary>
+    /// <summary>The backend over <c>DIR/hearth.db</c>, creating the directory (owner-only) if needed.</summary>
     public static SqliteBackend InDirectory(string directory, TimeProvider time)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName) };
         return new SqliteBackend(builder.ToString(), time);
     }
@@ -51,6 +51,7 @@ public sealed class SqliteBackend : IStorageBackend
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
+        KeepPrivate();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, """
@@ -90,6 +91,20 @@ public sealed class SqliteBackend : IStorageBackend
         }
 
         return done;
+    }
+
+    /// <summary>The database file is created owner-only before SQLite creates it, so its journal files are too.</summary>
+    private void KeepPrivate()
+    {
+        var builder = new SqliteConnectionStringBuilder(_connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" || builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        PrivateFiles.Ensure(builder.DataSource);
+        PrivateFiles.Narrow(builder.DataSource + "-wal");
+        PrivateFiles.Narrow(builder.DataSource + "-shm");
     }
 
     public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
