@@ -192,7 +192,9 @@ public sealed partial class SupervisorHost : IAsyncDisposable
             .AddPolicy(HearthAuth.WorkerPolicy, p => p.AddAuthenticationSchemes(HearthAuth.KeyScheme).RequireRole(KeyRoles.Admin, KeyRoles.Worker))
             .AddPolicy(HearthAuth.AdminPagePolicy, p => p.AddAuthenticationSchemes(HearthAuth.CookieScheme).RequireRole(KeyRoles.Admin));
         // Sign-in cookies survive a restart: their keys live beside the database.
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "cookie-keys")))
+        var cookieKeys = Path.Combine(options.DataDirectory, "cookie-keys");
+        PrivateFiles.CreateDirectory(cookieKeys);
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(cookieKeys))
             .SetApplicationName("hearth-supervisor");
         services.AddAntiforgery();
         services.AddRazorComponents();

@@ -180,13 +180,18 @@ public sealed class RequestLimitTests(SupervisorOnly fixture) : IClassFixture<Su
     public async Task StoreAndKeyFilesAreTheSupervisorUsersAlone()
     {
         const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode OwnerDirectory = OwnerFile | UnixFileMode.UserExecute;
         var data = Path.Combine(Cluster.WorkDirectory, "supervisor");
         // A write makes sure the journal files exist; the supervisor keeps its connections, and so them, open.
         Assert.Equal(HttpStatusCode.Created, (await SubmitAsync("""{"command": ["true"]}""")).StatusCode);
         await TestCluster.WaitUntilAsync("the database's journal files", () =>
             Task.FromResult(File.Exists(Path.Combine(data, "hearth.db-wal")) && File.Exists(Path.Combine(data, "hearth.db-shm"))));
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+        foreach (var directory in new[] { data, Path.Combine(data, "builds"), Path.Combine(data, "cookie-keys") })
+        {
+            Assert.True(File.GetUnixFileMode(directory) == OwnerDirectory, $"{directory} is {File.GetUnixFileMode(directory)}");
+        }
+
         foreach (var file in new[] { "hearth.db", "hearth.db-wal", "hearth.db-shm", "admin.key", "worker.key" })
         {
             Assert.True(File.GetUnixFileMode(Path.Combine(data, file)) == OwnerFile, $"{file} is {File.GetUnixFileMode(Path.Combine(data, file))}");

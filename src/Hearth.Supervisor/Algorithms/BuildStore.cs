@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 
@@ -24,7 +25,7 @@ internal sealed class BuildStore
     {
         _root = Path.Combine(Path.GetFullPath(dataDirectory), "builds");
         _incoming = Path.Combine(_root, ".incoming");
-        Directory.CreateDirectory(_incoming);
+        PrivateFiles.CreateDirectory(_incoming);
     }
 
     public string PathOf(string hash) => Path.Combine(_root, BuildHash.Parse(hash) + ".tar.gz");
