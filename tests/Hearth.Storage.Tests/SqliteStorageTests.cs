@@ -80,7 +80,7 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
 
     [Fact]
     [SupportedOSPlatform("linux")]
-    public async Task TheDataDirectoryIsCreatedOwnerOnly()
+    public async Task TheDataDirectoryAndItsMissingParentsAreCreatedOwnerOnly()
     {
         var directory = Path.Combine(_directory.FullName, "data", "nested");
 
@@ -88,6 +88,7 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
         await backend.MigrateAsync(Cancel);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(directory)!));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, SqliteBackend.FileName)));
     }
 

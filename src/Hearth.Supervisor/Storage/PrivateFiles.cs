@@ -13,7 +13,7 @@ internal static class PrivateFiles
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    /// <summary>Creates <paramref name="path"/> (and missing parents) owner-only; a directory that exists keeps its mode, as its owner set it.</summary>
+    /// <summary>Creates <paramref name="path"/> and its missing parents owner-only; a directory that exists keeps its mode, as its owner set it.</summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -22,7 +22,17 @@ internal static class PrivateFiles
         }
         else
         {
-            Directory.CreateDirectory(path, DirectoryMode);
+            // The mode given to CreateDirectory applies to the last directory only; missing parents are made one by one.
+            var missing = new Stack<string>();
+            for (var directory = Path.GetFullPath(path); !Directory.Exists(directory); directory = Path.GetDirectoryName(directory)!)
+            {
+                missing.Push(directory);
+            }
+
+            while (missing.TryPop(out var directory))
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+            }
         }
     }
 
