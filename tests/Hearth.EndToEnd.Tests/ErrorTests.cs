@@ -63,6 +63,22 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
         }
     }
 
+    [Fact]
+    public async Task JobOverASizeLimitGetsOneClearLineNamingTheField()
+    {
+        AssertOneLine(await Cluster.RunAsync("submit", "--name", new string('n', 300), "--", "true"), 2, "name is 300 characters long; the limit is 256");
+        AssertOneLine(await Cluster.RunAsync("submit", "--", "echo", new string('x', 70_000)), 2, "command is 70006 bytes long");
+    }
+
+    [Fact]
+    public async Task AccountNameTakenInAnotherCaseOrReservedGetsOneClearLine()
+    {
+        Assert.Equal(0, (await Cluster.RunAsync("account", "create", "erin")).ExitCode);
+
+        AssertOneLine(await Cluster.RunAsync("account", "create", "Erin", "--org"), 1, "account name Erin is taken by account erin: names are unique regardless of case");
+        AssertOneLine(await Cluster.RunAsync("account", "create", "ADMIN"), 2, "account name \"ADMIN\" is reserved");
+    }
+
     [Theory]
     [InlineData("job")]
     [InlineData("wait")]

@@ -146,7 +146,7 @@ internal sealed partial class SupervisorClient : IDisposable
                 new CliException($"the supervisor at {BaseUrl} refused the API key in {KeyVariable}: {detail ?? "not valid"}"),
             HttpStatusCode.Forbidden =>
                 new CliException($"the supervisor refused the API key in {KeyVariable}: {detail ?? "forbidden"}"),
-            HttpStatusCode.BadRequest => new CliException(detail ?? "the supervisor refused the request", ExitCodes.InvalidInput),
+            HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge => new CliException(detail ?? "the supervisor refused the request", ExitCodes.InvalidInput),
             HttpStatusCode.NotFound or HttpStatusCode.Conflict => new CliException(detail ?? $"not found: {response.RequestMessage?.RequestUri}"),
             _ => new CliException($"the supervisor at {BaseUrl} answered HTTP {(int)response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
         };
