@@ -9,10 +9,10 @@ namespace Hearth.EndToEnd.Tests;
 /// </summary>
 public sealed class AlgorithmWalkthroughTests
 {
-    private static string Examples { get; } = FindExamples();
+    internal static string Examples { get; } = FindExamples();
 
     /// <summary>A copy of an example without its build outputs, so the test builds it from scratch and leaves the tree alone.</summary>
-    private static string CopyExample(TestCluster cluster, string name)
+    internal static string CopyExample(TestCluster cluster, string name)
     {
         var source = Path.Combine(Examples, name);
         var target = Path.Combine(cluster.WorkDirectory, "examples", name);

@@ -17,6 +17,7 @@ public class TestCluster : IAsyncDisposable
     private readonly Dictionary<string, Process> _workers = [];
     private string[] _supervisorArgs = [];
     private Process? _supervisor;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _supervisorLog = new();
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("hearth-e2e-");
 
     public string Url { get; private set; } = "";
@@ -26,6 +27,12 @@ public class TestCluster : IAsyncDisposable
     public string WorkerKey { get; private set; } = "";
 
     public string WorkDirectory => _data.FullName;
+
+    /// <summary>True while the supervisor process runs.</summary>
+    public bool SupervisorRunning => _supervisor is { HasExited: false };
+
+    /// <summary>The last lines the supervisor wrote (stdout and stderr), for a failure's message.</summary>
+    public string SupervisorLogTail => string.Join('\n', _supervisorLog);
 
     public Dictionary<string, string?> Environment => new() { ["HEARTH_URL"] = Url, ["HEARTH_API_KEY"] = AdminKey };
 
@@ -78,6 +85,8 @@ public class TestCluster : IAsyncDisposable
     private async Task LaunchSupervisorAsync()
     {
         var supervisor = _supervisor = Launch(_supervisorArgs);
+        supervisor.OutputDataReceived += (_, e) => KeepLine(e.Data);
+        supervisor.ErrorDataReceived += (_, e) => KeepLine(e.Data);
         await WaitUntilAsync("the supervisor to answer", async () =>
         {
             if (supervisor.HasExited)
@@ -99,6 +108,19 @@ public class TestCluster : IAsyncDisposable
                 return false;
             }
         });
+    }
+
+    private void KeepLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _supervisorLog.Enqueue(line);
+        while (_supervisorLog.Count > 200 && _supervisorLog.TryDequeue(out _))
+        {
+        }
     }
 
     public async Task StartWorkerAsync(string name, string resources)

@@ -7,8 +7,12 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>A call's answer, ready to write: the status and the JSON body.</summary>
-internal sealed record CallReply(int Status, byte[] Body);
+/// <summary>A call's answer, ready to write: the status, the JSON body, and when a refused caller may try again.</summary>
+internal sealed record CallReply(int Status, byte[] Body)
+{
+    /// <summary>Seconds for a <c>Retry-After</c> header; set on the 503s a caller can simply retry.</summary>
+    public int? RetryAfterSeconds { get; init; }
+}
 
 /// <summary>
 /// Calling an algorithm, from the request's key, path and body to the reply's status and JSON: the key and the
@@ -20,6 +24,7 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
     public const int MaxBodyBytes = 10 * 1024 * 1024;
     public const double DefaultTimeoutSeconds = 300;
     public const double MaxTimeoutSeconds = 3000;
+    public const int RetryAfter = 1;
 
     public async Task<CallReply> CallAsync(
         string? authorization, string owner, string name, string? version, PayloadType type, ReadOnlyMemory<byte> body, double timeoutSeconds,
@@ -153,7 +158,12 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         var result = outcome.Response as PipeResult;
         var message = result is null ? outcome.Message ?? "the call failed" : null;
         var served = outcome.Served is { } s && s.Hash != build.Hash ? (s.Version, s.Hash) : (build.Version, build.Hash);
-        return new CallReply(outcome.HttpStatus, Write(result, message, result?.ContentType, outcome.Duration, outcome.ColdStart, served));
+        return new CallReply(outcome.HttpStatus, Write(result, message, result?.ContentType, outcome.Duration, outcome.ColdStart, served))
+        {
+            // No capacity came free within the call's timeout, or the supervisor or the worker is going away: the same
+            // call may well succeed a moment later.
+            RetryAfterSeconds = outcome.Status is CallStatus.NoCapacity or CallStatus.Unavailable ? RetryAfter : null,
+        };
     }
 
     /// <summary>

@@ -296,12 +296,21 @@ internal sealed partial class InstancePool
         }
     }
 
-    /// <summary>Marks an instance reserved by <paramref name="reservationId"/>, or on-demand again with null.</summary>
-    public void SetReservation(string instanceId, string? reservationId)
+    /// <summary>
+    /// Marks an instance reserved by <paramref name="reservationId"/>, or on-demand again with null. False when it is
+    /// gone: it may exit (on a worker stream's thread) between the reconciler's snapshot and this.
+    /// </summary>
+    public bool SetReservation(string instanceId, string? reservationId)
     {
         lock (_gate)
         {
+            if (_pool.Find(instanceId) is null)
+            {
+                return false;
+            }
+
             _pool.SetReservation(instanceId, reservationId, _time.GetUtcNow());
+            return true;
         }
     }
 

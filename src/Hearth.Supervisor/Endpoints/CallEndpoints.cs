@@ -55,6 +55,11 @@ internal static class CallEndpoints
         response.StatusCode = reply.Status;
         response.ContentType = "application/json";
         response.ContentLength = reply.Body.Length;
+        if (reply.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (reply.Status == StatusCodes.Status413PayloadTooLarge)
         {
             // The rest of an oversized body is not read; the connection cannot be reused after it.

@@ -20,6 +20,14 @@ internal sealed partial class SchedulerState
                 continue;
             }
 
+            if (Instances is not { } owner || !owner.Owns(instance.Id))
+            {
+                // The pool let it go (its call was served by another, or it was stopped) after it posted this and
+                // before the loop took it: queued now, it would be work nobody owns. Whatever let it go posts its
+                // release after, so a check here, on the loop, is enough.
+                continue;
+            }
+
             try
             {
                 Cluster.Submit(instance.ToWorkRequest(priority, ++_lastSequence));
@@ -46,9 +54,13 @@ internal sealed partial class SchedulerState
 
     private bool IsInstanceWork(string workId) => !_subjobs.ContainsKey(workId) && Instances is { } owner && owner.Owns(workId);
 
+    /// <summary>
+    /// Hands a placed instance to its owner. Work the owner no longer wants (or no longer knows) is released at once,
+    /// so the ledger never books an instance nobody runs; a grow is not for instances, which hold plain counts.
+    /// </summary>
     private void DispatchInstance(PlacementDecision decision)
     {
-        if (Instances is null || !Instances.Placed(decision.WorkId, decision.Host))
+        if (decision is DispatchDecision && (Instances is null || !Instances.Placed(decision.WorkId, decision.Host)))
         {
             Cluster.Finish(decision.WorkId);
         }

@@ -201,13 +201,12 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         foreach (var decision in plan.Decisions)
         {
-            if (IsInstanceWork(decision.WorkId))
+            if (!_subjobs.TryGetValue(decision.WorkId, out var subjob))
             {
                 DispatchInstance(decision);
                 continue;
             }
 
-            var subjob = _subjobs[decision.WorkId];
             var session = _workers.GetValueOrDefault(decision.Host)?.Session;
             if (decision is DispatchDecision)
             {
@@ -263,14 +262,13 @@ internal sealed partial class SchedulerState
     /// <summary>Back to the queue at its old position, or killed if a kill was asked for. Its resources are already released.</summary>
     private void ReturnLostWork(RunningWork work, CycleEffects fx, DateTimeOffset now)
     {
-        if (IsInstanceWork(work.Id))
+        if (!_subjobs.TryGetValue(work.Id, out var subjob))
         {
-            Instances!.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
+            Instances?.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
             fx.ViewChanged = true;
             return;
         }
 
-        var subjob = _subjobs[work.Id];
         if (subjob.KillRequested)
         {
             subjob.Cancel(now);
