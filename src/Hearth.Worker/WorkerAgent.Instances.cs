@@ -14,7 +14,8 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
-        this));
+        this,
+        Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name))));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;

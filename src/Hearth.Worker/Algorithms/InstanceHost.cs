@@ -34,7 +34,9 @@ internal interface IInstanceReports
 /// reports readiness, results and exits. A call the supervisor sends reaches the instance's pipe without waiting on
 /// anything else. Thread-safe.
 /// </summary>
-internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports) : IAsyncDisposable
+/// <param name="environment">The base environment every instance here starts from (<see cref="Spawning.ChildEnvironment"/>).</param>
+internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null)
+    : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
 
@@ -107,7 +109,10 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         try
         {
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
-            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
+            {
+                Environment = environment ?? Spawning.ChildEnvironment.Base(),
+            };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
