@@ -124,7 +124,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
                 OperationCanceledException => "stopped while starting",
                 BuildFetchException => e.Message,
                 InstanceStartException => e.Message,
-                _ => $"could not start: {e.Message}",
+                _ => $"could not start: {e.Message.Replace(builds.Root, "<build cache>", StringComparison.Ordinal).Replace(runDirectory, "<run directory>", StringComparison.Ordinal)}",
             };
             reports.Exited(start.InstanceId, failure, duringLoad: true);
             return;

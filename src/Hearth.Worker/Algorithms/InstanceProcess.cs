@@ -143,7 +143,8 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             await fifo.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
             File.Delete(fifoPath);
-            throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in {launch.Directory}: {e.Message}");
+            // The exception's own message names the worker's absolute paths; the caller gets only the reason.
+            throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in the build's directory: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}");
         }
 
         var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer);
