@@ -15,7 +15,8 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
         this,
-        Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name))));
+        Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name)),
+        _records));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;

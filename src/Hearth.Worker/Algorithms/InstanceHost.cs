@@ -35,7 +35,9 @@ internal interface IInstanceReports
 /// anything else. Thread-safe.
 /// </summary>
 /// <param name="environment">The base environment every instance here starts from (<see cref="Spawning.ChildEnvironment"/>).</param>
-internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null)
+/// <param name="records">Where each instance's process is recorded while it lives, for a successor to end if this worker dies.</param>
+internal sealed class InstanceHost(
+    BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null, ProcessRecords? records = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
@@ -112,11 +114,14 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {
                 Environment = environment ?? Spawning.ChildEnvironment.Base(),
+                Spawned = pid => Record(start.InstanceId, pid),
             };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
         {
+            // A process that failed to load has been killed and reaped by now.
+            records?.RemoveInstance(start.InstanceId);
             entry.Build?.Dispose();
             _instances.TryRemove(start.InstanceId, out _);
             var failure = e switch
@@ -149,6 +154,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
 
         _instances.TryRemove(start.InstanceId, out _);
         await process.DisposeAsync().ConfigureAwait(false);
+        records?.RemoveInstance(start.InstanceId);
         entry.Build?.Dispose();
         TryDelete(Path.Combine(runDirectory, start.InstanceId));
         var tail = process.Log.Tail();
@@ -176,6 +182,18 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
             var reply = new InstanceReply(CallOutcome.Crashed, null, e.Message);
             reports.CallDone(entry.Start.InstanceId, callId, reply);
             done.TrySetResult(reply);
+        }
+    }
+
+    private void Record(string instanceId, int pid)
+    {
+        try
+        {
+            records?.AddInstance(instanceId, pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without its record the instance still runs and is stopped with this worker; only a crash would leave it.
         }
     }
 

@@ -10,6 +10,9 @@ internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList
 {
     /// <summary>The base environment (<see cref="ChildEnvironment.Base"/>); the instance's own variables are set over it.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = ChildEnvironment.Base();
+
+    /// <summary>Told the process ID as soon as the process exists, before it has loaded, so it can be recorded.</summary>
+    public Action<int>? Spawned { get; init; }
 }
 
 /// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
@@ -147,6 +150,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in the build's directory: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}");
         }
 
+        launch.Spawned?.Invoke(process.Id);
         var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer);
         instance.Begin();
         try
