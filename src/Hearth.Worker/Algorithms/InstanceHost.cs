@@ -9,6 +9,9 @@ internal sealed record InstanceStart(
     string InstanceId, string Account, string Algorithm, string Hash, string? Version, string? ArchiveSha256,
     IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout)
 {
+    /// <summary>The supervisor's grant to fetch this build while the instance starts.</summary>
+    public string? BuildGrant { get; init; }
+
     /// <summary>The manifest's reservation and what the ledger granted, kept so a restarted supervisor can adopt the instance.</summary>
     public string Reservations { get; init; } = "";
 
@@ -110,7 +113,7 @@ internal sealed class InstanceHost(
         InstanceProcess process;
         try
         {
-            entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
+            entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token, start.BuildGrant).ConfigureAwait(false);
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {
                 Environment = environment ?? Spawning.ChildEnvironment.Base(),
