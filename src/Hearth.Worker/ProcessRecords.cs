@@ -3,7 +3,7 @@ using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
-/// <summary>A subjob process that an earlier incarnation of this worker left running, and that was killed.</summary>
+/// <summary>A subjob or instance process that an earlier incarnation of this worker left running, and that was killed.</summary>
 internal sealed record LeftoverProcess(string AssignmentId, int ProcessGroup, int Processes, bool Gone);
 
 /// <summary>
@@ -13,9 +13,13 @@ internal sealed record LeftoverProcess(string AssignmentId, int ProcessGroup, in
 /// both IDs. A worker process that dies without cleaning up (SIGKILL, a crash, the OOM killer) leaves its files;
 /// the next worker started from the same run directory reads them and kills what is still running, before it
 /// registers, so the supervisor never counts on those resources or runs an attempt twice.
+/// An algorithm instance is recorded the same way as <c>PID START instance ID</c> in <c>instance-ID</c>. It does not
+/// lead a session of its own, so its processes are the recorded one, its descendants while it lives, and any process
+/// whose environment names the instance on this worker (its orphans, once it has gone).
 /// </summary>
 internal sealed class ProcessRecords
 {
+    private const string InstanceRecord = "instance-";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private readonly string _directory;
 
@@ -40,6 +44,22 @@ internal sealed class ProcessRecords
         File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {jobId} {subjobIndex}\n"));
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Records an instance's process that has just been spawned.</summary>
+    public void AddInstance(string instanceId, int pid)
+    {
+        if (!OperatingSystem.IsLinux() || ReadStat(pid) is not { } stat)
+        {
+            return;
+        }
+
+        var path = PathOf(InstanceRecord + instanceId);
+        var temporary = path + ".new";
+        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} instance {instanceId}\n"));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public void RemoveInstance(string instanceId) => Remove(InstanceRecord + instanceId);
 
     public void Remove(string assignmentId)
     {
@@ -73,12 +93,7 @@ internal sealed class ProcessRecords
             var members = Members(record, workerName);
             if (members.Count > 0)
             {
-                _ = Posix.Kill(-record.Pid, Posix.SigKill);
-                foreach (var pid in members)
-                {
-                    _ = Posix.Kill(pid, Posix.SigKill);
-                }
-
+                KillAll(record, members);
                 killed.Add((record, members.Count));
             }
             else
@@ -92,7 +107,8 @@ internal sealed class ProcessRecords
         while (left.Count > 0 && time.GetUtcNow() < deadline)
         {
             await Task.Delay(PollInterval, time, cancellation).ConfigureAwait(false);
-            left.RemoveWhere(r => Members(r, workerName).Count == 0);
+            // A member that forked while the others were being killed left a child to kill as well.
+            left.RemoveWhere(r => Members(r, workerName) is var members && KillAll(r, members) == 0);
         }
 
         foreach (var (record, _) in killed.Where(k => !left.Contains(k.Record)))
@@ -103,9 +119,29 @@ internal sealed class ProcessRecords
         return [.. killed.Select(k => new LeftoverProcess(k.Record.AssignmentId, k.Record.Pid, k.Count, !left.Contains(k.Record)))];
     }
 
+    private static int KillAll(Record record, List<int> members)
+    {
+        if (members.Count > 0 && record.InstanceId is null)
+        {
+            _ = Posix.Kill(-record.Pid, Posix.SigKill);
+        }
+
+        foreach (var pid in members)
+        {
+            _ = Posix.Kill(pid, Posix.SigKill);
+        }
+
+        return members.Count;
+    }
+
     /// <summary>The live (not zombie) processes of a recorded session that are still that subjob's.</summary>
     private static List<int> Members(Record record, string workerName)
     {
+        if (record.InstanceId is not null)
+        {
+            return InstanceMembers(record, workerName);
+        }
+
         var leader = ReadStat(record.Pid);
         if (leader is { } l && l.StartTicks != record.StartTicks)
         {
@@ -130,14 +166,62 @@ internal sealed class ProcessRecords
         return members;
     }
 
-    private static bool BelongsTo(int pid, Record record, string workerName)
+    /// <summary>
+    /// The live processes of a recorded instance: its process if it is still the one recorded, whatever descends from
+    /// it, and whatever names the instance and this worker in its environment.
+    /// </summary>
+    private static List<int> InstanceMembers(Record record, string workerName)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && ReadStat(pid) is { } stat && stat.State != 'Z' && stat.StartTicks >= record.StartTicks)
+            {
+                parents[pid] = stat.Parent;
+            }
+        }
+
+        var leaderLives = ReadStat(record.Pid) is { } leader && leader.StartTicks == record.StartTicks && leader.State != 'Z';
+        var members = new List<int>();
+        foreach (var pid in parents.Keys)
+        {
+            if ((leaderLives && DescendsFrom(pid, record.Pid, parents)) || Names(pid, workerName, $"HEARTH_INSTANCE_ID={record.InstanceId}"))
+            {
+                members.Add(pid);
+            }
+        }
+
+        return members;
+    }
+
+    private static bool DescendsFrom(int pid, int ancestor, Dictionary<int, int> parents)
+    {
+        for (var at = pid; ; )
+        {
+            if (at == ancestor)
+            {
+                return true;
+            }
+
+            if (!parents.TryGetValue(at, out at))
+            {
+                return false;
+            }
+        }
+    }
+
+    private static bool BelongsTo(int pid, Record record, string workerName) =>
+        Names(pid, workerName, string.Create(CultureInfo.InvariantCulture, $"QB_JOBID={record.JobId}"), string.Create(CultureInfo.InvariantCulture, $"QB_SUBID={record.SubjobIndex}"));
+
+    /// <summary>Whether the process's environment names this worker and holds every one of <paramref name="variables"/>.</summary>
+    private static bool Names(int pid, string workerName, params string[] variables)
     {
         try
         {
-            var variables = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
-            return variables.Contains($"HEARTH_WORKER={workerName}", StringComparer.Ordinal)
-                && variables.Contains(string.Create(CultureInfo.InvariantCulture, $"QB_JOBID={record.JobId}"), StringComparer.Ordinal)
-                && variables.Contains(string.Create(CultureInfo.InvariantCulture, $"QB_SUBID={record.SubjobIndex}"), StringComparer.Ordinal);
+            var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+            return environment.Contains($"HEARTH_WORKER={workerName}", StringComparer.Ordinal)
+                && variables.All(v => environment.Contains(v, StringComparer.Ordinal));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -156,12 +240,20 @@ internal sealed class ProcessRecords
                 var fields = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (!name.EndsWith(".new", StringComparison.Ordinal) && fields.Length == 4
                     && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1
-                    && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-                    && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var job)
-                    && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var subjob))
+                    && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
                 {
-                    records.Add(new Record(name, pid, start, job, subjob));
-                    continue;
+                    if (fields[2] == "instance")
+                    {
+                        records.Add(new Record(name, pid, start, 0, 0) { InstanceId = fields[3] });
+                        continue;
+                    }
+
+                    if (long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var job)
+                        && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var subjob))
+                    {
+                        records.Add(new Record(name, pid, start, job, subjob));
+                        continue;
+                    }
                 }
 
                 File.Delete(path);
@@ -177,8 +269,8 @@ internal sealed class ProcessRecords
 
     private string PathOf(string assignmentId) => Path.Combine(_directory, WorkerDirectory.Sanitize(assignmentId));
 
-    /// <summary>Fields 3, 6 and 22 of <c>/proc/PID/stat</c>: state, session and start time; null when there is no such process.</summary>
-    private static (char State, int Session, long StartTicks)? ReadStat(int pid)
+    /// <summary>Fields 3, 4, 6 and 22 of <c>/proc/PID/stat</c>: state, parent, session and start time; null when there is no such process.</summary>
+    private static (char State, int Parent, int Session, long StartTicks)? ReadStat(int pid)
     {
         string text;
         try
@@ -193,11 +285,16 @@ internal sealed class ProcessRecords
         // The command name (field 2) may hold spaces and parentheses; everything after its last ')' is plain.
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return fields.Length > 19
+            && int.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parent)
             && int.TryParse(fields[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session)
             && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            ? (fields[0][0], session, start)
+            ? (fields[0][0], parent, session, start)
             : null;
     }
 
-    private sealed record Record(string AssignmentId, int Pid, long StartTicks, long JobId, int SubjobIndex);
+    private sealed record Record(string AssignmentId, int Pid, long StartTicks, long JobId, int SubjobIndex)
+    {
+        /// <summary>Set for an instance's record, whose processes are found by descent and environment, not by session.</summary>
+        public string? InstanceId { get; init; }
+    }
 }

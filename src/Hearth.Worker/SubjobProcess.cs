@@ -32,7 +32,7 @@ internal sealed class SubjobProcess : IDisposable
     private bool _fileWritten;
     private TimeSpan? _killAsked;
 
-    /// <param name="inherited">The worker's environment, which the process gets with the job's variables added.</param>
+    /// <param name="inherited">The base environment (<see cref="ChildEnvironment.Base"/>), which the process gets with the job's variables added.</param>
     public SubjobProcess(Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time)
     {
         _assign = assign;
@@ -73,13 +73,14 @@ internal sealed class SubjobProcess : IDisposable
             _fileWritten = true;
         }
 
-        var environment = new Dictionary<string, string>(_inherited, StringComparer.Ordinal);
-        environment["QB_JOBSLOTS"] = AllocationFile.Slots(allocations);
-        environment["QB_JOBID"] = _assign.JobId.ToString(CultureInfo.InvariantCulture);
-        environment["QB_SUBID"] = _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture);
-        environment["HEARTH_ALLOCATION"] = AllocationFile.Format(allocations);
-        environment["HEARTH_ALLOCATION_FILE"] = _allocationPath;
-        environment["HEARTH_WORKER"] = workerName;
+        var environment = ChildEnvironment.For(
+            _inherited,
+            ("QB_JOBSLOTS", AllocationFile.Slots(allocations)),
+            ("QB_JOBID", _assign.JobId.ToString(CultureInfo.InvariantCulture)),
+            ("QB_SUBID", _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture)),
+            ("HEARTH_ALLOCATION", AllocationFile.Format(allocations)),
+            ("HEARTH_ALLOCATION_FILE", _allocationPath),
+            ("HEARTH_WORKER", workerName));
         SessionProcess process;
         try
         {

@@ -14,7 +14,9 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
-        this));
+        this,
+        Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name)),
+        _records));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;
@@ -25,6 +27,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     {
         Reservations = start.Reservations,
         Allocations = new Dictionary<string, int>(start.Allocations),
+        BuildGrant = NullIfEmpty(start.BuildGrant),
     });
 
     private void CallInstance(CallInstance call) =>
@@ -114,19 +117,40 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         });
     }
 
-    /// <summary>Builds come from the supervisor's build store, with this worker's key.</summary>
-    async Task<Stream> IBuildSource.OpenAsync(string hash, CancellationToken cancellationToken)
+    /// <summary>Builds come from the supervisor's build store, with this worker's key and the grant sent with the start.</summary>
+    async Task<Stream> IBuildSource.OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
     {
-        var response = await _http.GetAsync(new Uri($"v1/builds/{hash}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-            .ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/builds/{hash}", UriKind.Relative));
+        if (grant is not null)
+        {
+            request.Headers.Add("Hearth-Build-Grant", grant);
+        }
+
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             var status = (int)response.StatusCode;
+            var detail = await ProblemDetailAsync(response, cancellationToken).ConfigureAwait(false);
             response.Dispose();
-            throw new IOException($"the supervisor answered HTTP {status} for build {hash}");
+            throw new IOException($"the supervisor answered HTTP {status} for build {hash}{detail}");
         }
 
         return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>": DETAIL" from a problem+json answer, so a refusal says why; empty for anything else.</summary>
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var problem = System.Text.Json.JsonDocument.Parse(body);
+            return problem.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text ? $": {text}" : "";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or HttpRequestException or InvalidOperationException)
+        {
+            return "";
+        }
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;

@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
+using Hearth.Worker.Spawning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,7 +43,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly ProcessRecords _records;
     private readonly string _runDirectory;
     private readonly string? _memoryDirectory;
-    private readonly Dictionary<string, string> _environment = InheritedEnvironment();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private volatile bool _leaving;
 
     public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
@@ -52,6 +53,15 @@ public sealed partial class WorkerAgent : IDisposable
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WorkerAgent>();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.OutputBufferBytes, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.BuildCacheMegabytes);
+        foreach (var (name, value) in options.AddedEnvironment)
+        {
+            if (ChildEnvironment.Check(name, value) is { } problem)
+            {
+                throw new ArgumentException($"added environment: {problem}", nameof(options));
+            }
+        }
+
+        _environment = ChildEnvironment.Base(options.AddedEnvironment);
         _outbox = new Outbox(options.OutputBufferBytes, _logger);
         Resources = HostResources.Discover(options.Resources);
         _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
@@ -311,18 +321,6 @@ public sealed partial class WorkerAgent : IDisposable
 
         AddInstanceReports(register);
         return register;
-    }
-
-    /// <summary>The agent's environment as it started: every subjob gets it, plus its own variables.</summary>
-    private static Dictionary<string, string> InheritedEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
-        return environment;
     }
 
     /// <summary>

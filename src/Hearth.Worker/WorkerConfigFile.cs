@@ -15,13 +15,15 @@ namespace Hearth.Worker;
 ///   "run_directory": "/var/lib/hearth/run",
 ///   "build_cache_mb": 20480,
 ///   "output_buffer_mb": 64,
+///   "environment": { "TMPDIR": "/scratch/tmp" },
 ///   "log_format": "json",
 ///   "verbose": false
 /// }
 /// </code>
 /// Everything is optional here (the command line can supply it), but a worker must end up with a supervisor
 /// URL and a key. <c>key</c> holds the key itself, <c>key_file</c> a file holding it; relative paths are taken
-/// from the file's own directory. Unknown fields are errors, so a misspelt one is not silently ignored.
+/// from the file's own directory. <c>environment</c> adds variables to every subjob's and instance's environment
+/// (see <see cref="Spawning.ChildEnvironment"/>). Unknown fields are errors, so a misspelt one is not silently ignored.
 /// </summary>
 public sealed record WorkerConfigFile
 {
@@ -44,6 +46,9 @@ public sealed record WorkerConfigFile
 
     /// <summary>The most subjob output, in MB, kept while waiting for the supervisor (unreachable, or reading slowly).</summary>
     public int? OutputBufferMb { get; init; }
+
+    /// <summary>Variables added to every subjob's and instance's environment.</summary>
+    public Dictionary<string, string>? Environment { get; init; }
 
     public string? LogFormat { get; init; }
 
@@ -99,6 +104,14 @@ public sealed record WorkerConfigFile
         if (config.OutputBufferMb is < 1)
         {
             throw new ArgumentException($"worker config {path}: \"output_buffer_mb\" is {config.OutputBufferMb}; expected a whole number of megabytes, 1 or more");
+        }
+
+        foreach (var (name, value) in config.Environment ?? [])
+        {
+            if (Spawning.ChildEnvironment.Check(name, value) is { } problem)
+            {
+                throw new ArgumentException($"worker config {path}: \"environment\": {problem}");
+            }
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

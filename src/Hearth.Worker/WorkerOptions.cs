@@ -59,5 +59,11 @@ public sealed record WorkerOptions
     /// <summary>A PEM CA certificate to trust for an https:// supervisor, instead of the system's trust store.</summary>
     public string? TlsCaFile { get; init; }
 
+    /// <summary>
+    /// Variables the admin adds to every subjob's and instance's environment, over the minimal one they start from
+    /// (<c>PATH</c>, <c>HOME</c>, <c>LANG</c>); <c>HEARTH_*</c> and <c>QB_*</c> names are the worker's and are refused.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AddedEnvironment { get; init; } = new Dictionary<string, string>();
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -77,6 +77,10 @@ public sealed class MultiHostTests : IAsyncLifetime
     [InlineData("{\"key\": \"k\", \"build_cache_mb\": -1}", "\"build_cache_mb\" is -1; expected a whole number of megabytes, 0 or more")]
     [InlineData("{\"key\": \"k\", \"build_cache_mb\": \"10G\"}", "$.build_cache_mb")]
     [InlineData("{\"key\": \"k\", \"output_buffer_mb\": 0}", "\"output_buffer_mb\" is 0; expected a whole number of megabytes, 1 or more")]
+    [InlineData("{\"key\": \"k\", \"environment\": {\"HEARTH_WORKER_KEY\": \"x\"}}", "\"environment\": \"HEARTH_WORKER_KEY\": HEARTH_* and QB_* variables are set by the worker")]
+    [InlineData("{\"key\": \"k\", \"environment\": {\"QB_JOBSLOTS\": \"8\"}}", "\"environment\": \"QB_JOBSLOTS\": HEARTH_* and QB_* variables")]
+    [InlineData("{\"key\": \"k\", \"environment\": {\"A=B\": \"x\"}}", "\"environment\": \"A=B\" is not a variable name")]
+    [InlineData("{\"key\": \"k\", \"environment\": {\"TMPDIR\": 5}}", "$.environment.TMPDIR")]
     public async Task ABadConfigFileIsRefusedNamingWhatIsWrong(string json, string named)
     {
         var path = Path.Combine(_farm.Root, $"bad-{Guid.NewGuid():N}.json");

@@ -99,6 +99,7 @@ internal sealed class WorkerSettings
             TlsCaFile = caFile,
             BuildCacheMegabytes = cacheMb,
             OutputBufferBytes = outputMb * 1024L * 1024,
+            AddedEnvironment = file.Environment ?? [],
         };
         try
         {

@@ -27,6 +27,7 @@ internal static class AlgorithmServices
         services.AddSingleton<AlgorithmCatalog>();
         services.AddSingleton(settings);
         services.AddSingleton<AlgorithmMetrics>();
+        services.AddSingleton<BuildGrants>();
         services.AddSingleton<InstanceBridge>();
         services.AddSingleton<IInstanceWork>(sp => sp.GetRequiredService<InstanceBridge>());
         services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<InstanceBridge>());

@@ -99,10 +99,16 @@ internal sealed class BuildStore
 
     public Stream Open(string hash) => new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
+    /// <summary>
+    /// Reads the whole archive: every entry must pass <see cref="BuildArchiveRules"/> before anything is stored, and
+    /// the manifest is the top's <c>hearth.json</c>.
+    /// </summary>
     private static async Task<AlgorithmManifest> ReadManifestAsync(Stream archive, CancellationToken cancellationToken)
     {
+        AlgorithmManifest? manifest = null;
         try
         {
+            var rules = new BuildArchiveRules();
             var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
             await using (gzip.ConfigureAwait(false))
             {
@@ -111,17 +117,16 @@ internal sealed class BuildStore
                 {
                     while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
                     {
-                        var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
-                        if (name != AlgorithmManifest.FileName || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                        if (rules.Check(entry) != AlgorithmManifest.FileName || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                         {
                             continue;
                         }
 
-                        using var reader = new StreamReader(entry.DataStream!);
+                        using var reader = new StreamReader(entry.DataStream!, leaveOpen: true);
                         var json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                         try
                         {
-                            return AlgorithmManifest.Parse(json);
+                            manifest = AlgorithmManifest.Parse(json);
                         }
                         catch (AlgorithmFormatException e)
                         {
@@ -131,11 +136,15 @@ internal sealed class BuildStore
                 }
             }
         }
+        catch (BuildArchiveException e)
+        {
+            throw new RefusedException(Refusal.Invalid(e.Message));
+        }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
         {
             throw new RefusedException(Refusal.Invalid($"the build archive is not a readable tar.gz: {e.Message}"));
         }
 
-        throw new RefusedException(Refusal.Invalid($"the build archive has no {AlgorithmManifest.FileName} at its top"));
+        return manifest ?? throw new RefusedException(Refusal.Invalid($"the build archive has no {AlgorithmManifest.FileName} at its top"));
     }
 }

@@ -13,8 +13,10 @@ namespace Hearth.Supervisor.Algorithms;
 /// the worker streams (messages out, reports in) and the connected sessions. Resolved lazily because the loop and
 /// the pool each need the other.
 /// </summary>
-internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork, IInstanceLedger, IInstanceTransport
+internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? grants = null) : IInstanceWork, IInstanceLedger, IInstanceTransport
 {
+    private readonly BuildGrants _grants = grants ?? new BuildGrants();
+
     private readonly ConcurrentDictionary<string, WorkerSession> _sessions = new(StringComparer.Ordinal);
     private Scheduler? _scheduler;
     private InstancePool? _pool;
@@ -38,7 +40,11 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
     public void Accepted(WorkerSession session) => _sessions.TryAdd(session.Name, session);
 
     /// <summary>The session ended or was refused: it stops being its worker's if it still is.</summary>
-    public void Disconnected(WorkerSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Name, session));
+    public void Disconnected(WorkerSession session)
+    {
+        _sessions.TryRemove(KeyValuePair.Create(session.Name, session));
+        _grants.Revoke(session);
+    }
 
     private static bool Displaces(WorkerSession session, WorkerSession old) =>
         old.Incarnation == session.Incarnation || old.Incarnation.Length == 0 || session.Incarnation.Length == 0;
@@ -55,10 +61,12 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
                     result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut);
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceReady:
+                _grants.Revoke(message.InstanceReady.InstanceId);
                 Pool.Ready(message.InstanceReady.InstanceId, TimeSpan.FromMilliseconds(message.InstanceReady.LoadMs));
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceExited:
                 var exited = message.InstanceExited;
+                _grants.Revoke(exited.InstanceId);
                 Pool.Exited(exited.InstanceId, exited.Reason.Length == 0 ? $"it exited on {session.Name}" : exited.Reason, exited.DuringLoad);
                 return true;
             default:
@@ -129,7 +137,19 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
             message.Allocations[item.Resource.ToString()] = item.Min;
         }
 
-        return Send(worker, new SupervisorMessage { StartInstance = message });
+        if (!_sessions.TryGetValue(worker, out var session))
+        {
+            return false;
+        }
+
+        message.BuildGrant = _grants.Issue(session, instance.Id, instance.Template.Hash);
+        if (session.Send(new SupervisorMessage { StartInstance = message }))
+        {
+            return true;
+        }
+
+        _grants.Revoke(instance.Id);
+        return false;
     }
 
     public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout) =>

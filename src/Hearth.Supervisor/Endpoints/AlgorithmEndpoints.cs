@@ -2,6 +2,7 @@ using Hearth.Core.Algorithms;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,8 @@ namespace Hearth.Supervisor.Endpoints;
 
 /// <summary>
 /// <c>/v1/algorithms/{owner}/{name}</c>: push builds, publish versions, list them; and <c>/v1/builds/{hash}</c>, where
-/// workers fetch build archives. Pushing and publishing are for members of the owner (or an admin key).
+/// workers fetch build archives (the worker key only with a grant, see <see cref="BuildGrants"/>). Pushing and
+/// publishing are for members of the owner (or an admin key).
 /// </summary>
 internal static class AlgorithmEndpoints
 {
@@ -24,7 +26,7 @@ internal static class AlgorithmEndpoints
         algorithms.MapPost("/versions", PublishAsync).WithSummary("Publish a build as a version, public or private; versions only increase");
         algorithms.MapGet("/versions", VersionsAsync).WithSummary("The algorithm's versions, and for members its builds");
         app.MapGet("/v1/builds/{hash}", Archive).RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Algorithms")
-            .WithSummary("A build's archive, for workers");
+            .WithSummary("A build's archive: for an admin key, or a worker key with the grant for it in the Hearth-Build-Grant header");
         return app;
     }
 
@@ -153,11 +155,19 @@ internal static class AlgorithmEndpoints
         }
     }
 
-    private static Results<FileStreamHttpResult, ProblemHttpResult> Archive(string hash, AlgorithmCatalog catalog)
+    private static Results<FileStreamHttpResult, ProblemHttpResult> Archive(string hash, HttpContext context, AlgorithmCatalog catalog, BuildGrants grants)
     {
         if (!BuildHash.IsValid(hash))
         {
             return Problems.BadRequest($"hash \"{hash}\" is not 40 hexadecimal digits");
+        }
+
+        // An admin may fetch any build; the worker key only the one a worker was just asked to start.
+        if (!context.User.IsInRole(KeyRoles.Admin) && !grants.Allows(context.Request.Headers[BuildGrants.Header].ToString(), hash))
+        {
+            return TypedResults.Problem(
+                $"a worker key may fetch only the build of an instance its worker is asked to start, with the grant sent for it in the {BuildGrants.Header} header; there is no such grant for build {hash}",
+                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
         return catalog.Builds.Contains(hash)

@@ -9,6 +9,9 @@ internal sealed record InstanceStart(
     string InstanceId, string Account, string Algorithm, string Hash, string? Version, string? ArchiveSha256,
     IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout)
 {
+    /// <summary>The supervisor's grant to fetch this build while the instance starts.</summary>
+    public string? BuildGrant { get; init; }
+
     /// <summary>The manifest's reservation and what the ledger granted, kept so a restarted supervisor can adopt the instance.</summary>
     public string Reservations { get; init; } = "";
 
@@ -34,7 +37,11 @@ internal interface IInstanceReports
 /// reports readiness, results and exits. A call the supervisor sends reaches the instance's pipe without waiting on
 /// anything else. Thread-safe.
 /// </summary>
-internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports) : IAsyncDisposable
+/// <param name="environment">The base environment every instance here starts from (<see cref="Spawning.ChildEnvironment"/>).</param>
+/// <param name="records">Where each instance's process is recorded while it lives, for a successor to end if this worker dies.</param>
+internal sealed class InstanceHost(
+    BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null, ProcessRecords? records = null)
+    : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
 
@@ -106,12 +113,18 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         InstanceProcess process;
         try
         {
-            entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
-            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token, start.BuildGrant).ConfigureAwait(false);
+            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
+            {
+                Environment = environment ?? Spawning.ChildEnvironment.Base(),
+                Spawned = pid => Record(start.InstanceId, pid),
+            };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
         {
+            // A process that failed to load has been killed and reaped by now.
+            records?.RemoveInstance(start.InstanceId);
             entry.Build?.Dispose();
             _instances.TryRemove(start.InstanceId, out _);
             var failure = e switch
@@ -119,7 +132,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
                 OperationCanceledException => "stopped while starting",
                 BuildFetchException => e.Message,
                 InstanceStartException => e.Message,
-                _ => $"could not start: {e.Message}",
+                _ => $"could not start: {e.Message.Replace(builds.Root, "<build cache>", StringComparison.Ordinal).Replace(runDirectory, "<run directory>", StringComparison.Ordinal)}",
             };
             reports.Exited(start.InstanceId, failure, duringLoad: true);
             return;
@@ -144,6 +157,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
 
         _instances.TryRemove(start.InstanceId, out _);
         await process.DisposeAsync().ConfigureAwait(false);
+        records?.RemoveInstance(start.InstanceId);
         entry.Build?.Dispose();
         TryDelete(Path.Combine(runDirectory, start.InstanceId));
         var tail = process.Log.Tail();
@@ -171,6 +185,18 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
             var reply = new InstanceReply(CallOutcome.Crashed, null, e.Message);
             reports.CallDone(entry.Start.InstanceId, callId, reply);
             done.TrySetResult(reply);
+        }
+    }
+
+    private void Record(string instanceId, int pid)
+    {
+        try
+        {
+            records?.AddInstance(instanceId, pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without its record the instance still runs and is stopped with this worker; only a crash would leave it.
         }
     }
 

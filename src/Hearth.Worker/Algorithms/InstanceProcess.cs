@@ -1,11 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 using Hearth.Core.Algorithms;
+using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker.Algorithms;
 
 /// <summary>How to start one instance: its ID, the build directory, the entry argv and how long it may take to load.</summary>
-internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory);
+internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory)
+{
+    /// <summary>The base environment (<see cref="ChildEnvironment.Base"/>); the instance's own variables are set over it.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = ChildEnvironment.Base();
+
+    /// <summary>Told the process ID as soon as the process exists, before it has loaded, so it can be recorded.</summary>
+    public Action<int>? Spawned { get; init; }
+}
 
 /// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
 internal sealed class InstanceStartException(string message) : Exception(message);
@@ -119,8 +127,13 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment[PipeProtocol.OutputVariable] = fifoPath;
-        start.Environment["HEARTH_INSTANCE_ID"] = launch.Id;
+        // ProcessStartInfo starts from the worker's whole environment; the instance gets only its own.
+        start.Environment.Clear();
+        foreach (var (name, value) in ChildEnvironment.For(launch.Environment, (PipeProtocol.OutputVariable, fifoPath), ("HEARTH_INSTANCE_ID", launch.Id)))
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment.TryAdd("PYTHONUNBUFFERED", "1");
 
         Process process;
@@ -133,9 +146,11 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             await fifo.DisposeAsync().ConfigureAwait(false);
             await writer.DisposeAsync().ConfigureAwait(false);
             File.Delete(fifoPath);
-            throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in {launch.Directory}: {e.Message}");
+            // The exception's own message names the worker's absolute paths; the caller gets only the reason.
+            throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in the build's directory: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}");
         }
 
+        launch.Spawned?.Invoke(process.Id);
         var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer);
         instance.Begin();
         try

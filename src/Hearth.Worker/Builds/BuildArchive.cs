@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Hearth.Core.Algorithms;
 
 namespace Hearth.Worker.Builds;
 
@@ -41,16 +42,69 @@ internal static class BuildArchive
     }
 
     /// <summary>
-    /// Extracts into <paramref name="directory"/>, which must be empty or missing. Entries that would land outside it
-    /// are refused by the tar reader.
+    /// Extracts into <paramref name="directory"/>, which must be empty or missing, checking every entry with
+    /// <see cref="BuildArchiveRules"/> first (the supervisor checked at push; a worker trusts no archive it did not
+    /// make). Throws <see cref="InvalidDataException"/> naming the entry, never a path on this machine.
     /// </summary>
     public static async Task UnpackAsync(Stream archive, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
+        var rules = new BuildArchiveRules();
         var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
         await using (gzip.ConfigureAwait(false))
         {
-            await TarFile.ExtractToDirectoryAsync(gzip, directory, overwriteFiles: false, cancellationToken).ConfigureAwait(false);
+            var tar = new TarReader(gzip);
+            await using (tar.ConfigureAwait(false))
+            {
+                while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    string? path;
+                    try
+                    {
+                        path = rules.Check(entry);
+                    }
+                    catch (BuildArchiveException e)
+                    {
+                        throw new InvalidDataException(e.Message, e);
+                    }
+
+                    if (path is not null)
+                    {
+                        await ExtractAsync(entry, path, directory, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static async Task ExtractAsync(TarEntry entry, string path, string directory, CancellationToken cancellationToken)
+    {
+        var target = path.Length == 0 ? directory : Path.Combine(directory, path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Directory.CreateDirectory(target);
+                    break;
+                case TarEntryType.SymbolicLink:
+                    File.CreateSymbolicLink(target, entry.LinkName);
+                    break;
+                default:
+                    await entry.ExtractToFileAsync(target, overwrite: false, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The system's message names the file by its absolute path here, which is nobody else's business.
+            throw new InvalidDataException($"the build archive's entry \"{entry.Name}\" cannot be unpacked: {e.GetType().Name switch
+            {
+                nameof(UnauthorizedAccessException) => "permission denied",
+                _ when File.Exists(target) || Directory.Exists(target) => "it is there already (a duplicate entry?)",
+                _ => e.Message.Replace(directory, "", StringComparison.Ordinal),
+            }}", e);
         }
     }
 

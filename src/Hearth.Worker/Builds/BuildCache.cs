@@ -8,8 +8,8 @@ namespace Hearth.Worker.Builds;
 /// <summary>Where the cache gets a build it does not hold: the supervisor's build store, in production.</summary>
 internal interface IBuildSource
 {
-    /// <summary>Opens the archive of build <paramref name="hash"/>.</summary>
-    Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken);
+    /// <summary>Opens the archive of build <paramref name="hash"/>, with the supervisor's grant to fetch it if there is one.</summary>
+    Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken);
 }
 
 /// <summary>The build could not be fetched or unpacked; the message says why.</summary>
@@ -57,7 +57,7 @@ internal sealed partial class BuildCache
     /// The build's directory, fetched and unpacked first when it is not cached, under a lease: the build is not
     /// evicted until the lease is disposed, which marks it used at that moment.
     /// </summary>
-    public async Task<BuildLease> AcquireAsync(string hash, string? expectedSha256, CancellationToken cancellationToken)
+    public async Task<BuildLease> AcquireAsync(string hash, string? expectedSha256, CancellationToken cancellationToken, string? grant = null)
     {
         if (Pin(hash))
         {
@@ -66,7 +66,7 @@ internal sealed partial class BuildCache
 
         try
         {
-            var fetch = _inFlight.GetOrAdd(hash, h => NewFetch(h, expectedSha256));
+            var fetch = _inFlight.GetOrAdd(hash, h => NewFetch(h, expectedSha256, grant));
             return new BuildLease(this, hash, await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
         }
         catch
@@ -81,18 +81,18 @@ internal sealed partial class BuildCache
     /// ends, whether or not anyone still waits: a build is not held unevictable by a fetch whose waiters all gave up,
     /// and a failure is not handed to the next acquirer, who fetches again.
     /// </summary>
-    private Lazy<Task<string>> NewFetch(string hash, string? expectedSha256)
+    private Lazy<Task<string>> NewFetch(string hash, string? expectedSha256, string? grant)
     {
         Lazy<Task<string>>? fetch = null;
-        fetch = new Lazy<Task<string>>(() => FetchThenForgetAsync(hash, expectedSha256, fetch!));
+        fetch = new Lazy<Task<string>>(() => FetchThenForgetAsync(hash, expectedSha256, grant, fetch!));
         return fetch;
     }
 
-    private async Task<string> FetchThenForgetAsync(string hash, string? expectedSha256, Lazy<Task<string>> fetch)
+    private async Task<string> FetchThenForgetAsync(string hash, string? expectedSha256, string? grant, Lazy<Task<string>> fetch)
     {
         try
         {
-            return await FetchAsync(hash, expectedSha256, CancellationToken.None).ConfigureAwait(false);
+            return await FetchAsync(hash, expectedSha256, grant, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -100,7 +100,7 @@ internal sealed partial class BuildCache
         }
     }
 
-    private async Task<string> FetchAsync(string hash, string? expectedSha256, CancellationToken cancellationToken)
+    private async Task<string> FetchAsync(string hash, string? expectedSha256, string? grant, CancellationToken cancellationToken)
     {
         if (IsIndexed(hash))
         {
@@ -115,7 +115,7 @@ internal sealed partial class BuildCache
         try
         {
             string sha;
-            var source1 = await OpenAsync(hash, cancellationToken).ConfigureAwait(false);
+            var source1 = await OpenAsync(hash, grant, cancellationToken).ConfigureAwait(false);
             await using (source1.ConfigureAwait(false))
             {
                 var file = new FileStream(archivePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
@@ -166,11 +166,11 @@ internal sealed partial class BuildCache
         }
     }
 
-    private async Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken)
+    private async Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
     {
         try
         {
-            return await _source.OpenAsync(hash, cancellationToken).ConfigureAwait(false);
+            return await _source.OpenAsync(hash, grant, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {

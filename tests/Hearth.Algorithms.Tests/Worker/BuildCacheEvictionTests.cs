@@ -253,7 +253,7 @@ public sealed class BuildCacheEvictionTests : IDisposable
 
         public Task Opened(string hash) => _opened[hash].Task;
 
-        public async Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken)
+        public async Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
         {
             lock (_opens)
             {

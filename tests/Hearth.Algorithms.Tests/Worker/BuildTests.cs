@@ -212,7 +212,7 @@ public sealed class BuildTests : IDisposable
 
         public int Opens => _opens;
 
-        public async Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken)
+        public async Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _opens);
             await Task.Delay(50, cancellationToken);

@@ -108,7 +108,7 @@ public sealed class InstanceHostTests : IAsyncDisposable
     {
         public string Path { get; } = path;
 
-        public Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken) =>
+        public Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken) =>
             File.Exists(Path) ? Task.FromResult<Stream>(File.OpenRead(Path)) : throw new IOException("the supervisor has no such build");
     }
 
