@@ -19,13 +19,22 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;
 
-    private void StartInstance(StartInstance start) => Instances.Start(new InstanceStart(
-        start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
-        [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
+    private void StartInstance(StartInstance start)
     {
-        Reservations = start.Reservations,
-        Allocations = new Dictionary<string, int>(start.Allocations),
-    });
+        if (Fencing && _fence.Expired)
+        {
+            // Left out of the next registration instead, as a subjob is.
+            return;
+        }
+
+        Instances.Start(new InstanceStart(
+            start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
+            [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
+        {
+            Reservations = start.Reservations,
+            Allocations = new Dictionary<string, int>(start.Allocations),
+        });
+    }
 
     private void CallInstance(CallInstance call) =>
         Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)));

@@ -15,6 +15,7 @@ namespace Hearth.Worker;
 ///   "run_directory": "/var/lib/hearth/run",
 ///   "build_cache_mb": 20480,
 ///   "output_buffer_mb": 64,
+///   "on_disconnect": "stop",
 ///   "log_format": "json",
 ///   "verbose": false
 /// }
@@ -44,6 +45,9 @@ public sealed record WorkerConfigFile
 
     /// <summary>The most subjob output, in MB, kept while waiting for the supervisor (unreachable, or reading slowly).</summary>
     public int? OutputBufferMb { get; init; }
+
+    /// <summary><c>stop</c> (the default) or <c>keep</c>: see <see cref="WorkerOptions.OnDisconnect"/>.</summary>
+    public string? OnDisconnect { get; init; }
 
     public string? LogFormat { get; init; }
 
@@ -89,6 +93,11 @@ public sealed record WorkerConfigFile
         if (config.LogFormat is not (null or "text" or "json"))
         {
             throw new ArgumentException($"worker config {path}: \"log_format\" is \"{config.LogFormat}\"; expected \"text\" or \"json\"");
+        }
+
+        if (config.OnDisconnect is not (null or "stop" or "keep"))
+        {
+            throw new ArgumentException($"worker config {path}: \"on_disconnect\" is \"{config.OnDisconnect}\"; expected \"stop\" or \"keep\"");
         }
 
         if (config.BuildCacheMb is < 0)

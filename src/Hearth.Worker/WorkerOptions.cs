@@ -59,5 +59,19 @@ public sealed record WorkerOptions
     /// <summary>A PEM CA certificate to trust for an https:// supervisor, instead of the system's trust store.</summary>
     public string? TlsCaFile { get; init; }
 
+    /// <summary>
+    /// What the worker does with its subjobs and instances when its supervisor has not confirmed hearing from it
+    /// for the supervisor's heartbeat timeout: stop them (the default), so they never run beside the copies the
+    /// supervisor starts elsewhere, or keep them, to be adopted if the supervisor comes back in time.
+    /// </summary>
+    public WorkerDisconnectAction OnDisconnect { get; init; } = WorkerDisconnectAction.Stop;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>See <see cref="WorkerOptions.OnDisconnect"/>.</summary>
+public enum WorkerDisconnectAction
+{
+    Stop,
+    Keep,
 }

@@ -11,7 +11,7 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, on_disconnect, log_format, verbose); options given here override it" };
 
     public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
@@ -35,13 +35,15 @@ internal sealed class WorkerSettings
         Description = $"Keep at most this many MB of subjob output while the supervisor is unreachable; beyond it the oldest is dropped, with a marker in the job's log (default: {WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024)})",
     };
 
+    public Option<string?> OnDisconnect { get; } = OnDisconnectOption();
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
     public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -99,6 +101,7 @@ internal sealed class WorkerSettings
             TlsCaFile = caFile,
             BuildCacheMegabytes = cacheMb,
             OutputBufferBytes = outputMb * 1024L * 1024,
+            OnDisconnect = (result.GetValue(OnDisconnect) ?? file.OnDisconnect) == "keep" ? WorkerDisconnectAction.Keep : WorkerDisconnectAction.Stop,
         };
         try
         {
@@ -112,6 +115,16 @@ internal sealed class WorkerSettings
         var verbose = result.GetValue(Verbose) || file.Verbose == true;
         var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
         return (options, verbose, json);
+    }
+
+    private static Option<string?> OnDisconnectOption()
+    {
+        var option = new Option<string?>("--on-disconnect")
+        {
+            Description = "When the supervisor has not heard from this worker for its heartbeat timeout: stop this worker's subjobs and instances before the supervisor runs them elsewhere, or keep them running (default: stop)",
+        };
+        option.AcceptOnlyFromAmong("stop", "keep");
+        return option;
     }
 
     private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)
