@@ -126,7 +126,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     /// <summary>Builds come from the supervisor's build store, with this worker's key.</summary>
     async Task<Stream> IBuildSource.OpenAsync(string hash, CancellationToken cancellationToken)
     {
-        var response = await _http.GetAsync(new Uri($"v1/builds/{hash}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+        var response = await _http.GetAsync(new Uri(_activeSupervisor, $"v1/builds/{hash}"), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

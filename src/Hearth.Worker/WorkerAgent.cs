@@ -47,6 +47,9 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly ContactFence _fence;
     private volatile bool _leaving;
     private TaskCompletionSource? _cutOff;
+    private readonly Uri[] _supervisors;
+    private int _nextSupervisor;
+    private volatile Uri _activeSupervisor;
 
     public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
     {
@@ -57,6 +60,8 @@ public sealed partial class WorkerAgent : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.BuildCacheMegabytes);
         _outbox = new Outbox(options.OutputBufferBytes, _logger);
         _fence = new ContactFence(options.Time);
+        _supervisors = [options.Supervisor, .. options.OtherSupervisors];
+        _activeSupervisor = options.Supervisor;
         Resources = HostResources.Discover(options.Resources);
         _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
         try
@@ -121,11 +126,15 @@ public sealed partial class WorkerAgent : IDisposable
             watch = WatchContactAsync(stop);
             while (!stop.IsCancellationRequested)
             {
+                var reached = false;
                 try
                 {
-                    var endpoint = await ResolveStreamEndpointAsync(stop).ConfigureAwait(false);
+                    var supervisor = _supervisors[_nextSupervisor];
+                    var endpoint = await ResolveStreamEndpointAsync(supervisor, stop).ConfigureAwait(false);
+                    _activeSupervisor = supervisor;
                     if (await ConnectOnceAsync(endpoint, stop).ConfigureAwait(false))
                     {
+                        reached = true;
                         delay = FirstReconnectDelay;
                         lastRefusal = null;
                     }
@@ -149,6 +158,16 @@ public sealed partial class WorkerAgent : IDisposable
                     if (!stop.IsCancellationRequested)
                     {
                         LogConnectionLost(Name, Innermost(e));
+                    }
+                }
+
+                if (!reached && _supervisors.Length > 1)
+                {
+                    // The next supervisor may be the one that holds the store now: try each before backing off.
+                    _nextSupervisor = (_nextSupervisor + 1) % _supervisors.Length;
+                    if (_nextSupervisor != 0)
+                    {
+                        continue;
                     }
                 }
 

@@ -13,7 +13,7 @@ internal sealed class WorkerSettings
 {
     public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, on_disconnect, log_format, verbose); options given here override it" };
 
-    public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
+    public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https://, or several (URL1,URL2) for an active supervisor and its standbys: the worker works for whichever holds the store (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
     public Option<string?> Name { get; } = new("--name") { Description = "This worker's name (default: the host name)" };
 
@@ -54,11 +54,19 @@ internal sealed class WorkerSettings
     {
         var file = result.GetValue(Config) is { } path ? Load(path) : new WorkerConfigFile();
         var source = result.GetValue(Config) is { } p ? $"worker config {p}" : "--supervisor";
-        var url = result.GetValue(Supervisor) ?? file.Supervisor ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var urls = result.GetValue(Supervisor) ?? file.Supervisor ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
+        var supervisors = new List<Uri>();
+        foreach (var url in urls.Split(',', StringSplitOptions.TrimEntries))
         {
-            throw new CliException($"{(result.GetValue(Supervisor) is null ? source : "--supervisor")}: \"{url}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new CliException($"{(result.GetValue(Supervisor) is null ? source : "--supervisor")}: \"{url}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+            }
+
+            supervisors.Add(parsed);
         }
+
+        var uri = supervisors[0];
 
         var key = result.GetValue(Key) ?? Guard(file.ReadKey) ?? Environment.GetEnvironmentVariable("HEARTH_WORKER_KEY") ?? Environment.GetEnvironmentVariable(SupervisorClient.KeyVariable);
         if (string.IsNullOrWhiteSpace(key))
@@ -71,9 +79,9 @@ internal sealed class WorkerSettings
         var caFile = result.GetValue(TlsCa) ?? file.Tls?.CaFile;
         if (caFile is not null)
         {
-            if (uri.Scheme != Uri.UriSchemeHttps)
+            if (supervisors.FirstOrDefault(s => s.Scheme != Uri.UriSchemeHttps) is { } plain)
             {
-                throw new CliException($"a TLS CA file ({caFile}) is set but the supervisor URL {uri} is not https://", ExitCodes.InvalidInput);
+                throw new CliException($"a TLS CA file ({caFile}) is set but the supervisor URL {plain} is not https://", ExitCodes.InvalidInput);
             }
 
             Guard(() => SupervisorTrust.LoadAuthority(caFile).Dispose());
@@ -94,6 +102,7 @@ internal sealed class WorkerSettings
         var options = new WorkerOptions
         {
             Supervisor = uri,
+            OtherSupervisors = supervisors[1..],
             ApiKey = key.Trim(),
             Name = result.GetValue(Name) ?? file.Name ?? Environment.MachineName,
             Resources = result.GetValue(Resources) ?? file.Resources,
