@@ -209,6 +209,20 @@ public sealed partial class WorkerAgent
     /// </summary>
     private async Task FenceAsync()
     {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fencing = done.Task;
+        try
+        {
+            await StopForFenceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+
+    private async Task StopForFenceAsync()
+    {
         List<(SubjobProcess Process, Task Supervised)> running;
         lock (_lock)
         {

@@ -47,6 +47,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly ContactFence _fence;
     private volatile bool _leaving;
     private TaskCompletionSource? _cutOff;
+    private volatile Task _fencing = Task.CompletedTask;
     private readonly Uri[] _supervisors;
     private int _nextSupervisor;
     private volatile Uri _activeSupervisor;
@@ -120,15 +121,19 @@ public sealed partial class WorkerAgent : IDisposable
         var delay = FirstReconnectDelay;
         string? lastRefusal = null;
         var watch = Task.CompletedTask;
+        // Ends with this method, however it ends (a refusal ends it without a stop).
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop);
         try
         {
             await KillLeftoversAsync(stop).ConfigureAwait(false);
-            watch = WatchContactAsync(stop);
+            watch = WatchContactAsync(watching.Token);
             while (!stop.IsCancellationRequested)
             {
                 var reached = false;
                 try
                 {
+                    // A registration must not list what fencing is still stopping: the supervisor would adopt it.
+                    await _fencing.ConfigureAwait(false);
                     var supervisor = _supervisors[_nextSupervisor];
                     var endpoint = await ResolveStreamEndpointAsync(supervisor, stop).ConfigureAwait(false);
                     _activeSupervisor = supervisor;
@@ -184,6 +189,7 @@ public sealed partial class WorkerAgent : IDisposable
         }
         finally
         {
+            await watching.CancelAsync().ConfigureAwait(false);
             await Quietly(watch).ConfigureAwait(false);
             await StopProcessesAsync().ConfigureAwait(false);
         }

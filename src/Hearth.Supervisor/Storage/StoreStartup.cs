@@ -80,7 +80,13 @@ internal sealed class StoreStartup : IAsyncDisposable
         {
             try
             {
-                return await backend.ClaimAsync(standing ? StandbyRound : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                var claim = await backend.ClaimAsync(standing ? StandbyRound : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                if (standing)
+                {
+                    options.Notice?.Invoke("the store is free: taking over");
+                }
+
+                return claim;
             }
             catch (StoreInUseException e)
             {
