@@ -65,7 +65,32 @@ public sealed partial class SupervisorHost : IAsyncDisposable
 
         var address = ParseAddress(options.BindAddress);
         var certificate = SupervisorTls.Load(options.TlsCertificate, options.TlsKey);
-        var store = await StoreStartup.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        StandbyHost? standby = null;
+        StoreStartup store;
+        try
+        {
+            store = await StoreStartup.OpenAsync(options, async holder =>
+            {
+                standby = await StandbyHost.StartAsync(
+                    address, options.Port, options.WorkerPort ?? (options.Port == 0 ? 0 : options.Port + 1), certificate, holder, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (standby is not null)
+            {
+                await standby.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        if (standby is not null)
+        {
+            // The ports the standby held (picked, if they were 0), so clients and workers find this one where they were told.
+            options = options with { Port = standby.ApiPort, WorkerPort = standby.WorkerPort };
+        }
+
         var (backend, keys) = (store.Backend, store.Keys);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -99,6 +124,12 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         ConfigurePipeline(app);
         try
         {
+            if (standby is not null)
+            {
+                // As late as possible: the ports are closed only between this and the start below.
+                await standby.DisposeAsync().ConfigureAwait(false);
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -46,6 +46,12 @@ public sealed record SupervisorOptions
     /// <summary>How long start-up waits for another supervisor to let go of the store before giving up.</summary>
     public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Wait for the store as long as it takes instead of <see cref="StoreWait"/>, serving <c>/healthz</c> (200)
+    /// and <c>/readyz</c> (503 "standby") on the ports meanwhile, and take over when its holder lets go.
+    /// </summary>
+    public bool Standby { get; init; }
+
     /// <summary>Where start-up notices go, e.g. that the store is held by another supervisor and this one waits.</summary>
     public Action<string>? Notice { get; init; }
 

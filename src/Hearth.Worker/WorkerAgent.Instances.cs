@@ -21,14 +21,23 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;
 
-    private void StartInstance(StartInstance start) => Instances.Start(new InstanceStart(
-        start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
-        [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
+    private void StartInstance(StartInstance start)
     {
-        Reservations = start.Reservations,
-        Allocations = new Dictionary<string, int>(start.Allocations),
-        BuildGrant = NullIfEmpty(start.BuildGrant),
-    });
+        if (Fencing && _fence.Expired)
+        {
+            // Left out of the next registration instead, as a subjob is.
+            return;
+        }
+
+        Instances.Start(new InstanceStart(
+            start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
+            [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
+        {
+            Reservations = start.Reservations,
+            Allocations = new Dictionary<string, int>(start.Allocations),
+            BuildGrant = NullIfEmpty(start.BuildGrant),
+        });
+    }
 
     private void CallInstance(CallInstance call) =>
         Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)));
@@ -120,7 +129,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     /// <summary>Builds come from the supervisor's build store, with this worker's key and the grant sent with the start.</summary>
     async Task<Stream> IBuildSource.OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/builds/{hash}", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_activeSupervisor, $"v1/builds/{hash}"));
         if (grant is not null)
         {
             request.Headers.Add("Hearth-Build-Grant", grant);

@@ -30,4 +30,13 @@ public sealed partial class WorkerAgent
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subjob attempt {Assignment} runs without a record in the run directory ({Error}): should this worker die, a restarted worker will not find it")]
     private partial void LogRecordFailed(string assignment, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} has not reached its supervisor for its heartbeat timeout ({TimeoutSeconds} s): stopping {Subjobs} subjob(s) and {Instances} instance(s) before the supervisor runs them elsewhere")]
+    private partial void LogFenced(string worker, int timeoutSeconds, int subjobs, int instances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} stopped its {Subjobs} subjob(s); reconnecting")]
+    private partial void LogFenceDone(string worker, int subjobs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subjob attempt {Assignment} arrived after this worker fenced; not started, the supervisor requeues it")]
+    private partial void LogNotStartedWhileFenced(string assignment);
 }

@@ -20,6 +20,14 @@ public sealed partial class WorkerAgent
                 return;
             }
 
+            if (Fencing && _fence.Expired)
+            {
+                // Sent before the supervisor could have given this worker up, read after the worker fenced: not
+                // started, and missing from the next registration, so the supervisor puts it back in the queue.
+                LogNotStartedWhileFenced(id);
+                return;
+            }
+
             var process = new SubjobProcess(
                 assign,
                 _memoryDirectory ?? _runDirectory,
@@ -76,6 +84,13 @@ public sealed partial class WorkerAgent
         var report = new ProcessReport { AssignmentId = assignmentId, Running = false, ExitCode = outcome.ExitCode, Error = outcome.Error ?? "" };
         lock (_lock)
         {
+            if (_fenced.Remove(assignmentId))
+            {
+                // Ended by fencing: not reported at all, so the next registration leaves it out and the supervisor
+                // requeues it (or already has), rather than counting the kill as the attempt's failure.
+                return;
+            }
+
             if (_recentExits.TryAdd(assignmentId, report))
             {
                 _exitOrder.Enqueue(assignmentId);
@@ -153,5 +168,73 @@ public sealed partial class WorkerAgent
 
         await Task.WhenAll(running.Select(r => r.Process.KillAsync(_options.StopGrace)).Append(StopInstancesAsync())).ConfigureAwait(false);
         await Task.WhenAll(running.Select(r => r.Supervised)).ConfigureAwait(false);
+    }
+
+    private bool Fencing => _options.OnDisconnect == WorkerDisconnectAction.Stop;
+
+    /// <summary>Fences whenever the supervisor has not confirmed hearing from this worker within its heartbeat timeout.</summary>
+    private async Task WatchContactAsync(CancellationToken stop)
+    {
+        if (!Fencing)
+        {
+            return;
+        }
+
+        while (!stop.IsCancellationRequested)
+        {
+            var changed = _fence.Changed;
+            switch (_fence.Remaining())
+            {
+                case null:
+                    await changed.WaitAsync(stop).ConfigureAwait(false);
+                    break;
+                case { } remaining when remaining > TimeSpan.Zero:
+                    // A confirmation meanwhile only moves the deadline later, so waking at this one is never late.
+                    await Task.Delay(remaining, _options.Time, stop).ConfigureAwait(false);
+                    break;
+                default:
+                    if (_fence.Expire())
+                    {
+                        await FenceAsync().ConfigureAwait(false);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends every subjob and instance here, within the supervisor's margin, and drops the connection: the
+    /// supervisor may already count this worker's work as lost and start it elsewhere once the margin is over.
+    /// </summary>
+    private async Task FenceAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fencing = done.Task;
+        try
+        {
+            await StopForFenceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+
+    private async Task StopForFenceAsync()
+    {
+        List<(SubjobProcess Process, Task Supervised)> running;
+        lock (_lock)
+        {
+            running = [.. _running.Values];
+            _fenced.UnionWith(_running.Keys);
+        }
+
+        _cutOff?.TrySetResult();
+        var grace = TimeSpan.FromTicks(Math.Min(_options.StopGrace.Ticks, _fence.Margin.Ticks / 3));
+        LogFenced(Name, (int)(_fence.Timeout ?? TimeSpan.Zero).TotalSeconds, running.Count, InstanceCount);
+        await Task.WhenAll(running.Select(r => r.Process.KillAsync(grace)).Append(_instanceHost?.StopAllAsync(grace) ?? Task.CompletedTask)).ConfigureAwait(false);
+        await Task.WhenAll(running.Select(r => r.Supervised)).ConfigureAwait(false);
+        LogFenceDone(Name, running.Count);
     }
 }

@@ -36,6 +36,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly Dictionary<string, (SubjobProcess Process, Task Supervised)> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProcessReport> _recentExits = new(StringComparer.Ordinal);
     private readonly Queue<string> _exitOrder = new();
+    private readonly HashSet<string> _fenced = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient _http;
     private readonly WorkerDirectory _directory;
@@ -44,7 +45,13 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly string _runDirectory;
     private readonly string? _memoryDirectory;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly ContactFence _fence;
     private volatile bool _leaving;
+    private TaskCompletionSource? _cutOff;
+    private volatile Task _fencing = Task.CompletedTask;
+    private readonly Uri[] _supervisors;
+    private int _nextSupervisor;
+    private volatile Uri _activeSupervisor;
 
     public WorkerAgent(WorkerOptions options, ILoggerFactory? loggers = null)
     {
@@ -63,6 +70,9 @@ public sealed partial class WorkerAgent : IDisposable
 
         _environment = ChildEnvironment.Base(options.AddedEnvironment);
         _outbox = new Outbox(options.OutputBufferBytes, _logger);
+        _fence = new ContactFence(options.Time);
+        _supervisors = [options.Supervisor, .. options.OtherSupervisors];
+        _activeSupervisor = options.Supervisor;
         Resources = HostResources.Discover(options.Resources);
         _directory = WorkerDirectory.Claim(options.RunDirectory ?? WorkerDirectory.DefaultPath(options.Supervisor, options.Name), options.Name);
         try
@@ -120,16 +130,26 @@ public sealed partial class WorkerAgent : IDisposable
     {
         var delay = FirstReconnectDelay;
         string? lastRefusal = null;
+        var watch = Task.CompletedTask;
+        // Ends with this method, however it ends (a refusal ends it without a stop).
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop);
         try
         {
             await KillLeftoversAsync(stop).ConfigureAwait(false);
+            watch = WatchContactAsync(watching.Token);
             while (!stop.IsCancellationRequested)
             {
+                var reached = false;
                 try
                 {
-                    var endpoint = await ResolveStreamEndpointAsync(stop).ConfigureAwait(false);
+                    // A registration must not list what fencing is still stopping: the supervisor would adopt it.
+                    await _fencing.ConfigureAwait(false);
+                    var supervisor = _supervisors[_nextSupervisor];
+                    var endpoint = await ResolveStreamEndpointAsync(supervisor, stop).ConfigureAwait(false);
+                    _activeSupervisor = supervisor;
                     if (await ConnectOnceAsync(endpoint, stop).ConfigureAwait(false))
                     {
+                        reached = true;
                         delay = FirstReconnectDelay;
                         lastRefusal = null;
                     }
@@ -156,6 +176,16 @@ public sealed partial class WorkerAgent : IDisposable
                     }
                 }
 
+                if (!reached && _supervisors.Length > 1)
+                {
+                    // The next supervisor may be the one that holds the store now: try each before backing off.
+                    _nextSupervisor = (_nextSupervisor + 1) % _supervisors.Length;
+                    if (_nextSupervisor != 0)
+                    {
+                        continue;
+                    }
+                }
+
                 if (!stop.IsCancellationRequested)
                 {
                     await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);
@@ -169,6 +199,8 @@ public sealed partial class WorkerAgent : IDisposable
         }
         finally
         {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await Quietly(watch).ConfigureAwait(false);
             await StopProcessesAsync().ConfigureAwait(false);
         }
     }
@@ -184,18 +216,32 @@ public sealed partial class WorkerAgent : IDisposable
         var client = new WorkerGateway.WorkerGatewayClient(channel);
         using var call = client.Connect(new Metadata { { "authorization", $"Simple {_options.ApiKey}" } }, cancellationToken: CancellationToken.None);
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var cutOff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _cutOff = cutOff;
+        var sentAt = _fence.Now();
         await call.RequestStream.WriteAsync(new WorkerMessage { Register = BuildRegister() }, CancellationToken.None).ConfigureAwait(false);
         var sender = SendAsync(call.RequestStream, connection.Token);
         // The read is not tied to the stop token: cancelling a read cancels the whole call, and a stopping
         // worker still needs the call to say goodbye.
-        var reading = ReadAsync(call.ResponseStream, endpoint, connection.Token);
+        var reading = ReadAsync(call.ResponseStream, endpoint, sentAt, connection.Token);
         var stopped = Task.Delay(Timeout.Infinite, stop);
         try
         {
-            if (await Task.WhenAny(reading, stopped).ConfigureAwait(false) == stopped)
+            var first = await Task.WhenAny(reading, stopped, cutOff.Task).ConfigureAwait(false);
+            if (first == stopped)
             {
                 await LeaveAsync(call, connection, sender).ConfigureAwait(false);
                 return reading.IsCompletedSuccessfully ? reading.Result : true;
+            }
+
+            if (first == cutOff.Task)
+            {
+                // Fenced: whatever this stream still carries was sent to a worker the supervisor may have given
+                // up. A new registration tells it what no longer runs here.
+                LogConnectionLost(Name, "the supervisor has not confirmed hearing from this worker within its heartbeat timeout");
+                call.Dispose();
+                await Quietly(reading).ConfigureAwait(false);
+                return true;
             }
 
             var registered = await reading.ConfigureAwait(false);
@@ -210,7 +256,7 @@ public sealed partial class WorkerAgent : IDisposable
     }
 
     /// <summary>Serves the supervisor's messages until the stream ends; true if the registration was accepted.</summary>
-    private async Task<bool> ReadAsync(IAsyncStreamReader<SupervisorMessage> stream, Uri endpoint, CancellationToken connection)
+    private async Task<bool> ReadAsync(IAsyncStreamReader<SupervisorMessage> stream, Uri endpoint, long sentAt, CancellationToken connection)
     {
         var registered = false;
         while (await stream.MoveNext(CancellationToken.None).ConfigureAwait(false))
@@ -220,9 +266,14 @@ public sealed partial class WorkerAgent : IDisposable
             {
                 case SupervisorMessage.BodyOneofCase.Registered:
                     registered = true;
+                    _fence.Registered(
+                        sentAt, TimeSpan.FromMilliseconds(message.Registered.HeartbeatTimeoutMs), TimeSpan.FromMilliseconds(message.Registered.FenceMarginMs));
                     _ = HeartbeatAsync(TimeSpan.FromMilliseconds(message.Registered.HeartbeatIntervalMs), connection);
                     _registered.TrySetResult();
                     LogRegistered(Name, endpoint.ToString());
+                    break;
+                case SupervisorMessage.BodyOneofCase.HeartbeatAck:
+                    _fence.Acknowledged(message.HeartbeatAck.Sequence);
                     break;
                 case SupervisorMessage.BodyOneofCase.Assign:
                     Start(message.Assign);
@@ -292,7 +343,7 @@ public sealed partial class WorkerAgent : IDisposable
             while (!cancellation.IsCancellationRequested)
             {
                 await Task.Delay(interval, _options.Time, cancellation).ConfigureAwait(false);
-                _outbox.Post(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount } });
+                _outbox.Post(new WorkerMessage { Heartbeat = new Heartbeat { Running = RunningCount, Sequence = _fence.NextHeartbeat() } });
             }
         }
         catch (OperationCanceledException)

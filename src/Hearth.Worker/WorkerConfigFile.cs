@@ -16,6 +16,7 @@ namespace Hearth.Worker;
 ///   "build_cache_mb": 20480,
 ///   "output_buffer_mb": 64,
 ///   "environment": { "TMPDIR": "/scratch/tmp" },
+///   "on_disconnect": "stop",
 ///   "log_format": "json",
 ///   "verbose": false
 /// }
@@ -49,6 +50,9 @@ public sealed record WorkerConfigFile
 
     /// <summary>Variables added to every subjob's and instance's environment.</summary>
     public Dictionary<string, string>? Environment { get; init; }
+
+    /// <summary><c>stop</c> (the default) or <c>keep</c>: see <see cref="WorkerOptions.OnDisconnect"/>.</summary>
+    public string? OnDisconnect { get; init; }
 
     public string? LogFormat { get; init; }
 
@@ -94,6 +98,11 @@ public sealed record WorkerConfigFile
         if (config.LogFormat is not (null or "text" or "json"))
         {
             throw new ArgumentException($"worker config {path}: \"log_format\" is \"{config.LogFormat}\"; expected \"text\" or \"json\"");
+        }
+
+        if (config.OnDisconnect is not (null or "stop" or "keep"))
+        {
+            throw new ArgumentException($"worker config {path}: \"on_disconnect\" is \"{config.OnDisconnect}\"; expected \"stop\" or \"keep\"");
         }
 
         if (config.BuildCacheMb is < 0)

@@ -10,6 +10,12 @@ public sealed record WorkerOptions
     /// <summary>The supervisor's REST URL, e.g. <c>http://127.0.0.1:7070</c>; the worker stream's port is asked from it.</summary>
     public required Uri Supervisor { get; init; }
 
+    /// <summary>
+    /// More supervisors of the same cluster, standbys on one PostgreSQL store: the worker tries them in turn, after
+    /// <see cref="Supervisor"/>, and works for whichever holds the store (the others answer 503 "standby").
+    /// </summary>
+    public IReadOnlyList<Uri> OtherSupervisors { get; init; } = [];
+
     /// <summary>A worker key or the admin key.</summary>
     public required string ApiKey { get; init; }
 
@@ -65,5 +71,19 @@ public sealed record WorkerOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> AddedEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// What the worker does with its subjobs and instances when its supervisor has not confirmed hearing from it
+    /// for the supervisor's heartbeat timeout: stop them (the default), so they never run beside the copies the
+    /// supervisor starts elsewhere, or keep them, to be adopted if the supervisor comes back in time.
+    /// </summary>
+    public WorkerDisconnectAction OnDisconnect { get; init; } = WorkerDisconnectAction.Stop;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>See <see cref="WorkerOptions.OnDisconnect"/>.</summary>
+public enum WorkerDisconnectAction
+{
+    Stop,
+    Keep,
 }

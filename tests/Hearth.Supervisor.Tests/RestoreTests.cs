@@ -25,12 +25,12 @@ public sealed class RestoreTests
     }
 
     [Fact]
-    public void AWorkerThatNeverReturnsStopsBeingAwaitedAtTheHeartbeatTimeout()
+    public void AWorkerThatNeverReturnsStopsBeingAwaitedAtTheHeartbeatTimeoutAndFencingMargin()
     {
         var h = new SchedulerHarness();
         h.State.Restore(Stored(("w1", "up")), h.Next());
 
-        h.Time.Advance(SchedulerHarness.Timeout - TimeSpan.FromSeconds(1));
+        h.Time.Advance(SchedulerHarness.Expiry - TimeSpan.FromSeconds(1));
         h.State.ExpireWorkers(h.Next());
         Assert.True(h.State.AwaitingWorkers);
         h.Time.Advance(TimeSpan.FromSeconds(1));

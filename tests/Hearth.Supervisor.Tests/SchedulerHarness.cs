@@ -11,6 +11,9 @@ internal sealed class SchedulerHarness
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>When a silent worker is declared down: the timeout and the fencing margin (7.5 s at 30 s).</summary>
+    public static readonly TimeSpan Expiry = new SchedulerSettings(Timeout, new Dictionary<ResourceName, int>()).WorkerExpiry;
+
     public SchedulerHarness(string? globals = null)
     {
         State = new SchedulerState(Time, new SchedulerSettings(Timeout, ResourceTotals.Parse(globals, ResourceScope.Global)));

@@ -82,9 +82,9 @@ public sealed class SchedulerLoopTests : IAsyncLifetime
             }
         };
 
-        _time.Advance(TimeSpan.FromSeconds(29));
+        _time.Advance(TimeSpan.FromSeconds(37));
         Assert.False(down.Task.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(0.5));
         await WithinBound(down.Task, "the worker to be declared down");
 
         var job = await _backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
@@ -110,7 +110,7 @@ public sealed class SchedulerLoopTests : IAsyncLifetime
         await second.StartAsync(TestContext.Current.CancellationToken);
         Assert.Equal(("unreachable", 1), (second.View.Workers.Single().State, second.View.Workers.Single().Running));
 
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(37.5));
         var requeued = false;
         for (var i = 0; i < 100 && !requeued; i++)
         {

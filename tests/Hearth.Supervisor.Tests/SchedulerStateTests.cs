@@ -56,7 +56,7 @@ public sealed class SchedulerStateTests
 
         Assert.Equal(WorkerStatus.Up, h.State.Workers["w1"].Status);
         Assert.Equal(1, h.Used("w1"));
-        Assert.Equal(h.Time.GetUtcNow() + TimeSpan.FromSeconds(10), h.State.NextExpiry());
+        Assert.Equal(h.Time.GetUtcNow() - TimeSpan.FromSeconds(20) + SchedulerHarness.Expiry, h.State.NextExpiry());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class SchedulerStateTests
         var job = h.Submit("host.processors=3");
         h.Place();
 
-        h.Time.Advance(SchedulerHarness.Timeout - TimeSpan.FromMilliseconds(1));
+        h.Time.Advance(SchedulerHarness.Expiry - TimeSpan.FromMilliseconds(1));
         h.State.ExpireWorkers(h.Next());
         Assert.Equal(WorkerStatus.Up, h.State.Workers["w1"].Status);
 
@@ -95,7 +95,7 @@ public sealed class SchedulerStateTests
         Assert.Equal(WorkState.Running, first.State);
         Assert.Equal(WorkState.Pending, second.State);
 
-        h.Time.Advance(SchedulerHarness.Timeout);
+        h.Time.Advance(SchedulerHarness.Expiry);
         h.State.ExpireWorkers(h.Next());
         h.Connect("w2", 1);
         var assign = Assert.Single(h.Place()).Assign;
@@ -114,7 +114,7 @@ public sealed class SchedulerStateTests
         var job = h.Submit();
         h.Place();
         var stale = job.Subjobs[0].AssignmentId;
-        h.Time.Advance(SchedulerHarness.Timeout);
+        h.Time.Advance(SchedulerHarness.Expiry);
         h.State.ExpireWorkers(h.Next());
 
         h.Connect("w1", 1, SchedulerHarness.Running(stale));
@@ -248,7 +248,7 @@ public sealed class SchedulerStateTests
         var job = h.Submit();
         h.Place();
         var old = job.Subjobs[0].AssignmentId;
-        h.Time.Advance(SchedulerHarness.Timeout);
+        h.Time.Advance(SchedulerHarness.Expiry);
         h.State.ExpireWorkers(h.Next());
         h.Connect("w2", 1);
         h.Place();

@@ -27,13 +27,14 @@ internal static class ClusterCommands
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
         public Option<string> LogFormat { get; } = LogFormatOption();
         public Option<string> StoreWait { get; } = new("--store-wait") { Description = "How long to wait at start for another supervisor to let go of the store, e.g. 30s", DefaultValueFactory = _ => "30s" };
+        public Option<bool> Standby { get; } = new("--standby") { Description = "When another supervisor holds the store (PostgreSQL), wait for as long as it takes instead of --store-wait, answering /readyz with 503 \"standby\" meanwhile, and take over when it lets go" };
         public Option<string?> TlsCert { get; } = new("--tls-cert") { Description = "Serve both ports over TLS with this PEM certificate (chain); workers then use https://" };
         public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The PEM private key of --tls-cert" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Standby, Json })
             {
                 command.Options.Add(option);
             }
@@ -67,6 +68,7 @@ internal static class ClusterCommands
                 Verbose = result.GetValue(Verbose),
                 JsonLogs = result.GetValue(LogFormat) == "json",
                 StoreWait = Duration(result.GetValue(StoreWait)!, "--store-wait"),
+                Standby = result.GetValue(Standby),
                 Notice = message => Console.Error.WriteLine($"hearth: {message}"),
                 TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
                 TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,

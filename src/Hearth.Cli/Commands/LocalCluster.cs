@@ -23,7 +23,11 @@ internal static class LocalCluster
             ?? throw new CliException($"no usable worker key: {host.Keys.WorkerKeyPath} is missing");
         for (var i = 1; i <= workers; i++)
         {
-            var agent = new WorkerAgent(new WorkerOptions { Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources }, logging);
+            // In the supervisor's own process no network can cut them off: a worker outlives its supervisor only in
+            // a shutdown, which stops its processes anyway, so fencing would only add a way to lose work.
+            var agent = new WorkerAgent(
+                new WorkerOptions { Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources, OnDisconnect = WorkerDisconnectAction.Keep },
+                logging);
             agents.Add(agent);
             running.Add(Task.Run(() => agent.RunAsync(stopWorkers.Token), CancellationToken.None));
         }

@@ -11,9 +11,9 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, on_disconnect, log_format, verbose); options given here override it" };
 
-    public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
+    public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https://, or several (URL1,URL2) for an active supervisor and its standbys: the worker works for whichever holds the store (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
     public Option<string?> Name { get; } = new("--name") { Description = "This worker's name (default: the host name)" };
 
@@ -35,13 +35,15 @@ internal sealed class WorkerSettings
         Description = $"Keep at most this many MB of subjob output while the supervisor is unreachable; beyond it the oldest is dropped, with a marker in the job's log (default: {WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024)})",
     };
 
+    public Option<string?> OnDisconnect { get; } = OnDisconnectOption();
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
     public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -52,11 +54,19 @@ internal sealed class WorkerSettings
     {
         var file = result.GetValue(Config) is { } path ? Load(path) : new WorkerConfigFile();
         var source = result.GetValue(Config) is { } p ? $"worker config {p}" : "--supervisor";
-        var url = result.GetValue(Supervisor) ?? file.Supervisor ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var urls = result.GetValue(Supervisor) ?? file.Supervisor ?? Environment.GetEnvironmentVariable(SupervisorClient.UrlVariable) ?? SupervisorClient.DefaultUrl;
+        var supervisors = new List<Uri>();
+        foreach (var url in urls.Split(',', StringSplitOptions.TrimEntries))
         {
-            throw new CliException($"{(result.GetValue(Supervisor) is null ? source : "--supervisor")}: \"{url}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new CliException($"{(result.GetValue(Supervisor) is null ? source : "--supervisor")}: \"{url}\" is not an http:// or https:// URL", ExitCodes.InvalidInput);
+            }
+
+            supervisors.Add(parsed);
         }
+
+        var uri = supervisors[0];
 
         var key = result.GetValue(Key) ?? Guard(file.ReadKey) ?? Environment.GetEnvironmentVariable("HEARTH_WORKER_KEY") ?? Environment.GetEnvironmentVariable(SupervisorClient.KeyVariable);
         if (string.IsNullOrWhiteSpace(key))
@@ -69,9 +79,9 @@ internal sealed class WorkerSettings
         var caFile = result.GetValue(TlsCa) ?? file.Tls?.CaFile;
         if (caFile is not null)
         {
-            if (uri.Scheme != Uri.UriSchemeHttps)
+            if (supervisors.FirstOrDefault(s => s.Scheme != Uri.UriSchemeHttps) is { } plain)
             {
-                throw new CliException($"a TLS CA file ({caFile}) is set but the supervisor URL {uri} is not https://", ExitCodes.InvalidInput);
+                throw new CliException($"a TLS CA file ({caFile}) is set but the supervisor URL {plain} is not https://", ExitCodes.InvalidInput);
             }
 
             Guard(() => SupervisorTrust.LoadAuthority(caFile).Dispose());
@@ -92,6 +102,7 @@ internal sealed class WorkerSettings
         var options = new WorkerOptions
         {
             Supervisor = uri,
+            OtherSupervisors = supervisors[1..],
             ApiKey = key.Trim(),
             Name = result.GetValue(Name) ?? file.Name ?? Environment.MachineName,
             Resources = result.GetValue(Resources) ?? file.Resources,
@@ -100,6 +111,7 @@ internal sealed class WorkerSettings
             BuildCacheMegabytes = cacheMb,
             OutputBufferBytes = outputMb * 1024L * 1024,
             AddedEnvironment = file.Environment ?? [],
+            OnDisconnect = (result.GetValue(OnDisconnect) ?? file.OnDisconnect) == "keep" ? WorkerDisconnectAction.Keep : WorkerDisconnectAction.Stop,
         };
         try
         {
@@ -113,6 +125,16 @@ internal sealed class WorkerSettings
         var verbose = result.GetValue(Verbose) || file.Verbose == true;
         var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
         return (options, verbose, json);
+    }
+
+    private static Option<string?> OnDisconnectOption()
+    {
+        var option = new Option<string?>("--on-disconnect")
+        {
+            Description = "When the supervisor has not heard from this worker for its heartbeat timeout: stop this worker's subjobs and instances before the supervisor runs them elsewhere, or keep them running (default: stop)",
+        };
+        option.AcceptOnlyFromAmong("stop", "keep");
+        return option;
     }
 
     private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)

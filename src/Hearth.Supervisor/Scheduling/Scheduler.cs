@@ -338,7 +338,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         switch (message.BodyCase)
         {
             case WorkerMessage.BodyOneofCase.Heartbeat:
-                _state.Heard(session);
+                _state.Heartbeat(session, message.Heartbeat, _fx);
                 break;
             case WorkerMessage.BodyOneofCase.Started:
                 _state.Started(session, message.Started, _fx);

@@ -13,4 +13,16 @@ public sealed record SchedulerSettings(TimeSpan HeartbeatTimeout, IReadOnlyDicti
     /// <summary>Several heartbeats fit in one timeout, so one late packet never costs a worker.</summary>
     public TimeSpan HeartbeatInterval =>
         TimeSpan.FromMilliseconds(Math.Clamp(HeartbeatTimeout.TotalMilliseconds / 4, 50, 10_000));
+
+    /// <summary>
+    /// How much longer than the heartbeat timeout the supervisor waits before it declares a silent worker down
+    /// and requeues its work. A cut-off worker stops its own work at the heartbeat timeout, counted from a
+    /// moment the supervisor had already heard it, so this margin is its time to end its processes: the two
+    /// copies of an attempt never overlap.
+    /// </summary>
+    public TimeSpan FenceMargin =>
+        TimeSpan.FromMilliseconds(Math.Clamp(HeartbeatTimeout.TotalMilliseconds / 4, 2_000, 10_000));
+
+    /// <summary>A worker not heard from for this long is down: the heartbeat timeout and the fencing margin.</summary>
+    public TimeSpan WorkerExpiry => HeartbeatTimeout + FenceMargin;
 }

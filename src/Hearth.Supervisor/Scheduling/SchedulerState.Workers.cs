@@ -52,7 +52,12 @@ internal sealed partial class SchedulerState
         worker.Stale.Clear();
         fx.Send(session, new SupervisorMessage
         {
-            Registered = new Registered { HeartbeatIntervalMs = (int)_settings.HeartbeatInterval.TotalMilliseconds },
+            Registered = new Registered
+            {
+                HeartbeatIntervalMs = (int)_settings.HeartbeatInterval.TotalMilliseconds,
+                HeartbeatTimeoutMs = (int)_settings.HeartbeatTimeout.TotalMilliseconds,
+                FenceMarginMs = (int)_settings.FenceMargin.TotalMilliseconds,
+            },
         });
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -134,13 +139,23 @@ internal sealed partial class SchedulerState
         }
     }
 
-    public void Heard(WorkerSession session)
+    public void Heard(WorkerSession session) => Current(session)?.LastSeen = _time.GetUtcNow();
+
+    /// <summary>
+    /// Counts a heartbeat and confirms it, after the fact: a worker fences from the last heartbeat confirmed, so a
+    /// heartbeat that reached a session this supervisor has already given up on is not confirmed.
+    /// </summary>
+    public void Heartbeat(WorkerSession session, Heartbeat heartbeat, CycleEffects fx)
     {
-        if (_workers.TryGetValue(session.Name, out var worker) && worker.Session == session)
+        if (Current(session) is { } worker)
         {
             worker.LastSeen = _time.GetUtcNow();
+            fx.Send(session, new SupervisorMessage { HeartbeatAck = new HeartbeatAck { Sequence = heartbeat.Sequence } });
         }
     }
+
+    private WorkerEntry? Current(WorkerSession session) =>
+        _workers.TryGetValue(session.Name, out var worker) && worker.Session == session ? worker : null;
 
     public void Started(WorkerSession session, ProcessStarted started, CycleEffects fx)
     {
@@ -189,13 +204,13 @@ internal sealed partial class SchedulerState
         }
     }
 
-    /// <summary>Declares down every worker not heard from within the heartbeat timeout, by the supervisor's clock.</summary>
+    /// <summary>Declares down every worker not heard from within the heartbeat timeout and fencing margin, by the supervisor's clock.</summary>
     public void ExpireWorkers(CycleEffects fx)
     {
         var now = _time.GetUtcNow();
         foreach (var worker in _workers.Values)
         {
-            if (worker.Status != WorkerStatus.Down && now - worker.LastSeen >= _settings.HeartbeatTimeout)
+            if (worker.Status != WorkerStatus.Down && now - worker.LastSeen >= _settings.WorkerExpiry)
             {
                 MarkDown(worker, fx);
             }
@@ -210,7 +225,7 @@ internal sealed partial class SchedulerState
         {
             if (worker.Status != WorkerStatus.Down)
             {
-                var at = worker.LastSeen + _settings.HeartbeatTimeout;
+                var at = worker.LastSeen + _settings.WorkerExpiry;
                 next = next is { } n && n < at ? n : at;
             }
         }

@@ -16,6 +16,7 @@ internal sealed partial class HearthProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _lock = new();
+    private int _disposed;
 
     private HearthProcess(string label, Process process)
     {
@@ -137,6 +138,12 @@ internal sealed partial class HearthProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A farm may hold a process twice (its killed supervisor, not replaced, is also among the exited ones).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)

@@ -6,7 +6,9 @@ namespace Hearth.Supervisor.Storage.Postgres;
 /// <summary>
 /// A PostgreSQL store's claim: a session advisory lock held on a connection of its own for as long as the
 /// supervisor runs. The server drops the lock with the session, at once when the supervisor process dies and
-/// within about 25 s (its TCP keepalives) when its machine or network does. The claim is checked every few
+/// within about 11 s (its TCP keepalives) when its machine or network does: well within the workers' fencing
+/// timeout (the heartbeat timeout less a heartbeat interval, 22.5 s by default), so a standby that takes over
+/// then still finds their processes running. The claim is checked every few
 /// seconds; if its session was lost and the lock cannot be taken back, <see cref="Lost"/> fires.
 /// </summary>
 internal sealed class PostgresClaim : IStoreClaim
@@ -14,7 +16,12 @@ internal sealed class PostgresClaim : IStoreClaim
     private const long Key = PostgresBackend.MigrationLock + 1;
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RegainFor = TimeSpan.FromSeconds(30);
+    // A supervisor that may have lost the lock must stop soon: until it does it still confirms its workers'
+    // heartbeats, and a standby that took over requeues their work a heartbeat timeout and margin after it started
+    // (37.5 s by default), counted from at least the 11 s the server takes to drop a silent session. Checking
+    // every 5 s, giving up on a ping after 3 s and on taking the lock back after 5 s stops it within about 15 s.
+    private static readonly TimeSpan RegainFor = TimeSpan.FromSeconds(5);
+    private const int PingTimeoutSeconds = 3;
 
     private readonly string _connectionString;
     private readonly string _describe;
@@ -69,9 +76,9 @@ internal sealed class PostgresClaim : IStoreClaim
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // The server notices a vanished supervisor machine by keepalives after about 10 + 3 x 5 s.
+            // The server notices a vanished supervisor machine by keepalives after about 5 + 3 x 2 s.
             await using var command = new NpgsqlCommand(
-                $"SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3; SELECT pg_try_advisory_lock({Key})", connection);
+                $"SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3; SELECT pg_try_advisory_lock({Key})", connection);
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
                 return connection;
@@ -144,7 +151,7 @@ internal sealed class PostgresClaim : IStoreClaim
     {
         try
         {
-            await using var ping = new NpgsqlCommand("SELECT 1", _connection);
+            await using var ping = new NpgsqlCommand("SELECT 1", _connection) { CommandTimeout = PingTimeoutSeconds };
             await ping.ExecuteScalarAsync(stop).ConfigureAwait(false);
             return true;
         }
@@ -157,27 +164,34 @@ internal sealed class PostgresClaim : IStoreClaim
     private async Task<bool> RegainAsync(CancellationToken stop)
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < RegainFor)
+        // Bounded as a whole: a connection attempt into a cut network would otherwise wait out its own timeout.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        bound.CancelAfter(RegainFor);
+        try
         {
-            try
+            while (true)
             {
-                if (await TryLockAsync(_connectionString, _describe, stop).ConfigureAwait(false) is { } connection)
+                try
                 {
-                    _connection = connection;
-                    return true;
-                }
+                    if (await TryLockAsync(_connectionString, _describe, bound.Token).ConfigureAwait(false) is { } connection)
+                    {
+                        _connection = connection;
+                        return true;
+                    }
 
-                // Another supervisor took the store while this one's session was gone.
-                return false;
-            }
-            catch (StorageUnavailableException)
-            {
-                await Task.Delay(Retry, stop).ConfigureAwait(false);
+                    // Another supervisor took the store while this one's session was gone.
+                    return false;
+                }
+                catch (StorageUnavailableException)
+                {
+                    await Task.Delay(Retry, bound.Token).ConfigureAwait(false);
+                }
             }
         }
-
-        return false;
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     public override string ToString() => $"claim on {_describe}";
