@@ -14,7 +14,9 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
         Path.Combine(_runDirectory, "instances"),
         _options.Time,
-        this));
+        this,
+        _sandbox,
+        _options.SandboxPids));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;

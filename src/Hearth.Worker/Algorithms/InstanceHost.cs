@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hearth.Worker.Builds;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Worker.Algorithms;
 
@@ -34,7 +35,8 @@ internal interface IInstanceReports
 /// reports readiness, results and exits. A call the supervisor sends reaches the instance's pipe without waiting on
 /// anything else. Thread-safe.
 /// </summary>
-internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports) : IAsyncDisposable
+internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, Sandbox? sandbox = null, int sandboxPids = 512)
+    : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
 
@@ -107,11 +109,16 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         try
         {
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
-            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            entry.Sandbox = sandbox?.Prepare(start.InstanceId, start.Account, entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
+            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
+            {
+                Sandbox = entry.Sandbox,
+            };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is InstanceStartException or BuildFetchException or SandboxException or IOException or OperationCanceledException)
         {
+            entry.Sandbox?.Dispose();
             entry.Build?.Dispose();
             _instances.TryRemove(start.InstanceId, out _);
             var failure = e switch
@@ -119,6 +126,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
                 OperationCanceledException => "stopped while starting",
                 BuildFetchException => e.Message,
                 InstanceStartException => e.Message,
+                SandboxException => $"cannot sandbox the instance: {e.Message}",
                 _ => $"could not start: {e.Message}",
             };
             reports.Exited(start.InstanceId, failure, duringLoad: true);
@@ -144,6 +152,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
 
         _instances.TryRemove(start.InstanceId, out _);
         await process.DisposeAsync().ConfigureAwait(false);
+        entry.Sandbox?.Dispose();
         entry.Build?.Dispose();
         TryDelete(Path.Combine(runDirectory, start.InstanceId));
         var tail = process.Log.Tail();
@@ -194,6 +203,9 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
 
         /// <summary>Keeps the build in the cache while the instance starts and runs.</summary>
         public BuildLease? Build { get; set; }
+
+        /// <summary>The instance's cgroup lives until its process is gone.</summary>
+        public ProcessSandbox? Sandbox { get; set; }
 
         public Task Running { get; set; } = Task.CompletedTask;
 

@@ -1,11 +1,16 @@
 using System.Diagnostics;
 using System.Text;
 using Hearth.Core.Algorithms;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Worker.Algorithms;
 
 /// <summary>How to start one instance: its ID, the build directory, the entry argv and how long it may take to load.</summary>
-internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory);
+internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory)
+{
+    /// <summary>The sandbox the instance runs in, or null to run it as the worker does.</summary>
+    public ProcessSandbox? Sandbox { get; init; }
+}
 
 /// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
 internal sealed class InstanceStartException(string message) : Exception(message);
@@ -122,6 +127,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         start.Environment[PipeProtocol.OutputVariable] = fifoPath;
         start.Environment["HEARTH_INSTANCE_ID"] = launch.Id;
         start.Environment.TryAdd("PYTHONUNBUFFERED", "1");
+        if (launch.Sandbox is { } sandbox)
+        {
+            Sandboxed(start, sandbox, launch, fifoPath);
+        }
 
         Process process;
         try
@@ -284,6 +293,24 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         catch (IOException)
         {
             // Left for the runtime directory's clean-up.
+        }
+    }
+
+    /// <summary>The same start inside the sandbox: the FIFO appears at /tmp/algoout, and only these variables pass in.</summary>
+    private static void Sandboxed(ProcessStartInfo start, ProcessSandbox sandbox, InstanceLaunch launch, string fifoPath)
+    {
+        sandbox.GrantOutput(fifoPath);
+        var argv = sandbox.Command(launch.Entrypoint.Skip(1), fifoPath, new Dictionary<string, string>
+        {
+            [PipeProtocol.OutputVariable] = SandboxCommand.OutputPath,
+            ["HEARTH_INSTANCE_ID"] = launch.Id,
+            ["PYTHONUNBUFFERED"] = "1",
+        });
+        start.FileName = argv[0];
+        start.ArgumentList.Clear();
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
         }
     }
 
