@@ -309,7 +309,7 @@ public sealed partial class WorkerAgent : IDisposable
 
     private Register BuildRegister()
     {
-        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation };
+        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation };
         foreach (var (resource, amount) in Resources)
         {
             register.Resources[resource.ToString()] = amount;

@@ -3,6 +3,7 @@ using Hearth.Cli.Client;
 using Hearth.Supervisor;
 using Hearth.Supervisor.Storage;
 using Hearth.Worker;
+using Hearth.Worker.Sandboxing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Hearth.Cli.Commands;
 /// <summary>A supervisor and some local workers in this process, until Ctrl-C or SIGTERM.</summary>
 internal static class LocalCluster
 {
-    public static async Task<int> RunAsync(SupervisorOptions options, int workers, string? workerResources, bool json)
+    public static async Task<int> RunAsync(SupervisorOptions options, int workers, string? workerResources, bool json, SandboxMode sandbox = SandboxMode.Auto)
     {
         using var shutdown = new Shutdown();
         await using var host = await StartAsync(options).ConfigureAwait(false);
@@ -23,7 +24,21 @@ internal static class LocalCluster
             ?? throw new CliException($"no usable worker key: {host.Keys.WorkerKeyPath} is missing");
         for (var i = 1; i <= workers; i++)
         {
-            var agent = new WorkerAgent(new WorkerOptions { Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources }, logging);
+            WorkerAgent agent;
+            try
+            {
+                agent = new WorkerAgent(new WorkerOptions { Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources, Sandbox = sandbox }, logging);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (i == 1)
+            {
+                Console.Error.WriteLine($"hearth: workers: {agent.IsolationNote}");
+            }
+
             agents.Add(agent);
             running.Add(Task.Run(() => agent.RunAsync(stopWorkers.Token), CancellationToken.None));
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Worker;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Cli.Commands;
 
@@ -11,7 +12,7 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, sandbox, log_format, verbose); options given here override it" };
 
     public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https:// (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
@@ -35,13 +36,19 @@ internal sealed class WorkerSettings
         Description = $"Keep at most this many MB of subjob output while the supervisor is unreachable; beyond it the oldest is dropped, with a marker in the job's log (default: {WorkerOptions.OutputBufferDefaultBytes / (1024 * 1024)})",
     };
 
+    public Option<string?> Sandbox { get; } = SandboxOption();
+
+    public Option<bool> SandboxNoNetwork { get; } = new("--sandbox-no-network") { Description = "Give sandboxed processes no network (default: they keep the host's)" };
+
+    public Option<bool> SandboxJobs { get; } = new("--sandbox-jobs") { Description = "Run subjobs in the sandbox too (default: only algorithm instances)" };
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
     public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, Sandbox, SandboxNoNetwork, SandboxJobs, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -89,8 +96,13 @@ internal sealed class WorkerSettings
             throw new CliException($"--output-buffer-mb {outputMb}: expected a whole number of megabytes, 1 or more", ExitCodes.InvalidInput);
         }
 
+        var sandbox = file.Sandbox ?? new WorkerSandboxConfig();
         var options = new WorkerOptions
         {
+            Sandbox = ParseSandbox(result.GetValue(Sandbox), "--sandbox") ?? ParseSandbox(sandbox.Mode, "\"sandbox.mode\" in the worker config") ?? SandboxMode.Auto,
+            SandboxNetwork = !result.GetValue(SandboxNoNetwork) && sandbox.Network != false,
+            SandboxJobs = result.GetValue(SandboxJobs) || sandbox.Jobs == true,
+
             Supervisor = uri,
             ApiKey = key.Trim(),
             Name = result.GetValue(Name) ?? file.Name ?? Environment.MachineName,
@@ -99,6 +111,13 @@ internal sealed class WorkerSettings
             TlsCaFile = caFile,
             BuildCacheMegabytes = cacheMb,
             OutputBufferBytes = outputMb * 1024L * 1024,
+        };
+        options = options with
+        {
+            SandboxUidBase = sandbox.UidBase ?? options.SandboxUidBase,
+            SandboxUidCount = sandbox.UidCount ?? options.SandboxUidCount,
+            SandboxTmpMegabytes = sandbox.TmpMb ?? options.SandboxTmpMegabytes,
+            SandboxPids = sandbox.Pids ?? options.SandboxPids,
         };
         try
         {
@@ -113,6 +132,25 @@ internal sealed class WorkerSettings
         var json = (result.GetResult(LogFormat) is { Implicit: false } ? result.GetValue(LogFormat) : file.LogFormat) == "json";
         return (options, verbose, json);
     }
+
+    internal static Option<string?> SandboxOption()
+    {
+        var option = new Option<string?>("--sandbox")
+        {
+            Description = "Run algorithm instances in a sandbox: auto (when this machine allows it, the default), required (refuse to start without it) or off",
+        };
+        option.AcceptOnlyFromAmong("auto", "required", "off");
+        return option;
+    }
+
+    internal static SandboxMode? ParseSandbox(string? text, string source) => text switch
+    {
+        null => null,
+        "auto" => SandboxMode.Auto,
+        "required" => SandboxMode.Required,
+        "off" => SandboxMode.Off,
+        _ => throw new CliException($"{source}: \"{text}\" is not a sandbox mode; expected auto, required or off", ExitCodes.InvalidInput),
+    };
 
     private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)
     {

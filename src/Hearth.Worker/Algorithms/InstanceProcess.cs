@@ -306,6 +306,9 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             ["HEARTH_INSTANCE_ID"] = launch.Id,
             ["PYTHONUNBUFFERED"] = "1",
         });
+        // The sandbox's first process (pid 1 inside) is bubblewrap itself: it gets nothing of the worker's environment either.
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         start.FileName = argv[0];
         start.ArgumentList.Clear();
         foreach (var arg in argv.Skip(1))
