@@ -44,7 +44,10 @@ internal sealed class Sandbox : IDisposable
     /// <summary>One line for the worker's start: how it isolates.</summary>
     public string Description =>
         $"sandbox: bubblewrap, {(_setpriv is null ? "a user namespace per instance" : $"a uid per account from {_options.SandboxUidBase}")}, {_cgroups.Kind}"
-        + (_options.SandboxNetwork ? "" : ", no network") + (_options.SandboxJobs ? ", jobs too" : "");
+        + (_options.SandboxNetwork ? "" : ", no network") + (_options.SandboxJobs ? ", subjobs too" : "");
+
+    /// <summary>A sandbox for one subjob, when the worker sandboxes jobs; else null.</summary>
+    public SubjobSandbox? ForSubjob() => _options.SandboxJobs ? new SubjobSandbox(this, _options.SandboxPids) : null;
 
     public bool Network => _options.SandboxNetwork;
 
@@ -111,7 +114,9 @@ internal sealed class Sandbox : IDisposable
     /// Makes an instance's (or subjob's) sandbox: its cgroup with <paramref name="limits"/>, its account's uid, and the
     /// runtime its entry command needs. Throws <see cref="SandboxException"/> when the entry command cannot be sandboxed.
     /// </summary>
-    public ProcessSandbox Prepare(string name, string account, string directory, IReadOnlyList<string> entrypoint, CgroupLimits limits)
+    public ProcessSandbox Prepare(
+        string name, string account, string directory, IReadOnlyList<string> entrypoint, CgroupLimits limits,
+        bool ownUid = true, bool writable = false, IReadOnlyList<string>? extraReadOnly = null)
     {
         var runtime = _runtimes.Locate(entrypoint[0], directory);
         Cgroup cgroup;
@@ -127,13 +132,14 @@ internal sealed class Sandbox : IDisposable
         var command = new SandboxCommand
         {
             Bwrap = _bwrap,
-            Setpriv = _setpriv,
-            Uid = UidFor(account),
+            Setpriv = ownUid ? _setpriv : null,
+            Uid = ownUid ? UidFor(account) : 0,
             Network = _options.SandboxNetwork,
             TmpMegabytes = _options.SandboxTmpMegabytes,
             CgroupProcs = cgroup.ProcsFiles,
-            ReadOnly = runtime.Directories,
+            ReadOnly = [.. runtime.Directories, .. extraReadOnly ?? []],
             WorkingDirectory = directory,
+            WritableWorkingDirectory = writable,
         };
         return new ProcessSandbox(command, runtime, cgroup, limits);
     }
@@ -258,9 +264,9 @@ internal sealed class ProcessSandbox(SandboxCommand command, SandboxRuntime runt
     }
 
     /// <summary>Non-null when the kernel killed a process in it for exceeding the memory limit: the message for the call and the log.</summary>
-    public string? ExceededReservation() =>
+    public string? ExceededReservation(string what = "instance") =>
         limits.MemoryMegabytes is { } megabytes && cgroup.OomKills() > 0
-            ? $"instance exceeded its reservation host.memory={megabytes.ToString(CultureInfo.InvariantCulture)}"
+            ? $"{what} exceeded its reservation host.memory={megabytes.ToString(CultureInfo.InvariantCulture)}"
             : null;
 
     public void Dispose() => cgroup.Dispose();

@@ -38,6 +38,9 @@ internal sealed record SandboxCommand
 
     public required string WorkingDirectory { get; init; }
 
+    /// <summary>A subjob's working directory is bound writable; an instance's build directory never is.</summary>
+    public bool WritableWorkingDirectory { get; init; }
+
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The full argv for <paramref name="program"/> and <paramref name="arguments"/>.</summary>
@@ -85,7 +88,7 @@ internal sealed record SandboxCommand
                 argv.AddRange(["--perms", "0755", "--dir", parent]);
             }
 
-            argv.AddRange(["--ro-bind", directory, directory]);
+            argv.AddRange([WritableWorkingDirectory && directory == WorkingDirectory ? "--bind" : "--ro-bind", directory, directory]);
         }
 
         if (Output is not null)

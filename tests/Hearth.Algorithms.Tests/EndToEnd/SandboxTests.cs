@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Hearth.Protocol.Rest;
 using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
@@ -46,14 +48,18 @@ public sealed class SandboxTests
         var workerFiles = Directory.EnumerateFiles(runDirectory, "*", SearchOption.AllDirectories).Where(f => !f.StartsWith(ownBuild + "/", StringComparison.Ordinal));
         var supervisorFiles = Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories);
         var keys = new[] { cluster.Host.Keys.AdminKeyPath, cluster.Host.Keys.WorkerKeyPath };
+
+        // The home directory's own files; a runtime bound from under it (a pyenv Python) shows only as its path.
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var homeFiles = Directory.EnumerateFiles(home).Take(5).Append(Path.Combine(home, ".ssh", "id_rsa"));
         var probe = new
         {
             probe = new
             {
                 pids = victimPids,
                 read = workerFiles.Take(30).Concat(supervisorFiles.Take(20)).Concat(keys)
-                    .Concat(victimPids.Select(p => $"/proc/{p}/root/tmp/victim-secret")).Append("/tmp/victim-secret").Append(victimScript).Distinct().ToArray(),
-                list = new[] { Path.GetDirectoryName(victimScript)!, Path.Combine(runDirectory, "instances"), dataDirectory, "/root", "/home" },
+                    .Concat(victimPids.Select(p => $"/proc/{p}/root/tmp/victim-secret")).Append("/tmp/victim-secret").Append(victimScript).Concat(homeFiles).Distinct().ToArray(),
+                list = new[] { Path.GetDirectoryName(victimScript)!, Path.Combine(runDirectory, "instances"), dataDirectory, "/home" },
                 write = new[]
                 {
                     "/hostile", "/etc/hostile", "/usr/hostile", "/var/hostile", "/root/hostile", "/home/hostile", "/proc/hostile", "/dev/hostile",
@@ -131,6 +137,34 @@ public sealed class SandboxTests
         var answers = await Task.WhenAll(calls);
         Assert.All(answers, a => Assert.Equal((200, JsonDocument.Parse(a.Sent).RootElement.GetRawText().Replace(" ", "", StringComparison.Ordinal)), (a.Status, a.Got)));
         Assert.Equal(["alice", "bob"], (await cluster.InstancesAsync()).Select(i => i.Account).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task ASandboxedSubjobWritesItsWorkingDirectoryAndStopsAtItsMemory()
+    {
+        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Required, SandboxJobs = true });
+        var ct = TestContext.Current.CancellationToken;
+        var work = Directory.CreateDirectory(Path.Combine(cluster.ScratchPath, "job")).FullName;
+        var script = "echo pid $$; cat \"$HEARTH_ALLOCATION_FILE\" >/dev/null && echo allocation readable; touch made; "
+            + "exec python3 -c 'x = b\"x\" * (300 * 1024 * 1024)'";
+        var submitted = await cluster.Admin.PostAsJsonAsync(
+            "/v1/jobs", new SubmitJobRequest(["sh", "-c", script], Reservations: "host.processors=1,host.memory=64", WorkingDirectory: work), ApiJson.Options, ct);
+        submitted.EnsureSuccessStatusCode();
+        var id = (await submitted.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, ct))!.Id;
+
+        var deadline = DateTime.UtcNow + TestCluster.Bound;
+        JobView job;
+        while ((job = (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", ApiJson.Options, ct))!).FinishedAt is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the job did not end: {JsonSerializer.Serialize(job, ApiJson.Options)}");
+            await Task.Delay(50, ct);
+        }
+
+        var logs = (await cluster.Admin.GetFromJsonAsync<JobLogsView>($"/v1/jobs/{id}/logs", ApiJson.Options, ct))!.Subjobs.Single();
+        Assert.Matches("^pid [1-3]\nallocation readable\n$", logs.Stdout);
+        Assert.True(File.Exists(Path.Combine(work, "made")));
+        var subjob = Assert.Single(job.Subjobs);
+        Assert.Contains("subjob exceeded its reservation host.memory=64", subjob.Error ?? "", StringComparison.Ordinal);
     }
 
     private static async Task<JsonElement> VictimAnswersAsync(HttpClient bob, string text)
