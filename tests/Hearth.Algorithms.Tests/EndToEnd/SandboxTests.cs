@@ -38,6 +38,9 @@ public sealed class SandboxTests
         Assert.Equal(200, (await TestCluster.CallAsync(mallory, "mallory/hostile", JsonSerializer.Serialize(nothing))).Status);
 
         var instances = await cluster.InstancesAsync();
+        Assert.All(instances, i => Assert.Equal("sandbox", i.Isolation));
+        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options);
+        Assert.Equal("sandbox", Assert.Single(workers!.Workers).Isolation);
         var victimId = Assert.Single(instances, i => i.Account == "bob").Id;
         var victimPids = HostPidsOf(victimId);
         Assert.NotEmpty(victimPids);
@@ -84,7 +87,7 @@ public sealed class SandboxTests
         Assert.All(report.GetProperty("environs").EnumerateObject(), p => Assert.StartsWith("refused", p.Value.GetString(), StringComparison.Ordinal));
         var environment = report.GetProperty("environ").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         Assert.Equal("/tmp/algoout", environment["ALGOOUT"]);
-        Assert.Subset(new HashSet<string> { "ALGOOUT", "HEARTH_INSTANCE_ID", "PYTHONUNBUFFERED", "PATH", "HOME", "TMPDIR", "LC_CTYPE" }, environment.Keys.ToHashSet());
+        Assert.Subset(new HashSet<string> { "ALGOOUT", "HEARTH_INSTANCE_ID", "PYTHONUNBUFFERED", "PATH", "HOME", "TMPDIR", "PWD", "LC_CTYPE" }, environment.Keys.ToHashSet());
 
         // Each account runs as its own unprivileged uid.
         var hostileUid = report.GetProperty("uid").GetInt32();
@@ -118,6 +121,15 @@ public sealed class SandboxTests
         Assert.Equal(200, after.Status);
         Assert.False(after.ColdStart);
         await cluster.WaitForInstancesAsync(list => list.All(i => i.Account == "bob"), "the hostile instance to be gone");
+    }
+
+    [Fact]
+    public async Task AWorkerWithTheSandboxOffShowsNoIsolation()
+    {
+        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Off });
+        Assert.Equal(("none", "no isolation: the sandbox is off (--sandbox off)"), (cluster.Agents[0].Isolation, cluster.Agents[0].IsolationNote));
+        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options);
+        Assert.Equal("none", Assert.Single(workers!.Workers).Isolation);
     }
 
     [Fact]
