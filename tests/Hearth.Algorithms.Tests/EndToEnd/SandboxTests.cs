@@ -39,7 +39,7 @@ public sealed class SandboxTests
 
         var instances = await cluster.InstancesAsync();
         Assert.All(instances, i => Assert.Equal("sandbox", i.Isolation));
-        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options);
+        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options, TestContext.Current.CancellationToken);
         Assert.Equal("sandbox", Assert.Single(workers!.Workers).Isolation);
         var victimId = Assert.Single(instances, i => i.Account == "bob").Id;
         var victimPids = HostPidsOf(victimId);
@@ -128,7 +128,7 @@ public sealed class SandboxTests
     {
         await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Off });
         Assert.Equal(("none", "no isolation: the sandbox is off (--sandbox off)"), (cluster.Agents[0].Isolation, cluster.Agents[0].IsolationNote));
-        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options);
+        var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options, TestContext.Current.CancellationToken);
         Assert.Equal("none", Assert.Single(workers!.Workers).Isolation);
     }
 
