@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hearth.Protocol.Workers;
+using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
@@ -25,6 +26,7 @@ internal sealed class SubjobProcess : IDisposable
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<string, string> _inherited;
+    private readonly SubjobSandbox? _sandbox;
     private readonly Lock _gate = new();
     private SessionProcess? _process;
     private IReadOnlyDictionary<string, int> _allocations;
@@ -33,14 +35,17 @@ internal sealed class SubjobProcess : IDisposable
     private TimeSpan? _killAsked;
 
     /// <param name="inherited">The base environment (<see cref="ChildEnvironment.Base"/>), which the process gets with the job's variables added.</param>
-    public SubjobProcess(Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time)
+    public SubjobProcess(
+        Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time,
+        SubjobSandbox? sandbox = null)
     {
+        _sandbox = sandbox;
         _assign = assign;
         _allocations = assign.Allocations;
         _inherited = inherited;
         _output = output;
         _time = time;
-        _allocationPath = Path.Combine(runDirectory, $"allocation-{assign.AssignmentId}.env");
+        _allocationPath = sandbox?.AllocationPath(runDirectory, assign.AssignmentId) ?? Path.Combine(runDirectory, $"allocation-{assign.AssignmentId}.env");
     }
 
     public string AssignmentId => _assign.AssignmentId;
@@ -84,10 +89,12 @@ internal sealed class SubjobProcess : IDisposable
         SessionProcess process;
         try
         {
-            process = SessionProcess.Start(_assign.Argv, environment, directory);
+            var (argv, outer) = _sandbox?.Wrap(_assign.Argv, environment, directory, _assign.AssignmentId, allocations) ?? (_assign.Argv, environment);
+            process = SessionProcess.Start(argv, outer, directory);
         }
-        catch (Exception e) when (e is SpawnException or PlatformNotSupportedException)
+        catch (Exception e) when (e is SpawnException or PlatformNotSupportedException or SandboxException)
         {
+            _sandbox?.Dispose();
             TryDelete(_allocationPath);
             return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
         }
@@ -126,7 +133,9 @@ internal sealed class SubjobProcess : IDisposable
         }
 
         TryDelete(_allocationPath);
-        return new ProcessOutcome(exit.ExitCode, exit.Error);
+        var exceeded = _sandbox?.ExceededReservation();
+        _sandbox?.Dispose();
+        return new ProcessOutcome(exit.ExitCode, exceeded ?? exit.Error);
     }
 
     /// <summary>New totals for a growing N-M subjob: rewritten atomically into the allocation file.</summary>
@@ -136,6 +145,7 @@ internal sealed class SubjobProcess : IDisposable
         {
             _allocations = allocations;
             _generation++;
+            _sandbox?.Grow(allocations);
             if (!_fileWritten)
             {
                 return;
@@ -214,5 +224,9 @@ internal sealed class SubjobProcess : IDisposable
         }
     }
 
-    public void Dispose() => _process?.Dispose();
+    public void Dispose()
+    {
+        _process?.Dispose();
+        _sandbox?.Dispose();
+    }
 }

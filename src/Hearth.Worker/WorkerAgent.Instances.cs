@@ -16,7 +16,9 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         _options.Time,
         this,
         Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name)),
-        _records));
+        _records,
+        _sandbox,
+        _options.SandboxPids));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
     public int InstanceCount => _instanceHost?.Count ?? 0;

@@ -33,7 +33,8 @@ public sealed partial class WorkerAgent
                 _memoryDirectory ?? _runDirectory,
                 _environment,
                 (stream, data) => _outbox.PostOutput(id, stream, data),
-                _options.Time);
+                _options.Time,
+                _sandbox?.ForSubjob());
             _running[id] = (process, RunAsync(process));
         }
     }

@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
+using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,7 @@ public sealed partial class WorkerAgent : IDisposable
     private readonly string? _memoryDirectory;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly ContactFence _fence;
+    private readonly Sandbox? _sandbox;
     private volatile bool _leaving;
     private TaskCompletionSource? _cutOff;
     private volatile Task _fencing = Task.CompletedTask;
@@ -86,12 +88,20 @@ public sealed partial class WorkerAgent : IDisposable
                 : null;
             _records = new ProcessRecords(Path.Combine(_runtimeTwin?.FullPath ?? _runDirectory, "processes"));
             _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(WorkerDirectory.Sanitize(options.Name)) : null;
+            _sandbox = Sandbox.Detect(options, [_runDirectory, _records.DirectoryPath, options.BuildCacheDirectory ?? _runDirectory, _memoryDirectory ?? _runDirectory], out var why);
+            if (_sandbox is null && options.Sandbox == SandboxMode.Required)
+            {
+                throw new InvalidOperationException($"the sandbox is required but this machine cannot provide it: {why}");
+            }
+
+            IsolationNote = _sandbox?.Description ?? $"no isolation: {why}";
             _http = new HttpClient(SupervisorTrust.CreateHandler(options.TlsCaFile)) { BaseAddress = options.Supervisor, Timeout = TimeSpan.FromSeconds(10) };
             _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Simple", options.ApiKey);
         }
         catch
         {
             // A failed start must not keep the lock: a retry in this process would refuse itself.
+            _sandbox?.Dispose();
             _runtimeTwin?.Dispose();
             _directory.Dispose();
             throw;
@@ -102,6 +112,12 @@ public sealed partial class WorkerAgent : IDisposable
 
     /// <summary>Random, new for every worker process: tells the supervisor a reconnection from a second process under the same name.</summary>
     public string Incarnation { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>"sandbox" when instances run sandboxed here, else "none".</summary>
+    public string Isolation => _sandbox is null ? Sandbox.NoIsolation : Sandbox.Isolated;
+
+    /// <summary>One line on how this worker isolates what it runs, or why it cannot.</summary>
+    public string IsolationNote { get; }
 
     /// <summary>The run directory, locked by this worker while it lives.</summary>
     public string RunDirectory => _runDirectory;
@@ -354,7 +370,7 @@ public sealed partial class WorkerAgent : IDisposable
 
     private Register BuildRegister()
     {
-        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation };
+        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation };
         foreach (var (resource, amount) in Resources)
         {
             register.Resources[resource.ToString()] = amount;
@@ -443,6 +459,7 @@ public sealed partial class WorkerAgent : IDisposable
             AllocationDirectory.Delete(_runDirectory);
         }
 
+        _sandbox?.Dispose();
         _runtimeTwin?.Dispose();
         _directory.Dispose();
     }

@@ -1,3 +1,5 @@
+using Hearth.Worker.Sandboxing;
+
 namespace Hearth.Worker;
 
 /// <summary>How a worker agent is started.</summary>
@@ -77,6 +79,30 @@ public sealed record WorkerOptions
     /// supervisor starts elsewhere, or keep them, to be adopted if the supervisor comes back in time.
     /// </summary>
     public WorkerDisconnectAction OnDisconnect { get; init; } = WorkerDisconnectAction.Stop;
+
+    /// <summary>
+    /// Whether algorithm instances (and, with <see cref="SandboxJobs"/>, subjobs) run in a sandbox: <c>auto</c> (the
+    /// default) when the machine allows it, <c>required</c> refusing to start without it, or <c>off</c>.
+    /// </summary>
+    public SandboxMode Sandbox { get; init; } = SandboxMode.Auto;
+
+    /// <summary>Whether sandboxed processes keep the network (the default: algorithms call other algorithms).</summary>
+    public bool SandboxNetwork { get; init; } = true;
+
+    /// <summary>Whether subjobs run in the sandbox too (off by default: render jobs expect the machine's file systems).</summary>
+    public bool SandboxJobs { get; init; }
+
+    /// <summary>When the worker runs as root, the first of the uids given to accounts' sandboxes, one per account.</summary>
+    public int SandboxUidBase { get; init; } = 1_500_000_000;
+
+    /// <summary>How many uids the range holds.</summary>
+    public int SandboxUidCount { get; init; } = 1_000_000;
+
+    /// <summary>The size cap of a sandbox's private <c>/tmp</c> and of its <c>/dev/shm</c>, in MB; both count against its memory limit.</summary>
+    public long SandboxTmpMegabytes { get; init; } = 256;
+
+    /// <summary>The most processes (threads included) one sandbox may hold.</summary>
+    public int SandboxPids { get; init; } = 512;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -94,3 +94,37 @@ public sealed class PlacementEngineTests
         }
     }
 }
+
+/// <summary>A host without isolation takes work only when no isolated host fits it; with hosts of one kind nothing changes.</summary>
+public sealed class IsolationPlacementTests
+{
+    private const string Two = "h1: host.processors=4,host.memory=1000; h2: host.processors=8,host.memory=4000";
+
+    [Theory]
+    // h1 is the best fit, but without isolation it is passed over while h2 fits
+    [InlineData("h1", "", "host.processors=2", "dispatch x h2 host.processors=2")]
+    [InlineData("h1", "", "host.processors=2-3", "dispatch x h2 host.processors=3")]
+    // h2 has no room left: then h1, without isolation, takes it
+    [InlineData("h1", "host.processors=8", "host.processors=2", "dispatch x h1 host.processors=2")]
+    // h2 cannot hold it at all
+    [InlineData("h2", "", "host.processors=2", "dispatch x h1 host.processors=2")]
+    [InlineData("h2", "", "host.processors=6", "dispatch x h2 host.processors=6")]
+    // every host without isolation: best fit as before
+    [InlineData("h1,h2", "", "host.processors=2", "dispatch x h1 host.processors=2")]
+    public void AHostWithoutIsolationIsTheLastChoice(string unisolated, string busy, string spec, string expected)
+    {
+        var cluster = TestCluster.Create(Two, "");
+        foreach (var host in unisolated.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            cluster.Ledger.SetIsolated(cluster.Ledger.HostIndex(host), false);
+        }
+
+        if (busy.Length > 0)
+        {
+            cluster.Start("busy", busy);
+        }
+
+        cluster.Submit("x", spec);
+        Assert.Equal(expected, Assert.Single(cluster.Cycle()));
+    }
+}

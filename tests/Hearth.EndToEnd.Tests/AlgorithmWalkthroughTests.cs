@@ -78,7 +78,7 @@ public sealed class AlgorithmWalkthroughTests
         Assert.Matches("^i-[0-9a-f]{12}$", instance.GetProperty("id").GetString()!);
         var table = (await cluster.RunAsync("instances")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, table.Length);
-        Assert.Matches("^ID +STATE +ACCOUNT +ALGORITHM +WORKER +LAST USED$", table[0]);
+        Assert.Matches("^ID +STATE +ACCOUNT +ALGORITHM +WORKER +ISOLATION +LAST USED$", table[0]);
         Assert.Matches($"^{instance.GetProperty("id").GetString()} +idle +bob +acme/echo/1.0.0 +w1 +", table[1]);
         Assert.True(instance.TryGetProperty("last_used", out _));
 

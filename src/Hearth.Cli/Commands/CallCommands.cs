@@ -127,7 +127,7 @@ internal static class CallCommands
     private static Command Instances()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var instances = new Command("instances", "List algorithm instances: account, build, worker, state, last use") { json };
+        var instances = new Command("instances", "List algorithm instances: account, build, worker, isolation, state, last use") { json };
         instances.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var list = await client.GetAsync<InstanceListView>("/v1/instances", cancellation).ConfigureAwait(false);
@@ -135,7 +135,7 @@ internal static class CallCommands
             {
                 Output.WriteJson(new
                 {
-                    Instances = list.Instances.Select(i => new { i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CallsServed }),
+                    Instances = list.Instances.Select(i => new { i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CallsServed, i.Isolation }),
                 });
                 return ExitCodes.Ok;
             }
@@ -147,13 +147,13 @@ internal static class CallCommands
 
             else
             {
-                Console.Out.WriteLine($"{"ID",-14}  {"STATE",-8} {"ACCOUNT",-12} {"ALGORITHM",-28} {"WORKER",-18} LAST USED");
+                Console.Out.WriteLine($"{"ID",-14}  {"STATE",-8} {"ACCOUNT",-12} {"ALGORITHM",-28} {"WORKER",-18} {"ISOLATION",-9} LAST USED");
             }
 
             foreach (var i in list.Instances)
             {
                 var algorithm = $"{i.Algorithm}/{i.Version ?? i.Hash[..12]}";
-                Console.Out.WriteLine($"{i.Id,-14}  {i.State,-8} {i.Account,-12} {algorithm,-28} {i.Worker ?? "(waiting)",-18} {i.LastUsed:u}{(i.Reserved ? "  reserved" : "")}");
+                Console.Out.WriteLine($"{i.Id,-14}  {i.State,-8} {i.Account,-12} {algorithm,-28} {i.Worker ?? "(waiting)",-18} {i.Isolation ?? "-",-9} {i.LastUsed:u}{(i.Reserved ? "  reserved" : "")}");
             }
 
             return ExitCodes.Ok;

@@ -9,6 +9,7 @@ using Hearth.Protocol.Rest;
 using Hearth.Supervisor;
 using Hearth.Worker;
 using Hearth.Worker.Builds;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Cli.Commands;
 
@@ -24,15 +25,17 @@ internal static class CallsBenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Callers at once (each warm instance serves one call at a time)", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "How long each of the two measurements runs", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "End with one JSON line" };
+        var sandbox = WorkerSettings.SandboxOption();
         var command = new Command("calls", "Warm-call latency and throughput through Hearth versus the echo process driven directly over its pipe")
         {
-            concurrency, seconds, json,
+            concurrency, seconds, json, sandbox,
         };
-        command.SetAction((result, _) => RunAsync(result.GetValue(concurrency), result.GetValue(seconds), result.GetValue(json)));
+        command.SetAction((result, _) => RunAsync(
+            result.GetValue(concurrency), result.GetValue(seconds), result.GetValue(json), WorkerSettings.ParseSandbox(result.GetValue(sandbox), "--sandbox") ?? SandboxMode.Auto));
         return command;
     }
 
-    private static async Task<int> RunAsync(int concurrency, double seconds, bool json)
+    private static async Task<int> RunAsync(int concurrency, double seconds, bool json, SandboxMode sandbox)
     {
         if (concurrency is < 1 or > 256 || seconds is <= 0 or > 3600)
         {
@@ -52,6 +55,8 @@ internal static class CallsBenchCommand
         try
         {
             Measurement hearth;
+            double coldStart;
+            string isolation;
             await using (var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0 }).ConfigureAwait(false))
             {
                 using var stop = new CancellationTokenSource();
@@ -62,18 +67,20 @@ internal static class CallsBenchCommand
                     Name = "bench",
                     Resources = $"host.processors={concurrency + 1},host.memory={64 * (concurrency + 1)}",
                     RunDirectory = Path.Combine(data.FullName, "worker"),
+                    Sandbox = sandbox,
                 });
+                isolation = agent.Isolation;
                 var running = Task.Run(() => agent.RunAsync(stop.Token), CancellationToken.None);
                 await agent.Registered.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 var key = await SetUpAsync(host, echo, data.FullName).ConfigureAwait(false);
-                hearth = await MeasureHearthAsync(host.Url, key, concurrency, duration, json).ConfigureAwait(false);
+                (hearth, coldStart) = await MeasureHearthAsync(host.Url, key, concurrency, duration, json).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 await host.StopAsync().ConfigureAwait(false);
             }
 
             var direct = await DirectPipe.MeasureAsync(echo, Path.Combine(data.FullName, "direct"), concurrency, duration).ConfigureAwait(false);
-            Report(concurrency, hearth, direct, json);
+            Report(concurrency, hearth, direct, json, coldStart, isolation);
             return ExitCodes.Ok;
         }
         catch (CliException e)
@@ -116,7 +123,7 @@ internal static class CallsBenchCommand
         return key.Key;
     }
 
-    private static async Task<Measurement> MeasureHearthAsync(Uri url, string key, int concurrency, TimeSpan duration, bool json)
+    private static async Task<(Measurement Warm, double ColdStart)> MeasureHearthAsync(Uri url, string key, int concurrency, TimeSpan duration, bool json)
     {
         // No trace headers: a caller measuring latency does not ask the server to trace every request.
         using var http = new HttpClient(new SocketsHttpHandler
@@ -153,7 +160,7 @@ internal static class CallsBenchCommand
                 + $"{(GC.GetTotalAllocatedBytes() - allocated) / measured.Count / 1024.0:F1} KiB allocated per call, {GC.CollectionCount(0) - collections} gen0 collections"));
         }
 
-        return measured;
+        return (measured, cold.Max());
     }
 
     private static async Task<Measurement> RunLoopsAsync(HttpClient http, int concurrency, TimeSpan duration)
@@ -192,7 +199,7 @@ internal static class CallsBenchCommand
         return elapsed;
     }
 
-    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json)
+    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json, double coldStart, string isolation)
     {
         var overhead50 = hearth.P50 - direct.P50;
         var overhead99 = hearth.P99 - direct.P99;
@@ -216,6 +223,8 @@ internal static class CallsBenchCommand
             OverheadP99Ms = Math.Round(overhead99, 3),
             DirectCallsPerSecond = Math.Round(direct.PerSecond),
             Calls = hearth.Count,
+            ColdStartMs = Math.Round(coldStart, 1),
+            Isolation = isolation,
         });
     }
 

@@ -81,7 +81,8 @@ internal static class ClusterCommands
         var set = new SupervisorOptionSet();
         var workers = new Option<int>("--workers") { Description = "How many local workers to run", DefaultValueFactory = _ => 1 };
         var workerResources = new Option<string?>("--worker-resources") { Description = "Each local worker's resources, e.g. host.processors=4,host.memory=8000 (default: discovered)" };
-        var up = new Command("up", "Run a supervisor and N local workers in one process: the one-command local cluster") { workers, workerResources };
+        var sandbox = WorkerSettings.SandboxOption();
+        var up = new Command("up", "Run a supervisor and N local workers in one process: the one-command local cluster") { workers, workerResources, sandbox };
         set.AddTo(up);
         up.SetAction((result, _) => RunGuarded(async () =>
         {
@@ -109,7 +110,8 @@ internal static class ClusterCommands
                 throw new CliException($"--worker-resources: {e.Message}", ExitCodes.InvalidInput);
             }
 
-            return await LocalCluster.RunAsync(options, count, resources, result.GetValue(set.Json)).ConfigureAwait(false);
+            var mode = WorkerSettings.ParseSandbox(result.GetValue(sandbox), "--sandbox") ?? Worker.Sandboxing.SandboxMode.Auto;
+            return await LocalCluster.RunAsync(options, count, resources, result.GetValue(set.Json), mode).ConfigureAwait(false);
         }));
         return up;
     }
@@ -135,8 +137,9 @@ internal static class ClusterCommands
             using var logging = LocalCluster.Logging(verbose, json);
             try
             {
-                using var agent = new WorkerAgent(options, logging);
+                using var agent = NewAgent(options, logging);
                 Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}, run directory {agent.RunDirectory}");
+                Console.Error.WriteLine($"hearth: worker {agent.Name}: {agent.IsolationNote}");
                 await agent.RunAsync(shutdown.Token).ConfigureAwait(false);
             }
             catch (WorkerRefusedException e)
@@ -151,6 +154,19 @@ internal static class ClusterCommands
             return ExitCodes.Ok;
         }));
         return worker;
+    }
+
+    /// <summary>A worker that cannot start (a required sandbox the machine cannot provide) is a usage error, not a crash.</summary>
+    private static WorkerAgent NewAgent(WorkerOptions options, Microsoft.Extensions.Logging.ILoggerFactory logging)
+    {
+        try
+        {
+            return new WorkerAgent(options, logging);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message);
+        }
     }
 
     internal static Option<string> LogFormatOption()

@@ -29,7 +29,7 @@ internal static class ClusterViewCommands
 
             foreach (var w in list.Workers)
             {
-                Console.Out.WriteLine($"{w.Name}  {w.State}  running {w.Running}");
+                Console.Out.WriteLine($"{w.Name}  {w.State}  running {w.Running}  isolation {w.Isolation}");
                 PrintUsage(w.Resources);
             }
 

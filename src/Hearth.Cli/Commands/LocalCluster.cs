@@ -3,6 +3,7 @@ using Hearth.Cli.Client;
 using Hearth.Supervisor;
 using Hearth.Supervisor.Storage;
 using Hearth.Worker;
+using Hearth.Worker.Sandboxing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Hearth.Cli.Commands;
 /// <summary>A supervisor and some local workers in this process, until Ctrl-C or SIGTERM.</summary>
 internal static class LocalCluster
 {
-    public static async Task<int> RunAsync(SupervisorOptions options, int workers, string? workerResources, bool json)
+    public static async Task<int> RunAsync(SupervisorOptions options, int workers, string? workerResources, bool json, SandboxMode sandbox = SandboxMode.Auto)
     {
         using var shutdown = new Shutdown();
         await using var host = await StartAsync(options).ConfigureAwait(false);
@@ -25,9 +26,27 @@ internal static class LocalCluster
         {
             // In the supervisor's own process no network can cut them off: a worker outlives its supervisor only in
             // a shutdown, which stops its processes anyway, so fencing would only add a way to lose work.
-            var agent = new WorkerAgent(
-                new WorkerOptions { Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources, OnDisconnect = WorkerDisconnectAction.Keep },
-                logging);
+            WorkerAgent agent;
+            try
+            {
+                agent = new WorkerAgent(
+                    new WorkerOptions
+                    {
+                        Supervisor = host.Url, ApiKey = workerKey, Name = $"worker-{i}", Resources = workerResources, Sandbox = sandbox,
+                        OnDisconnect = WorkerDisconnectAction.Keep,
+                    },
+                    logging);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (i == 1)
+            {
+                Console.Error.WriteLine($"hearth: workers: {agent.IsolationNote}");
+            }
+
             agents.Add(agent);
             running.Add(Task.Run(() => agent.RunAsync(stopWorkers.Token), CancellationToken.None));
         }

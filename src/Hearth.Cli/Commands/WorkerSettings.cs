@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Worker;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Cli.Commands;
 
@@ -11,7 +12,7 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, on_disconnect, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, environment, on_disconnect, sandbox, log_format, verbose); options given here override it" };
 
     public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https://, or several (URL1,URL2) for an active supervisor and its standbys: the worker works for whichever holds the store (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
@@ -37,13 +38,19 @@ internal sealed class WorkerSettings
 
     public Option<string?> OnDisconnect { get; } = OnDisconnectOption();
 
+    public Option<string?> Sandbox { get; } = SandboxOption();
+
+    public Option<bool> SandboxNoNetwork { get; } = new("--sandbox-no-network") { Description = "Give sandboxed processes no network (default: they keep the host's)" };
+
+    public Option<bool> SandboxJobs { get; } = new("--sandbox-jobs") { Description = "Run subjobs in the sandbox too (default: only algorithm instances)" };
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
     public Option<string> LogFormat { get; } = ClusterCommands.LogFormatOption();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Sandbox, SandboxNoNetwork, SandboxJobs, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -99,8 +106,13 @@ internal sealed class WorkerSettings
             throw new CliException($"--output-buffer-mb {outputMb}: expected a whole number of megabytes, 1 or more", ExitCodes.InvalidInput);
         }
 
+        var sandbox = file.Sandbox ?? new WorkerSandboxConfig();
         var options = new WorkerOptions
         {
+            Sandbox = ParseSandbox(result.GetValue(Sandbox), "--sandbox") ?? ParseSandbox(sandbox.Mode, "\"sandbox.mode\" in the worker config") ?? SandboxMode.Auto,
+            SandboxNetwork = !result.GetValue(SandboxNoNetwork) && sandbox.Network != false,
+            SandboxJobs = result.GetValue(SandboxJobs) || sandbox.Jobs == true,
+
             Supervisor = uri,
             OtherSupervisors = supervisors[1..],
             ApiKey = key.Trim(),
@@ -112,6 +124,13 @@ internal sealed class WorkerSettings
             OutputBufferBytes = outputMb * 1024L * 1024,
             AddedEnvironment = file.Environment ?? [],
             OnDisconnect = (result.GetValue(OnDisconnect) ?? file.OnDisconnect) == "keep" ? WorkerDisconnectAction.Keep : WorkerDisconnectAction.Stop,
+        };
+        options = options with
+        {
+            SandboxUidBase = sandbox.UidBase ?? options.SandboxUidBase,
+            SandboxUidCount = sandbox.UidCount ?? options.SandboxUidCount,
+            SandboxTmpMegabytes = sandbox.TmpMb ?? options.SandboxTmpMegabytes,
+            SandboxPids = sandbox.Pids ?? options.SandboxPids,
         };
         try
         {
@@ -136,6 +155,25 @@ internal sealed class WorkerSettings
         option.AcceptOnlyFromAmong("stop", "keep");
         return option;
     }
+
+    internal static Option<string?> SandboxOption()
+    {
+        var option = new Option<string?>("--sandbox")
+        {
+            Description = "Run algorithm instances in a sandbox: auto (when this machine allows it, the default), required (refuse to start without it) or off",
+        };
+        option.AcceptOnlyFromAmong("auto", "required", "off");
+        return option;
+    }
+
+    internal static SandboxMode? ParseSandbox(string? text, string source) => text switch
+    {
+        null => null,
+        "auto" => SandboxMode.Auto,
+        "required" => SandboxMode.Required,
+        "off" => SandboxMode.Off,
+        _ => throw new CliException($"{source}: \"{text}\" is not a sandbox mode; expected auto, required or off", ExitCodes.InvalidInput),
+    };
 
     private static int? Megabytes(System.CommandLine.Parsing.ArgumentResult result)
     {

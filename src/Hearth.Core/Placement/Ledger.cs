@@ -91,6 +91,25 @@ public sealed class Ledger
         Reindex(host);
     }
 
+    /// <summary>
+    /// Whether a host isolates one account's work from another's (a sandbox per instance). Hosts are isolated until
+    /// said otherwise; placement takes a host without isolation only when no isolated one fits.
+    /// </summary>
+    public bool IsIsolated(int host) => _hosts[host].Isolated;
+
+    /// <summary>How many hosts have no isolation.</summary>
+    public int UnisolatedCount { get; private set; }
+
+    public void SetIsolated(int host, bool isolated)
+    {
+        var entry = _hosts[host];
+        if (entry.Isolated != isolated)
+        {
+            entry.Isolated = isolated;
+            UnisolatedCount += isolated ? -1 : 1;
+        }
+    }
+
     /// <summary>Defines or resizes a global resource; it cannot shrink below what is in use.</summary>
     public void DefineGlobal(ResourceName resource, int total)
     {
@@ -246,6 +265,8 @@ public sealed class Ledger
         public Counts Counts { get; set; } = counts;
 
         public bool Up { get; set; } = true;
+
+        public bool Isolated { get; set; } = true;
 
         public int Running { get; set; }
     }

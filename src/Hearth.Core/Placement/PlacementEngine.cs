@@ -99,13 +99,10 @@ public static class PlacementEngine
         }
 
         var index = needsIdle ? ledger.Idle : ledger.Open;
-        var host = processors!.Mode switch
-        {
-            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items),
-            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items),
-        };
+
+        // In a cluster with hosts of both kinds, the isolated ones are tried first; with one kind nothing changes.
+        var mixed = ledger.UnisolatedCount > 0 && ledger.UnisolatedCount < ledger.HostCount;
+        var host = (mixed ? Choose(ledger, index, processors!, items, isolatedOnly: true) : null) ?? Choose(ledger, index, processors!, items, isolatedOnly: false);
         if (host is not { } chosen)
         {
             return false;
@@ -132,10 +129,24 @@ public static class PlacementEngine
     }
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
-    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items)
+    private static int? Choose(Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, bool isolatedOnly) =>
+        processors.Mode switch
+        {
+            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
+            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, isolatedOnly)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, isolatedOnly),
+        };
+
+    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, bool isolatedOnly)
     {
         foreach (var host in candidates)
         {
+            if (isolatedOnly && !ledger.IsIsolated(host))
+            {
+                continue;
+            }
+
             var fits = true;
             foreach (var item in items)
             {

@@ -37,6 +37,6 @@ public sealed record AlgorithmVersionsView(string Algorithm, IReadOnlyList<Versi
 /// <summary>One algorithm instance.</summary>
 public sealed record InstanceItemView(
     string Id, string Account, string Algorithm, string Hash, string? Version, string? Worker, string State, bool Reserved,
-    DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed);
+    DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed, string? Isolation = null);
 
 public sealed record InstanceListView(IReadOnlyList<InstanceItemView> Instances);

@@ -8,7 +8,8 @@ public sealed record WorkerView(
     string State,
     DateTimeOffset? LastSeenAt,
     int Running,
-    IReadOnlyList<ResourceUsageView> Resources);
+    IReadOnlyList<ResourceUsageView> Resources,
+    string Isolation = "none");
 
 public sealed record WorkerListView(IReadOnlyList<WorkerView> Workers);
 

@@ -1,6 +1,7 @@
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,15 +37,18 @@ internal static class InstanceEndpoints
         return TypedResults.Accepted((string?)null, View(after));
     }
 
-    private static InstanceItemView View(InstanceView i) =>
-        new(i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed);
+    private static InstanceItemView View(InstanceView i, string? isolation = null) =>
+        new(i.Id, i.Account, i.Algorithm, i.Hash, i.Version, i.Worker, i.State, i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed, isolation);
 
-    private static async Task<Ok<InstanceListView>> ListAsync(HttpContext context, InstancePool pool, AccountService accounts)
+    private static async Task<Ok<InstanceListView>> ListAsync(HttpContext context, InstancePool pool, AccountService accounts, Scheduler scheduler)
     {
         var caller = await AccountEndpoints.CallerAsync(context.User, accounts, context.RequestAborted).ConfigureAwait(false);
+
+        // An instance is isolated as its worker is: the worker reports it once, at registration.
+        var isolation = scheduler.View.Workers.ToDictionary(w => w.Name, w => w.Isolation, StringComparer.Ordinal);
         var instances = pool.List()
             .Where(i => caller is null || i.Account == caller.Account)
-            .Select(View)
+            .Select(i => View(i, i.Worker is { } worker ? isolation.GetValueOrDefault(worker) : null))
             .ToList();
         return TypedResults.Ok(new InstanceListView(instances));
     }

@@ -102,6 +102,8 @@ internal sealed partial class SchedulerState
             Cluster.HostUp(worker.Name);
         }
 
+        worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
+        ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
         ReconcileInstances(session, register);
         if (worker.Stale.Count > 0)
         {
@@ -270,7 +272,7 @@ internal sealed partial class SchedulerState
                 ? [.. ledger.HostUsage(host).Select(u => worker.Status == WorkerStatus.Up ? ToView(u) : ToView(u) with { Free = 0 })]
                 : [];
             workers.Add(new WorkerView(
-                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources));
+                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation));
         }
 
         return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());

@@ -25,6 +25,11 @@ internal sealed class WorkerEntry(string name)
 
     public WorkerStatus Status { get; set; } = WorkerStatus.Unreachable;
 
+    /// <summary>How it isolates algorithm instances, as it registered: "sandbox" or "none".</summary>
+    public string Isolation { get; set; } = NoIsolation;
+
+    public const string NoIsolation = "none";
+
     /// <summary>When the supervisor last heard from it, on the supervisor's own clock.</summary>
     public DateTimeOffset LastSeen { get; set; }
 

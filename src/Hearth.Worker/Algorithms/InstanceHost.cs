@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hearth.Worker.Builds;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Worker.Algorithms;
 
@@ -39,8 +40,10 @@ internal interface IInstanceReports
 /// </summary>
 /// <param name="environment">The base environment every instance here starts from (<see cref="Spawning.ChildEnvironment"/>).</param>
 /// <param name="records">Where each instance's process is recorded while it lives, for a successor to end if this worker dies.</param>
+/// <param name="sandbox">The sandbox instances run in, or null to run them as the worker does.</param>
 internal sealed class InstanceHost(
-    BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null, ProcessRecords? records = null)
+    BuildCache builds, string runDirectory, TimeProvider time, IInstanceReports reports, IReadOnlyDictionary<string, string>? environment = null,
+    ProcessRecords? records = null, Sandbox? sandbox = null, int sandboxPids = 512)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
@@ -114,17 +117,20 @@ internal sealed class InstanceHost(
         try
         {
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token, start.BuildGrant).ConfigureAwait(false);
+            entry.Sandbox = sandbox?.Prepare(start.InstanceId, start.Account, entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {
                 Environment = environment ?? Spawning.ChildEnvironment.Base(),
                 Spawned = pid => Record(start.InstanceId, pid),
+                Sandbox = entry.Sandbox,
             };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is InstanceStartException or BuildFetchException or SandboxException or IOException or OperationCanceledException)
         {
             // A process that failed to load has been killed and reaped by now.
             records?.RemoveInstance(start.InstanceId);
+            entry.Sandbox?.Dispose();
             entry.Build?.Dispose();
             _instances.TryRemove(start.InstanceId, out _);
             var failure = e switch
@@ -132,6 +138,7 @@ internal sealed class InstanceHost(
                 OperationCanceledException => "stopped while starting",
                 BuildFetchException => e.Message,
                 InstanceStartException => e.Message,
+                SandboxException => $"cannot sandbox the instance: {e.Message}",
                 _ => $"could not start: {e.Message.Replace(builds.Root, "<build cache>", StringComparison.Ordinal).Replace(runDirectory, "<run directory>", StringComparison.Ordinal)}",
             };
             reports.Exited(start.InstanceId, failure, duringLoad: true);
@@ -158,6 +165,7 @@ internal sealed class InstanceHost(
         _instances.TryRemove(start.InstanceId, out _);
         await process.DisposeAsync().ConfigureAwait(false);
         records?.RemoveInstance(start.InstanceId);
+        entry.Sandbox?.Dispose();
         entry.Build?.Dispose();
         TryDelete(Path.Combine(runDirectory, start.InstanceId));
         var tail = process.Log.Tail();
@@ -220,6 +228,9 @@ internal sealed class InstanceHost(
 
         /// <summary>Keeps the build in the cache while the instance starts and runs.</summary>
         public BuildLease? Build { get; set; }
+
+        /// <summary>The instance's cgroup lives until its process is gone.</summary>
+        public ProcessSandbox? Sandbox { get; set; }
 
         public Task Running { get; set; } = Task.CompletedTask;
 

@@ -76,6 +76,12 @@ internal sealed partial class InstanceProcess
     private async Task WatchExitAsync(Task pumps)
     {
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        if (_launch.Sandbox?.ExceededReservation() is { } exceeded)
+        {
+            _killReason ??= exceeded;
+            _log.Add(LogStream.Worker, exceeded);
+        }
+
         try
         {
             // Its last words are in the log before its exit is told; a child it left behind may hold the pipes, so not forever.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Hearth.Core.Algorithms;
+using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker.Algorithms;
@@ -13,6 +14,9 @@ internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList
 
     /// <summary>Told the process ID as soon as the process exists, before it has loaded, so it can be recorded.</summary>
     public Action<int>? Spawned { get; init; }
+
+    /// <summary>The sandbox the instance runs in, or null to run it as the worker does.</summary>
+    public ProcessSandbox? Sandbox { get; init; }
 }
 
 /// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
@@ -135,6 +139,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         }
 
         start.Environment.TryAdd("PYTHONUNBUFFERED", "1");
+        if (launch.Sandbox is { } sandbox)
+        {
+            Sandboxed(start, sandbox, launch, fifoPath);
+        }
 
         Process process;
         try
@@ -299,6 +307,25 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         catch (IOException)
         {
             // Left for the runtime directory's clean-up.
+        }
+    }
+
+    /// <summary>The same start inside the sandbox: the FIFO appears at /tmp/algoout, and only these variables pass in.</summary>
+    private static void Sandboxed(ProcessStartInfo start, ProcessSandbox sandbox, InstanceLaunch launch, string fifoPath)
+    {
+        sandbox.GrantOutput(fifoPath);
+        // The instance's own environment, already minimal, with the output pipe where the sandbox mounts it.
+        var environment = start.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+        environment[PipeProtocol.OutputVariable] = SandboxCommand.OutputPath;
+        var argv = sandbox.Command(launch.Entrypoint.Skip(1), fifoPath, environment);
+        // The sandbox's first process (pid 1 inside) is bubblewrap itself: it gets nothing of the worker's environment either.
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        start.FileName = argv[0];
+        start.ArgumentList.Clear();
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
         }
     }
 

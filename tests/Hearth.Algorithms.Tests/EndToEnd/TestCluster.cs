@@ -46,9 +46,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(
         int workers = 1, string resources = "host.processors=4,host.memory=4000", TimeSpan? idleTimeout = null, TimeSpan? minResidency = null,
-        long outputBufferBytes = WorkerOptions.OutputBufferDefaultBytes)
+        long outputBufferBytes = WorkerOptions.OutputBufferDefaultBytes, Func<WorkerOptions, WorkerOptions>? worker = null)
     {
-        var cluster = new TestCluster();
+        var cluster = new TestCluster { _configure = worker ?? (o => o) };
         try
         {
             await cluster.StartCoreAsync(workers, resources, idleTimeout ?? TimeSpan.FromMinutes(10), minResidency ?? TimeSpan.FromSeconds(15), outputBufferBytes);
@@ -63,6 +63,7 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     private SupervisorOptions _options = null!;
+    private Func<WorkerOptions, WorkerOptions> _configure = o => o;
 
     private async Task StartCoreAsync(int workers, string resources, TimeSpan idleTimeout, TimeSpan minResidency, long outputBufferBytes)
     {
@@ -82,7 +83,7 @@ internal sealed class TestCluster : IAsyncDisposable
         Anonymous = Client(null);
         for (var i = 1; i <= workers; i++)
         {
-            var agent = new WorkerAgent(new WorkerOptions
+            var agent = new WorkerAgent(_configure(new WorkerOptions
             {
                 Supervisor = Host.Url,
                 ApiKey = Host.Keys.WorkerKey!,
@@ -90,7 +91,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 Resources = resources,
                 RunDirectory = Path.Combine(_scratch.Path, $"w{i}"),
                 OutputBufferBytes = outputBufferBytes,
-            });
+            }));
             _workers.Add((agent, Task.Run(() => agent.RunAsync(_stop.Token))));
             await agent.Registered.WaitAsync(Bound);
         }
@@ -220,6 +221,8 @@ internal sealed class TestCluster : IAsyncDisposable
             await Task.Delay(50);
         }
     }
+
+    public IReadOnlyList<WorkerAgent> Agents => [.. _workers.Select(w => w.Agent)];
 
     public int InstancesOnWorkers => _workers.Sum(w => w.Agent.InstanceCount);
 
