@@ -125,9 +125,9 @@ public sealed record WorkerConfigFile
 
         foreach (var (name, value) in config.Environment ?? [])
         {
-            if (Spawning.ChildEnvironment.Check(name, value) is { } problem)
+            if (Spawning.ChildEnvironment.Check(name, value) is { } unfit)
             {
-                throw new ArgumentException($"worker config {path}: \"environment\": {problem}");
+                throw new ArgumentException($"worker config {path}: \"environment\": {unfit}");
             }
         }
 
