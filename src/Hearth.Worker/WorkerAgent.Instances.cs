@@ -28,7 +28,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     });
 
     private void CallInstance(CallInstance call) =>
-        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)));
+        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)), call.CaptureStdout);
 
     private void StopInstance(StopInstance stop) => Instances.Stop(stop.InstanceId, TimeSpan.FromMilliseconds(Math.Max(0, stop.GraceMs)));
 
@@ -110,6 +110,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
                 },
                 Response = reply.Line is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(reply.Line),
                 Failure = reply.Failure ?? "",
+                Stdout = reply.Stdout ?? "",
             },
         });
     }

@@ -52,7 +52,8 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
                 var result = message.CallResult;
                 Pool.CallDone(result.InstanceId, result.CallId, result.Kind == CallResultKind.Replied,
                     result.Kind == CallResultKind.Replied ? result.Response.Memory.ToArray() : null,
-                    result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut);
+                    result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut,
+                    result.Stdout.Length == 0 ? null : result.Stdout);
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceReady:
                 Pool.Ready(message.InstanceReady.InstanceId, TimeSpan.FromMilliseconds(message.InstanceReady.LoadMs));
@@ -132,7 +133,7 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
         return Send(worker, new SupervisorMessage { StartInstance = message });
     }
 
-    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout) =>
+    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout) =>
         Send(worker, new SupervisorMessage
         {
             CallInstance = new CallInstance
@@ -141,6 +142,7 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
                 CallId = callId,
                 Request = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(request),
                 TimeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue),
+                CaptureStdout = captureStdout,
             },
         });
 

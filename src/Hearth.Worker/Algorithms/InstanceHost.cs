@@ -54,7 +54,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
     }
 
     /// <summary>Sends one request to an instance; <c>CallDone</c> follows, whatever happens.</summary>
-    public void Call(string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    public void Call(string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false)
     {
         if (!_instances.TryGetValue(instanceId, out var entry) || entry.Process is not { } process)
         {
@@ -62,7 +62,7 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
             return;
         }
 
-        CallInstance(entry, process, callId, request, timeout);
+        CallInstance(entry, process, callId, request, timeout, captureStdout);
     }
 
     /// <summary>Stops an instance (stdin closed, then killed after <paramref name="grace"/>); <c>Exited</c> follows.</summary>
@@ -151,13 +151,13 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         reports.Exited(start.InstanceId, reason, duringLoad: false);
     }
 
-    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout)
     {
         var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         entry.InFlight = done.Task;
         try
         {
-            process.Call(request, timeout, reply =>
+            process.Call(request, timeout, captureStdout, reply =>
             {
                 // Reported from the thread that saw the answer: no hop between the pipe and the stream's outbox.
                 entry.InFlight = null;
