@@ -25,6 +25,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     {
         Reservations = start.Reservations,
         Allocations = new Dictionary<string, int>(start.Allocations),
+        Environment = new Dictionary<string, string>(start.Environment),
     });
 
     private void CallInstance(CallInstance call) =>

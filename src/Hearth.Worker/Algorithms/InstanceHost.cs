@@ -13,6 +13,9 @@ internal sealed record InstanceStart(
     public string Reservations { get; init; } = "";
 
     public IReadOnlyDictionary<string, int> Allocations { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Variables the supervisor gives the instance (Algorithmia's <c>ALGORITHMIA_API</c> and <c>ALGORITHMIA_API_KEY</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
@@ -107,7 +110,10 @@ internal sealed class InstanceHost(BuildCache builds, string runDirectory, TimeP
         try
         {
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token).ConfigureAwait(false);
-            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId));
+            var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
+            {
+                Environment = start.Environment,
+            };
             process = await InstanceProcess.StartAsync(launch, new InstanceLog(time), time, entry.Starting.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InstanceStartException or BuildFetchException or IOException or OperationCanceledException)

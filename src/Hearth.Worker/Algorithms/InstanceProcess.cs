@@ -5,7 +5,18 @@ using Hearth.Core.Algorithms;
 namespace Hearth.Worker.Algorithms;
 
 /// <summary>How to start one instance: its ID, the build directory, the entry argv and how long it may take to load.</summary>
-internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory);
+internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory)
+{
+    /// <summary>Variables the instance gets beside the protocol's own (e.g. the supervisor's URL and a caller-scoped key).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Where the process sees its output pipe, when that differs from where the worker made it: a sandbox that mounts
+    /// the instance's runtime directory as its private <c>/tmp</c> shows the pipe as <c>/tmp/algoout</c>. Null means
+    /// the same path.
+    /// </summary>
+    public string? OutputPipeInside { get; init; }
+}
 
 /// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
 internal sealed class InstanceStartException(string message) : Exception(message);
@@ -123,7 +134,12 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment[PipeProtocol.OutputVariable] = fifoPath;
+        foreach (var (name, value) in launch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment[PipeProtocol.OutputVariable] = launch.OutputPipeInside ?? fifoPath;
         start.Environment["HEARTH_INSTANCE_ID"] = launch.Id;
         start.Environment.TryAdd("PYTHONUNBUFFERED", "1");
 
