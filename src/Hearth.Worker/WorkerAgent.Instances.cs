@@ -25,7 +25,11 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     {
         Reservations = start.Reservations,
         Allocations = new Dictionary<string, int>(start.Allocations),
-        Environment = new Dictionary<string, string>(start.Environment),
+        Environment = new Dictionary<string, string>(start.Environment)
+        {
+            // Algorithmia's clients find the API here; the instance reaches the supervisor as this worker does.
+            ["ALGORITHMIA_API"] = _options.Supervisor.ToString().TrimEnd('/'),
+        },
     });
 
     private void CallInstance(CallInstance call) =>

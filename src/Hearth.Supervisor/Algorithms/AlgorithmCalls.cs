@@ -21,7 +21,8 @@ internal sealed record PreparedCall(
 /// because <c>output=void</c> answers between them.
 /// </summary>
 internal sealed partial class AlgorithmCalls(
-    AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, ILogger<AlgorithmCalls> logger, IReservationHooks? reservations = null)
+    AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, InstanceKeys instanceKeys, ILogger<AlgorithmCalls> logger,
+    IReservationHooks? reservations = null)
 {
     public const int MaxBodyBytes = 10 * 1024 * 1024;
     public const double DefaultTimeoutSeconds = 300;
@@ -43,7 +44,8 @@ internal sealed partial class AlgorithmCalls(
                 : Refusal.Unauthenticated("the Authorization header must be \"Simple KEY\", \"Bearer KEY\" or the bare key"));
         }
 
-        var identity = await accounts.IdentifyAsync(key, cancellationToken).ConfigureAwait(false);
+        var identity = await accounts.IdentifyAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scoped ? new KeyIdentity("instance", KeyRoles.Account, scoped) : null);
         if (identity is null)
         {
             return (null, Refusal.Unauthenticated("the API key is not valid"));

@@ -23,6 +23,8 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
 
     private InstancePool Pool => _pool ??= services.GetRequiredService<InstancePool>();
 
+    private InstanceKeys Keys => services.GetRequiredService<InstanceKeys>();
+
     /// <summary>
     /// Takes the session as its worker's, by the loop's rule: it replaces the same process reconnecting (same
     /// incarnation, or one that sent none) but never another live process under the same name, which the loop is
@@ -61,6 +63,7 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
             case WorkerMessage.BodyOneofCase.InstanceExited:
                 var exited = message.InstanceExited;
                 Pool.Exited(exited.InstanceId, exited.Reason.Length == 0 ? $"it exited on {session.Name}" : exited.Reason, exited.DuringLoad);
+                Keys.Revoke(exited.InstanceId);
                 return true;
             default:
                 return false;
@@ -125,6 +128,9 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
             LoadTimeoutMs = (int)Math.Min(int.MaxValue, launch.LoadTimeout.TotalMilliseconds),
             Reservations = instance.Template.Reservations.Text,
         };
+
+        // Algorithmia's client inside the algorithm reads this key (its address is the worker's supervisor URL).
+        message.Environment["ALGORITHMIA_API_KEY"] = Keys.Issue(instance.Id, instance.Account);
         foreach (var item in instance.Template.Reservations.EffectiveItems())
         {
             message.Allocations[item.Resource.ToString()] = item.Min;

@@ -178,4 +178,29 @@ public sealed class AlgorithmiaCallTests
         var bad = await TestCluster.CallAsync(alice, "acme/hello?stdout=maybe", Text("x"));
         Assert.Equal((400, "stdout \"maybe\" must be true or false"), (bad.Status, bad.Error));
     }
+
+    [Fact]
+    public async Task AnInstanceCallsOtherAlgorithmsAsItsCallerWithAKeyRevokedWhenItStops()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var (_, bob, _) = await AlgorithmsAsync(cluster);
+
+        var nested = await TestCluster.CallAsync(bob, "acme/hello", Text("call:from inside"));
+        Assert.Equal((200, "hello from inside"), (nested.Status, nested.Result.GetString()));
+        // The inner call spilled over to a second instance, and it is bob's: the key calls as the account it serves.
+        var instances = await cluster.WaitForInstancesAsync(list => list.Count == 2 && list.All(i => i.State == "idle"), "both instances to be idle");
+        Assert.All(instances, i => Assert.Equal("bob", i.Account));
+
+        var key = (await TestCluster.CallAsync(bob, "acme/hello", Text("key"))).Result.GetString()!;
+        using var withKey = Bare(cluster, key);
+        Assert.Equal(200, (await TestCluster.CallAsync(withKey, "acme/hello", Text("x"))).Status);
+        foreach (var instance in instances)
+        {
+            (await cluster.Admin.DeleteAsync($"/v1/instances/{instance.Id}", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        }
+
+        await cluster.WaitForInstancesAsync(list => list.Count == 0, "the instances to be gone");
+        var refused = await TestCluster.CallAsync(withKey, "acme/hello", Text("x"));
+        Assert.Equal((401, "the API key is not valid"), (refused.Status, refused.Error));
+    }
 }
