@@ -139,7 +139,7 @@ internal sealed class InstanceBridge(IServiceProvider services) : IInstanceWork,
         return Send(worker, new SupervisorMessage { StartInstance = message });
     }
 
-    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout) =>
+    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false) =>
         Send(worker, new SupervisorMessage
         {
             CallInstance = new CallInstance

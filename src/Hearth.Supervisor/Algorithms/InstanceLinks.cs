@@ -23,7 +23,7 @@ internal interface IInstanceTransport
 {
     bool Start(string worker, AlgorithmInstance instance, InstanceLaunchInfo launch);
 
-    bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout);
+    bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false);
 
     bool Stop(string worker, string instanceId, TimeSpan grace);
 }
