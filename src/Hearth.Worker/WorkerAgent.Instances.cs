@@ -38,11 +38,16 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
             Reservations = start.Reservations,
             Allocations = new Dictionary<string, int>(start.Allocations),
             BuildGrant = NullIfEmpty(start.BuildGrant),
+            Environment = new Dictionary<string, string>(start.Environment)
+            {
+                // Algorithmia's clients find the API here; the instance reaches the supervisor as this worker does.
+                ["ALGORITHMIA_API"] = _activeSupervisor.ToString().TrimEnd('/'),
+            },
         });
     }
 
     private void CallInstance(CallInstance call) =>
-        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)));
+        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)), call.CaptureStdout);
 
     private void StopInstance(StopInstance stop) => Instances.Stop(stop.InstanceId, TimeSpan.FromMilliseconds(Math.Max(0, stop.GraceMs)));
 
@@ -124,6 +129,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
                 },
                 Response = reply.Line is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(reply.Line),
                 Failure = reply.Failure ?? "",
+                Stdout = reply.Stdout ?? "",
             },
         });
     }

@@ -99,17 +99,20 @@ internal static class CallCommands
             return Output.Error($"the supervisor answered HTTP {status} with a body that is not JSON");
         }
 
+        // An algorithm's own error comes at 200 with an error body, as on Algorithmia; it is the input that failed.
+        var algorithmError = status == 200 && reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("error", out _);
         if (json)
         {
             // The reply's own fields and values, in the format every other command prints.
             Console.Out.WriteLine(Output.JsonLine(JsonNode.Parse(body)));
-            return status == 200 ? ExitCodes.Ok : ExitCodes.Failed;
+            return status == 200 && !algorithmError ? ExitCodes.Ok : ExitCodes.Failed;
         }
 
         if (status != 200 || !reply.TryGetProperty("result", out var value))
         {
             var message = reply.TryGetProperty("error", out var error) && error.TryGetProperty("message", out var m) ? m.GetString() : null;
-            return Output.Error($"call failed (HTTP {status}): {message ?? Encoding.UTF8.GetString(body)}", status == 400 ? ExitCodes.InvalidInput : ExitCodes.Failed);
+            return Output.Error(algorithmError ? $"the algorithm failed: {message}" : $"call failed (HTTP {status}): {message ?? Encoding.UTF8.GetString(body)}",
+                status == 400 || algorithmError ? ExitCodes.InvalidInput : ExitCodes.Failed);
         }
 
         Console.Out.WriteLine(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());

@@ -15,7 +15,13 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
     private static readonly string[] Fields = ["entrypoint", "reservations", "build"];
 
     /// <summary>Parses a manifest; every error names the field and says what is expected.</summary>
-    public static AlgorithmManifest Parse(string json)
+    public static AlgorithmManifest Parse(string json) => Parse(json, null);
+
+    /// <summary>
+    /// Parses a manifest whose missing fields take <paramref name="defaults"/>' values: a layout that implies its own
+    /// entry command and reservation (Algorithmia's) lets a <c>hearth.json</c> beside it override only what it names.
+    /// </summary>
+    public static AlgorithmManifest Parse(string json, AlgorithmManifest? defaults)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonNode? root;
@@ -41,9 +47,13 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
             }
         }
 
-        var entrypoint = Argv(obj, "entrypoint") ?? throw new AlgorithmFormatException(
+        var entrypoint = Argv(obj, "entrypoint") ?? defaults?.Entrypoint ?? throw new AlgorithmFormatException(
             $"{FileName}: \"entrypoint\" is missing; give the command as an argv array, e.g. [\"python3\", \"main.py\"]");
-        var build = Argv(obj, "build");
+        var build = Argv(obj, "build") ?? defaults?.Build;
+        if (defaults is not null && !obj.ContainsKey("reservations"))
+        {
+            return new AlgorithmManifest(entrypoint, defaults.Reservations, build);
+        }
 
         if (obj["reservations"] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {

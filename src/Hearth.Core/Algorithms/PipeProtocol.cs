@@ -21,8 +21,11 @@ public abstract record PipeResponse;
 /// </summary>
 public sealed record PipeResult(PayloadType ContentType, ReadOnlyMemory<byte> Result) : PipeResponse;
 
-/// <summary>The algorithm reported an error for this request.</summary>
-public sealed record PipeError(string Message) : PipeResponse;
+/// <summary>
+/// The algorithm reported an error for this request: its message and, when it gave them (as Algorithmia's runners do),
+/// the kind of error and the stack trace.
+/// </summary>
+public sealed record PipeError(string Message, string? ErrorType = null, string? Stacktrace = null) : PipeResponse;
 
 /// <summary>A line on the output pipe that is not a response; the message says what is wrong with it.</summary>
 public sealed record PipeMalformed(string Message) : PipeResponse;
@@ -30,7 +33,9 @@ public sealed record PipeMalformed(string Message) : PipeResponse;
 /// <summary>
 /// The instance pipe protocol's wire format (SPEC section 4): one JSON request per line on the process's stdin,
 /// <c>{"content_type": "json|text|binary", "data": ...}</c>, and one JSON response per line on the pipe named by
-/// <c>ALGOOUT</c>, <c>{"result": ..., "content_type": ...}</c> or <c>{"error": {"message": ...}}</c>.
+/// <c>ALGOOUT</c>, <c>{"result": ..., "content_type": ...}</c> or <c>{"error": {"message": ...}}</c>. Algorithmia's
+/// form of a result, with the type in <c>{"metadata": {"content_type": ...}}</c>, and its error fields
+/// <c>error_type</c> and <c>stacktrace</c> are read too, so its runners and the ADK speak to Hearth unchanged.
 /// </summary>
 public static class PipeProtocol
 {
@@ -143,7 +148,8 @@ public static class PipeProtocol
     {
         ReadOnlyMemory<byte>? result = null;
         string? contentType = null;
-        string? error = null;
+        string? metadataType = null;
+        PipeError? error = null;
         try
         {
             var reader = new Utf8JsonReader(line.Span);
@@ -173,7 +179,15 @@ public static class PipeProtocol
                 else if (reader.ValueTextEquals("error"u8))
                 {
                     reader.Read();
-                    error = ErrorMessage(ref reader);
+                    error = ReadError(ref reader);
+                }
+                else if (reader.ValueTextEquals("metadata"u8))
+                {
+                    reader.Read();
+                    if (MetadataType(ref reader, out metadataType) is { } metadataError)
+                    {
+                        return new PipeMalformed(metadataError);
+                    }
                 }
                 else
                 {
@@ -194,8 +208,10 @@ public static class PipeProtocol
 
         if (error is not null)
         {
-            return new PipeError(error);
+            return error;
         }
+
+        contentType ??= metadataType;
 
         if (result is null)
         {
@@ -216,25 +232,41 @@ public static class PipeProtocol
         return new PipeResult(type, result.Value);
     }
 
-    private static string ErrorMessage(ref Utf8JsonReader reader)
+    private static PipeError ReadError(ref Utf8JsonReader reader)
     {
+        const string NoMessage = "the algorithm reported an error without a message";
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString()!;
+                return new PipeError(reader.GetString()!);
             case JsonTokenType.StartObject:
                 string? message = null;
+                string? errorType = null;
+                string? stacktrace = null;
                 var depth = reader.CurrentDepth;
                 while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
                 {
-                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("message"u8))
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1)
                     {
-                        reader.Read();
-                        message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                        ref var field = ref message;
+                        if (reader.ValueTextEquals("error_type"u8))
                         {
-                            reader.Skip();
+                            field = ref errorType;
                         }
+                        else if (reader.ValueTextEquals("stacktrace"u8) || reader.ValueTextEquals("stack_trace"u8))
+                        {
+                            field = ref stacktrace;
+                        }
+                        else if (!reader.ValueTextEquals("message"u8))
+                        {
+                            reader.Read();
+                            reader.Skip();
+                            continue;
+                        }
+
+                        reader.Read();
+                        field = reader.TokenType == JsonTokenType.String ? reader.GetString() : field;
+                        reader.Skip();
                     }
                     else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                     {
@@ -242,11 +274,43 @@ public static class PipeProtocol
                     }
                 }
 
-                return message ?? "the algorithm reported an error without a message";
+                return new PipeError(message ?? NoMessage, errorType, stacktrace);
             default:
                 reader.Skip();
-                return "the algorithm reported an error without a message";
+                return new PipeError(NoMessage);
         }
+    }
+
+    /// <summary>Reads Algorithmia's <c>{"content_type": ...}</c> from a response's metadata; null, or what is wrong.</summary>
+    private static string? MetadataType(ref Utf8JsonReader reader, out string? contentType)
+    {
+        contentType = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("content_type"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return "\"metadata.content_type\" must be a string: json, text or binary";
+                }
+
+                contentType = reader.GetString();
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        return null;
     }
 
     private static string Preview(ReadOnlySpan<byte> line)

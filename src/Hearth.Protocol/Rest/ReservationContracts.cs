@@ -4,7 +4,9 @@ namespace Hearth.Protocol.Rest;
 
 /// <summary>
 /// The body of <c>POST /v1/admin/reservations</c>. <paramref name="Count"/> is a JSON number (a string of digits is
-/// accepted too), kept raw so that 4.5 or "a" can be refused with a message that quotes it.
+/// accepted too), kept raw so that 4.5 or "a" can be refused with a message that quotes it. Algorithmia's shape is
+/// accepted instead of <c>algorithm</c> and <c>count</c>: <paramref name="Username"/> (the owner),
+/// <paramref name="Algoname"/>, an optional <paramref name="VersionIdentifier"/> and <paramref name="NumSlots"/>.
 /// </summary>
 public sealed record CreateReservationRequest(
     string? CallingUser,
@@ -12,7 +14,11 @@ public sealed record CreateReservationRequest(
     string? VersionType,
     JsonElement? Count,
     IReadOnlyList<ScheduleWindowBody>? Schedule = null,
-    string? TimeZone = null);
+    string? TimeZone = null,
+    string? Username = null,
+    string? Algoname = null,
+    JsonElement? NumSlots = null,
+    string? VersionIdentifier = null);
 
 /// <summary>
 /// A scheduled window: from each occurrence of the cron expression <paramref name="Start"/> to the next of
@@ -36,7 +42,20 @@ public sealed record ReservationView(
     string TimeZone,
     DateTimeOffset CreatedAt,
     ReservationStatusView Status,
-    ReservationCallsView Calls);
+    ReservationCallsView Calls)
+{
+    // Algorithmia's names for the same reservation, so its admin scripts read Hearth's listing unchanged.
+    public string ReservationId => Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Username => Algorithm.Split('/')[0];
+
+    public string Algoname => Algorithm.Split('/') is { Length: > 1 } parts ? parts[1] : "";
+
+    public int NumSlots => Count;
+
+    /// <summary>The build the reservation keeps warm now; null until it resolves.</summary>
+    public string? VersionHash => Status.Hash;
+}
 
 public sealed record ScheduleWindowView(string Start, string End, int Count);
 

@@ -1,81 +1,92 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Text.Json;
 using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>A call's answer, ready to write: the status, the JSON body, and when a refused caller may try again.</summary>
-internal sealed record CallReply(int Status, byte[] Body)
+/// <summary>A call's answer, ready to write: the status, the body and its media type, and when a refused caller may try again.</summary>
+internal sealed record CallReply(int Status, byte[] Body, string ContentType = "application/json")
 {
     /// <summary>Seconds for a <c>Retry-After</c> header; set on the 503s a caller can simply retry.</summary>
     public int? RetryAfterSeconds { get; init; }
 }
 
+/// <summary>A call that passed every check and is ready to run: who calls, which build, and the request line.</summary>
+internal sealed record PreparedCall(
+    string Account, ResolvedBuild Build, InstanceTemplate Template, InstanceLaunchInfo Launch, byte[] Request,
+    IReadOnlyList<InstanceTemplate> Alternatives, bool CaptureStdout);
+
 /// <summary>
-/// Calling an algorithm, from the request's key, path and body to the reply's status and JSON: the key and the
-/// version resolve from memory, the body becomes one request line, the warm pool runs it. Every refusal is a clear
-/// message with a 4xx status; failures of the instance or the cluster are 5xx; nothing here answers 500.
+/// Calling an algorithm, from the request's key, path and body to the outcome: the key and the version resolve from
+/// memory, the body becomes one request line, the warm pool runs it. Every refusal is a clear message with a 4xx
+/// status; failures of the instance or the cluster are 5xx; nothing here answers 500. Preparing and running are apart
+/// because <c>output=void</c> answers between them.
 /// </summary>
-internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, IReservationHooks? reservations = null)
+internal sealed partial class AlgorithmCalls(
+    AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, InstanceKeys instanceKeys, ILogger<AlgorithmCalls> logger,
+    IReservationHooks? reservations = null)
 {
     public const int MaxBodyBytes = 10 * 1024 * 1024;
     public const double DefaultTimeoutSeconds = 300;
     public const double MaxTimeoutSeconds = 3000;
     public const int RetryAfter = 1;
 
-    public async Task<CallReply> CallAsync(
-        string? authorization, string owner, string name, string? version, PayloadType type, ReadOnlyMemory<byte> body, double timeoutSeconds,
+    /// <summary>
+    /// Checks the key, the name, the version and the body; a refusal, or the call ready to run.
+    /// <paramref name="wantsStdout"/> is honoured only for members of the owning account, as on Algorithmia.
+    /// </summary>
+    public async Task<(PreparedCall? Call, Refusal? Refusal)> PrepareAsync(
+        string? authorization, string owner, string name, string? version, PayloadType type, ReadOnlyMemory<byte> body, bool wantsStdout,
         CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         var key = ApiKeys.FromAuthorizationHeader(authorization);
         if (key is null)
         {
-            return Refused(string.IsNullOrWhiteSpace(authorization)
-                ? Refusal.Unauthenticated("an API key is required: send the header \"Authorization: Simple KEY\"")
-                : Refusal.Unauthenticated("the Authorization header must be \"Simple KEY\""), started);
+            return (null, string.IsNullOrWhiteSpace(authorization)
+                ? Refusal.Unauthenticated("an API key is required: send the header \"Authorization: Simple KEY\" (or the bare key, as Algorithmia's clients do)")
+                : Refusal.Unauthenticated("the Authorization header must be \"Simple KEY\", \"Bearer KEY\" or the bare key"));
         }
 
-        var identity = await accounts.IdentifyAsync(key, cancellationToken).ConfigureAwait(false);
+        var identity = await accounts.IdentifyAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scoped ? new KeyIdentity("instance", KeyRoles.Account, scoped) : null);
         if (identity is null)
         {
-            return Refused(Refusal.Unauthenticated("the API key is not valid"), started);
+            return (null, Refusal.Unauthenticated("the API key is not valid"));
         }
 
         if (identity.Account is not { } account || identity.Role != KeyRoles.Account)
         {
-            return Refused(Refusal.Forbidden($"{identity.Role} keys cannot call algorithms: instances belong to a calling account, so call with an account's key (hearth key create ACCOUNT)"), started);
+            return (null, Refusal.Forbidden($"{identity.Role} keys cannot call algorithms: instances belong to a calling account, so call with an account's key (hearth key create ACCOUNT)"));
         }
 
         if (!AlgorithmName.TryParse($"{owner}/{name}", out var algorithm, out var nameError))
         {
-            return Refused(Refusal.Invalid(nameError!), started);
+            return (null, Refusal.Invalid(nameError!));
         }
 
         if (!VersionReference.TryParse(version, out var reference, out var versionError))
         {
-            return Refused(Refusal.Invalid(versionError!), started);
+            return (null, Refusal.Invalid(versionError!));
         }
 
         if (type == PayloadType.Json && PipeProtocol.CheckJson(body.Span) is { } jsonError)
         {
-            return Refused(Refusal.Invalid(jsonError), started);
+            return (null, Refusal.Invalid(jsonError));
         }
 
         var entry = await catalog.FindAsync(algorithm, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
-            return Refused(Refusal.NotFound($"algorithm {algorithm} not found"), started);
+            return (null, Refusal.NotFound($"algorithm {algorithm} not found"));
         }
 
         var caller = await accounts.CallerAsync(account, cancellationToken).ConfigureAwait(false);
         var resolution = VersionResolver.Resolve(entry.Entry, reference!, caller);
         if (resolution.Refusal is { } refusal)
         {
-            return Refused(refusal, started);
+            return (null, refusal);
         }
 
         var build = resolution.Build!;
@@ -84,9 +95,35 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         var launch = new InstanceLaunchInfo(build.Build.Manifest.Entrypoint, record.ArchiveSha256, pool.Settings.LoadTimeout);
         var request = PipeProtocol.EncodeRequest(type, body.Span);
         var alternatives = Alternatives(account, algorithm, reference!.Kind, build.Hash, entry.Entry);
-        var outcome = await pool.CallAsync(account, template, launch, request, TimeSpan.FromSeconds(timeoutSeconds), alternatives, cancellationToken)
-            .ConfigureAwait(false);
-        return Reply(outcome, build);
+        return (new PreparedCall(account, build, template, launch, request, alternatives, wantsStdout && caller.IsMemberOf(algorithm.Owner)), null);
+    }
+
+    public Task<CallOutcome> RunAsync(PreparedCall call, double timeoutSeconds, CancellationToken cancellationToken) =>
+        pool.CallAsync(call.Account, call.Template, call.Launch, call.Request, TimeSpan.FromSeconds(timeoutSeconds), call.Alternatives, call.CaptureStdout,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs an <c>output=void</c> call after its caller has had its answer: it is not cancelled with the request, and
+    /// it counts in the metrics like any call. Its ending is logged under its request ID, the only place it shows.
+    /// </summary>
+    public void RunDetached(PreparedCall call, double timeoutSeconds, string requestId)
+    {
+        _ = Task.Run(async () =>
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["AlgorithmRequestId"] = requestId });
+            var outcome = await RunAsync(call, timeoutSeconds, CancellationToken.None).ConfigureAwait(false);
+            LogDetachedCallEnded(requestId, call.Build.Algorithm.ToString(), call.Account, outcome.Status.ToString(),
+                Math.Round(outcome.Duration.TotalMilliseconds, 1), outcome.Message ?? "");
+        });
+    }
+
+    /// <summary>Logs a call the platform could not complete (instance crash, timeout, no capacity) under its request ID.</summary>
+    public void LogFailure(string requestId, PreparedCall call, CallOutcome outcome)
+    {
+        if (outcome.HttpStatus >= 500)
+        {
+            LogCallFailed(requestId, call.Build.Algorithm.ToString(), call.Account, outcome.Message ?? outcome.Status.ToString());
+        }
     }
 
     /// <summary>Maps a request's Content-Type onto the pipe's payload types; bodies with none or a form type are sniffed.</summary>
@@ -98,6 +135,7 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
             case "application/json":
             case not null when media.EndsWith("+json", StringComparison.Ordinal):
                 return PayloadType.Json;
+            case "application/text":
             case not null when media.StartsWith("text/", StringComparison.Ordinal):
                 return PayloadType.Text;
             case null or "" or "application/x-www-form-urlencoded":
@@ -126,12 +164,11 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         return null;
     }
 
-    public static CallReply Refused(Refusal refusal, long started) =>
-        new(refusal.StatusCode, Write(null, refusal.Message, null, Stopwatch.GetElapsedTime(started), false, null));
+    public static CallReply Refused(Refusal refusal, long started) => CallReplies.Refused(refusal, Stopwatch.GetElapsedTime(started));
 
-    public static CallReply TooLarge(long started, long? length) => new(413, Write(null,
+    public static CallReply TooLarge(long started, long? length) => CallReplies.Failed(413,
         $"the request body is larger than the {MaxBodyBytes / (1024 * 1024)} MiB limit for calls" + (length is { } n ? $" ({n} bytes)" : ""),
-        null, Stopwatch.GetElapsedTime(started), false, null));
+        Stopwatch.GetElapsedTime(started));
 
     /// <summary>Previous builds a rolling reservation of the account keeps warm for calls that follow this reference.</summary>
     private List<InstanceTemplate> Alternatives(string account, AlgorithmName algorithm, VersionReferenceKind reference, string hash, AlgorithmEntry entry)
@@ -151,78 +188,5 @@ internal sealed class AlgorithmCalls(AccountService accounts, AlgorithmCatalog c
         }
 
         return alternatives;
-    }
-
-    private static CallReply Reply(CallOutcome outcome, ResolvedBuild build)
-    {
-        var result = outcome.Response as PipeResult;
-        var message = result is null ? outcome.Message ?? "the call failed" : null;
-        var served = outcome.Served is { } s && s.Hash != build.Hash ? (s.Version, s.Hash) : (build.Version, build.Hash);
-        return new CallReply(outcome.HttpStatus, Write(result, message, result?.ContentType, outcome.Duration, outcome.ColdStart, served))
-        {
-            // No capacity came free within the call's timeout, or the supervisor or the worker is going away: the same
-            // call may well succeed a moment later.
-            RetryAfterSeconds = outcome.Status is CallStatus.NoCapacity or CallStatus.Unavailable ? RetryAfter : null,
-        };
-    }
-
-    /// <summary>
-    /// <c>{"result": ..., "metadata": {...}}</c> or <c>{"error": {"message": ...}, "metadata": {...}}</c>. The result is
-    /// copied as the algorithm wrote it, never re-serialized.
-    /// </summary>
-    private static byte[] Write(
-        PipeResult? result, string? error, PayloadType? type, TimeSpan duration, bool coldStart, (SemanticVersion? Version, string Hash)? build)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256 + (result?.Result.Length ?? 0));
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            json.WriteStartObject();
-            if (result is not null)
-            {
-                json.WritePropertyName("result"u8);
-                json.WriteRawValue(result.Result.Span, skipInputValidation: true);
-            }
-            else
-            {
-                json.WriteStartObject("error"u8);
-                json.WriteString("message"u8, error);
-                json.WriteEndObject();
-            }
-
-            json.WriteStartObject("metadata"u8);
-            if (type is { } t)
-            {
-                json.WriteString("content_type"u8, PipeProtocol.Name(t));
-            }
-            else
-            {
-                json.WriteNull("content_type"u8);
-            }
-
-            json.WriteNumber("duration"u8, Math.Round(duration.TotalSeconds, 6));
-            json.WriteBoolean("cold_start"u8, coldStart);
-            if (build?.Version is { } v)
-            {
-                json.WriteString("version"u8, v.ToString());
-            }
-            else
-            {
-                json.WriteNull("version"u8);
-            }
-
-            if (build is { } b)
-            {
-                json.WriteString("hash"u8, b.Hash);
-            }
-            else
-            {
-                json.WriteNull("hash"u8);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

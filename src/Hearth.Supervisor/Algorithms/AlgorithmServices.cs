@@ -33,6 +33,7 @@ internal static class AlgorithmServices
         services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<InstanceBridge>());
         services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceBridge>());
         services.AddSingleton<InstancePool>();
+        services.AddSingleton<InstanceKeys>();
         services.AddSingleton<AlgorithmCalls>();
         services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());
         return services;

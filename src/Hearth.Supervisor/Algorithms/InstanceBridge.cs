@@ -25,6 +25,8 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
 
     private InstancePool Pool => _pool ??= services.GetRequiredService<InstancePool>();
 
+    private InstanceKeys Keys => services.GetRequiredService<InstanceKeys>();
+
     /// <summary>
     /// Takes the session as its worker's, by the loop's rule: it replaces the same process reconnecting (same
     /// incarnation, or one that sent none) but never another live process under the same name, which the loop is
@@ -58,7 +60,8 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
                 var result = message.CallResult;
                 Pool.CallDone(result.InstanceId, result.CallId, result.Kind == CallResultKind.Replied,
                     result.Kind == CallResultKind.Replied ? result.Response.Memory.ToArray() : null,
-                    result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut);
+                    result.Failure.Length == 0 ? null : result.Failure, result.Kind == CallResultKind.TimedOut,
+                    result.Stdout.Length == 0 ? null : result.Stdout);
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceReady:
                 _grants.Revoke(message.InstanceReady.InstanceId);
@@ -68,6 +71,7 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
                 var exited = message.InstanceExited;
                 _grants.Revoke(exited.InstanceId);
                 Pool.Exited(exited.InstanceId, exited.Reason.Length == 0 ? $"it exited on {session.Name}" : exited.Reason, exited.DuringLoad);
+                Keys.Revoke(exited.InstanceId);
                 return true;
             default:
                 return false;
@@ -132,6 +136,9 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
             LoadTimeoutMs = (int)Math.Min(int.MaxValue, launch.LoadTimeout.TotalMilliseconds),
             Reservations = instance.Template.Reservations.Text,
         };
+
+        // Algorithmia's client inside the algorithm reads this key (its address is the worker's supervisor URL).
+        message.Environment["ALGORITHMIA_API_KEY"] = Keys.Issue(instance.Id, instance.Account);
         foreach (var item in instance.Template.Reservations.EffectiveItems())
         {
             message.Allocations[item.Resource.ToString()] = item.Min;
@@ -152,7 +159,7 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
         return false;
     }
 
-    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout) =>
+    public bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false) =>
         Send(worker, new SupervisorMessage
         {
             CallInstance = new CallInstance
@@ -161,6 +168,7 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
                 CallId = callId,
                 Request = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(request),
                 TimeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue),
+                CaptureStdout = captureStdout,
             },
         });
 

@@ -23,7 +23,7 @@ internal interface IInstanceTransport
 {
     bool Start(string worker, AlgorithmInstance instance, InstanceLaunchInfo launch);
 
-    bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout);
+    bool Call(string worker, string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false);
 
     bool Stop(string worker, string instanceId, TimeSpan grace);
 }
@@ -59,10 +59,14 @@ internal sealed record CallOutcome(CallStatus Status, PipeResponse? Response, st
     /// <summary>The build that served the call: the one asked for, or a previous one a rolling reservation kept warm.</summary>
     public InstanceTemplate? Served { get; init; }
 
+    /// <summary>What the instance printed on stdout while serving the call, when the call asked for it.</summary>
+    public string? Stdout { get; init; }
+
     public int HttpStatus => Status switch
     {
         CallStatus.Ok => 200,
-        CallStatus.AlgorithmError => 400,
+        // As Algorithmia answers: the platform did its job, and the body carries the algorithm's error.
+        CallStatus.AlgorithmError => 200,
         CallStatus.InstanceFailed => 502,
         CallStatus.TimedOut => 504,
         _ => 503,

@@ -85,7 +85,7 @@ internal sealed partial class InstancePool
     /// A worker's answer to a call: <paramref name="line"/> on a reply, else the failure (the instance crashed or hung,
     /// and is going away).
     /// </summary>
-    public void CallDone(string instanceId, long callId, bool replied, byte[]? line, string? failure, bool timedOut)
+    public void CallDone(string instanceId, long callId, bool replied, byte[]? line, string? failure, bool timedOut, string? stdout = null)
     {
         PendingCall? call;
         (PendingCall Call, AlgorithmInstance Instance)? next = null;
@@ -118,7 +118,7 @@ internal sealed partial class InstancePool
 
         if (!replied)
         {
-            Complete(call, timedOut ? CallStatus.TimedOut : CallStatus.InstanceFailed, null, failure);
+            Complete(call, timedOut ? CallStatus.TimedOut : CallStatus.InstanceFailed, null, failure, stdout);
             return;
         }
 
@@ -126,13 +126,13 @@ internal sealed partial class InstancePool
         switch (response)
         {
             case PipeResult:
-                Complete(call, CallStatus.Ok, response, null);
+                Complete(call, CallStatus.Ok, response, null, stdout);
                 break;
             case PipeError error:
-                Complete(call, CallStatus.AlgorithmError, response, error.Message);
+                Complete(call, CallStatus.AlgorithmError, response, error.Message, stdout);
                 break;
             default:
-                Complete(call, CallStatus.InstanceFailed, response, $"the instance wrote something that is not a response: {((PipeMalformed)response).Message}");
+                Complete(call, CallStatus.InstanceFailed, response, $"the instance wrote something that is not a response: {((PipeMalformed)response).Message}", stdout);
                 break;
         }
     }

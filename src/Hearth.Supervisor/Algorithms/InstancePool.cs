@@ -74,10 +74,16 @@ internal sealed partial class InstancePool : IDisposable
     /// </summary>
     public async Task<CallOutcome> CallAsync(
         string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout,
-        IReadOnlyList<InstanceTemplate> alternatives, CancellationToken cancellationToken)
+        IReadOnlyList<InstanceTemplate> alternatives, CancellationToken cancellationToken) =>
+        await CallAsync(account, template, launch, request, timeout, alternatives, captureStdout: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As above; with <paramref name="captureStdout"/> the outcome carries what the instance printed meanwhile.</summary>
+    public async Task<CallOutcome> CallAsync(
+        string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout,
+        IReadOnlyList<InstanceTemplate> alternatives, bool captureStdout, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout);
+        var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout) { CaptureStdout = captureStdout };
         AlgorithmInstance? warm = null;
         AlgorithmInstance? started = null;
         string? worker = null;
@@ -179,7 +185,7 @@ internal sealed partial class InstancePool : IDisposable
             remaining = TimeSpan.FromMilliseconds(1);
         }
 
-        if (!_transport.Call(worker, instanceId, call.Id, call.Request, remaining))
+        if (!_transport.Call(worker, instanceId, call.Id, call.Request, remaining, call.CaptureStdout))
         {
             lock (_gate)
             {
@@ -194,10 +200,11 @@ internal sealed partial class InstancePool : IDisposable
         }
     }
 
-    private static void Complete(PendingCall call, CallStatus status, PipeResponse? response, string? message) =>
+    private static void Complete(PendingCall call, CallStatus status, PipeResponse? response, string? message, string? stdout = null) =>
         call.Done.TrySetResult(new CallOutcome(status, response, message, call.ColdStart, Stopwatch.GetElapsedTime(call.StartedTicks), call.InstanceId)
         {
             Served = call.Served?.Template,
+            Stdout = stdout,
         });
 
     private void OnCallerGone(PendingCall call)
@@ -320,5 +327,7 @@ internal sealed partial class InstancePool : IDisposable
         public AlgorithmInstance? Served { get; set; }
 
         public bool ColdStart { get; set; }
+
+        public bool CaptureStdout { get; init; }
     }
 }

@@ -19,7 +19,10 @@ public static class ApiKeys
     /// <summary>The stored form of a key. A fast hash is enough: the key is random and long, so there is nothing to guess.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>The key in an <c>Authorization</c> header: <c>Simple KEY</c> (as Algorithmia) or <c>Bearer KEY</c>.</summary>
+    /// <summary>
+    /// The key in an <c>Authorization</c> header: <c>Simple KEY</c>, <c>Bearer KEY</c>, or the bare <c>KEY</c>, which is
+    /// what Algorithmia's official clients send.
+    /// </summary>
     public static string? FromAuthorizationHeader(string? header)
     {
         if (string.IsNullOrWhiteSpace(header))
@@ -27,14 +30,15 @@ public static class ApiKeys
             return null;
         }
 
-        var space = header.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0)
+        var trimmed = header.Trim();
+        var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
         {
-            return null;
+            return trimmed;
         }
 
-        var scheme = header[..space];
-        var key = header[(space + 1)..].Trim();
+        var scheme = trimmed[..space];
+        var key = trimmed[(space + 1)..].Trim();
         return key.Length > 0 && (scheme.Equals("Simple", StringComparison.OrdinalIgnoreCase) || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             ? key
             : null;

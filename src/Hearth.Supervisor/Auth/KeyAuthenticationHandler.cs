@@ -27,7 +27,7 @@ internal sealed class KeyAuthenticationHandler(
         var key = ApiKeys.FromAuthorizationHeader(header);
         if (key is null)
         {
-            return AuthenticateResult.Fail("the Authorization header must be \"Simple KEY\" or \"Bearer KEY\"");
+            return AuthenticateResult.Fail("the Authorization header must be \"Simple KEY\", \"Bearer KEY\" or the bare key");
         }
 
         var record = await keys.FindByHashAsync(ApiKeys.Hash(key), Context.RequestAborted).ConfigureAwait(false);

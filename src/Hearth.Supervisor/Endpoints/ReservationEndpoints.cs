@@ -17,7 +17,8 @@ namespace Hearth.Supervisor.Endpoints;
 internal static class ReservationEndpoints
 {
     private const string Example =
-        "{\"calling_user\": \"alice\", \"algorithm\": \"acme/model\", \"version_type\": \"latest_public\", \"count\": 2}";
+        "{\"calling_user\": \"alice\", \"algorithm\": \"acme/model\", \"version_type\": \"latest_public\", \"count\": 2}"
+        + " or Algorithmia's {\"calling_user\": \"alice\", \"username\": \"acme\", \"algoname\": \"model\", \"version_type\": \"latest_public\", \"num_slots\": 2}";
 
     public static IEndpointRouteBuilder MapReservationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -45,6 +46,11 @@ internal static class ReservationEndpoints
         if (body.Problem is { } problem)
         {
             return problem;
+        }
+
+        if (ReservationService.ShapeErrors(body.Value!) is { Count: > 0 } shapeErrors)
+        {
+            return Invalid(shapeErrors);
         }
 
         var change = await service.AddAsync(ReservationService.FromBody(body.Value!), request.HttpContext.RequestAborted).ConfigureAwait(false);

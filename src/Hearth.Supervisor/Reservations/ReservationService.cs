@@ -131,13 +131,43 @@ internal sealed class ReservationService(IReservationStore store, ReservationBoo
     public static ReservationRequest FromBody(CreateReservationRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        var algorithmia = body.Username is not null || body.Algoname is not null;
+        var algorithm = algorithmia
+            ? $"{body.Username?.Trim()}/{body.Algoname?.Trim()}" + (string.IsNullOrWhiteSpace(body.VersionIdentifier) ? "" : "/" + body.VersionIdentifier.Trim())
+            : body.Algorithm;
         return new ReservationRequest(
             body.CallingUser,
-            body.Algorithm,
+            algorithm,
             body.VersionType,
-            JsonText(body.Count),
+            JsonText(body.Count ?? body.NumSlots),
             body.Schedule?.Select(w => new ScheduleWindowInput(w.Start, w.End, JsonText(w.Count))).ToList(),
             body.TimeZone);
+    }
+
+    /// <summary>
+    /// What is wrong with mixing Algorithmia's shape (<c>username</c>, <c>algoname</c>, <c>num_slots</c>,
+    /// <c>version_identifier</c>) and Hearth's (<c>algorithm</c>, <c>count</c>), or giving half of Algorithmia's name.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ShapeErrors(CreateReservationRequest body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var errors = new List<FieldError>();
+        var algorithmia = body.Username is not null || body.Algoname is not null || body.VersionIdentifier is not null;
+        if (algorithmia && body.Algorithm is not null)
+        {
+            errors.Add(new FieldError(ReservationFields.Algorithm, "give either algorithm (OWNER/NAME[/VERSION]) or Algorithmia's username, algoname and version_identifier, not both"));
+        }
+        else if (algorithmia && (string.IsNullOrWhiteSpace(body.Username) || string.IsNullOrWhiteSpace(body.Algoname)))
+        {
+            errors.Add(new FieldError(ReservationFields.Algorithm, "username (the algorithm's owner) and algoname are both required in Algorithmia's shape"));
+        }
+
+        if (body.Count is not null && body.NumSlots is not null)
+        {
+            errors.Add(new FieldError(ReservationFields.Count, "give either count or Algorithmia's num_slots, not both"));
+        }
+
+        return errors;
     }
 
     /// <summary>A JSON value as the text the rules check: a string's contents, a number as written, null as missing.</summary>

@@ -17,6 +17,9 @@ internal sealed record InstanceStart(
     public string Reservations { get; init; } = "";
 
     public IReadOnlyDictionary<string, int> Allocations { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Variables the supervisor gives the instance (Algorithmia's <c>ALGORITHMIA_API</c> and <c>ALGORITHMIA_API_KEY</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
@@ -64,7 +67,7 @@ internal sealed class InstanceHost(
     }
 
     /// <summary>Sends one request to an instance; <c>CallDone</c> follows, whatever happens.</summary>
-    public void Call(string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    public void Call(string instanceId, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false)
     {
         if (!_instances.TryGetValue(instanceId, out var entry) || entry.Process is not { } process)
         {
@@ -72,7 +75,7 @@ internal sealed class InstanceHost(
             return;
         }
 
-        CallInstance(entry, process, callId, request, timeout);
+        CallInstance(entry, process, callId, request, timeout, captureStdout);
     }
 
     /// <summary>Stops an instance (stdin closed, then killed after <paramref name="grace"/>); <c>Exited</c> follows.</summary>
@@ -120,7 +123,7 @@ internal sealed class InstanceHost(
             entry.Sandbox = sandbox?.Prepare(start.InstanceId, start.Account, entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {
-                Environment = environment ?? Spawning.ChildEnvironment.Base(),
+                Environment = Spawning.ChildEnvironment.For(environment ?? Spawning.ChildEnvironment.Base(), [.. start.Environment.Select(v => (v.Key, v.Value))]),
                 Spawned = pid => Record(start.InstanceId, pid),
                 Sandbox = entry.Sandbox,
             };
@@ -173,13 +176,13 @@ internal sealed class InstanceHost(
         reports.Exited(start.InstanceId, reason, duringLoad: false);
     }
 
-    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout)
+    private void CallInstance(Entry entry, InstanceProcess process, long callId, ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout)
     {
         var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         entry.InFlight = done.Task;
         try
         {
-            process.Call(request, timeout, reply =>
+            process.Call(request, timeout, captureStdout, reply =>
             {
                 // Reported from the thread that saw the answer: no hop between the pipe and the stream's outbox.
                 entry.InFlight = null;

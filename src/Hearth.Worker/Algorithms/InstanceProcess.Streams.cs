@@ -55,12 +55,14 @@ internal sealed partial class InstanceProcess
         var reader = _process.StandardOutput;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            if (!_initialized.Task.IsCompleted && line.Trim() == PipeProtocol.InitComplete)
+            // Anywhere on the line, as Algorithmia's runner finds it: a framework may print it inside its own log format.
+            if (!_initialized.Task.IsCompleted && line.Contains(PipeProtocol.InitComplete, StringComparison.Ordinal))
             {
                 _initialized.TrySetResult();
                 continue;
             }
 
+            Volatile.Read(ref _capture)?.Add(line);
             _log.Add(LogStream.Stdout, line);
         }
     }

@@ -41,6 +41,9 @@ internal enum CallOutcome
 /// <summary>A call's ending: the response line on <see cref="CallOutcome.Replied"/>, else a message saying what happened.</summary>
 internal sealed record InstanceReply(CallOutcome Outcome, byte[]? Line, string? Failure)
 {
+    /// <summary>What the instance printed on stdout while serving the call, when the call asked for it.</summary>
+    public string? Stdout { get; init; }
+
     public PipeResponse Parse() => Line is null ? new PipeMalformed(Failure ?? "no response") : PipeProtocol.ParseResponse(Line);
 }
 
@@ -70,6 +73,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     private const int SmallRequest = 16 * 1024;
 
     private PendingCall? _pending;
+    private StdoutCapture? _capture;
     private volatile bool _stopping;
     private volatile string? _killReason;
     private int _disposed;
@@ -178,10 +182,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     /// Sends one request line (newline included, see <see cref="PipeProtocol.EncodeRequest"/>) and waits for its
     /// response. On timeout the process is killed, since it can no longer be trusted to answer in order.
     /// </summary>
-    public Task<InstanceReply> CallAsync(ReadOnlyMemory<byte> request, TimeSpan timeout)
+    public Task<InstanceReply> CallAsync(ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout = false)
     {
         var done = new TaskCompletionSource<InstanceReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Call(request, timeout, reply => done.TrySetResult(reply));
+        Call(request, timeout, captureStdout, reply => done.TrySetResult(reply));
         return done.Task;
     }
 
@@ -189,9 +193,9 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     /// <see cref="CallAsync"/> for the hot path: <paramref name="done"/> runs on the thread that sees the call end (the
     /// response reader, the timeout or the exit watcher), so it must be short and must not block.
     /// </summary>
-    public void Call(ReadOnlyMemory<byte> request, TimeSpan timeout, Action<InstanceReply> done)
+    public void Call(ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout, Action<InstanceReply> done)
     {
-        var call = new PendingCall(done);
+        var call = new PendingCall(done, captureStdout ? new StdoutCapture(_time) : null);
         if (Interlocked.CompareExchange(ref _pending, call, null) is not null)
         {
             throw new InvalidOperationException($"instance {Id} is already serving a call; an instance serves one call at a time");
@@ -203,6 +207,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             return;
         }
 
+        Volatile.Write(ref _capture, call.Capture);
         call.Timeout = timeout;
         call.Timer = _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
         if (request.Length <= SmallRequest)
@@ -345,8 +350,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         return tail.Length == 0 ? $"{exit} {when}" : $"{exit} {when}; last output: {tail}";
     }
 
-    private sealed class PendingCall(Action<InstanceReply> done)
+    private sealed class PendingCall(Action<InstanceReply> done, StdoutCapture? capture)
     {
+        public StdoutCapture? Capture { get; } = capture;
+
         public TimeSpan Timeout { get; set; }
 
         public ITimer? Timer { get; set; }
@@ -360,9 +367,23 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
 
     private void Complete(PendingCall call, InstanceReply reply)
     {
-        if (Interlocked.CompareExchange(ref _pending, null, call) == call)
+        if (Interlocked.CompareExchange(ref _pending, null, call) != call)
+        {
+            return;
+        }
+
+        if (call.Capture is not { } capture)
         {
             call.Complete(reply);
+            return;
         }
+
+        // The next call cannot arrive before this reply is sent, so the capture stays attached while it drains.
+        _ = Task.Run(async () =>
+        {
+            await capture.DrainAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _capture, null, capture);
+            call.Complete(reply with { Stdout = capture.Text() });
+        });
     }
 }

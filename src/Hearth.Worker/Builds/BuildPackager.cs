@@ -25,6 +25,11 @@ internal static class BuildPackager
             throw new BuildException($"{directory} is not a directory");
         }
 
+        if (AlgorithmiaLayout.Applies(full))
+        {
+            return await PackageAlgorithmiaAsync(full, archivePath, log, cancellationToken).ConfigureAwait(false);
+        }
+
         var manifest = ReadManifest(full);
         if (manifest.Build is { } build)
         {
@@ -34,6 +39,44 @@ internal static class BuildPackager
         var (hash, source) = await ContentHash.ComputeAsync(full, cancellationToken).ConfigureAwait(false);
         var archive = await BuildArchive.PackAsync(full, archivePath, cancellationToken).ConfigureAwait(false);
         return new PackagedBuild(hash, source, manifest, archive);
+    }
+
+    /// <summary>
+    /// Algorithmia's layout is built in a staging copy, so the runner and the installed requirements never land in the
+    /// user's directory. A git checkout keeps its commit as the hash; otherwise the hash covers the staged build.
+    /// </summary>
+    private static async Task<PackagedBuild> PackageAlgorithmiaAsync(string full, string archivePath, Action<string> log, CancellationToken cancellationToken)
+    {
+        var manifest = AlgorithmiaLayout.ReadManifest(full);
+        var staging = Path.Combine(Path.GetTempPath(), $"hearth-build-{Guid.NewGuid():N}");
+        try
+        {
+            await AlgorithmiaLayout.StageAsync(full, staging, manifest, log, cancellationToken).ConfigureAwait(false);
+            if (manifest.Build is { } build)
+            {
+                await RunBuildAsync(staging, build, log, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (hash, source) = await ContentHash.ComputeAsync(full, cancellationToken).ConfigureAwait(false);
+            if (source == HashSource.Content)
+            {
+                hash = await ContentHash.OfContentAsync(staging, cancellationToken).ConfigureAwait(false);
+            }
+
+            var archive = await BuildArchive.PackAsync(staging, archivePath, cancellationToken).ConfigureAwait(false);
+            return new PackagedBuild(hash, source, manifest, archive);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A scratch copy in the temporary directory; the system cleans it up.
+            }
+        }
     }
 
     public static AlgorithmManifest ReadManifest(string directory)
@@ -54,7 +97,13 @@ internal static class BuildPackager
         }
     }
 
-    private static async Task RunBuildAsync(string directory, IReadOnlyList<string> argv, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a build step in <paramref name="directory"/>, its output going to <paramref name="log"/>. A failure throws
+    /// <see cref="BuildException"/> with <paramref name="failure"/>'s message (from the exit code and the last lines), or a general one.
+    /// </summary>
+    internal static async Task RunBuildAsync(
+        string directory, IReadOnlyList<string> argv, Action<string> log, CancellationToken cancellationToken,
+        Func<int, IReadOnlyList<string>, string>? failure = null)
     {
         var program = argv[0].Contains('/', StringComparison.Ordinal) && !Path.IsPathRooted(argv[0])
             ? Path.GetFullPath(Path.Combine(directory, argv[0]))
@@ -126,6 +175,10 @@ internal static class BuildPackager
                 lock (tail)
                 {
                     last = string.Join(" | ", tail);
+                    if (failure is not null)
+                    {
+                        throw new BuildException(failure(process.ExitCode, [.. tail]));
+                    }
                 }
 
                 throw new BuildException($"the build command \"{command}\" exited with code {process.ExitCode}" + (last.Length > 0 ? $"; last output: {last}" : ""));

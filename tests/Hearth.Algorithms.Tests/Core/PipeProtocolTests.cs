@@ -43,6 +43,9 @@ public sealed class PipeProtocolTests
     [InlineData("{\"result\": \"AQID\", \"content_type\": \"binary\"}", PayloadType.Binary, "\"AQID\"")]
     [InlineData("{\"result\": 42}", PayloadType.Json, "42")]
     [InlineData("{\"result\": null, \"content_type\": \"json\", \"extra\": {\"ignored\": true}}", PayloadType.Json, "null")]
+    [InlineData("{\"result\": \"hi\", \"metadata\": {\"content_type\": \"text\"}}", PayloadType.Text, "\"hi\"")]
+    [InlineData("{\"metadata\": {\"other\": {\"content_type\": \"json\"}, \"content_type\": \"binary\"}, \"result\": \"AQID\"}", PayloadType.Binary, "\"AQID\"")]
+    [InlineData("{\"result\": \"x\", \"content_type\": \"text\", \"metadata\": {\"content_type\": \"binary\"}}", PayloadType.Text, "\"x\"")]
     public void ResultsKeepTheRawValueTheAlgorithmWrote(string line, PayloadType type, string raw)
     {
         var result = Assert.IsType<PipeResult>(PipeProtocol.ParseResponse(Encoding.UTF8.GetBytes(line)));
@@ -59,12 +62,20 @@ public sealed class PipeProtocolTests
         Assert.Equal(message, Assert.IsType<PipeError>(PipeProtocol.ParseResponse(Encoding.UTF8.GetBytes(line))).Message);
 
     [Theory]
+    [InlineData("{\"error\": {\"message\": \"m\", \"stacktrace\": \"Traceback ...\", \"error_type\": \"AlgorithmError\"}}", "m", "AlgorithmError", "Traceback ...")]
+    [InlineData("{\"error\": {\"error_type\": \"LoadingError\", \"stack_trace\": \"at x\", \"message\": \"n\"}}", "n", "LoadingError", "at x")]
+    [InlineData("{\"error\": {\"message\": \"only\"}}", "only", null, null)]
+    public void AlgorithmiasErrorFieldsArePassedOn(string line, string message, string? errorType, string? stacktrace) =>
+        Assert.Equal(new PipeError(message, errorType, stacktrace), PipeProtocol.ParseResponse(Encoding.UTF8.GetBytes(line)));
+
+    [Theory]
     [InlineData("hello", "not valid JSON")]
     [InlineData("[1]", "expected a JSON object")]
     [InlineData("{\"content_type\": \"json\"}", "a response needs \"result\" or \"error\"")]
     [InlineData("{\"result\": 1, \"content_type\": \"xml\"}", "unknown content_type \"xml\"")]
     [InlineData("{\"result\": 1, \"content_type\": \"text\"}", "a text result must be a JSON string")]
     [InlineData("{\"result\": 1} {\"result\": 2}", "not valid JSON")]
+    [InlineData("{\"result\": 1, \"metadata\": {\"content_type\": 3}}", "\"metadata.content_type\" must be a string")]
     public void MalformedResponsesSayWhatIsWrong(string line, string reason) =>
         Assert.Contains(reason, Assert.IsType<PipeMalformed>(PipeProtocol.ParseResponse(Encoding.UTF8.GetBytes(line))).Message, StringComparison.Ordinal);
 }

@@ -112,7 +112,8 @@ public sealed class CallTests
         await using var cluster = await TestCluster.StartAsync();
         await EchoAsync(cluster);
         var none = await TestCluster.CallAsync(cluster.Anonymous, "acme/echo", "1");
-        Assert.Equal((401, "an API key is required: send the header \"Authorization: Simple KEY\""), (none.Status, none.Error));
+        Assert.Equal((401, "an API key is required: send the header \"Authorization: Simple KEY\" (or the bare key, as Algorithmia's clients do)"),
+            (none.Status, none.Error));
         using var wrongClient = cluster.Client("hearth_not-a-real-key");
         var wrong = await TestCluster.CallAsync(wrongClient, "acme/echo", "1");
         Assert.Equal((401, "the API key is not valid"), (wrong.Status, wrong.Error));

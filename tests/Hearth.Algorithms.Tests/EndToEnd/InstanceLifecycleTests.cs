@@ -152,12 +152,13 @@ public sealed class InstanceLifecycleTests
     }
 
     [Fact]
-    public async Task AnAlgorithmErrorIsABadRequestAndTheInstanceStaysWarm()
+    public async Task AnAlgorithmErrorAnswers200WithItsErrorBodyAndTheInstanceStaysWarm()
     {
         await using var cluster = await TestCluster.StartAsync();
         var alice = await FixtureAsync(cluster);
         var error = await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"");
-        Assert.Equal((400, "the input was rejected"), (error.Status, error.Error));
+        Assert.Equal((200, "the input was rejected", "InputError"), (error.Status, error.Error,
+            error.Body.GetProperty("error").GetProperty("error_type").GetString()));
         Assert.False((await TestCluster.CallAsync(alice, "acme/fixture", "\"ok\"")).ColdStart);
     }
 

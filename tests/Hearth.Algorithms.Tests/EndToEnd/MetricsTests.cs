@@ -31,7 +31,7 @@ public sealed class MetricsTests
         await cluster.WaitForInstancesAsync(list => list.Single().State == "busy", "the sleeping call to hold the instance");
         var answers = await Task.WhenAll(sleeping, TestCluster.CallAsync(alice, "acme/fixture", "\"queued\""));
         Assert.All(answers, a => Assert.Equal(200, a.Status));
-        Assert.Equal(400, (await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"")).Status);
+        Assert.Equal("the input was rejected", (await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"")).Error);
 
         var metrics = await cluster.Admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         foreach (var line in new[]

@@ -201,4 +201,31 @@ public sealed class InstanceProcessTests : IDisposable
         Assert.Equal(CallOutcome.Crashed, reply.Outcome);
         Assert.Contains("stop grace period", reply.Failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheLaunchsVariablesReachTheProcessAndACapturingCallGetsWhatItPrinted()
+    {
+        var directory = Path.Combine(_scratch.Path, "env");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "main.py"), """
+            import json, os, sys
+            out = open(os.environ["ALGOOUT"], "w")
+            print("PIPE_INIT_COMPLETE", flush=True)
+            for line in sys.stdin:
+                print("serving", json.loads(line)["data"], flush=True)
+                out.write(json.dumps({"result": os.environ["GREETING"], "metadata": {"content_type": "text"}}) + "\n")
+                out.flush()
+            """);
+        var launch = new InstanceLaunch("i-env", directory, ["python3", "main.py"], Generous, Path.Combine(_scratch.Path, "run-env"))
+        {
+            Environment = new Dictionary<string, string> { ["GREETING"] = "hello from the launch" },
+        };
+        var instance = await InstanceProcess.StartAsync(launch, new InstanceLog(TimeProvider.System), TimeProvider.System, TestContext.Current.CancellationToken);
+        _started.Add(instance);
+
+        var captured = await instance.CallAsync(PipeProtocol.EncodeRequest(PayloadType.Text, "one"u8), Generous, captureStdout: true);
+        Assert.Equal(("text \"hello from the launch\"", "serving one\n"), (ResultOf(captured), captured.Stdout));
+        var plain = await instance.CallAsync(PipeProtocol.EncodeRequest(PayloadType.Text, "two"u8), Generous);
+        Assert.Equal(("text \"hello from the launch\"", null), (ResultOf(plain), plain.Stdout));
+    }
 }
