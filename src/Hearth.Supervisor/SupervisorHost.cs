@@ -211,6 +211,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapAuditEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
+        app.MapFarmEndpoints();
         app.MapAlgorithms();
         app.MapReservations();
         app.MapAdminPages();

@@ -56,6 +56,14 @@ public sealed class Cluster
         return host;
     }
 
+    /// <summary>Changes one host resource's total at run time; a raised total may let running work grow there.</summary>
+    public void SetHostTotal(string name, ResourceName resource, int total)
+    {
+        var host = Ledger.HostIndex(name);
+        Ledger.SetHostTotal(host, resource, total);
+        _freedHosts.Add(host);
+    }
+
     /// <summary>Queues work. Refuses a duplicate ID or a global resource the cluster does not define.</summary>
     public void Submit(WorkRequest request)
     {

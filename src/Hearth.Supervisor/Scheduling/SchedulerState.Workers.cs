@@ -23,7 +23,7 @@ internal sealed partial class SchedulerState
     /// </summary>
     public void Connect(WorkerSession session, Register register, CycleEffects fx)
     {
-        var totals = ParseTotals(register);
+        var totals = Farm.ForWorker(register.Name, ParseTotals(register));
         var now = _time.GetUtcNow();
         if (!_workers.TryGetValue(session.Name, out var worker))
         {
@@ -261,7 +261,7 @@ internal sealed partial class SchedulerState
         return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
     }
 
-    private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free);
+    private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free, usage.Outside);
 
     private static Dictionary<ResourceName, int> ParseTotals(Register register)
     {

@@ -45,6 +45,7 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         _lastJobId = stored.LastJobId;
         _lastSequence = stored.LastSequence;
+        RestoreSettings(stored);
         foreach (var record in stored.Workers)
         {
             var worker = new WorkerEntry(record.Name)
