@@ -52,7 +52,7 @@ public sealed class ReservationLanguageTests
     // unknown type, malformed resource names
     [InlineData("cpu.count=1", "item 1 \"cpu.count=1\"", "unknown resource type \"cpu\" (expected host, global, license or global_host)")]
     [InlineData("HOST.processors=1", "item 1 \"HOST.processors=1\"", "unknown resource type \"HOST\"")]
-    [InlineData("host.processors=1,license.maya=1", "item 2 \"license.maya=1\"", "unknown resource type \"license\"")]
+    [InlineData("host.processors=1,licence.maya=1", "item 2 \"licence.maya=1\"", "unknown resource type \"licence\"")]
     [InlineData("processors=1", "item 1 \"processors=1\"", "must be written type.name, with type host, global, license or global_host")]
     [InlineData("=1", "item 1 \"=1\"", "must be written type.name")]
     [InlineData("host.=1", "item 1 \"host.=1\"", "has no name after \"host.\"")]
