@@ -215,6 +215,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapAlgorithms();
         app.MapReservations();
         app.MapAdminPages();
+        app.MapWorkerLockPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 

@@ -30,7 +30,7 @@ internal static class ClusterViewCommands
 
             foreach (var w in list.Workers)
             {
-                Console.Out.WriteLine($"{w.Name}  {w.State}  running {w.Running}");
+                Console.Out.WriteLine($"{w.Name}  {w.State}{(w.Locked ? "  locked" : "")}  running {w.Running}");
                 PrintUsage(w.Resources);
             }
 

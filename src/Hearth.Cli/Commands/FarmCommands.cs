@@ -14,7 +14,54 @@ internal static class FarmCommands
         resources.Subcommands.Add(Report());
     }
 
-    public static void AddWorkerCommands(Command workers) => workers.Subcommands.Add(SetWorker());
+    public static void AddWorkerCommands(Command workers)
+    {
+        workers.Subcommands.Add(SetWorker());
+        workers.Subcommands.Add(Lock());
+        workers.Subcommands.Add(Unlock());
+    }
+
+    private static Command Lock()
+    {
+        var name = new Argument<string>("name") { Description = "The worker's name" };
+        var purge = new Option<bool>("--purge") { Description = "Also kill its running subjobs and put them back in the queue" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("lock", "Lock a worker (admin key): no new work, running work finishes; kept across restarts") { name, purge, json };
+        command.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var worker = await client.PostAsync<WorkerView>(
+                $"/v1/workers/{Uri.EscapeDataString(result.GetValue(name)!)}/lock{(result.GetValue(purge) ? "?purge=true" : "")}", null, cancellation).ConfigureAwait(false);
+            return PrintWorker(worker, result.GetValue(json));
+        }));
+        return command;
+    }
+
+    private static Command Unlock()
+    {
+        var name = new Argument<string>("name") { Description = "The worker's name" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("unlock", "Unlock a worker (admin key): it takes new work again") { name, json };
+        command.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var worker = await client.PostAsync<WorkerView>(
+                $"/v1/workers/{Uri.EscapeDataString(result.GetValue(name)!)}/unlock", null, cancellation).ConfigureAwait(false);
+            return PrintWorker(worker, result.GetValue(json));
+        }));
+        return command;
+    }
+
+    private static int PrintWorker(WorkerView worker, bool json)
+    {
+        if (json)
+        {
+            Output.WriteJson(worker);
+            return ExitCodes.Ok;
+        }
+
+        Console.Out.WriteLine($"{worker.Name}  {worker.State}{(worker.Locked ? "  locked" : "")}  running {worker.Running}");
+        ClusterViewCommands.PrintUsage(worker.Resources);
+        return ExitCodes.Ok;
+    }
 
     private static Command SetTotals()
     {
@@ -94,15 +141,7 @@ internal static class FarmCommands
             var worker = await client.PutAsync<WorkerView>(
                 $"/v1/workers/{Uri.EscapeDataString(result.GetValue(name)!)}/resources",
                 new SetWorkerResourcesRequest(ResourceTotals.Format(totals)), cancellation).ConfigureAwait(false);
-            if (result.GetValue(json))
-            {
-                Output.WriteJson(worker);
-                return ExitCodes.Ok;
-            }
-
-            Console.Out.WriteLine($"{worker.Name}  {worker.State}  running {worker.Running}");
-            ClusterViewCommands.PrintUsage(worker.Resources);
-            return ExitCodes.Ok;
+            return PrintWorker(worker, result.GetValue(json));
         }));
         return set;
     }

@@ -85,6 +85,19 @@ public sealed class Ledger
 
     public int RunningOn(int host) => _hosts[host].Running;
 
+    /// <summary>Locked by an admin: it keeps what it holds but is offered no new work and no growth.</summary>
+    public bool IsLocked(int host) => _hosts[host].Locked;
+
+    /// <summary>Up and not locked: placement may put new work or growth here.</summary>
+    public bool IsOpen(int host) => _hosts[host].Up && !_hosts[host].Locked;
+
+    /// <summary>Locks or unlocks a host. The lock outlives the host going down and coming back.</summary>
+    public void SetLocked(int host, bool locked)
+    {
+        _hosts[host].Locked = locked;
+        Reindex(host);
+    }
+
     /// <summary>Marks a host up or down. A down host is never offered to placement.</summary>
     public void SetUp(int host, bool up)
     {
@@ -308,7 +321,7 @@ public sealed class Ledger
     private void Reindex(int host)
     {
         var entry = _hosts[host];
-        if (!entry.Up)
+        if (!entry.Up || entry.Locked)
         {
             Open.Remove(host);
             Idle.Remove(host);
@@ -334,6 +347,8 @@ public sealed class Ledger
         public LedgerCounts Counts { get; set; } = counts;
 
         public bool Up { get; set; } = true;
+
+        public bool Locked { get; set; }
 
         public int Running { get; set; }
 

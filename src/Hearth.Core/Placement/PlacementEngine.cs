@@ -166,7 +166,7 @@ public static class PlacementEngine
     {
         var ledger = cluster.Ledger;
         var work = cluster.FindRunning(request.Id);
-        if (work is null || !ledger.IsUp(host))
+        if (work is null || !ledger.IsOpen(host))
         {
             return;
         }

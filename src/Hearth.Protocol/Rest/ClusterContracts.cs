@@ -15,12 +15,14 @@ public sealed record ReportOutsideUseRequest(int? InUse);
 /// <summary>Body of <c>PUT /v1/workers/{name}/resources</c>: host resource totals to set, e.g. <c>host.gpu=2</c>.</summary>
 public sealed record SetWorkerResourcesRequest(string? Resources);
 
+/// <summary>A worker; <c>locked</c>: an admin locked it, so it takes no new work (its running work finishes).</summary>
 public sealed record WorkerView(
     string Name,
     string State,
     DateTimeOffset? LastSeenAt,
     int Running,
-    IReadOnlyList<ResourceUsageView> Resources);
+    IReadOnlyList<ResourceUsageView> Resources,
+    bool Locked = false);
 
 public sealed record WorkerListView(IReadOnlyList<WorkerView> Workers);
 

@@ -21,6 +21,10 @@ internal static class FarmEndpoints
             .WithTags("Resources").WithSummary("Report how many of a license are in use outside the farm; the farm takes only the rest");
         admin.MapPut("/workers/{name}/resources", SetWorkerAsync).Accepts<SetWorkerResourcesRequest>("application/json")
             .WithTags("Workers").WithSummary("Set host resource totals on a worker, over what its config reports (kept across restarts)");
+        admin.MapPost("/workers/{name}/lock", (string name, bool? purge, Scheduler scheduler) => RunAsync(() => scheduler.LockWorkerAsync(name, purge == true)))
+            .WithTags("Workers").WithSummary("Lock a worker: no new work, running work finishes; ?purge=true kills and requeues its running subjobs (kept across restarts)");
+        admin.MapPost("/workers/{name}/unlock", (string name, Scheduler scheduler) => RunAsync(() => scheduler.UnlockWorkerAsync(name)))
+            .WithTags("Workers").WithSummary("Unlock a worker: it takes new work again");
         return app;
     }
 

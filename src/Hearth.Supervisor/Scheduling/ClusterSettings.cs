@@ -13,11 +13,29 @@ internal sealed class ClusterSettings
 {
     private const string ResourcePrefix = "resource:";
     private const string WorkerPrefix = "worker:";
+    private const string LockPrefix = "lock:";
 
     private readonly Dictionary<ResourceName, ResourceSetting> _resources = [];
     private readonly Dictionary<string, Dictionary<ResourceName, int>> _workers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<ResourceName, ResourceSetting> Resources => _resources;
+
+    public IReadOnlySet<string> Locked => _locked;
+
+    public bool IsLocked(string worker) => _locked.Contains(worker);
+
+    public SettingRecord Lock(string worker, bool locked)
+    {
+        if (locked)
+        {
+            _locked.Add(worker);
+            return new SettingRecord(LockPrefix + worker, "{\"locked\":true}");
+        }
+
+        _locked.Remove(worker);
+        return new SettingRecord(LockPrefix + worker, null);
+    }
 
     /// <summary>Reads stored settings; a row this version cannot read is skipped rather than stopping the supervisor.</summary>
     public void Load(IReadOnlyList<SettingRecord>? settings)
@@ -37,6 +55,10 @@ internal sealed class ClusterSettings
                 {
                     _resources[resource] = value;
                 }
+            }
+            else if (setting.Name.StartsWith(LockPrefix, StringComparison.Ordinal))
+            {
+                _locked.Add(setting.Name[LockPrefix.Length..]);
             }
             else if (setting.Name.StartsWith(WorkerPrefix, StringComparison.Ordinal))
             {
@@ -80,8 +102,18 @@ internal sealed class ClusterSettings
     }
 
     /// <summary>A removed worker's settings go with it.</summary>
-    public SettingRecord? ForgetWorker(string worker) =>
-        _workers.Remove(worker) ? new SettingRecord(WorkerPrefix + worker, null) : null;
+    public IEnumerable<SettingRecord> ForgetWorker(string worker)
+    {
+        if (_workers.Remove(worker))
+        {
+            yield return new SettingRecord(WorkerPrefix + worker, null);
+        }
+
+        if (_locked.Remove(worker))
+        {
+            yield return new SettingRecord(LockPrefix + worker, null);
+        }
+    }
 
     /// <summary>What a worker reports, with the admin's totals laid over it.</summary>
     public Dictionary<ResourceName, int> ForWorker(string worker, IReadOnlyDictionary<ResourceName, int> reported)

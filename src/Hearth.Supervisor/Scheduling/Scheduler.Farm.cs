@@ -21,6 +21,13 @@ public sealed partial class Scheduler
     public Task<WorkerView> SetWorkerResourcesAsync(string name, IReadOnlyDictionary<ResourceName, int> totals) =>
         FarmAsync((state, fx) => state.SetWorkerResources(name, totals, fx));
 
+    /// <summary>Locks a worker against new work; <paramref name="purge"/> also kills and requeues its running subjobs.</summary>
+    public Task<WorkerView> LockWorkerAsync(string name, bool purge) =>
+        FarmAsync((state, fx) => state.LockWorker(name, purge, fx));
+
+    public Task<WorkerView> UnlockWorkerAsync(string name) =>
+        FarmAsync((state, fx) => state.UnlockWorker(name, fx));
+
     private async Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> run)
         where T : class
     {

@@ -1,6 +1,7 @@
 using Hearth.Core.Placement;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Jobs;
 
 namespace Hearth.Supervisor.Scheduling;
 
@@ -12,8 +13,11 @@ public sealed class FarmRequestException(string message) : Exception(message);
 
 internal sealed partial class SchedulerState
 {
-    /// <summary>Run-time totals and outside use, kept in the store.</summary>
+    /// <summary>Run-time totals, outside use and locks, kept in the store.</summary>
     internal ClusterSettings Farm { get; } = new();
+
+    /// <summary>Attempts killed by a purge: when their process is gone they go back to the queue instead of ending.</summary>
+    private readonly HashSet<string> _purging = new(StringComparer.Ordinal);
 
     /// <summary>Lays the stored run-time settings over the configured cluster-wide totals; called before jobs are restored.</summary>
     private void RestoreSettings(Storage.StoredCluster stored)
@@ -117,6 +121,92 @@ internal sealed partial class SchedulerState
 
         fx.Touch(worker);
         return View().Workers.First(w => w.Name == name);
+    }
+
+    /// <summary>
+    /// Locks a worker: it takes no new work and its running work grows no more, but that work runs to the end.
+    /// With <paramref name="purge"/> its running subjobs are killed and go back to the queue (as on worker loss).
+    /// Its warm algorithm instances stay until they are idle and stopped.
+    /// </summary>
+    public WorkerView LockWorker(string name, bool purge, CycleEffects fx)
+    {
+        if (!_workers.TryGetValue(name, out var worker))
+        {
+            throw new FarmTargetNotFoundException($"worker {name} not found");
+        }
+
+        if (!Farm.IsLocked(name))
+        {
+            fx.Setting(Farm.Lock(name, true));
+        }
+
+        if (Cluster.Ledger.TryGetHostIndex(name, out _))
+        {
+            Cluster.SetLocked(name, true);
+        }
+
+        if (purge)
+        {
+            foreach (var subjob in _subjobs.Values.Where(s => s.State == WorkState.Running && s.Host == name && !s.KillRequested))
+            {
+                if (_purging.Add(subjob.AssignmentId))
+                {
+                    fx.Send(worker.Session, KillMessage(subjob.AssignmentId));
+                }
+            }
+        }
+
+        fx.ViewChanged = true;
+        return View().Workers.First(w => w.Name == name);
+    }
+
+    public WorkerView UnlockWorker(string name, CycleEffects fx)
+    {
+        if (!_workers.TryGetValue(name, out _))
+        {
+            throw new FarmTargetNotFoundException($"worker {name} not found");
+        }
+
+        if (Farm.IsLocked(name))
+        {
+            fx.Setting(Farm.Lock(name, false));
+        }
+
+        if (Cluster.Ledger.TryGetHostIndex(name, out _))
+        {
+            Cluster.SetLocked(name, false);
+        }
+
+        fx.ViewChanged = true;
+        return View().Workers.First(w => w.Name == name);
+    }
+
+    /// <summary>Locks stored before a restart apply again to the workers restored from the store.</summary>
+    private void RestoreLocks()
+    {
+        foreach (var name in Farm.Locked)
+        {
+            if (Cluster.Ledger.TryGetHostIndex(name, out var host))
+            {
+                Cluster.Ledger.SetLocked(host, true);
+            }
+        }
+    }
+
+    /// <summary>A purged attempt's process is gone: back to the queue at its old position. False when it was not purged.</summary>
+    private bool TryReturnPurged(Subjob subjob, CycleEffects fx)
+    {
+        if (!_purging.Remove(subjob.AssignmentId) || subjob.KillRequested || Cluster.Finish(subjob.WorkId) is not { } work)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        subjob.Requeue();
+        Cluster.Submit(work.Request);
+        fx.Touch(subjob);
+        Refreshed(subjob.Job, fx, now);
+        return true;
     }
 
     private ResourceUsageView GlobalView(ResourceName resource) =>

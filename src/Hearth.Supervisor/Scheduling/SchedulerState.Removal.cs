@@ -38,7 +38,7 @@ internal sealed partial class SchedulerState
             ledger.SetUp(host, false);
         }
 
-        if (Farm.ForgetWorker(name) is { } forgotten)
+        foreach (var forgotten in Farm.ForgetWorker(name).ToList())
         {
             fx.Setting(forgotten);
         }

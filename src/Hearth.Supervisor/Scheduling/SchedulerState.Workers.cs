@@ -90,6 +90,7 @@ internal sealed partial class SchedulerState
         {
             host = Cluster.AddHost(worker.Name, totals);
             worker.Totals = totals;
+            ledger.SetLocked(host, Farm.IsLocked(worker.Name));
         }
         else
         {
@@ -255,7 +256,8 @@ internal sealed partial class SchedulerState
                 ? [.. ledger.HostUsage(host).Select(u => worker.Status == WorkerStatus.Up ? ToView(u) : ToView(u) with { Free = 0 })]
                 : [];
             workers.Add(new WorkerView(
-                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources));
+                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources,
+                Farm.IsLocked(worker.Name)));
         }
 
         return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
