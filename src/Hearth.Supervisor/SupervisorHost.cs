@@ -244,9 +244,11 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapAuditEndpoints();
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
+        app.MapFarmEndpoints();
         app.MapAlgorithms();
         app.MapReservations();
         app.MapAdminPages();
+        app.MapWorkerLockPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 

@@ -10,7 +10,7 @@ internal sealed record ProcessOutcome(int ExitCode, string? Error);
 
 /// <summary>
 /// One subjob attempt as a real process: started straight into a new session (<see cref="SessionProcess"/>) so
-/// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
+/// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_ALLOCATIONS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,
 /// stdout and stderr streamed as chunks. When the leader exits, whatever it left behind in its group is killed.
 /// It is started off the worker's stream, so a kill or a growth can arrive while it is starting: a kill asked
 /// for before the spawn means it never starts, one asked for during it is carried out as soon as it returns,
@@ -81,6 +81,7 @@ internal sealed class SubjobProcess : IDisposable
         var environment = ChildEnvironment.For(
             _inherited,
             ("QB_JOBSLOTS", AllocationFile.Slots(allocations)),
+            ("QB_ALLOCATIONS", AllocationFile.Format(allocations)),
             ("QB_JOBID", _assign.JobId.ToString(CultureInfo.InvariantCulture)),
             ("QB_SUBID", _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture)),
             ("HEARTH_ALLOCATION", AllocationFile.Format(allocations)),

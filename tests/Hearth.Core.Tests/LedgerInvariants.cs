@@ -13,7 +13,7 @@ internal static class LedgerInvariants
         var text = new StringBuilder();
         for (var host = 0; host < ledger.HostCount; host++)
         {
-            text.Append($"{ledger.HostName(host)} up={ledger.IsUp(host)} running={ledger.RunningOn(host)}:");
+            text.Append($"{ledger.HostName(host)} up={ledger.IsUp(host)} locked={ledger.IsLocked(host)} running={ledger.RunningOn(host)}:");
             foreach (var usage in ledger.HostUsage(host))
             {
                 text.Append($" {usage.Resource}={usage.Used}/{usage.Total}");
@@ -48,7 +48,7 @@ internal static class LedgerInvariants
             Assert.True(usage.Used >= 0 && usage.Used <= usage.Total, usage.ToString());
         }
 
-        var up = Enumerable.Range(0, ledger.HostCount).Where(ledger.IsUp).ToList();
+        var up = Enumerable.Range(0, ledger.HostCount).Where(ledger.IsOpen).ToList();
         int Open(int host) => ledger.Free(host, ResourceName.Processors);
         Assert.Equal(up.OrderBy(Open).ThenBy(h => h), ledger.Open.Ascending(0));
         Assert.Equal(up.OrderByDescending(Open).ThenBy(h => h), ledger.Open.Descending(0));

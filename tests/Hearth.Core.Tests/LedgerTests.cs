@@ -156,17 +156,20 @@ public sealed class LedgerTests
     }
 
     [Fact]
-    public void AGlobalResourceCannotShrinkBelowWhatIsInUse()
+    public void AGlobalResourceShrunkBelowWhatIsInUseKeepsWhatIsHeldAndGrantsNothingMore()
     {
         var (ledger, host) = Create();
         ledger.Reserve(host, Alloc("host.processors=1,global.maya=2"), startsWork: true);
         var before = ledger.Snapshot();
 
-        var error = Assert.Throws<LedgerException>(() => ledger.DefineGlobal(Maya, 1));
+        ledger.DefineGlobal(Maya, 1);
+        Assert.Equal(0, ledger.GlobalFree(Maya));
+        Assert.Throws<LedgerException>(() => ledger.Reserve(host, Alloc("host.processors=1,global.maya=1"), startsWork: true));
         ledger.DefineGlobal(Maya, 5);
 
-        Assert.Equal("global.maya cannot shrink to 1: 2 in use", error.Message);
         Assert.Equal(before.Replace("global.maya=2/2", "global.maya=2/5", StringComparison.Ordinal), ledger.Snapshot());
+        ledger.Release(host, Alloc("host.processors=1,global.maya=2"), endsWork: true);
+        Assert.Equal(5, ledger.GlobalFree(Maya));
         Assert.Throws<LedgerException>(() => ledger.DefineGlobal(ResourceName.Memory, 1));
     }
 

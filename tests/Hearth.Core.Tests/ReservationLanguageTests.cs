@@ -50,10 +50,10 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=1,host.Processors=2", "item 2 \"host.Processors=2\"", "host.processors is named twice (first in item 1)")]
     [InlineData("host.memory=1-2, host.memory = all", "item 2 \"host.memory = all\"", "host.memory is named twice")]
     // unknown type, malformed resource names
-    [InlineData("cpu.count=1", "item 1 \"cpu.count=1\"", "unknown resource type \"cpu\" (expected host or global)")]
+    [InlineData("cpu.count=1", "item 1 \"cpu.count=1\"", "unknown resource type \"cpu\" (expected host, global, license or global_host)")]
     [InlineData("HOST.processors=1", "item 1 \"HOST.processors=1\"", "unknown resource type \"HOST\"")]
-    [InlineData("host.processors=1,license.maya=1", "item 2 \"license.maya=1\"", "unknown resource type \"license\"")]
-    [InlineData("processors=1", "item 1 \"processors=1\"", "must be written type.name, with type host or global")]
+    [InlineData("host.processors=1,licence.maya=1", "item 2 \"licence.maya=1\"", "unknown resource type \"licence\"")]
+    [InlineData("processors=1", "item 1 \"processors=1\"", "must be written type.name, with type host, global, license or global_host")]
     [InlineData("=1", "item 1 \"=1\"", "must be written type.name")]
     [InlineData("host.=1", "item 1 \"host.=1\"", "has no name after \"host.\"")]
     [InlineData("host.proc essors=1", "item 1 \"host.proc essors=1\"", "may hold only letters, digits, '_' and '-'")]

@@ -26,7 +26,7 @@ public sealed class ResourceTotalsTests
 
     [Theory]
     [InlineData("host.processors=8,global.maya=1", ResourceScope.Host, "item 2 \"global.maya=1\"", "only host.* resources can be defined here")]
-    [InlineData("global.maya=1,host.processors=1", ResourceScope.Global, "item 2 \"host.processors=1\"", "only global.* resources can be defined here")]
+    [InlineData("global.maya=1,host.processors=1", ResourceScope.Global, "item 2 \"host.processors=1\"", "only global.*, license.* or global_host.* resources can be defined here")]
     [InlineData("host.processors=-1", ResourceScope.Host, "item 1 \"host.processors=-1\"", "count \"-1\" is not a non-negative integer")]
     [InlineData("host.processors=8+", ResourceScope.Host, "item 1 \"host.processors=8+\"", "count \"8+\" is not a non-negative integer")]
     [InlineData("host.processors=all", ResourceScope.Host, "item 1 \"host.processors=all\"", "count \"all\" is not a non-negative integer")]

@@ -42,7 +42,7 @@ public sealed class ScenarioParseTests
     [InlineData("{\"hosts\": [{\"name\": \"h1\", \"resources\": \"host.memory=100\"}]}", "$.hosts[0].resources: host \"h1\" must define host.processors")]
     [InlineData("{\"hosts\": [{\"name\": \"h1\", \"resources\": \"host.processors=1\", \"cpus\": 2}]}", "$.hosts[0].cpus: unknown field (expected name, resources)")]
     [InlineData("{\"hosts\": [" + Host + "], \"global\": 2}", "$.global: expected a string, found a number")]
-    [InlineData("{\"hosts\": [" + Host + "], \"global\": \"host.processors=1\"}", "$.global: item 1 \"host.processors=1\": only global.* resources can be defined here")]
+    [InlineData("{\"hosts\": [" + Host + "], \"global\": \"host.processors=1\"}", "$.global: item 1 \"host.processors=1\": only global.*, license.* or global_host.* resources can be defined here")]
     [InlineData("{\"hosts\": [" + Host + "], \"global\": \"global.maya=1,global.maya=2\"}", "$.global: item 2 \"global.maya=2\": resource global.maya is named twice")]
     [InlineData("{\"hosts\": [" + Host + "], \"events\": {}}", "$.events: expected an array, found an object")]
     [InlineData("{\"hosts\": [" + Host + "], \"events\": [\"finish a\"]}", "$.events[0]: expected an object, found a string")]

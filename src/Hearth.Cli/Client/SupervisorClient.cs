@@ -62,6 +62,9 @@ internal sealed partial class SupervisorClient : IDisposable
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body is null ? null : JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
 
+    public Task<T> PutAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, Relative(path)) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
     public Task<T> PatchAsync<T>(string path, object body, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Patch, Relative(path)) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
 

@@ -13,6 +13,7 @@ internal static class ClusterViewCommands
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var workers = new Command("workers", "List workers with their state and total/used/free resources") { json, Remove() };
+        FarmCommands.AddWorkerCommands(workers);
         workers.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var list = await client.GetAsync<WorkerListView>("/v1/workers", cancellation).ConfigureAwait(false);
@@ -29,7 +30,7 @@ internal static class ClusterViewCommands
 
             foreach (var w in list.Workers)
             {
-                Console.Out.WriteLine($"{w.Name}  {w.State}  running {w.Running}  isolation {w.Isolation}");
+                Console.Out.WriteLine($"{w.Name}  {w.State}{(w.Locked ? "  locked" : "")}  running {w.Running}  isolation {w.Isolation}");
                 PrintUsage(w.Resources);
             }
 
@@ -65,6 +66,7 @@ internal static class ClusterViewCommands
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var resources = new Command("resources", "Total/used/free of every resource, globally and per host") { json };
+        FarmCommands.AddResourceCommands(resources);
         resources.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var view = await client.GetAsync<ResourcesView>("/v1/resources", cancellation).ConfigureAwait(false);
@@ -103,11 +105,12 @@ internal static class ClusterViewCommands
         return resources;
     }
 
-    private static void PrintUsage(IReadOnlyList<ResourceUsageView> usage)
+    internal static void PrintUsage(IReadOnlyList<ResourceUsageView> usage)
     {
         foreach (var r in usage)
         {
-            Console.Out.WriteLine($"  {r.Resource,-24} total {r.Total,7}  used {r.Used,7}  free {r.Free,7}");
+            var outside = r.Outside > 0 || r.Resource.StartsWith("license.", StringComparison.Ordinal) ? $"  outside {r.Outside,7}" : "";
+            Console.Out.WriteLine($"  {r.Resource,-24} total {r.Total,7}  used {r.Used,7}{outside}  free {r.Free,7}");
         }
     }
 }

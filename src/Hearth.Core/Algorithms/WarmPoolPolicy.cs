@@ -198,7 +198,7 @@ public static class WarmPoolPolicy
             foreach (var host in ledger.HostNames)
             {
                 var index = ledger.HostIndex(host);
-                if (!ledger.IsUp(index))
+                if (!ledger.IsOpen(index))
                 {
                     continue;
                 }

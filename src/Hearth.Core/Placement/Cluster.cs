@@ -56,6 +56,25 @@ public sealed class Cluster
         return host;
     }
 
+    /// <summary>Locks a host against new work and growth, or unlocks it; unlocking offers its free units again.</summary>
+    public void SetLocked(string name, bool locked)
+    {
+        var host = Ledger.HostIndex(name);
+        Ledger.SetLocked(host, locked);
+        if (!locked)
+        {
+            _freedHosts.Add(host);
+        }
+    }
+
+    /// <summary>Changes one host resource's total at run time; a raised total may let running work grow there.</summary>
+    public void SetHostTotal(string name, ResourceName resource, int total)
+    {
+        var host = Ledger.HostIndex(name);
+        Ledger.SetHostTotal(host, resource, total);
+        _freedHosts.Add(host);
+    }
+
     /// <summary>Queues work. Refuses a duplicate ID or a global resource the cluster does not define.</summary>
     public void Submit(WorkRequest request)
     {

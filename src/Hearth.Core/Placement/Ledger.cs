@@ -5,10 +5,11 @@ namespace Hearth.Core.Placement;
 /// <summary>An attempt to over-commit or to release what is not held; the ledger is left unchanged.</summary>
 public sealed class LedgerException(string message) : InvalidOperationException(message);
 
-/// <summary>Total and used counts of one resource.</summary>
-public readonly record struct ResourceUsage(ResourceName Resource, int Total, int Used)
+/// <summary>Total and used counts of one resource; <paramref name="Outside"/> is a license's use outside the farm.</summary>
+public readonly record struct ResourceUsage(ResourceName Resource, int Total, int Used, int Outside = 0)
 {
-    public int Free => Total - Used;
+    /// <summary>What more the farm may take: never negative, even below a lowered total or past outside use.</summary>
+    public int Free => Math.Max(0, Total - Used - Outside);
 }
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed class Ledger
 
     private readonly List<HostEntry> _hosts = [];
     private readonly Dictionary<string, int> _hostByName = new(StringComparer.Ordinal);
-    private readonly Counts _globals = new(0);
+    private readonly LedgerCounts _globals = new(0);
 
     internal CapacityIndex Open { get; } = new();
 
@@ -36,7 +37,7 @@ public sealed class Ledger
     public int AddHost(string name, IReadOnlyDictionary<ResourceName, int> totals)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var counts = new Counts(ResourceIndex.Count);
+        var counts = new LedgerCounts(ResourceIndex.Count);
         foreach (var (resource, total) in totals)
         {
             if (!resource.IsHost)
@@ -55,7 +56,7 @@ public sealed class Ledger
         if (_hostByName.TryGetValue(name, out var existing))
         {
             var host = _hosts[existing];
-            if (host.Running > 0 || !host.Counts.Unused)
+            if (host.Running > 0 || !host.Counts.Unused || host.PerHostHolds?.Any(h => h.Value.Count > 0) == true)
             {
                 throw new LedgerException($"host {name} still holds work; release it before changing its resources");
             }
@@ -84,6 +85,19 @@ public sealed class Ledger
 
     public int RunningOn(int host) => _hosts[host].Running;
 
+    /// <summary>Locked by an admin: it keeps what it holds but is offered no new work and no growth.</summary>
+    public bool IsLocked(int host) => _hosts[host].Locked;
+
+    /// <summary>Up and not locked: placement may put new work or growth here.</summary>
+    public bool IsOpen(int host) => _hosts[host].Up && !_hosts[host].Locked;
+
+    /// <summary>Locks or unlocks a host. The lock outlives the host going down and coming back.</summary>
+    public void SetLocked(int host, bool locked)
+    {
+        _hosts[host].Locked = locked;
+        Reindex(host);
+    }
+
     /// <summary>Marks a host up or down. A down host is never offered to placement.</summary>
     public void SetUp(int host, bool up)
     {
@@ -110,7 +124,10 @@ public sealed class Ledger
         }
     }
 
-    /// <summary>Defines or resizes a global resource; it cannot shrink below what is in use.</summary>
+    /// <summary>
+    /// Defines or resizes a cluster-wide resource (<c>global</c>, <c>license</c> or <c>global_host</c>). A total
+    /// below what is in use is allowed: nothing held is taken back, and nothing more is granted until use drops.
+    /// </summary>
     public void DefineGlobal(ResourceName resource, int total)
     {
         if (resource.IsHost)
@@ -119,14 +136,41 @@ public sealed class Ledger
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(total);
-        var number = ResourceIndex.Of(resource);
-        var used = _globals.Used(number);
-        if (total < used)
+        _globals.Define(ResourceIndex.Of(resource), total);
+    }
+
+    /// <summary>How much of a <c>license</c> resource is in use outside the farm; the farm may take only the rest.</summary>
+    public void SetOutsideUse(ResourceName resource, int inUse)
+    {
+        if (resource.Scope != ResourceScope.License)
         {
-            throw new LedgerException($"{resource} cannot shrink to {total}: {used} in use");
+            throw new LedgerException($"{resource} is not a license resource; only license.* resources have outside use");
         }
 
-        _globals.Define(number, total);
+        ArgumentOutOfRangeException.ThrowIfNegative(inUse);
+        var number = ResourceIndex.Of(resource);
+        if (!_globals.IsDefined(number))
+        {
+            throw new LedgerException($"unknown license resource {resource}");
+        }
+
+        _globals.SetOutside(number, inUse);
+    }
+
+    /// <summary>
+    /// Changes one host resource's total on a host at run time, even while work holds it. A total below what is
+    /// in use grants nothing more there until use drops; running work keeps what it holds.
+    /// </summary>
+    public void SetHostTotal(int host, ResourceName resource, int total)
+    {
+        if (!resource.IsHost)
+        {
+            throw new LedgerException($"{resource} is not a host resource");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        _hosts[host].Counts.Define(ResourceIndex.Of(resource), total);
+        Reindex(host);
     }
 
     public bool HasGlobal(ResourceName resource) => _globals.IsDefined(ResourceIndex.Of(resource));
@@ -139,6 +183,11 @@ public sealed class Ledger
 
     internal int GlobalFree(int number) => _globals.Free(number);
 
+    /// <summary>How much of a per-host global resource work on <paramref name="host"/> can hold: what the host already takes, plus what the pool has free.</summary>
+    public int GlobalHostFree(int host, ResourceName resource) => GlobalHostFree(host, ResourceIndex.Of(resource));
+
+    internal int GlobalHostFree(int host, int number) => _hosts[host].Charge(number) + _globals.Free(number);
+
     public IReadOnlyList<ResourceUsage> HostUsage(int host) => _hosts[host].Counts.Usage();
 
     public IReadOnlyList<ResourceUsage> GlobalUsage() => _globals.Usage();
@@ -146,11 +195,10 @@ public sealed class Ledger
     /// <summary>True when every amount fits in what is free.</summary>
     public bool Fits(int host, Allocation allocation)
     {
-        var counts = _hosts[host].Counts;
         var numbers = allocation.Numbers;
         for (var i = 0; i < numbers.Length; i++)
         {
-            var free = allocation[i].Key.IsHost ? counts.Free(numbers[i]) : _globals.Free(numbers[i]);
+            var free = FreeFor(host, allocation[i].Key, numbers[i]);
             if (allocation[i].Value > free)
             {
                 return false;
@@ -174,7 +222,7 @@ public sealed class Ledger
             var (resource, amount) = allocation[i];
             ArgumentOutOfRangeException.ThrowIfNegative(amount);
             RequireKnown(resource, allocation.Numbers[i]);
-            var free = resource.IsHost ? entry.Counts.Free(allocation.Numbers[i]) : _globals.Free(allocation.Numbers[i]);
+            var free = FreeFor(host, resource, allocation.Numbers[i]);
             if (amount > free)
             {
                 throw new LedgerException($"{resource}={amount} does not fit on {entry.Name}: {free} free");
@@ -183,7 +231,14 @@ public sealed class Ledger
 
         for (var i = 0; i < allocation.Count; i++)
         {
-            (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], allocation[i].Value);
+            if (allocation[i].Key.IsPerHostGlobal)
+            {
+                Hold(entry, allocation.Numbers[i], allocation[i].Value);
+            }
+            else
+            {
+                (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], allocation[i].Value);
+            }
         }
 
         if (startsWork)
@@ -203,6 +258,16 @@ public sealed class Ledger
             var (resource, amount) = allocation[i];
             ArgumentOutOfRangeException.ThrowIfNegative(amount);
             RequireKnown(resource, allocation.Numbers[i]);
+            if (resource.IsPerHostGlobal)
+            {
+                if (entry.PerHostHolds?.GetValueOrDefault(allocation.Numbers[i])?.Contains(amount) != true)
+                {
+                    throw new LedgerException($"cannot release {resource}={amount} on {entry.Name}: no work there holds that amount");
+                }
+
+                continue;
+            }
+
             var used = resource.IsHost ? entry.Counts.Used(allocation.Numbers[i]) : _globals.Used(allocation.Numbers[i]);
             if (amount > used)
             {
@@ -217,7 +282,14 @@ public sealed class Ledger
 
         for (var i = 0; i < allocation.Count; i++)
         {
-            (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], -allocation[i].Value);
+            if (allocation[i].Key.IsPerHostGlobal)
+            {
+                Unhold(entry, allocation.Numbers[i], allocation[i].Value);
+            }
+            else
+            {
+                (allocation[i].Key.IsHost ? entry.Counts : _globals).Add(allocation.Numbers[i], -allocation[i].Value);
+            }
         }
 
         if (endsWork)
@@ -226,6 +298,35 @@ public sealed class Ledger
         }
 
         Reindex(host);
+    }
+
+    private int FreeFor(int host, ResourceName resource, int number) => resource.Scope switch
+    {
+        ResourceScope.Host => _hosts[host].Counts.Free(number),
+        ResourceScope.GlobalHost => GlobalHostFree(host, number),
+        _ => _globals.Free(number),
+    };
+
+    /// <summary>A per-host global resource is taken from the pool only as far as this holder raises the host's charge.</summary>
+    private void Hold(HostEntry entry, int number, int amount)
+    {
+        var before = entry.Charge(number);
+        entry.PerHostHolds ??= [];
+        if (!entry.PerHostHolds.TryGetValue(number, out var holds))
+        {
+            holds = [];
+            entry.PerHostHolds.Add(number, holds);
+        }
+
+        holds.Add(amount);
+        _globals.Add(number, entry.Charge(number) - before);
+    }
+
+    private void Unhold(HostEntry entry, int number, int amount)
+    {
+        var before = entry.Charge(number);
+        entry.PerHostHolds![number].Remove(amount);
+        _globals.Add(number, entry.Charge(number) - before);
     }
 
     private void RequireKnown(ResourceName resource, int number)
@@ -239,7 +340,7 @@ public sealed class Ledger
     private void Reindex(int host)
     {
         var entry = _hosts[host];
-        if (!entry.Up)
+        if (!entry.Up || entry.Locked)
         {
             Open.Remove(host);
             Idle.Remove(host);
@@ -258,73 +359,38 @@ public sealed class Ledger
         }
     }
 
-    private sealed class HostEntry(string name, Counts counts)
+    private sealed class HostEntry(string name, LedgerCounts counts)
     {
         public string Name { get; } = name;
 
-        public Counts Counts { get; set; } = counts;
+        public LedgerCounts Counts { get; set; } = counts;
 
         public bool Up { get; set; } = true;
 
         public bool Isolated { get; set; } = true;
 
+        public bool Locked { get; set; }
+
         public int Running { get; set; }
-    }
 
-    /// <summary>Totals and used counts by resource number; a resource never defined has a total of 0.</summary>
-    private sealed class Counts(int size)
-    {
-        private int[] _total = new int[size];
-        private int[] _used = new int[size];
-        private bool[] _defined = new bool[size];
+        /// <summary>For each per-host global resource held here, the amount each piece of work holds; null until one is.</summary>
+        public Dictionary<int, List<int>>? PerHostHolds { get; set; }
 
-        public bool Unused => _used.All(u => u == 0);
-
-        public bool IsDefined(int number) => number < _defined.Length && _defined[number];
-
-        public int Used(int number) => number < _used.Length ? _used[number] : 0;
-
-        public int Free(int number) => number < _total.Length ? _total[number] - _used[number] : 0;
-
-        public void Define(int number, int total)
+        /// <summary>What this host takes from the pool of a per-host global resource: the most any one holder asked for.</summary>
+        public int Charge(int number)
         {
-            Grow(number);
-            _total[number] = total;
-            _defined[number] = true;
-        }
-
-        public void Add(int number, int delta)
-        {
-            Grow(number);
-            _used[number] += delta;
-        }
-
-        public List<ResourceUsage> Usage()
-        {
-            var usage = new List<ResourceUsage>();
-            for (var n = 0; n < _total.Length; n++)
+            if (PerHostHolds is null || !PerHostHolds.TryGetValue(number, out var holds) || holds.Count == 0)
             {
-                if (_defined[n] || _used[n] != 0)
-                {
-                    usage.Add(new ResourceUsage(ResourceIndex.NameOf(n), _total[n], _used[n]));
-                }
+                return 0;
             }
 
-            usage.Sort((a, b) => ResourceName.Order.Compare(a.Resource, b.Resource));
-            return usage;
-        }
-
-        private void Grow(int number)
-        {
-            if (number < _total.Length)
+            var most = 0;
+            foreach (var amount in holds)
             {
-                return;
+                most = Math.Max(most, amount);
             }
 
-            var size = Math.Max(number + 1, ResourceIndex.Count);
-            Array.Resize(ref _total, size);
-            Array.Resize(ref _used, size);
-            Array.Resize(ref _defined, size);
+            return most;
         }
     }
 }

@@ -86,7 +86,8 @@ public static class PlacementEngine
         var needsIdle = false;
         foreach (var item in items)
         {
-            if (!item.Resource.IsHost && ledger.GlobalFree(item.Number) < item.Min)
+            // A per-host global resource may be free on a host that already holds it, so it is checked per host.
+            if (!item.Resource.IsHost && !item.Resource.IsPerHostGlobal && ledger.GlobalFree(item.Number) < item.Min)
             {
                 return false;
             }
@@ -150,7 +151,13 @@ public static class PlacementEngine
             var fits = true;
             foreach (var item in items)
             {
-                if (item.Resource.IsHost && ledger.Free(host, item.Number) < item.Min)
+                var free = item.Resource.Scope switch
+                {
+                    ResourceScope.Host => ledger.Free(host, item.Number),
+                    ResourceScope.GlobalHost => ledger.GlobalHostFree(host, item.Number),
+                    _ => int.MaxValue,
+                };
+                if (free < item.Min)
                 {
                     fits = false;
                     break;
@@ -170,7 +177,7 @@ public static class PlacementEngine
     {
         var ledger = cluster.Ledger;
         var work = cluster.FindRunning(request.Id);
-        if (work is null || !ledger.IsUp(host))
+        if (work is null || !ledger.IsOpen(host))
         {
             return;
         }

@@ -42,7 +42,7 @@ public sealed record CapacityView(IReadOnlyList<HostCapacity> Hosts, IReadOnlyDi
         for (var i = 0; i < ledger.HostCount; i++)
         {
             var usage = ledger.HostUsage(i);
-            hosts.Add(new HostCapacity(ledger.HostName(i), ledger.IsUp(i),
+            hosts.Add(new HostCapacity(ledger.HostName(i), ledger.IsOpen(i),
                 usage.ToDictionary(u => u.Resource, u => u.Total), usage.ToDictionary(u => u.Resource, u => u.Free)));
         }
 

@@ -131,7 +131,7 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
         if (parsed.Mode != ReservationMode.Exact && !resource.IsHost)
         {
             throw new ReservationSyntaxException(
-                Fail($"global resources take a plain count N; \"{quantity}\" is an elastic form for host resources only"));
+                Fail($"{resource.TypeText} resources take a plain count N; \"{quantity}\" is an elastic form for host resources only"));
         }
 
         return new ReservationItem(resource, parsed.Mode, parsed.Min, parsed.Max);

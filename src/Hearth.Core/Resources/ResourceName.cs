@@ -5,6 +5,12 @@ public enum ResourceScope
 {
     Host,
     Global,
+
+    /// <summary>Cluster-wide like <see cref="Global"/>, less what is reported in use outside the farm.</summary>
+    License,
+
+    /// <summary>Cluster-wide, but taken once per host however many pieces of work there hold it.</summary>
+    GlobalHost,
 }
 
 /// <summary>A resource such as <c>host.processors</c> or <c>global.maya</c>.</summary>
@@ -13,9 +19,20 @@ public readonly record struct ResourceName(ResourceScope Scope, string Name)
     public static readonly ResourceName Processors = new(ResourceScope.Host, "processors");
     public static readonly ResourceName Memory = new(ResourceScope.Host, "memory");
 
-    public string TypeText => Scope == ResourceScope.Host ? "host" : "global";
+    public string TypeText => TypeOf(Scope);
 
     public bool IsHost => Scope == ResourceScope.Host;
+
+    /// <summary>Counted once per host rather than once per piece of work.</summary>
+    public bool IsPerHostGlobal => Scope == ResourceScope.GlobalHost;
+
+    public static string TypeOf(ResourceScope scope) => scope switch
+    {
+        ResourceScope.Host => "host",
+        ResourceScope.Global => "global",
+        ResourceScope.License => "license",
+        _ => "global_host",
+    };
 
     /// <summary>Host resources first, then by name.</summary>
     public static readonly IComparer<ResourceName> Order = Comparer<ResourceName>.Create((a, b) =>
@@ -33,7 +50,7 @@ public readonly record struct ResourceName(ResourceScope Scope, string Name)
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         if (dot < 0)
         {
-            error = $"resource \"{text}\" must be written type.name, with type host or global";
+            error = $"resource \"{text}\" must be written type.name, with type host, global, license or global_host";
             return false;
         }
 
@@ -48,8 +65,14 @@ public readonly record struct ResourceName(ResourceScope Scope, string Name)
             case "global":
                 scope = ResourceScope.Global;
                 break;
+            case "license":
+                scope = ResourceScope.License;
+                break;
+            case "global_host":
+                scope = ResourceScope.GlobalHost;
+                break;
             default:
-                error = $"unknown resource type \"{type}\" (expected host or global)";
+                error = $"unknown resource type \"{type}\" (expected host, global, license or global_host)";
                 return false;
         }
 

@@ -4,7 +4,8 @@ namespace Hearth.Core.Resources;
 
 /// <summary>
 /// What a host offers or the cluster holds: <c>host.processors=8,host.memory=16000</c> or <c>global.maya=10</c>.
-/// Plain non-negative counts only, all of one scope.
+/// Plain non-negative counts only: host resources for a host, or the cluster-wide kinds (<c>global</c>,
+/// <c>license</c>, <c>global_host</c>) for the cluster, asked for as <see cref="ResourceScope.Global"/>.
 /// </summary>
 public static class ResourceTotals
 {
@@ -37,10 +38,10 @@ public static class ResourceTotals
                 throw new ReservationSyntaxException(Fail(error!));
             }
 
-            if (resource.Scope != scope)
+            if (resource.IsHost != (scope == ResourceScope.Host))
             {
-                var expected = scope == ResourceScope.Host ? "host" : "global";
-                throw new ReservationSyntaxException(Fail($"only {expected}.* resources can be defined here"));
+                var expected = scope == ResourceScope.Host ? "host.*" : "global.*, license.* or global_host.*";
+                throw new ReservationSyntaxException(Fail($"only {expected} resources can be defined here"));
             }
 
             var count = item[(eq + 1)..].Trim();

@@ -1,15 +1,29 @@
 namespace Hearth.Protocol.Rest;
 
-/// <summary>Total, used and free of one resource, on one host or across the cluster.</summary>
-public sealed record ResourceUsageView(string Resource, int Total, int Used, int Free);
+/// <summary>
+/// Total, used and free of one resource, on one host or across the cluster. <c>used</c> is what the farm's work
+/// holds; <c>outside</c> is a license's use outside the farm, as last reported. Free is never negative.
+/// </summary>
+public sealed record ResourceUsageView(string Resource, int Total, int Used, int Free, int Outside = 0);
 
+/// <summary>Body of <c>PUT /v1/resources/{resource}</c>: the new total of a global, license or global_host resource.</summary>
+public sealed record SetResourceTotalRequest(int? Total);
+
+/// <summary>Body of <c>POST /v1/resources/{resource}/outside-use</c>: how many of a license are in use outside the farm.</summary>
+public sealed record ReportOutsideUseRequest(int? InUse);
+
+/// <summary>Body of <c>PUT /v1/workers/{name}/resources</c>: host resource totals to set, e.g. <c>host.gpu=2</c>.</summary>
+public sealed record SetWorkerResourcesRequest(string? Resources);
+
+/// <summary>A worker; <c>locked</c>: an admin locked it, so it takes no new work (its running work finishes).</summary>
 public sealed record WorkerView(
     string Name,
     string State,
     DateTimeOffset? LastSeenAt,
     int Running,
     IReadOnlyList<ResourceUsageView> Resources,
-    string Isolation = "none");
+    string Isolation = "none",
+    bool Locked = false);
 
 public sealed record WorkerListView(IReadOnlyList<WorkerView> Workers);
 

@@ -16,6 +16,7 @@ internal sealed class CycleEffects
     private readonly List<WorkerEntry> _removedWorkers = [];
     private readonly List<AllocationChangeRecord> _changes = [];
     private readonly List<LogChunkRecord> _logs = [];
+    private readonly List<SettingRecord> _settings = [];
 
     public List<(WorkerSession Session, SupervisorMessage Message)> Messages { get; } = [];
 
@@ -26,7 +27,7 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count > 0;
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
 
@@ -58,6 +59,9 @@ internal sealed class CycleEffects
 
     public void Record(LogChunkRecord chunk) => _logs.Add(chunk);
 
+    /// <summary>A run-time setting to store; written in order, so the last one for a name wins.</summary>
+    public void Setting(SettingRecord setting) => _settings.Add(setting);
+
     public void Send(WorkerSession? session, SupervisorMessage message)
     {
         if (session is not null)
@@ -75,6 +79,7 @@ internal sealed class CycleEffects
         set.Workers.AddRange(_workers.Select(w => w.ToRecord()));
         set.RemovedWorkers.AddRange(_removedWorkers.Select(w => w.ToRecord()));
         set.Logs.AddRange(_logs);
+        set.Settings.AddRange(_settings);
         return set;
     }
 
@@ -105,6 +110,7 @@ internal sealed class CycleEffects
         _removedWorkers.Clear();
         _changes.Clear();
         _logs.Clear();
+        _settings.Clear();
         Messages.Clear();
         SessionsToClose.Clear();
         EndedJobs.Clear();

@@ -158,6 +158,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 case AuditCommand a:
                     a.Reply.TrySetException(stopped);
                     break;
+                case FarmCommand f:
+                    f.Reply.TrySetException(stopped);
+                    break;
                 default:
                     break;
             }
@@ -317,6 +320,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 case AuditCommand audit:
                     Answer(audit.Reply, _state.Audit());
                     break;
+                case FarmCommand farm:
+                    Answer(farm.Reply, farm.Run(_state, _fx));
+                    break;
                 case DisconnectCommand d:
                     _state.Disconnect(d.Session, _fx);
                     break;
@@ -383,6 +389,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 break;
             case AuditCommand a:
                 a.Reply.TrySetException(error);
+                break;
+            case FarmCommand f:
+                f.Reply.TrySetException(error);
                 break;
             default:
                 LogCommandFailed(command.GetType().Name, error);

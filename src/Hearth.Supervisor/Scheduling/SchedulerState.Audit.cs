@@ -17,6 +17,8 @@ internal sealed partial class SchedulerState
         var ledger = Cluster.Ledger;
         var onHosts = new Dictionary<(string Host, ResourceName Resource), int>();
         var global = new Dictionary<ResourceName, int>();
+        // A per-host global resource costs each host the most any one holder there asked for, not the sum.
+        var perHost = new Dictionary<(string Host, ResourceName Resource), int>();
         var problems = new List<string>();
         var live = 0;
         foreach (var subjob in _subjobs.Values.Where(s => s.State == WorkState.Running))
@@ -33,6 +35,10 @@ internal sealed partial class SchedulerState
                 if (resource.IsHost)
                 {
                     onHosts[(host, resource)] = onHosts.GetValueOrDefault((host, resource)) + amount;
+                }
+                else if (resource.IsPerHostGlobal)
+                {
+                    perHost[(host, resource)] = Math.Max(perHost.GetValueOrDefault((host, resource)), amount);
                 }
                 else
                 {
@@ -72,11 +78,20 @@ internal sealed partial class SchedulerState
                 {
                     onHosts[(work.Host, item.Resource)] = onHosts.GetValueOrDefault((work.Host, item.Resource)) + item.Min;
                 }
+                else if (item.Resource.IsPerHostGlobal)
+                {
+                    perHost[(work.Host, item.Resource)] = Math.Max(perHost.GetValueOrDefault((work.Host, item.Resource)), item.Min);
+                }
                 else
                 {
                     global[item.Resource] = global.GetValueOrDefault(item.Resource) + item.Min;
                 }
             }
+        }
+
+        foreach (var ((_, resource), amount) in perHost)
+        {
+            global[resource] = global.GetValueOrDefault(resource) + amount;
         }
 
         var lines = new List<LedgerLineView>();
@@ -107,9 +122,10 @@ internal sealed partial class SchedulerState
                 problems.Add($"{line.Resource} on {where}: used {line.Used}, but live allocations add up to {line.Allocated}");
             }
 
-            if (line.Used < 0 || line.Used > line.Total)
+            // A total lowered at run time below what is held is allowed: the holders keep it until they end.
+            if (line.Used < 0)
             {
-                problems.Add($"{line.Resource} on {where}: used {line.Used} is outside 0 to {line.Total}");
+                problems.Add($"{line.Resource} on {where}: used {line.Used} is negative");
             }
         }
 

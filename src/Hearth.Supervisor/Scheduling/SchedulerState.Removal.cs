@@ -38,6 +38,11 @@ internal sealed partial class SchedulerState
             ledger.SetUp(host, false);
         }
 
+        foreach (var forgotten in Farm.ForgetWorker(name).ToList())
+        {
+            fx.Setting(forgotten);
+        }
+
         _workers.Remove(name);
         _returning.Remove(name);
         fx.Remove(worker);

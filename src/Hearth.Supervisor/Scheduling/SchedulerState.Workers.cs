@@ -23,7 +23,7 @@ internal sealed partial class SchedulerState
     /// </summary>
     public void Connect(WorkerSession session, Register register, CycleEffects fx)
     {
-        var totals = ParseTotals(register);
+        var totals = Farm.ForWorker(register.Name, ParseTotals(register));
         var now = _time.GetUtcNow();
         if (!_workers.TryGetValue(session.Name, out var worker))
         {
@@ -95,6 +95,7 @@ internal sealed partial class SchedulerState
         {
             host = Cluster.AddHost(worker.Name, totals);
             worker.Totals = totals;
+            ledger.SetLocked(host, Farm.IsLocked(worker.Name));
         }
         else
         {
@@ -272,13 +273,14 @@ internal sealed partial class SchedulerState
                 ? [.. ledger.HostUsage(host).Select(u => worker.Status == WorkerStatus.Up ? ToView(u) : ToView(u) with { Free = 0 })]
                 : [];
             workers.Add(new WorkerView(
-                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation));
+                worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation,
+                Farm.IsLocked(worker.Name)));
         }
 
         return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
     }
 
-    private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free);
+    private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free, usage.Outside);
 
     private static Dictionary<ResourceName, int> ParseTotals(Register register)
     {

@@ -45,6 +45,7 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         _lastJobId = stored.LastJobId;
         _lastSequence = stored.LastSequence;
+        RestoreSettings(stored);
         foreach (var record in stored.Workers)
         {
             var worker = new WorkerEntry(record.Name)
@@ -58,6 +59,7 @@ internal sealed partial class SchedulerState
             Cluster.AddHost(worker.Name, worker.Totals);
         }
 
+        RestoreLocks();
         foreach (var details in stored.UnfinishedJobs)
         {
             RestoreJob(details, fx, now);
@@ -251,6 +253,11 @@ internal sealed partial class SchedulerState
     /// <summary>Ends a running subjob whose process is gone, releasing what it held exactly once.</summary>
     private void EndSubjob(Subjob subjob, int exitCode, string? error, CycleEffects fx)
     {
+        if (TryReturnPurged(subjob, fx))
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
         Cluster.Finish(subjob.WorkId);
         subjob.Finish(exitCode, error, now);

@@ -72,7 +72,11 @@ public sealed record StoredCluster(
     IReadOnlyList<WorkerRecord> Workers,
     IReadOnlyList<JobDetails> UnfinishedJobs,
     long LastJobId,
-    long LastSequence);
+    long LastSequence,
+    IReadOnlyList<SettingRecord>? Settings = null);
+
+/// <summary>One run-time setting an admin made (a resource total, a license's outside use); a null value deletes it.</summary>
+public sealed record SettingRecord(string Name, string? Value);
 
 /// <summary>
 /// The writes of one scheduling cycle, committed in one transaction. Records with <c>Version</c> 0 are
@@ -93,7 +97,11 @@ public sealed class ChangeSet
 
     public List<LogChunkRecord> Logs { get; } = [];
 
-    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0;
+    /// <summary>Settings written (or, with a null value, deleted) by name; last write wins.</summary>
+    public List<SettingRecord> Settings { get; } = [];
+
+    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0
+        && Settings.Count == 0;
 }
 
 /// <summary>A write lost a race: the stored row is not at the version the writer read.</summary>

@@ -22,7 +22,8 @@ internal static class AdminStyles
         .state { padding: .05rem .45rem; border-radius: .6rem; font-size: .85rem; background: #eef1f4; }
         .state.up, .state.complete { background: #dafbe1; }
         .state.running { background: #ddf4ff; }
-        .state.pending, .state.unreachable { background: #fff8c5; }
+        .state.pending, .state.unreachable, .state.locked { background: #fff8c5; }
+        td.lock form { display: inline; }
         .state.down, .state.failed, .state.killed { background: #ffebe9; }
         .empty, .hint { color: #57606a; }
         .error { color: #cf222e; }

@@ -31,11 +31,14 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             () => [],
             cancellationToken).ConfigureAwait(false);
 
+        await using var settingsQuery = Command(connection, "SELECT name, value FROM cluster_settings ORDER BY name");
+        var settings = await ReadAllAsync(settingsQuery, r => new SettingRecord(r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+
         await using var last = Command(connection,
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)");
         var counters = await ReadAllAsync(last, r => (Job: r.GetInt64(0), Sequence: r.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new StoredCluster(workers, jobs, counters[0].Job, counters[0].Sequence);
+        return new StoredCluster(workers, jobs, counters[0].Job, counters[0].Sequence, settings);
     }
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
@@ -90,6 +93,7 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
                 AddWorkers(batch, expectations, changes.Workers);
                 RemoveWorkers(batch, expectations, changes.RemovedWorkers);
                 AddLogs(batch, changes.Logs);
+                AddSettings(batch, changes.Settings);
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var (command, what) in expectations)
                 {
@@ -219,6 +223,18 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             var delete = BatchCommand("DELETE FROM workers WHERE name = $1 AND version = $2", Value(w.Name), Value(w.Version));
             batch.BatchCommands.Add(delete);
             expectations.Add((delete, $"worker {w.Name} at version {w.Version}"));
+        }
+    }
+
+    private static void AddSettings(NpgsqlBatch batch, List<SettingRecord> settings)
+    {
+        foreach (var setting in settings)
+        {
+            batch.BatchCommands.Add(setting.Value is null
+                ? BatchCommand("DELETE FROM cluster_settings WHERE name = $1", Value(setting.Name))
+                : BatchCommand(
+                    "INSERT INTO cluster_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    Value(setting.Name), Value(setting.Value)));
         }
     }
 

@@ -37,11 +37,22 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
             _ => { },
             cancellationToken).ConfigureAwait(false);
 
+        var settings = new List<SettingRecord>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name, value FROM cluster_settings ORDER BY name";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                settings.Add(new SettingRecord(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
         await using var last = connection.CreateCommand();
         last.CommandText = "SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)";
         await using var max = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await max.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new StoredCluster(workers, jobs, max.GetInt64(0), max.GetInt64(1));
+        return new StoredCluster(workers, jobs, max.GetInt64(0), max.GetInt64(1), settings);
     }
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
@@ -66,6 +77,7 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
                 WriteWorkers(statements, changes.Workers);
                 RemoveWorkers(statements, changes.RemovedWorkers);
                 WriteLogs(statements, changes.Logs);
+                WriteSettings(statements, changes.Settings);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
             {
@@ -240,6 +252,32 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         {
             Bind(insert, chunk.JobId, chunk.Index, chunk.Attempt, chunk.Stream, chunk.Data);
             insert.ExecuteNonQuery();
+        }
+    }
+
+    private static void WriteSettings(Statements statements, List<SettingRecord> settings)
+    {
+        if (settings.Count == 0)
+        {
+            return;
+        }
+
+        var upsert = statements.Get(
+            "INSERT INTO cluster_settings (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            "$name", "$value");
+        var delete = statements.Get("DELETE FROM cluster_settings WHERE name = $name", "$name");
+        foreach (var setting in settings)
+        {
+            if (setting.Value is null)
+            {
+                Bind(delete, setting.Name);
+                delete.ExecuteNonQuery();
+            }
+            else
+            {
+                Bind(upsert, setting.Name, setting.Value);
+                upsert.ExecuteNonQuery();
+            }
         }
     }
 

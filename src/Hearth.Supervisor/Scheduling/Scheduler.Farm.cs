@@ -1,0 +1,38 @@
+using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>A farm control for the loop: it runs on the loop's state, and its answer is given once the cycle commits.</summary>
+internal sealed record FarmCommand(Func<SchedulerState, CycleEffects, object> Run, TaskCompletionSource<object> Reply) : SchedulerCommand;
+
+/// <summary>The admin's farm controls: run-time totals and outside use.</summary>
+public sealed partial class Scheduler
+{
+    /// <summary>Sets a cluster-wide resource's total; throws <see cref="FarmRequestException"/> for a value it cannot take.</summary>
+    public Task<ResourceUsageView> SetResourceTotalAsync(ResourceName resource, int total) =>
+        FarmAsync((state, fx) => state.SetClusterTotal(resource, total, fx));
+
+    /// <summary>Records a license's use outside the farm; throws <see cref="FarmTargetNotFoundException"/> for an undefined license.</summary>
+    public Task<ResourceUsageView> ReportOutsideUseAsync(ResourceName resource, int inUse) =>
+        FarmAsync((state, fx) => state.ReportOutsideUse(resource, inUse, fx));
+
+    /// <summary>Sets host resource totals on a worker; throws <see cref="FarmTargetNotFoundException"/> for an unknown worker.</summary>
+    public Task<WorkerView> SetWorkerResourcesAsync(string name, IReadOnlyDictionary<ResourceName, int> totals) =>
+        FarmAsync((state, fx) => state.SetWorkerResources(name, totals, fx));
+
+    /// <summary>Locks a worker against new work; <paramref name="purge"/> also kills and requeues its running subjobs.</summary>
+    public Task<WorkerView> LockWorkerAsync(string name, bool purge) =>
+        FarmAsync((state, fx) => state.LockWorker(name, purge, fx));
+
+    public Task<WorkerView> UnlockWorkerAsync(string name) =>
+        FarmAsync((state, fx) => state.UnlockWorker(name, fx));
+
+    private async Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> run)
+        where T : class
+    {
+        var reply = NewReply<object>();
+        Post(new FarmCommand((state, fx) => run(state, fx), reply));
+        return (T)await reply.Task.ConfigureAwait(false);
+    }
+}
