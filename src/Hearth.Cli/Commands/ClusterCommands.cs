@@ -138,8 +138,7 @@ internal static class ClusterCommands
             try
             {
                 using var agent = NewAgent(options, logging);
-                Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}, run directory {agent.RunDirectory}");
-                Console.Error.WriteLine($"hearth: worker {agent.Name}: {agent.IsolationNote}");
+                Console.Error.WriteLine($"hearth: worker {agent.Name} ({Describe(agent.Resources)}) connecting to {options.Supervisor}, run directory {agent.RunDirectory}; {agent.IsolationNote}");
                 await agent.RunAsync(shutdown.Token).ConfigureAwait(false);
             }
             catch (WorkerRefusedException e)

@@ -42,11 +42,6 @@ internal static class LocalCluster
                 throw new CliException(e.Message);
             }
 
-            if (i == 1)
-            {
-                Console.Error.WriteLine($"hearth: workers: {agent.IsolationNote}");
-            }
-
             agents.Add(agent);
             running.Add(Task.Run(() => agent.RunAsync(stopWorkers.Token), CancellationToken.None));
         }
@@ -149,7 +144,7 @@ internal static class LocalCluster
         Console.Out.WriteLine($"Web page: {url}/admin");
         foreach (var agent in agents)
         {
-            Console.Out.WriteLine($"Worker {agent.Name}: {ClusterCommands.Describe(agent.Resources)}");
+            Console.Out.WriteLine($"Worker {agent.Name}: {ClusterCommands.Describe(agent.Resources)}; {agent.IsolationNote}");
         }
 
         // A worker finds the worker port through the API, so it is given the API's URL, never the worker port.
