@@ -43,8 +43,8 @@ public sealed class CallStormTests
             for (var n = 0; clock.Elapsed < Storm; n++)
             {
                 var payload = $$"""{"caller":{{caller}},"n":{{n}}}""";
-                // Half the callers give up after 2 s, so the no-capacity answer is exercised; the rest wait 10 s.
-                var timeout = caller % 2 == 0 ? 2 : 10;
+                // Half the callers give up after 2 s, so the no-capacity answer is exercised; the rest wait 4 s.
+                var timeout = caller % 2 == 0 ? 2 : 4;
                 try
                 {
                     using var content = new StringContent(payload, Encoding.UTF8, "application/json");

@@ -34,6 +34,31 @@ public sealed class LoopModelTests
         }, iter: 2000, threads: 1, print: steps => string.Join(", ", steps));
     }
 
+    /// <summary>Shrunk from the property: a waiting caller left, the tick let its instance go, and the loop then queued that instance's work.</summary>
+    [Fact]
+    public void ACallerLeavingBeforeTheLoopQueuesItsInstanceLeavesNothingOnTheLedger() => Replay(
+        new(13, 279, 624), new(2, 263, 890), new(0, 204, 48), new(15, 229, 901), new(2, 2, 764), new(10, 340, 643), new(14, 545, 98), new(5, 421, 147));
+
+    /// <summary>Shrunk from the property: a reservation let go of an instance that had already gone.</summary>
+    [Fact]
+    public void ReleasingAReservedInstanceThatIsAlreadyGoneChangesNothing() => Replay(
+        new(0, 14, 431), new(5, 738, 766), new(15, 619, 450), new(12, 495, 863), new(5, 851, 536), new(12, 525, 861), new(16, 834, 321),
+        new(17, 528, 405), new(11, 130, 759), new(16, 319, 836), new(5, 978, 645), new(0, 66, 628));
+
+    private static void Replay(params LoopStep[] steps)
+    {
+        using var world = new LoopWorld(("w1", 2), ("w2", 3));
+        world.Connect("w1");
+        world.Connect("w2");
+        foreach (var step in steps)
+        {
+            step.Apply(world);
+            LoopInvariants.Check(world);
+        }
+
+        LoopInvariants.SettleAndCheckEveryCallAnswered(world);
+    }
+
     [Fact]
     public async Task AnInstanceLetGoBeforeTheLoopTakesItsWorkIsNeverQueued()
     {

@@ -88,6 +88,8 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
 
     public DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now) => Pool.Tick(cluster, now);
 
+    public IReadOnlyList<AlgorithmInstance> Unplaced() => Pool.Unplaced();
+
     public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -96,6 +98,13 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
             reported.Add(report.InstanceId);
             if (Pool.StateOf(report.InstanceId) is not null)
             {
+                // Known, and normally booked since its placement; a ledger rebuilt after the loop restarted books it
+                // again from the worker's report, or the instance goes.
+                if (cluster.FindRunning(report.InstanceId) is null && !TryBook(session.Name, report, cluster, nextSequence, out _))
+                {
+                    session.Send(new SupervisorMessage { StopInstance = new StopInstance { InstanceId = report.InstanceId, GraceMs = (int)Pool.Settings.StopGrace.TotalMilliseconds } });
+                }
+
                 continue;
             }
 
@@ -177,30 +186,41 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
 
     private bool Send(string worker, SupervisorMessage message) => _sessions.TryGetValue(worker, out var session) && session.Send(message);
 
-    private bool TryAdopt(string worker, InstanceReport report, Cluster cluster, Func<long> nextSequence)
+    /// <summary>Books a reported instance's allocation on the ledger; false when the report does not parse or does not fit.</summary>
+    private bool TryBook(string worker, InstanceReport report, Cluster cluster, Func<long> nextSequence, out ReservationSpec spec)
     {
+        spec = ReservationSpec.Default;
         try
         {
-            var spec = ReservationSpec.Parse(report.Reservations);
-            var version = string.IsNullOrEmpty(report.Version) ? (SemanticVersion?)null : SemanticVersion.Parse(report.Version);
-            var template = new InstanceTemplate(AlgorithmName.Parse(report.Algorithm), BuildHash.Parse(report.Hash), version, spec);
+            spec = ReservationSpec.Parse(report.Reservations);
             var allocation = new Allocation(report.Allocations.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
             cluster.Adopt(new RunningWork(new WorkRequest(report.InstanceId, spec, Scheduler.InstancePriority, nextSequence()), worker, allocation));
-            try
-            {
-                Pool.Adopt(report.InstanceId, report.Account, template,
-                    new InstanceLaunchInfo([.. report.Entrypoint], report.ArchiveSha256.Length == 0 ? null : report.ArchiveSha256, Pool.Settings.LoadTimeout), worker);
-            }
-            catch (InstanceTransitionException)
-            {
-                cluster.Finish(report.InstanceId);
-                throw;
-            }
-
             return true;
         }
-        catch (Exception e) when (e is FormatException or LedgerException or PlacementException or InstanceTransitionException)
+        catch (Exception e) when (e is FormatException or LedgerException or PlacementException)
         {
+            return false;
+        }
+    }
+
+    private bool TryAdopt(string worker, InstanceReport report, Cluster cluster, Func<long> nextSequence)
+    {
+        if (!TryBook(worker, report, cluster, nextSequence, out var spec))
+        {
+            return false;
+        }
+
+        try
+        {
+            var version = string.IsNullOrEmpty(report.Version) ? (SemanticVersion?)null : SemanticVersion.Parse(report.Version);
+            var template = new InstanceTemplate(AlgorithmName.Parse(report.Algorithm), BuildHash.Parse(report.Hash), version, spec);
+            Pool.Adopt(report.InstanceId, report.Account, template,
+                new InstanceLaunchInfo([.. report.Entrypoint], report.ArchiveSha256.Length == 0 ? null : report.ArchiveSha256, Pool.Settings.LoadTimeout), worker);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or InstanceTransitionException)
+        {
+            cluster.Finish(report.InstanceId);
             return false;
         }
     }

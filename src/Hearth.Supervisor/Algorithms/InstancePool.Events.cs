@@ -270,6 +270,15 @@ internal sealed partial class InstancePool
         }
     }
 
+    /// <summary>Starting instances still waiting for a place on the ledger.</summary>
+    public IReadOnlyList<AlgorithmInstance> Unplaced()
+    {
+        lock (_gate)
+        {
+            return [.. _pool.Instances.Where(i => i.State == InstanceState.Starting && i.Worker is null)];
+        }
+    }
+
     /// <summary>The instances the pool has placed on <paramref name="worker"/>, with their states.</summary>
     public IReadOnlyList<(string Id, InstanceState State)> InstancesOn(string worker)
     {

@@ -18,13 +18,16 @@ public interface IInstanceWork
     /// <summary>The instance's work is gone with its worker (or could not be queued); its resources are already released.</summary>
     void Lost(string workId, string reason, bool duringLoad);
 
+    /// <summary>Instances still waiting for a place, whose work a rebuilt ledger queues again.</summary>
+    IReadOnlyList<Hearth.Core.Algorithms.AlgorithmInstance> Unplaced();
+
     /// <summary>Warm-pool decisions after a placement cycle; returns when to run them again.</summary>
     DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now);
 
     /// <summary>
-    /// A worker (re)registered, reporting the instances it runs. Known ones stay, unknown ones are adopted onto the
-    /// ledger when they fit (a restarted supervisor loses no warm instance) and stopped otherwise, and the ones it
-    /// no longer runs are lost.
+    /// A worker (re)registered, reporting the instances it runs. Known ones stay (booked again on a rebuilt ledger),
+    /// unknown ones are adopted onto the ledger when they fit (a restarted supervisor loses no warm instance) and
+    /// stopped otherwise, and the ones it no longer runs are lost.
     /// </summary>
     void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence);
 }

@@ -19,6 +19,9 @@ public sealed partial class Scheduler
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Command} failed")]
     private partial void LogCommandFailed(string command, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The scheduling loop failed; the supervisor stops so it can restart from the store")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The scheduling loop failed again after its restarts (or the store belongs to another supervisor); the supervisor stops")]
     private partial void LogLoopFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The scheduling loop failed; it restarts from the store (restart {Restart} of at most {Max} in {WindowSeconds} s), and workers register again")]
+    private partial void LogLoopRestarting(Exception error, int restart, int max, double windowSeconds);
 }

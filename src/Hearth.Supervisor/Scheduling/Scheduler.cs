@@ -18,7 +18,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     private readonly Channel<SchedulerCommand> _inbox = Channel.CreateUnbounded<SchedulerCommand>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
-    private readonly SchedulerState _state;
+    private readonly IInstanceWork? _instances;
+    private readonly RestartBudget _restarts = RestartBudget.Default;
+    private SchedulerState _state;
     private readonly ISchedulerStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<Scheduler> _logger;
@@ -30,6 +32,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly List<Action<Exception>> _failures = [];
     private Task _loop = Task.CompletedTask;
     private int _disposed;
+    private bool _cycleCommitted;
     private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
 
@@ -49,6 +52,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _logger = logger;
         _lifetime = lifetime;
         Waiters = waiters;
+        _instances = instances;
         _state = new SchedulerState(time, settings) { Instances = instances };
     }
 
@@ -67,6 +71,15 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _started = true;
+    }
+
+    /// <summary>Loads the store into the state, as at start, and commits what restoring it changed.</summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        _fx.Clear();
         var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
         _state.Restore(stored, _fx);
         await _store.CommitAsync(_fx.ToChangeSet(), cancellationToken).ConfigureAwait(false);
@@ -74,8 +87,6 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.Clear();
         _view = _state.View();
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        _started = true;
     }
 
     /// <summary>True from a successful start until the loop ends, by a stop or a failure; readiness probes ask.</summary>
@@ -140,30 +151,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     {
         if (!_inbox.Writer.TryWrite(command))
         {
-            var stopped = new OperationCanceledException("the supervisor is stopping");
-            switch (command)
-            {
-                case SubmitCommand s:
-                    s.Reply.TrySetException(stopped);
-                    break;
-                case KillCommand k:
-                    k.Reply.TrySetException(stopped);
-                    break;
-                case ConnectCommand c:
-                    c.Reply.TrySetException(stopped);
-                    break;
-                case RemoveWorkerCommand r:
-                    r.Reply.TrySetException(stopped);
-                    break;
-                case AuditCommand a:
-                    a.Reply.TrySetException(stopped);
-                    break;
-                case FarmCommand f:
-                    f.Reply.TrySetException(stopped);
-                    break;
-                default:
-                    break;
-            }
+            command.Fail(new OperationCanceledException("the supervisor is stopping"));
         }
     }
 
@@ -171,24 +159,111 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     {
         try
         {
-            while (await WaitForWorkAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                await CycleAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    while (await WaitForWorkAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await CycleAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    if (!await TryRestartAsync(e, cancellationToken).ConfigureAwait(false))
+                    {
+                        _lifetime?.StopApplication();
+                        return;
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.
         }
-        catch (Exception e)
-        {
-            LogLoopFailed(e);
-            _lifetime?.StopApplication();
-        }
         finally
         {
+            // Nothing reads the inbox from here on: later commands fail at once instead of waiting forever.
+            _inbox.Writer.TryComplete();
             FailQueued(new OperationCanceledException("the supervisor is stopping"));
         }
+    }
+
+    /// <summary>
+    /// The loop failed mid-cycle, so memory may be ahead of the store or inconsistent in itself: it starts over from
+    /// the store, as a restarted supervisor would, keeping its HTTP side and the warm pool. Connected workers are cut
+    /// off so they register again against the rebuilt state. False when the budget of restarts is spent or the store
+    /// belongs to another supervisor now.
+    /// </summary>
+    private async Task<bool> TryRestartAsync(Exception error, CancellationToken cancellationToken)
+    {
+        var restart = error is ConcurrencyConflictException ? 0 : _restarts.TryTake(_time.GetUtcNow());
+        // What the failed cycle committed is answered; what it did not, fails, and its callers may try again.
+        var failure = restart == 0
+            ? new OperationCanceledException("the supervisor is stopping: its scheduling loop failed", error)
+            : new OperationCanceledException("the scheduling loop restarted before this was stored; try again", error);
+        foreach (var reply in _replies)
+        {
+            if (_cycleCommitted)
+            {
+                reply();
+            }
+        }
+
+        foreach (var fail in _failures)
+        {
+            fail(failure);
+        }
+
+        if (restart == 0)
+        {
+            LogLoopFailed(error);
+            return false;
+        }
+
+        LogLoopRestarting(error, restart, _restarts.Max, _restarts.Window.TotalSeconds);
+        foreach (var worker in _state.Workers.Values)
+        {
+            worker.Session?.Close();
+        }
+
+        _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
+        _instancesDue = null;
+        _reservationsDue = null;
+        while (true)
+        {
+            try
+            {
+                await RestoreAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                restart = _restarts.TryTake(_time.GetUtcNow());
+                if (restart == 0)
+                {
+                    LogLoopFailed(e);
+                    return false;
+                }
+
+                LogLoopRestarting(e, restart, _restarts.Max, _restarts.Window.TotalSeconds);
+                _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
+                // The store itself failed; give it a moment rather than spend the budget at once.
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_instances is not null)
+        {
+            // The rebuilt ledger holds no instance: placed ones come back as their workers report them, and the ones
+            // still waiting for a place are queued again.
+            _state.SubmitInstances(_instances.Unplaced(), InstancePriority, _fx);
+        }
+
+        return true;
     }
 
     /// <summary>Waits for a command or for the next worker expiry; false when the inbox is closed.</summary>
@@ -228,6 +303,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.Clear();
         _replies.Clear();
         _failures.Clear();
+        _cycleCommitted = false;
         for (var n = 0; n < MaxCommandsPerCycle && _inbox.Reader.TryRead(out var command); n++)
         {
             Handle(command);
@@ -252,8 +328,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
-                // told the supervisor is stopping (503), not handed the store's exception.
-                var stopping = new OperationCanceledException($"the supervisor is stopping: the store did not take the change ({e.Message})", e);
+                // told to try again (503), not handed the store's exception.
+                var stopping = new OperationCanceledException($"the store did not take the change ({e.Message}); the scheduling loop restarts from it, try again", e);
                 foreach (var fail in _failures)
                 {
                     fail(stopping);
@@ -264,6 +340,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
             _fx.MarkCommitted();
         }
+
+        _cycleCommitted = true;
 
         foreach (var (session, message) in _fx.Messages)
         {
@@ -335,7 +413,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         }
         catch (Exception e)
         {
-            Reject(command, e);
+            if (!command.Fail(e))
+            {
+                LogCommandFailed(command.GetType().Name, e);
+            }
         }
     }
 
@@ -371,39 +452,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _failures.Add(e => reply.TrySetException(e));
     }
 
-    private void Reject(SchedulerCommand command, Exception error)
-    {
-        switch (command)
-        {
-            case SubmitCommand s:
-                s.Reply.TrySetException(error);
-                break;
-            case KillCommand k:
-                k.Reply.TrySetException(error);
-                break;
-            case ConnectCommand c:
-                c.Reply.TrySetException(error);
-                break;
-            case RemoveWorkerCommand r:
-                r.Reply.TrySetException(error);
-                break;
-            case AuditCommand a:
-                a.Reply.TrySetException(error);
-                break;
-            case FarmCommand f:
-                f.Reply.TrySetException(error);
-                break;
-            default:
-                LogCommandFailed(command.GetType().Name, error);
-                break;
-        }
-    }
-
     private void FailQueued(Exception error)
     {
         while (_inbox.Reader.TryRead(out var command))
         {
-            Reject(command, error);
+            command.Fail(error);
         }
     }
 }

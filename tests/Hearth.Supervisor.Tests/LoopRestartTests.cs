@@ -1,0 +1,163 @@
+using Hearth.Core.Algorithms;
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hearth.Supervisor.Tests;
+
+/// <summary>A scheduling loop that fails mid-cycle starts over from the store, a few times a minute at most.</summary>
+public sealed class LoopRestartTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hearth-restart-");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FailingTicks _instances = new();
+    private readonly Lifetime _lifetime = new();
+    private SqliteBackend _backend = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _backend = SqliteBackend.InDirectory(_directory.FullName, _time);
+        await _backend.MigrateAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _backend.DisposeAsync();
+        _directory.Delete(recursive: true);
+    }
+
+    private Scheduler NewScheduler() => new(
+        _backend.Scheduler,
+        new SchedulerSettings(TimeSpan.FromSeconds(30), new Dictionary<ResourceName, int>()),
+        _time,
+        new JobWaiters(),
+        NullLogger<Scheduler>.Instance,
+        _lifetime,
+        _instances);
+
+    private static JobSubmission Job(string name) => new(name, ["true"], ReservationSpec.Default, 9999, 1, null);
+
+    private static async Task<T> WithinBound<T>(Task<T> task, string what)
+    {
+        var done = await Task.WhenAny(task, Task.Delay(Bound, TestContext.Current.CancellationToken));
+        Assert.True(done == task, $"timed out waiting for {what}");
+        return await task;
+    }
+
+    [Fact]
+    public async Task ACycleThatThrowsFailsOnlyItsOwnCallersAndTheLoopGoesOnFromTheStore()
+    {
+        await using var scheduler = NewScheduler();
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        using var session = new WorkerSession("w1");
+        await scheduler.ConnectAsync(session, new Register { Name = "w1", Resources = { ["host.processors"] = 1 } });
+        var first = await scheduler.SubmitAsync(Job("first"));
+
+        _instances.FailuresLeft = 1;
+        var failed = await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(scheduler.SubmitAsync(Job("lost")), "the failed cycle's answer"));
+        Assert.Contains("restarted", failed.Message, StringComparison.Ordinal);
+
+        var after = await WithinBound(scheduler.SubmitAsync(Job("after")), "a submission after the restart");
+        Assert.True(scheduler.IsRunning);
+        Assert.False(_lifetime.Stopping.IsCompleted);
+        Assert.True(session.Closed.IsCancellationRequested, "the worker's stream was not cut, so it would not register again");
+        Assert.Equal(first + 1, after);
+        Assert.Equal(["after", "first"], (await _backend.Jobs.ListJobsAsync(new(), TestContext.Current.CancellationToken)).Select(j => j.Name).Order());
+
+        // The worker registers again, reporting the first job's process: the rebuilt loop adopts it.
+        using var again = new WorkerSession("w1");
+        Assert.True(await WithinBound(scheduler.ConnectAsync(again, new Register
+        {
+            Name = "w1",
+            Resources = { ["host.processors"] = 1 },
+            Processes = { new ProcessReport { AssignmentId = $"{first}.0.1", Running = true, Pid = 4242 } },
+        }).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default), "the worker to register again"), "the worker's registration was refused");
+        var audit = await WithinBound(scheduler.AuditAsync(), "an audit");
+        Assert.True(audit.Consistent, string.Join("\n", audit.Problems));
+        Assert.Equal(1, audit.LiveAllocations);
+    }
+
+    [Fact]
+    public async Task ALoopThatKeepsFailingStopsTheSupervisorOnItsFourthFailureWithinAMinute()
+    {
+        await using var scheduler = NewScheduler();
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        _instances.FailuresLeft = int.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(scheduler.SubmitAsync(Job($"early {i}")), "a failed cycle's answer"));
+        }
+
+        // A minute later the budget is whole again.
+        _time.Advance(TimeSpan.FromSeconds(61));
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(scheduler.SubmitAsync(Job($"late {i}")), "a failed cycle's answer"));
+        }
+
+        Assert.True(scheduler.IsRunning);
+        Assert.False(_lifetime.Stopping.IsCompleted);
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(scheduler.SubmitAsync(Job("last")), "the last failed cycle's answer"));
+        await WithinBound(_lifetime.Stopping.ContinueWith(_ => true, TaskScheduler.Default), "the supervisor to be stopped");
+        for (var i = 0; i < 100 && scheduler.IsRunning; i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(scheduler.IsRunning);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => scheduler.SubmitAsync(Job("too late")));
+    }
+
+    /// <summary>An instance owner whose warm-pool tick throws while armed: a fault in the middle of a cycle.</summary>
+    private sealed class FailingTicks : IInstanceWork
+    {
+        public volatile int FailuresLeft;
+
+        public DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now)
+        {
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new InvalidOperationException("the tick failed on purpose");
+            }
+
+            return null;
+        }
+
+        public bool Owns(string workId) => false;
+
+        public bool Placed(string workId, string host) => false;
+
+        public void Lost(string workId, string reason, bool duringLoad)
+        {
+        }
+
+        public IReadOnlyList<AlgorithmInstance> Unplaced() => [];
+
+        public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
+        {
+        }
+    }
+
+    private sealed class Lifetime : IHostApplicationLifetime
+    {
+        private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Stopping => _stopping.Task;
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => _stopping.TrySetResult();
+    }
+}
