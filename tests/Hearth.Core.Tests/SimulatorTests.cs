@@ -175,7 +175,7 @@ public sealed class SimulatorTests
     private static List<string> Run(string scenario) => [.. Simulator.Run(Scenario.Parse(scenario)).Select(Line)];
 
     /// <summary>The JSON line of one record, with the SPEC's <c>", "</c> and <c>": "</c> separators.</summary>
-    private static string Line(SimulationOutput output) => output switch
+    internal static string Line(SimulationOutput output) => output switch
     {
         DispatchOutput d => $$"""{"event": "dispatch", "id": {{Quote(d.Id)}}, "host": {{Quote(d.Host)}}, "allocations": {{Amounts(d.Allocations)}}}""",
         GrowOutput g => $$"""{"event": "grow", "id": {{Quote(g.Id)}}, "host": {{Quote(g.Host)}}, "allocations": {{Amounts(g.Allocations)}}}""",

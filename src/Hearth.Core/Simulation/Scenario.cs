@@ -22,9 +22,12 @@ public sealed record HostDownEvent(string Host) : ScenarioEvent;
 
 public sealed record HostUpEvent(string Host) : ScenarioEvent;
 
+/// <summary>An admin locks a host (no new work, running work stays) or unlocks it.</summary>
+public sealed record HostLockEvent(string Host, bool Locked) : ScenarioEvent;
+
 /// <summary>
 /// The scenario format of <c>hearth simulate</c>:
-/// <c>{"hosts": [{"name", "resources"}], "global": "global.x=N", "events": [{"submit": {...}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME}]}</c>.
+/// <c>{"hosts": [{"name", "resources"}], "global": "global.x=N", "events": [{"submit": {...}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.
 /// </summary>
 public sealed record Scenario(
     IReadOnlyList<ScenarioHost> Hosts,
@@ -133,7 +136,7 @@ public sealed record Scenario(
             var properties = e.EnumerateObject().ToList();
             if (properties.Count != 1)
             {
-                throw new ScenarioException($"{path}: an event has exactly one of submit, finish, host_down or host_up");
+                throw new ScenarioException($"{path}: an event has exactly one of submit, finish, host_down, host_up, lock or unlock");
             }
 
             var p = properties[0];
@@ -144,7 +147,9 @@ public sealed record Scenario(
                 "finish" => new FinishEvent(StringValue(p.Value, at)),
                 "host_down" => new HostDownEvent(HostName(p.Value, at, hosts)),
                 "host_up" => new HostUpEvent(HostName(p.Value, at, hosts)),
-                _ => throw new ScenarioException($"{at}: unknown event \"{p.Name}\" (expected submit, finish, host_down or host_up)"),
+                "lock" => new HostLockEvent(HostName(p.Value, at, hosts), true),
+                "unlock" => new HostLockEvent(HostName(p.Value, at, hosts), false),
+                _ => throw new ScenarioException($"{at}: unknown event \"{p.Name}\" (expected submit, finish, host_down, host_up, lock or unlock)"),
             });
         }
 

@@ -93,6 +93,9 @@ public static class Simulator
             case HostUpEvent up:
                 cluster.HostUp(up.Host);
                 return [];
+            case HostLockEvent lockEvent:
+                cluster.SetLocked(lockEvent.Host, lockEvent.Locked);
+                return [];
             default:
                 throw new ScenarioException($"unknown event {e.GetType().Name}");
         }
