@@ -37,9 +37,9 @@ public sealed class AlgorithmiaPipeIsolationTests
 
     /// <summary>
     /// A native algorithm that opens /tmp/algoout itself has only the instance's private /tmp to keep the accounts'
-    /// pipes apart, so this needs the sandbox: without it the two instances share one /tmp.
+    /// pipes apart: the sandbox, on by default, gives each instance its own with the pipe already at /tmp/algoout.
     /// </summary>
-    [Fact(Skip = "needs each instance's private /tmp from the sandbox; enable once instances run sandboxed with their pipe at /tmp/algoout")]
+    [Fact]
     public async Task TwoAccountsCallingANativeFixedPipeAlgorithmAtOnceNeverGetEachOthersAnswers()
     {
         await using var cluster = await TestCluster.StartAsync();
