@@ -29,7 +29,9 @@ public sealed class OrphanedInstanceTests : IAsyncLifetime
     [Fact]
     public async Task AWorkerStartedAgainEndsTheWarmInstanceItsSigkilledPredecessorLeft()
     {
-        await _farm.StartWorkerAsync("w1", "host.processors=2,host.memory=1000");
+        // Unsandboxed: a sandboxed instance dies with its worker (bubblewrap ends the sandbox when its parent goes), so
+        // the process records are what ends an instance that has no sandbox to take it down.
+        await StartWorkerAsync();
         var (key, _) = await TestAlgorithms.PublishAsync(_farm, "alice", "stubborn", ["sh", "stubborn.sh"],
             new Dictionary<string, string> { ["stubborn.sh"] = Stubborn });
         var reply = await _farm.Api.CallAsync(key, "alice/stubborn/1.0.0", "{}");
@@ -41,13 +43,17 @@ public sealed class OrphanedInstanceTests : IAsyncLifetime
         await Bounded.UntilAsync("w1 to be declared down", async () => await _farm.Api.WorkerStateAsync("w1") == "down");
         // Its stdin is at EOF now, which it shrugs off by starting another sleep.
         Assert.Subset(Processes(instance).ToHashSet(), pids.ToHashSet());
-        await _farm.StartWorkerAsync("w1", "host.processors=2,host.memory=1000");
+        await StartWorkerAsync();
 
         Assert.Empty(Processes(instance));
         Assert.All(pids, pid => Assert.False(Alive(pid), $"process {pid} of instance {instance} is still running"));
         await Bounded.UntilAsync("the instance to be gone from the list", async () => (await _farm.Api.InstancesAsync()).Instances.Count == 0);
         await LedgerCheck.AssertConsistentAsync(_farm.Api);
     }
+
+    private Task<HearthProcess> StartWorkerAsync() => _farm.StartWorkerAsync("w1", "host.processors=2,host.memory=1000", args:
+        ["worker", "--supervisor", _farm.Url.ToString(), "--name", "w1", "--resources", "host.processors=2,host.memory=1000", "--key", _farm.WorkerKey,
+         "--sandbox", "off", "--verbose"]);
 
     /// <summary>The live processes whose environment names the instance.</summary>
     private static List<int> Processes(string instance)

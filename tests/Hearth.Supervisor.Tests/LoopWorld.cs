@@ -31,6 +31,7 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         var settings = new SchedulerSettings(HeartbeatTimeout, new Dictionary<ResourceName, int>());
         var collection = new ServiceCollection();
         collection.AddSingleton(_ => Pool!);
+        collection.AddSingleton<InstanceKeys>();
         // The bridge asks the loop for its instance priority only; an instance handed to the container is not disposed by it.
         collection.AddSingleton(new Scheduler(new UnusedStore(), settings, Time, new JobWaiters(), NullLogger<Scheduler>.Instance));
         _services = collection.BuildServiceProvider();

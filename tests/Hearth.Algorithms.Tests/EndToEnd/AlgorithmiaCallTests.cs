@@ -152,7 +152,7 @@ public sealed class AlgorithmiaCallTests
         var deadline = DateTime.UtcNow + TestCluster.Bound;
         const string Counted = "hearth_algorithm_calls_total{otel_scope_name=\"Hearth.Algorithms\",status=\"ok\"} 1";
         string metrics;
-        while (!(metrics = await cluster.Anonymous.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(Counted, StringComparison.Ordinal))
+        while (!(metrics = await cluster.Admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(Counted, StringComparison.Ordinal))
         {
             Assert.True(DateTime.UtcNow < deadline, $"the void call was never counted; metrics: {metrics}");
             await Task.Delay(50, TestContext.Current.CancellationToken);

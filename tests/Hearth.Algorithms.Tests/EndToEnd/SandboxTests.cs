@@ -87,7 +87,11 @@ public sealed class SandboxTests
         Assert.All(report.GetProperty("environs").EnumerateObject(), p => Assert.StartsWith("refused", p.Value.GetString(), StringComparison.Ordinal));
         var environment = report.GetProperty("environ").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         Assert.Equal("/tmp/algoout", environment["ALGOOUT"]);
-        Assert.Subset(new HashSet<string> { "ALGOOUT", "HEARTH_INSTANCE_ID", "PYTHONUNBUFFERED", "PATH", "HOME", "TMPDIR", "PWD", "LC_CTYPE" }, environment.Keys.ToHashSet());
+        Assert.Subset(new HashSet<string>
+        {
+            "ALGOOUT", "HEARTH_INSTANCE_ID", "HEARTH_WORKER", "PYTHONUNBUFFERED", "PATH", "HOME", "TMPDIR", "PWD", "LANG", "LC_CTYPE",
+            "ALGORITHMIA_API", "ALGORITHMIA_API_KEY",
+        }, environment.Keys.ToHashSet());
 
         // Each account runs as its own unprivileged uid.
         var hostileUid = report.GetProperty("uid").GetInt32();
