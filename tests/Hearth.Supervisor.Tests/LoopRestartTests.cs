@@ -3,52 +3,26 @@ using Hearth.Core.Placement;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Scheduling;
-using Hearth.Supervisor.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Supervisor.Tests;
 
 /// <summary>A scheduling loop that fails mid-cycle starts over from the store, a few times a minute at most.</summary>
-public sealed class LoopRestartTests : IAsyncLifetime
+public sealed class LoopRestartTests : LoopStoreFixture
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hearth-restart-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FailingTicks _instances = new();
     private readonly Lifetime _lifetime = new();
-    private SqliteBackend _backend = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _backend = SqliteBackend.InDirectory(_directory.FullName, _time);
-        await _backend.MigrateAsync(TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _backend.DisposeAsync();
-        _directory.Delete(recursive: true);
-    }
-
     private Scheduler NewScheduler() => new(
-        _backend.Scheduler,
+        Backend.Scheduler,
         new SchedulerSettings(TimeSpan.FromSeconds(30), new Dictionary<ResourceName, int>()),
-        _time,
+        Time,
         new JobWaiters(),
         NullLogger<Scheduler>.Instance,
         _lifetime,
         _instances);
 
     private static JobSubmission Job(string name) => new(name, ["true"], ReservationSpec.Default, 9999, 1, null);
-
-    private static async Task<T> WithinBound<T>(Task<T> task, string what)
-    {
-        var done = await Task.WhenAny(task, Task.Delay(Bound, TestContext.Current.CancellationToken));
-        Assert.True(done == task, $"timed out waiting for {what}");
-        return await task;
-    }
 
     [Fact]
     public async Task ACycleThatThrowsFailsOnlyItsOwnCallersAndTheLoopGoesOnFromTheStore()
@@ -68,7 +42,7 @@ public sealed class LoopRestartTests : IAsyncLifetime
         Assert.False(_lifetime.Stopping.IsCompleted);
         Assert.True(session.Closed.IsCancellationRequested, "the worker's stream was not cut, so it would not register again");
         Assert.Equal(first + 1, after);
-        Assert.Equal(["after", "first"], (await _backend.Jobs.ListJobsAsync(new(), TestContext.Current.CancellationToken)).Select(j => j.Name).Order());
+        Assert.Equal(["after", "first"], (await Backend.Jobs.ListJobsAsync(new(), TestContext.Current.CancellationToken)).Select(j => j.Name).Order());
 
         // The worker registers again, reporting the first job's process: the rebuilt loop adopts it.
         using var again = new WorkerSession("w1");
@@ -95,7 +69,7 @@ public sealed class LoopRestartTests : IAsyncLifetime
         }
 
         // A minute later the budget is whole again.
-        _time.Advance(TimeSpan.FromSeconds(61));
+        Time.Advance(TimeSpan.FromSeconds(61));
         for (var i = 0; i < 3; i++)
         {
             await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(scheduler.SubmitAsync(Job($"late {i}")), "a failed cycle's answer"));

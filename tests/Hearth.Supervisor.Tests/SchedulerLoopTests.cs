@@ -1,47 +1,21 @@
 using Hearth.Core.Resources;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Scheduling;
-using Hearth.Supervisor.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Supervisor.Tests;
 
 /// <summary>The scheduling loop itself, on a real SQLite store and a fake clock.</summary>
-public sealed class SchedulerLoopTests : IAsyncLifetime
+public sealed class SchedulerLoopTests : LoopStoreFixture
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hearth-loop-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private SqliteBackend _backend = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _backend = SqliteBackend.InDirectory(_directory.FullName, _time);
-        await _backend.MigrateAsync(TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _backend.DisposeAsync();
-        _directory.Delete(recursive: true);
-    }
-
     private Scheduler NewScheduler() => new(
-        _backend.Scheduler,
+        Backend.Scheduler,
         new SchedulerSettings(TimeSpan.FromSeconds(30), new Dictionary<ResourceName, int>()),
-        _time,
+        Time,
         new JobWaiters(),
         NullLogger<Scheduler>.Instance);
 
     private static Register Register(string name) => new() { Name = name, Resources = { ["host.processors"] = 2 } };
-
-    private static async Task<T> WithinBound<T>(Task<T> task, string what)
-    {
-        var done = await Task.WhenAny(task, Task.Delay(Bound, TestContext.Current.CancellationToken));
-        Assert.True(done == task, $"timed out waiting for {what}");
-        return await task;
-    }
 
     [Fact]
     public async Task SubmissionIsStoredBeforeItsAssignmentIsSent()
@@ -52,7 +26,7 @@ public sealed class SchedulerLoopTests : IAsyncLifetime
         await scheduler.ConnectAsync(session, Register("w1"));
 
         var id = await scheduler.SubmitAsync(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, 1, null));
-        var stored = await _backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
+        var stored = await Backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
         Assert.NotNull(stored);
 
         SupervisorMessage? assign = null;
@@ -82,12 +56,12 @@ public sealed class SchedulerLoopTests : IAsyncLifetime
             }
         };
 
-        _time.Advance(TimeSpan.FromSeconds(37));
+        Time.Advance(TimeSpan.FromSeconds(37));
         Assert.False(down.Task.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(0.5));
+        Time.Advance(TimeSpan.FromSeconds(0.5));
         await WithinBound(down.Task, "the worker to be declared down");
 
-        var job = await _backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
+        var job = await Backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
         Assert.Equal("pending", Assert.Single(job!.Subjobs).State);
         Assert.True(session.Closed.IsCancellationRequested);
     }
@@ -110,11 +84,11 @@ public sealed class SchedulerLoopTests : IAsyncLifetime
         await second.StartAsync(TestContext.Current.CancellationToken);
         Assert.Equal(("unreachable", 1), (second.View.Workers.Single().State, second.View.Workers.Single().Running));
 
-        _time.Advance(TimeSpan.FromSeconds(37.5));
+        Time.Advance(TimeSpan.FromSeconds(37.5));
         var requeued = false;
         for (var i = 0; i < 100 && !requeued; i++)
         {
-            var job = await _backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
+            var job = await Backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
             requeued = job!.Subjobs[0].State == "pending";
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
