@@ -179,7 +179,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend.Scheduler);
         services.AddSingleton(backend.Jobs);
         services.AddSingleton<IKeyStore>(new CachedKeyStore(backend.Keys, options.Time));
-        services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace });
+        services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace, MaxRequeues = options.MaxRequeues });
         services.AddSingleton<JobWaiters>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());

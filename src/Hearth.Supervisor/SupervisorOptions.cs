@@ -57,6 +57,9 @@ public sealed record SupervisorOptions
 
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many times a subjob is requeued after losing its worker before it fails instead.</summary>
+    public int MaxRequeues { get; init; } = Scheduling.SchedulerSettings.DefaultMaxRequeues;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Information-level logs from the supervisor itself; framework noise stays at warnings.</summary>

@@ -14,9 +14,10 @@ internal sealed class SchedulerHarness
     /// <summary>When a silent worker is declared down: the timeout and the fencing margin (7.5 s at 30 s).</summary>
     public static readonly TimeSpan Expiry = new SchedulerSettings(Timeout, new Dictionary<ResourceName, int>()).WorkerExpiry;
 
-    public SchedulerHarness(string? globals = null)
+    public SchedulerHarness(string? globals = null, int maxRequeues = SchedulerSettings.DefaultMaxRequeues)
     {
-        State = new SchedulerState(Time, new SchedulerSettings(Timeout, ResourceTotals.Parse(globals, ResourceScope.Global)));
+        State = new SchedulerState(
+            Time, new SchedulerSettings(Timeout, ResourceTotals.Parse(globals, ResourceScope.Global)) { MaxRequeues = maxRequeues });
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -27,9 +28,10 @@ internal sealed class SchedulerHarness
 
     public Dictionary<string, WorkerSession> Sessions { get; } = [];
 
-    /// <summary>Starts a new cycle's effects, as the loop does.</summary>
+    /// <summary>Commits the last cycle's effects (every written entity moves one version on) and starts a new one, as the loop does.</summary>
     public CycleEffects Next()
     {
+        Effects.MarkCommitted();
         Effects = new CycleEffects();
         return Effects;
     }
@@ -46,6 +48,9 @@ internal sealed class SchedulerHarness
 
     public Job Submit(string reservations = "host.processors=1", int cpus = 1, int priority = 9999) =>
         State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Parse(reservations), priority, cpus, null), Next());
+
+    public Job Submit(JobControls controls, IReadOnlyDictionary<long, string>? storedStates = null, string reservations = "host.processors=1") =>
+        State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Parse(reservations), 9999, 1, null, null, controls, storedStates), Next());
 
     public List<SupervisorMessage> Place()
     {

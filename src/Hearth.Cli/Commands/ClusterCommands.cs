@@ -3,6 +3,7 @@ using System.Globalization;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Supervisor;
+using Hearth.Supervisor.Scheduling;
 using Hearth.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -31,10 +32,11 @@ internal static class ClusterCommands
         public Option<string?> TlsCert { get; } = new("--tls-cert") { Description = "Serve both ports over TLS with this PEM certificate (chain); workers then use https://" };
         public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The PEM private key of --tls-cert" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the start-up details as one JSON line" };
+        public Option<int> MaxRequeues { get; } = new("--max-requeues") { Description = "How many times a subjob is requeued after losing its worker before it fails instead", DefaultValueFactory = _ => SchedulerSettings.DefaultMaxRequeues };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Standby, Json })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Standby, Json, MaxRequeues })
             {
                 command.Options.Add(option);
             }
@@ -45,6 +47,12 @@ internal static class ClusterCommands
             var heartbeat = Duration(result.GetValue(HeartbeatTimeout)!, "--heartbeat-timeout");
             var idle = Duration(result.GetValue(IdleTimeout)!, "--idle-timeout");
             var globals = result.GetValue(GlobalResources);
+            var maxRequeues = result.GetValue(MaxRequeues);
+            if (maxRequeues is < 0 or > 1000)
+            {
+                throw new CliException($"--max-requeues {maxRequeues} is out of range: 0 to 1000", ExitCodes.InvalidInput);
+            }
+
             try
             {
                 ResourceTotals.Parse(globals, ResourceScope.Global);
@@ -72,6 +80,7 @@ internal static class ClusterCommands
                 Notice = message => Console.Error.WriteLine($"hearth: {message}"),
                 TlsCertificate = result.GetValue(TlsCert) is { } cert ? Path.GetFullPath(cert) : null,
                 TlsKey = result.GetValue(TlsKey) is { } key ? Path.GetFullPath(key) : null,
+                MaxRequeues = maxRequeues,
             };
         }
     }

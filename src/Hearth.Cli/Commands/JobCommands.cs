@@ -19,9 +19,15 @@ internal static class JobCommands
         var reservations = new Option<string?>("--reservations", "-r") { Description = "Reservations, e.g. host.processors=2+,global.maya=1 (default host.processors=1)" };
         var cpus = new Option<int?>("--cpus") { Description = "How many subjobs run in parallel (default 1)" };
         var priority = new Option<int?>("--priority") { Description = "1 is highest, 9999 lowest (default 9999)" };
+        var retries = new Option<int?>("--retries") { Description = "Run a subjob that exits non-zero again, up to this many times (default 0)" };
+        var retryDelay = new Option<string?>("--retry-delay") { Description = "Wait this long before each retry, e.g. 30s or 2m (default: at once)" };
+        var waitFor = new Option<string?>("--wait-for") { Description = "Job IDs, comma-separated: this job stays blocked until they all complete, and fails if one does not" };
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
-        var submit = new Command("submit", "Submit a job: hearth submit [options] -- CMD [ARGS...]") { name, reservations, cpus, priority, json, command };
+        var submit = new Command("submit", "Submit a job: hearth submit [options] -- CMD [ARGS...]")
+        {
+            name, reservations, cpus, priority, retries, retryDelay, waitFor, json, command,
+        };
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -30,7 +36,14 @@ internal static class JobCommands
                 return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
             }
 
-            var request = new SubmitJobRequest(result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory);
+            if (result.GetValue(retryDelay) is { } delay && delay.Trim() is not ("0" or "0s") && !Durations.TryParse(delay, out _, out var delayError))
+            {
+                return Output.Error($"--retry-delay: {delayError}", ExitCodes.InvalidInput);
+            }
+
+            var request = new SubmitJobRequest(
+                result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
+                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"));
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -88,7 +101,7 @@ internal static class JobCommands
     {
         var id = new Argument<string>("id") { Description = "A job ID" };
         var json = JsonOption();
-        var job = new Command("job", "Show a job with its subjobs, hosts, allocations and exit codes") { id, json };
+        var job = new Command("job", "Show a job with its subjobs, hosts, allocations, exit codes, attempts and what it waits for") { id, json, JobRetryCommand.Create() };
         job.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
@@ -160,8 +173,9 @@ internal static class JobCommands
     {
         var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
+        var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, json };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -180,9 +194,33 @@ internal static class JobCommands
                     : throw new CliException($"\"{text}\" is not JOB or JOB.SUBJOB", ExitCodes.InvalidInput);
             }
 
-            if (result.GetValue(json))
+            var which = result.GetValue(attempt);
+            if (result.GetValue(json) || which is not null)
             {
-                var query = only is { } n ? $"?subjob={n}" : "";
+                var parts = new List<string>();
+                if (only is { } n)
+                {
+                    parts.Add($"subjob={n}");
+                }
+
+                if (which is { } a)
+                {
+                    parts.Add($"attempt={a}");
+                }
+
+                var query = parts.Count > 0 ? "?" + string.Join('&', parts) : "";
+                if (!result.GetValue(json))
+                {
+                    var chosen = await client.GetAsync<JobLogsView>($"/v1/jobs/{jobId}/logs{query}", cancellation).ConfigureAwait(false);
+                    foreach (var log in chosen.Subjobs)
+                    {
+                        Console.Out.Write(log.Stdout);
+                        Console.Error.Write(log.Stderr);
+                    }
+
+                    return ExitCodes.Ok;
+                }
+
                 Output.WriteJson(await client.GetAsync<JobLogsView>($"/v1/jobs/{jobId}/logs{query}", cancellation).ConfigureAwait(false));
                 return ExitCodes.Ok;
             }
@@ -246,18 +284,57 @@ internal static class JobCommands
         Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        if (view.Retries > 0)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  retries      {view.Retries}, {view.RetryDelaySeconds:0.###}s apart"));
+        }
+
+        if (view.WaitFor is { Count: > 0 } waitFor)
+        {
+            var waiting = view.WaitingFor is { Count: > 0 } w ? $" (still waiting for {string.Join(", ", w)})" : "";
+            Console.Out.WriteLine($"  waits for    {string.Join(", ", waitFor)}{waiting}");
+        }
+
         foreach (var s in view.Subjobs)
         {
             var allocations = string.Join(',', s.Allocations.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
             var exit = s.ExitCode is { } code ? $" exit {code}" : "";
             var error = s.Error is null ? "" : $" ({s.Error})";
-            Console.Out.WriteLine($"  subjob {s.Id}: {s.State} on {s.Host ?? "-"} [{allocations}]{exit}{error}");
+            var attempt = s.Attempt > 1 ? $" attempt {s.Attempt}" : "";
+            Console.Out.WriteLine($"  subjob {s.Id}: {s.State}{attempt} on {s.Host ?? "-"} [{allocations}]{exit}{error}");
+            foreach (var a in s.Attempts ?? [])
+            {
+                var ended = a.ExitCode is { } c ? $" exit {c}" : "";
+                Console.Out.WriteLine($"    attempt {a.Attempt}: {a.Outcome} on {a.Host ?? "-"}{ended}{(a.Error is null ? "" : $" ({a.Error})")}");
+            }
         }
 
         if (view.PendingReason is { } reason)
         {
             Console.Out.WriteLine($"  pending: {reason}");
         }
+    }
+
+    /// <summary>A comma-separated list of job IDs; null for none.</summary>
+    private static List<long>? ParseJobIds(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var ids = new List<long>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                throw new CliException($"{option}: \"{part}\" is not a job ID; give IDs separated by commas, e.g. 12,13", ExitCodes.InvalidInput);
+            }
+
+            ids.Add(id);
+        }
+
+        return ids;
     }
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";

@@ -103,7 +103,12 @@ public static class PlacementEngine
 
         // In a cluster with hosts of both kinds, the isolated ones are tried first; with one kind nothing changes.
         var mixed = ledger.UnisolatedCount > 0 && ledger.UnisolatedCount < ledger.HostCount;
-        var host = (mixed ? Choose(ledger, index, processors!, items, isolatedOnly: true) : null) ?? Choose(ledger, index, processors!, items, isolatedOnly: false);
+
+        // Work that just failed or was lost somewhere goes back there only when no other host fits.
+        var avoid = request.AvoidHost is { } name && ledger.TryGetHostIndex(name, out var avoided) ? avoided : -1;
+        var host = (mixed ? Choose(ledger, index, processors!, items, isolatedOnly: true, avoid) : null)
+            ?? Choose(ledger, index, processors!, items, isolatedOnly: false, avoid)
+            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, isolatedOnly: false, -1) : null);
         if (host is not { } chosen)
         {
             return false;
@@ -130,20 +135,21 @@ public static class PlacementEngine
     }
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
-    private static int? Choose(Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, bool isolatedOnly) =>
+    private static int? Choose(
+        Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, bool isolatedOnly, int avoid) =>
         processors.Mode switch
         {
-            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
-            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, isolatedOnly)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items, isolatedOnly),
+            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly, avoid),
+            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, isolatedOnly, avoid)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly, avoid),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, isolatedOnly, avoid),
         };
 
-    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, bool isolatedOnly)
+    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, bool isolatedOnly, int avoid)
     {
         foreach (var host in candidates)
         {
-            if (isolatedOnly && !ledger.IsIsolated(host))
+            if (host == avoid || (isolatedOnly && !ledger.IsIsolated(host)))
             {
                 continue;
             }

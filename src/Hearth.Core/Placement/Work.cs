@@ -6,7 +6,7 @@ namespace Hearth.Core.Placement;
 /// A piece of work waiting for resources: a job's subjob or an algorithm instance.
 /// Lower <paramref name="Priority"/> numbers go first (1 is highest); then lower <paramref name="Sequence"/> (submission order).
 /// </summary>
-public sealed record WorkRequest(string Id, ReservationSpec Spec, int Priority, long Sequence)
+public sealed record WorkRequest(string Id, ReservationSpec Spec, int Priority, long Sequence, string? AvoidHost = null)
 {
     public const int DefaultPriority = 9999;
 }

@@ -1,13 +1,20 @@
 namespace Hearth.Protocol.Rest;
 
-/// <summary>The body of <c>POST /v1/jobs</c>.</summary>
+/// <summary>
+/// The body of <c>POST /v1/jobs</c>. <paramref name="Retries"/> is how many times a subjob that exits non-zero runs
+/// again, after <paramref name="RetryDelay"/> (e.g. <c>30s</c>, <c>2m</c>); <paramref name="WaitFor"/> names jobs
+/// that must complete before this one is queued.
+/// </summary>
 public sealed record SubmitJobRequest(
     IReadOnlyList<string>? Command,
     string? Name = null,
     string? Reservations = null,
     int? Priority = null,
     int? Cpus = null,
-    string? WorkingDirectory = null);
+    string? WorkingDirectory = null,
+    int? Retries = null,
+    string? RetryDelay = null,
+    IReadOnlyList<long>? WaitFor = null);
 
 public sealed record SubmitJobResponse(long Id);
 
@@ -29,7 +36,11 @@ public sealed record JobView(
     DateTimeOffset? FinishedAt,
     string SubmittedBy,
     IReadOnlyList<SubjobView> Subjobs,
-    string? PendingReason = null);
+    string? PendingReason = null,
+    int Retries = 0,
+    double RetryDelaySeconds = 0,
+    IReadOnlyList<long>? WaitFor = null,
+    IReadOnlyList<long>? WaitingFor = null);
 
 public sealed record SubjobView(
     int Id,
@@ -42,7 +53,16 @@ public sealed record SubjobView(
     long? Pid,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    IReadOnlyList<AllocationChangeView> History);
+    IReadOnlyList<AllocationChangeView> History,
+    IReadOnlyList<AttemptView>? Attempts = null,
+    int Requeues = 0,
+    DateTimeOffset? RetryAt = null);
+
+/// <summary>
+/// An ended attempt of a subjob that ran again: where it ran and how it ended (<c>failed</c>, <c>killed</c> or
+/// <c>lost</c>, when its worker was). Its output stays readable with the logs' attempt parameter.
+/// </summary>
+public sealed record AttemptView(int Attempt, string Outcome, string? Host, int? ExitCode, string? Error, DateTimeOffset? StartedAt, DateTimeOffset At);
 
 /// <summary>One entry of a subjob's allocation history: its dispatch or a growth, with the totals after it.</summary>
 public sealed record AllocationChangeView(int Attempt, string Kind, string Host, IReadOnlyDictionary<string, int> Allocations, DateTimeOffset At);

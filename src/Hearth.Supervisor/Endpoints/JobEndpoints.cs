@@ -28,7 +28,8 @@ internal static class JobEndpoints
         jobs.MapGet("/{id}", GetAsync).WithSummary("A job with its subjobs, allocations and growth history");
         jobs.MapGet("/{id}/wait", WaitAsync).WithSummary("Wait (up to timeout seconds, at most 60) for a job to end");
         jobs.MapPost("/{id}/kill", KillAsync).WithSummary("Kill a job: pending subjobs are withdrawn, running process trees are stopped");
-        jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt)");
+        jobs.MapPost("/{id}/retry", RetryAsync).WithSummary("Rerun the job's failed or killed subjobs, or only subjob ?subjob=K");
+        jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt, or ?attempt=N)");
         jobs.MapGet("/{id}/subjobs/{index:int}/{stream}", OutputAsync).WithSummary("One output stream of a subjob as plain text");
         return app;
     }
@@ -122,13 +123,40 @@ internal static class JobEndpoints
         }
     }
 
-    private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(
         string id, int? subjob, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
+    {
+        if (!Problems.TryParseJobId(id, out var jobId))
+        {
+            return Problems.JobNotFound(id);
+        }
+
+        try
+        {
+            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+            return await service.RetryAsync(jobId, subjob, access, ct).ConfigureAwait(false) is { } job ? TypedResults.Ok(job) : Problems.JobNotFound(id);
+        }
+        catch (InvalidRequestException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+        catch (JobRetryRefusedException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Unavailable("the supervisor is stopping");
+        }
+    }
+
+    private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(
+        string id, int? subjob, int? attempt, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
         try
         {
             return Problems.TryParseJobId(id, out var jobId)
-                && await service.LogsAsync(jobId, subjob, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } logs
+                && await service.LogsAsync(jobId, subjob, attempt, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } logs
                 ? TypedResults.Ok(logs)
                 : Problems.JobNotFound(id);
         }

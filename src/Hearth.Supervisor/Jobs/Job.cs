@@ -10,11 +10,13 @@ namespace Hearth.Supervisor.Jobs;
 public sealed class Job
 {
     private readonly List<Subjob> _subjobs = [];
+    private readonly SortedSet<long> _waiting = [];
 
     internal Job(
         long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt,
-        string? submittedBy)
+        string? submittedBy, JobControls? controls = null)
     {
+        Controls = controls ?? JobControls.None;
         Id = id;
         Name = name;
         Command = command;
@@ -42,6 +44,12 @@ public sealed class Job
     /// <summary>The account whose key submitted the job; null for an admin key.</summary>
     public string? SubmittedBy { get; }
 
+    /// <summary>Automatic retries and the jobs it depends on, fixed at submission.</summary>
+    public JobControls Controls { get; }
+
+    /// <summary>The jobs it depends on that have not completed yet; while any remain its subjobs are not queued.</summary>
+    public IReadOnlyCollection<long> Waiting => _waiting;
+
     public WorkState State { get; private set; } = WorkState.Pending;
 
     public DateTimeOffset? StartedAt { get; private set; }
@@ -57,6 +65,38 @@ public sealed class Job
         var subjob = new Subjob(this, _subjobs.Count, sequence);
         _subjobs.Add(subjob);
         return subjob;
+    }
+
+    /// <summary>Sets what it still waits for: at submission, restore and a retry by hand.</summary>
+    internal void WaitFor(IEnumerable<long> jobs)
+    {
+        _waiting.Clear();
+        _waiting.UnionWith(jobs);
+    }
+
+    /// <summary>A job it depends on completed; true when that was the last one it waited for.</summary>
+    internal bool Satisfied(long dependency) => _waiting.Remove(dependency) && _waiting.Count == 0;
+
+    /// <summary>
+    /// Takes an ended job back after some of its subjobs were reopened for a retry by hand; its finish is cleared.
+    /// Refuses a job whose subjobs have all ended.
+    /// </summary>
+    internal void Reopen(DateTimeOffset at)
+    {
+        var next = Derive();
+        if (next.IsTerminal())
+        {
+            throw new IllegalTransitionException($"job {Id} has no reopened subjob and stays {State.ToText()}");
+        }
+
+        if (!State.IsTerminal())
+        {
+            Refresh(at);
+            return;
+        }
+
+        State = next;
+        FinishedAt = null;
     }
 
     /// <summary>
@@ -125,14 +165,15 @@ public sealed class Job
 
         if (anyPending)
         {
-            return WorkState.Pending;
+            return _waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending;
         }
 
         return anyKilled ? WorkState.Killed : anyFailed ? WorkState.Failed : WorkState.Complete;
     }
 
     internal JobRecord ToRecord() => new(
-        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy);
+        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy,
+        Controls.ToRecord(_waiting));
 
     internal void Restore(JobRecord record)
     {
@@ -140,5 +181,23 @@ public sealed class Job
         StartedAt = record.StartedAt;
         FinishedAt = record.FinishedAt;
         Version = record.Version;
+        WaitFor(record.Controls?.Waiting ?? []);
     }
+}
+
+/// <summary>
+/// What a submission fixes besides the command and its reservations: how many times a failed subjob runs again and
+/// after how long, and which jobs must complete first.
+/// </summary>
+public sealed record JobControls(int Retries, TimeSpan RetryDelay, IReadOnlyList<long> DependsOn)
+{
+    public static readonly JobControls None = new(0, TimeSpan.Zero, []);
+
+    internal JobControlsRecord? ToRecord(IReadOnlyCollection<long> waiting) =>
+        Retries == 0 && RetryDelay == TimeSpan.Zero && DependsOn.Count == 0
+            ? null
+            : new JobControlsRecord(Retries, (long)RetryDelay.TotalMilliseconds, DependsOn, [.. waiting]);
+
+    internal static JobControls From(JobControlsRecord? record) =>
+        record is null ? None : new JobControls(record.Retries, TimeSpan.FromMilliseconds(record.RetryDelayMs), record.DependsOn);
 }

@@ -52,9 +52,12 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? JobLimits.DefaultName(command[0]) : request.Name.Trim();
+        var controls = JobControlsParser.Parse(request);
+        var storedStates = await StoredStatesAsync(controls.DependsOn, access, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            return await scheduler.SubmitAsync(new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account))
+            return await scheduler.SubmitAsync(
+                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates))
                 .ConfigureAwait(false);
         }
         catch (PlacementException e)
@@ -114,6 +117,49 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         return (outcome, await FindAsync(id, access, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Reruns a job's failed or killed subjobs, or subjob <paramref name="index"/>; null (and nothing retried) when there
+    /// is no such job or <paramref name="access"/> may not see it. Throws <see cref="InvalidRequestException"/> for a
+    /// subjob that does not exist and <see cref="JobRetryRefusedException"/> when there is nothing it may retry.
+    /// </summary>
+    public async Task<JobView?> RetryAsync(long id, int? index, JobAccess access, CancellationToken cancellationToken)
+    {
+        if (await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is not { } details)
+        {
+            return null;
+        }
+
+        var dependsOn = JobControls.From(details.Job.Controls).DependsOn;
+        var storedStates = await StoredStatesAsync(dependsOn, JobAccess.Admin, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await scheduler.RetryJobAsync(id, index, details, storedStates).ConfigureAwait(false);
+        }
+        catch (FarmTargetNotFoundException e)
+        {
+            throw new InvalidRequestException(e.Message);
+        }
+
+        return await FindAsync(id, access, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored state of each job named; one that does not exist, or that <paramref name="access"/> may not see, is refused by ID.</summary>
+    private async Task<IReadOnlyDictionary<long, string>> StoredStatesAsync(IReadOnlyList<long> ids, JobAccess access, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<long, string>();
+        foreach (var dependency in ids)
+        {
+            if (await FindDetailsAsync(dependency, access, cancellationToken).ConfigureAwait(false) is not { } found)
+            {
+                throw new InvalidRequestException($"wait_for: job {dependency} does not exist");
+            }
+
+            states[dependency] = found.Job.State;
+        }
+
+        return states;
+    }
+
     /// <summary>The job once it has ended, or as it is when <paramref name="timeout"/> passes; null when there is no such job or <paramref name="access"/> may not see it.</summary>
     public async Task<JobView?> WaitAsync(long id, TimeSpan timeout, JobAccess access, CancellationToken cancellationToken)
     {
@@ -138,7 +184,7 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     }
 
     /// <summary>The latest attempt's output of every subjob, or of one; null when there is no such job or <paramref name="access"/> may not see it.</summary>
-    public async Task<JobLogsView?> LogsAsync(long id, int? index, JobAccess access, CancellationToken cancellationToken)
+    public async Task<JobLogsView?> LogsAsync(long id, int? index, int? attempt, JobAccess access, CancellationToken cancellationToken)
     {
         var job = await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false);
         if (job is null)
@@ -152,17 +198,23 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             throw new InvalidRequestException($"job {id} has no subjob {wanted}; it has {job.Subjobs.Count} (0 to {job.Subjobs.Count - 1})");
         }
 
+        if (attempt is { } asked && subjobs.Any(s => asked < 1 || asked > s.Attempt))
+        {
+            throw new InvalidRequestException($"attempt {asked} is out of range: subjobs of job {id} have run 1 to {subjobs.Min(s => s.Attempt)} times");
+        }
+
         var logs = new List<SubjobLogView>();
         foreach (var subjob in subjobs)
         {
             using var stdout = new MemoryStream();
             using var stderr = new MemoryStream();
-            await foreach (var chunk in queries.ReadLogAsync(id, subjob.Index, subjob.Attempt, cancellationToken).ConfigureAwait(false))
+            var which = attempt ?? subjob.Attempt;
+            await foreach (var chunk in queries.ReadLogAsync(id, subjob.Index, which, cancellationToken).ConfigureAwait(false))
             {
                 (chunk.Stream == 2 ? stderr : stdout).Write(chunk.Data);
             }
 
-            logs.Add(new SubjobLogView(subjob.Index, subjob.Attempt, Decode(stdout), Decode(stderr)));
+            logs.Add(new SubjobLogView(subjob.Index, which, Decode(stdout), Decode(stderr)));
         }
 
         return new JobLogsView(id, logs);

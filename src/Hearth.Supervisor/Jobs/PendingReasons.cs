@@ -14,6 +14,16 @@ internal static class PendingReasons
 {
     public static string? Explain(JobView job, ClusterView cluster)
     {
+        if (job.State == JobStates.Blocked && job.WaitingFor is { Count: > 0 } waiting)
+        {
+            return $"blocked: waiting for job{(waiting.Count == 1 ? "" : "s")} {string.Join(", ", waiting)} to complete";
+        }
+
+        if (job.Subjobs.Where(s => s.RetryAt is not null).Select(s => s.RetryAt).Min() is { } retryAt && job.Subjobs.All(s => s.State != JobStates.Pending || s.RetryAt is not null))
+        {
+            return $"retrying after a failure: the next try is due at {retryAt.ToString("u", CultureInfo.InvariantCulture)}";
+        }
+
         if (job.Subjobs.All(s => s.State != "pending") || !ReservationSpec.TryParse(job.Reservations, out var spec, out _))
         {
             return null;

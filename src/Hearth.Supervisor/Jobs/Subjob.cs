@@ -9,6 +9,8 @@ namespace Hearth.Supervisor.Jobs;
 /// </summary>
 public sealed class Subjob
 {
+    private readonly List<AttemptRecord> _attempts = [];
+
     internal Subjob(Job job, int index, long sequence)
     {
         Job = job;
@@ -44,6 +46,21 @@ public sealed class Subjob
 
     public DateTimeOffset? FinishedAt { get; private set; }
 
+    /// <summary>How many times its worker was lost under it since it was last retried by hand.</summary>
+    public int Requeues { get; private set; }
+
+    /// <summary>How many of its job's automatic retries it has used.</summary>
+    public int Retried { get; private set; }
+
+    /// <summary>The host where its last attempt failed or was lost; placement prefers any other that fits.</summary>
+    public string? AvoidHost { get; private set; }
+
+    /// <summary>When a delayed retry may be placed; null when it may be placed at once.</summary>
+    public DateTimeOffset? RetryAt { get; private set; }
+
+    /// <summary>Its ended attempts when it ran again, oldest first.</summary>
+    public IReadOnlyList<AttemptRecord> PastAttempts => _attempts;
+
     /// <summary>The stored version; 0 until first stored.</summary>
     public long Version { get; internal set; }
 
@@ -58,6 +75,8 @@ public sealed class Subjob
         Require(WorkState.Pending, "dispatch");
         State = WorkState.Running;
         Attempt++;
+        AvoidHost = null;
+        RetryAt = null;
         Host = host;
         Allocation = allocation;
         Pid = null;
@@ -96,10 +115,82 @@ public sealed class Subjob
         FinishedAt = at;
     }
 
-    /// <summary>Back to pending at its old queue position, after its worker was lost.</summary>
-    public void Requeue()
+    /// <summary>
+    /// Its process failed and its job allows another try: back to pending at its old queue position, to be placed
+    /// from <paramref name="retryAt"/> on, away from the host it failed on if another fits.
+    /// </summary>
+    public void RetryAfterFailure(int exitCode, string? error, DateTimeOffset at, DateTimeOffset retryAt)
+    {
+        Require(WorkState.Running, "retry");
+        if (KillRequested)
+        {
+            throw new IllegalTransitionException($"cannot retry subjob {WorkId}: a kill was asked for");
+        }
+
+        Remember(WorkStates.ToText(WorkState.Failed), error is null ? exitCode : null, error, at);
+        Retried++;
+        AvoidHost = Host;
+        RetryAt = retryAt > at ? retryAt : null;
+        Requeue();
+    }
+
+    /// <summary>
+    /// Its worker was lost under it: back to pending, away from that host, unless it has been requeued
+    /// <paramref name="maxRequeues"/> times already, when it fails with the reason instead. True when requeued.
+    /// </summary>
+    public bool RequeueAfterLoss(int maxRequeues, DateTimeOffset at)
     {
         Require(WorkState.Running, "requeue");
+        var host = Host;
+        var reason = $"its worker {host} was lost";
+        Remember("lost", null, reason, at);
+        if (Requeues >= maxRequeues)
+        {
+            State = WorkState.Failed;
+            Error = $"{reason}, and it was already requeued {Requeues} time(s) after worker loss, the most allowed";
+            FinishedAt = at;
+            return false;
+        }
+
+        Requeues++;
+        AvoidHost = host;
+        Requeue();
+        return true;
+    }
+
+    /// <summary>A failed or killed subjob runs again, by hand: a fresh budget of retries and requeues, away from where it last ran.</summary>
+    public void Reopen(DateTimeOffset at)
+    {
+        if (State is not (WorkState.Failed or WorkState.Killed))
+        {
+            throw new IllegalTransitionException($"cannot retry subjob {WorkId}: it is {State.ToText()}; only failed or killed subjobs are retried");
+        }
+
+        Remember(State.ToText(), ExitCode, Error, FinishedAt ?? at);
+        State = WorkState.Pending;
+        AvoidHost = Host;
+        Host = null;
+        Allocation = Allocation.Empty;
+        KillRequested = false;
+        Pid = null;
+        ExitCode = null;
+        Error = null;
+        StartedAt = null;
+        FinishedAt = null;
+        Requeues = 0;
+        Retried = 0;
+        RetryAt = null;
+    }
+
+    /// <summary>Back to pending at its old queue position, e.g. after a purge; the attempt is kept in its history when <paramref name="at"/> is given.</summary>
+    public void Requeue(DateTimeOffset? at = null)
+    {
+        Require(WorkState.Running, "requeue");
+        if (at is { } when)
+        {
+            Remember("requeued", null, null, when);
+        }
+
         State = WorkState.Pending;
         Host = null;
         Allocation = Allocation.Empty;
@@ -130,7 +221,19 @@ public sealed class Subjob
 
     internal SubjobRecord ToRecord() => new(
         Job.Id, Index, Sequence, State.ToText(), Attempt, Host, Allocation.ToDictionary(), KillRequested, Pid, ExitCode, Error,
-        StartedAt, FinishedAt, Version);
+        StartedAt, FinishedAt, Version,
+        Requeues == 0 && Retried == 0 && AvoidHost is null && RetryAt is null && _attempts.Count == 0
+            ? null
+            : new SubjobTriesRecord(Requeues, Retried, AvoidHost, RetryAt, [.. _attempts]));
+
+    /// <summary>Keeps the attempt that just ended, once; an attempt that never started a process is kept too.</summary>
+    private void Remember(string outcome, int? exitCode, string? error, DateTimeOffset at)
+    {
+        if (Attempt > 0 && (_attempts.Count == 0 || _attempts[^1].Attempt != Attempt))
+        {
+            _attempts.Add(new AttemptRecord(Attempt, outcome, Host, exitCode, error, StartedAt, at));
+        }
+    }
 
     internal void Restore(SubjobRecord record, Allocation allocation)
     {
@@ -145,6 +248,12 @@ public sealed class Subjob
         StartedAt = record.StartedAt;
         FinishedAt = record.FinishedAt;
         Version = record.Version;
+        Requeues = record.Tries?.Requeues ?? 0;
+        Retried = record.Tries?.Retried ?? 0;
+        AvoidHost = record.Tries?.AvoidHost;
+        RetryAt = record.Tries?.RetryAt;
+        _attempts.Clear();
+        _attempts.AddRange(record.Tries?.Attempts ?? []);
     }
 
     private void Require(WorkState expected, string action)

@@ -6,6 +6,9 @@ namespace Hearth.Supervisor.Jobs;
 public enum WorkState
 {
     Pending,
+
+    /// <summary>A job whose dependencies have not all completed; never a subjob's state.</summary>
+    Blocked,
     Running,
     Complete,
     Failed,
@@ -22,6 +25,7 @@ public static class WorkStates
     public static string ToText(this WorkState state) => state switch
     {
         WorkState.Pending => JobStates.Pending,
+        WorkState.Blocked => JobStates.Blocked,
         WorkState.Running => JobStates.Running,
         WorkState.Complete => JobStates.Complete,
         WorkState.Failed => JobStates.Failed,
@@ -31,6 +35,7 @@ public static class WorkStates
     public static WorkState Parse(string text) => text switch
     {
         JobStates.Pending => WorkState.Pending,
+        JobStates.Blocked => WorkState.Blocked,
         JobStates.Running => WorkState.Running,
         JobStates.Complete => WorkState.Complete,
         JobStates.Failed => WorkState.Failed,

@@ -1,5 +1,6 @@
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Jobs;
 
 namespace Hearth.Supervisor.Scheduling;
 
@@ -27,6 +28,14 @@ public sealed partial class Scheduler
 
     public Task<WorkerView> UnlockWorkerAsync(string name) =>
         FarmAsync((state, fx) => state.UnlockWorker(name, fx));
+
+    /// <summary>
+    /// Reruns a job's failed or killed subjobs (or subjob <paramref name="index"/>) and answers with the job's new
+    /// state. An ended job comes back from <paramref name="stored"/>; <paramref name="storedStates"/> holds the stored
+    /// states of the jobs it depends on.
+    /// </summary>
+    public Task<string> RetryJobAsync(long jobId, int? index, Storage.JobDetails? stored, IReadOnlyDictionary<long, string> storedStates) =>
+        FarmAsync((state, fx) => state.Retry(jobId, index, stored, storedStates, fx).State.ToText());
 
     private async Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> run)
         where T : class

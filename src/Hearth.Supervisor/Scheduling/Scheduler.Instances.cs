@@ -34,7 +34,7 @@ public sealed partial class Scheduler
     }
 
     /// <summary>The earliest of the next worker expiry, the next warm-pool decision and the next reservation change.</summary>
-    private DateTimeOffset? NextWake() => Earliest(Earliest(_state.NextExpiry(), _instancesDue), _reservationsDue);
+    private DateTimeOffset? NextWake() => Earliest(Earliest(Earliest(_state.NextExpiry(), _instancesDue), _reservationsDue), _state.NextRetry());
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => (a, b) switch
     {

@@ -10,6 +10,14 @@ public sealed record SchedulerSettings(TimeSpan HeartbeatTimeout, IReadOnlyDicti
     /// <summary>How long a worker waits for its processes after SIGTERM before SIGKILL.</summary>
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    public const int DefaultMaxRequeues = 3;
+
+    /// <summary>
+    /// How many times a subjob goes back to the queue after losing its worker before it fails instead, so work that
+    /// brings down every worker it lands on does not go round for ever.
+    /// </summary>
+    public int MaxRequeues { get; init; } = DefaultMaxRequeues;
+
     /// <summary>Several heartbeats fit in one timeout, so one late packet never costs a worker.</summary>
     public TimeSpan HeartbeatInterval =>
         TimeSpan.FromMilliseconds(Math.Clamp(HeartbeatTimeout.TotalMilliseconds / 4, 50, 10_000));

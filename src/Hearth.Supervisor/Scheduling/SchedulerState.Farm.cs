@@ -202,7 +202,7 @@ internal sealed partial class SchedulerState
         }
 
         var now = _time.GetUtcNow();
-        subjob.Requeue();
+        subjob.Requeue(now);
         Cluster.Submit(work.Request);
         fx.Touch(subjob);
         Refreshed(subjob.Job, fx, now);

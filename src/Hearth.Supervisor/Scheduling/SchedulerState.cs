@@ -87,9 +87,12 @@ internal sealed partial class SchedulerState
     {
         var record = details.Job;
         var spec = ReservationSpec.Parse(record.Reservations);
-        var job = new Job(record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy);
+        var job = new Job(
+            record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy,
+            JobControls.From(record.Controls));
         job.Restore(record);
         _jobs.Add(job.Id, job);
+        Depend(job);
         foreach (var s in details.Subjobs)
         {
             var subjob = job.AddSubjob(s.Sequence);
@@ -100,7 +103,7 @@ internal sealed partial class SchedulerState
             }
 
             _subjobs.Add(subjob.WorkId, subjob);
-            var request = new WorkRequest(subjob.WorkId, spec, job.Priority, subjob.Sequence);
+            var request = RequestFor(subjob);
             if (subjob.State == WorkState.Running && subjob.Host is { } host && _workers.ContainsKey(host))
             {
                 foreach (var (resource, amount) in subjob.Allocation.Where(kv => !kv.Key.IsHost && !Cluster.Ledger.HasGlobal(kv.Key)))
@@ -115,11 +118,14 @@ internal sealed partial class SchedulerState
 
             if (subjob.State == WorkState.Running)
             {
-                subjob.Requeue();
+                subjob.Requeue(now);
                 fx.Touch(subjob);
             }
 
-            Enqueue(subjob, request, fx, now);
+            if (job.Waiting.Count == 0)
+            {
+                Queue(subjob, fx, now);
+            }
         }
 
         if (job.Refresh(now))
@@ -146,16 +152,34 @@ internal sealed partial class SchedulerState
             }
         }
 
+        var controls = submission.Controls ?? JobControls.None;
+        var (waiting, failed) = CheckDependencies(controls.DependsOn, submission.StoredStates);
         var now = _time.GetUtcNow();
-        var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now, submission.SubmittedBy);
+        var job = new Job(
+            ++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now,
+            submission.SubmittedBy, controls);
+        job.WaitFor(failed is null ? waiting : []);
         _jobs.Add(job.Id, job);
+        Depend(job);
         fx.Touch(job);
         for (var i = 0; i < submission.Cpus; i++)
         {
             var subjob = job.AddSubjob(++_lastSequence);
             _subjobs.Add(subjob.WorkId, subjob);
             fx.Touch(subjob);
-            Cluster.Submit(new WorkRequest(subjob.WorkId, submission.Reservations, job.Priority, subjob.Sequence));
+            if (failed is null && job.Waiting.Count == 0)
+            {
+                Cluster.Submit(RequestFor(subjob));
+            }
+        }
+
+        if (failed is { } reason)
+        {
+            FailBlocked(job, reason, fx, now);
+        }
+        else
+        {
+            Refreshed(job, fx, now);
         }
 
         return job;
@@ -174,6 +198,7 @@ internal sealed partial class SchedulerState
             if (subjob.State == WorkState.Pending)
             {
                 Cluster.Withdraw(subjob.WorkId);
+                _delayed.Remove(subjob);
                 subjob.Cancel(now);
                 _subjobs.Remove(subjob.WorkId);
                 fx.Touch(subjob);
@@ -193,6 +218,7 @@ internal sealed partial class SchedulerState
     /// <summary>One placement cycle: decide on the current state, apply, record and send the assignments.</summary>
     public PlacementPlan Place(CycleEffects fx)
     {
+        QueueDueRetries(fx);
         var plan = PlacementEngine.Decide(Cluster);
         if (plan.Decisions.Count == 0 && plan.ExaminedHosts.Count == 0)
         {
@@ -236,7 +262,7 @@ internal sealed partial class SchedulerState
         return plan;
     }
 
-    private void Enqueue(Subjob subjob, WorkRequest request, CycleEffects fx, DateTimeOffset now)
+    internal void Enqueue(Subjob subjob, WorkRequest request, CycleEffects fx, DateTimeOffset now)
     {
         try
         {
@@ -260,8 +286,18 @@ internal sealed partial class SchedulerState
 
         var now = _time.GetUtcNow();
         Cluster.Finish(subjob.WorkId);
-        subjob.Finish(exitCode, error, now);
-        _subjobs.Remove(subjob.WorkId);
+        var failed = error is not null || exitCode != 0;
+        if (failed && !subjob.KillRequested && subjob.Retried < subjob.Job.Controls.Retries)
+        {
+            subjob.RetryAfterFailure(exitCode, error, now, now + subjob.Job.Controls.RetryDelay);
+            Queue(subjob, fx, now);
+        }
+        else
+        {
+            subjob.Finish(exitCode, error, now);
+            _subjobs.Remove(subjob.WorkId);
+        }
+
         fx.Touch(subjob);
         Refreshed(subjob.Job, fx, now);
     }
@@ -281,10 +317,13 @@ internal sealed partial class SchedulerState
             subjob.Cancel(now);
             _subjobs.Remove(subjob.WorkId);
         }
+        else if (subjob.RequeueAfterLoss(_settings.MaxRequeues, now))
+        {
+            Cluster.Submit(RequestFor(subjob));
+        }
         else
         {
-            subjob.Requeue();
-            Cluster.Submit(work.Request);
+            _subjobs.Remove(subjob.WorkId);
         }
 
         fx.Touch(subjob);
@@ -308,6 +347,7 @@ internal sealed partial class SchedulerState
     {
         _jobs.Remove(job.Id);
         fx.EndedJobs.Add(job.Id);
+        Ended(job, fx);
     }
 
     private WorkerEntry? WorkerOf(Subjob subjob) => subjob.Host is { } host ? _workers.GetValueOrDefault(host) : null;

@@ -18,7 +18,20 @@ public sealed record JobRecord(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     long Version,
-    string? SubmittedBy = null);
+    string? SubmittedBy = null,
+    JobControlsRecord? Controls = null);
+
+/// <summary>A job's retry limits and dependencies as stored; <paramref name="Waiting"/> is what it still waits for.</summary>
+public sealed record JobControlsRecord(int Retries, long RetryDelayMs, IReadOnlyList<long> DependsOn, IReadOnlyList<long> Waiting);
+
+/// <summary>
+/// A subjob's retry bookkeeping as stored: requeues after worker loss, automatic retries used, the host to avoid
+/// next, when a delayed retry is due, and its ended attempts.
+/// </summary>
+public sealed record SubjobTriesRecord(int Requeues, int Retried, string? AvoidHost, DateTimeOffset? RetryAt, IReadOnlyList<AttemptRecord> Attempts);
+
+/// <summary>An ended attempt of a subjob that ran again; <paramref name="Outcome"/> is failed, killed, lost or requeued.</summary>
+public sealed record AttemptRecord(int Attempt, string Outcome, string? Host, int? ExitCode, string? Error, DateTimeOffset? StartedAt, DateTimeOffset At);
 
 /// <summary>A stored subjob: its place in the queue, where it runs and what it holds.</summary>
 public sealed record SubjobRecord(
@@ -35,7 +48,8 @@ public sealed record SubjobRecord(
     string? Error,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    long Version);
+    long Version,
+    SubjobTriesRecord? Tries = null);
 
 /// <summary>One append-only entry of a subjob's allocation history: its dispatch or a growth, with the totals after it.</summary>
 public sealed record AllocationChangeRecord(

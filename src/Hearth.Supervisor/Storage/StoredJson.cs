@@ -39,4 +39,12 @@ public static class StoredJson
         JsonSerializer.Deserialize<Dictionary<string, int>>(text) ?? [];
 
     public static IReadOnlyList<string> ReadArgv(string text) => JsonSerializer.Deserialize<string[]>(text) ?? [];
+
+    public static string? Write(JobControlsRecord? controls) => controls is null ? null : JsonSerializer.Serialize(controls);
+
+    public static JobControlsRecord? ReadControls(string? text) => text is null ? null : JsonSerializer.Deserialize<JobControlsRecord>(text);
+
+    public static string? Write(SubjobTriesRecord? tries) => tries is null ? null : JsonSerializer.Serialize(tries);
+
+    public static SubjobTriesRecord? ReadTries(string? text) => text is null ? null : JsonSerializer.Deserialize<SubjobTriesRecord>(text);
 }

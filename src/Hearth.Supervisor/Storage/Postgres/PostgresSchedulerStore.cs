@@ -22,7 +22,7 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
         await using var workersQuery = Command(connection, "SELECT name, resources, state, last_seen_at, version FROM workers ORDER BY name");
         var workers = await ReadAllAsync(workersQuery, ReadWorker, cancellationToken).ConfigureAwait(false);
 
-        const string Unfinished = "state IN ('pending', 'running')";
+        const string Unfinished = "state IN ('pending', 'blocked', 'running')";
         var jobs = await PostgresJobQueries.ReadDetailsAsync(
             connection,
             $"SELECT {JobColumns} FROM jobs WHERE {Unfinished} ORDER BY id",
@@ -139,16 +139,16 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             if (job.Version == 0)
             {
                 batch.BatchCommands.Add(BatchCommand(
-                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12)",
+                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13)",
                     Value(job.Id), Value(job.Name), Json(StoredJson.Write(job.Command)), Value(job.Reservations), Value(job.Priority),
                     Value(job.Cpus), Value(Db(job.WorkingDirectory)), Value(job.State), Time(job.SubmittedAt), Time(job.StartedAt),
-                    Time(job.FinishedAt), Value(Db(job.SubmittedBy))));
+                    Time(job.FinishedAt), Value(Db(job.SubmittedBy)), Text(StoredJson.Write(job.Controls))));
             }
             else
             {
                 var update = BatchCommand(
-                    "UPDATE jobs SET state = $1, started_at = $2, finished_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
-                    Value(job.State), Time(job.StartedAt), Time(job.FinishedAt), Value(job.Id), Value(job.Version));
+                    "UPDATE jobs SET state = $1, started_at = $2, finished_at = $3, controls = $6, version = version + 1 WHERE id = $4 AND version = $5",
+                    Value(job.State), Time(job.StartedAt), Time(job.FinishedAt), Value(job.Id), Value(job.Version), Text(StoredJson.Write(job.Controls)));
                 batch.BatchCommands.Add(update);
                 expectations.Add((update, $"job {job.Id} at version {job.Version}"));
             }
@@ -163,20 +163,21 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             [
                 Value(s.JobId), Value(s.Index), Value(s.Sequence), Value(s.State), Value(s.Attempt), Value(Db(s.Host)),
                 Json(StoredJson.Write(s.Allocations)), Value(s.KillRequested), Value(Db(s.Pid)), Value(Db(s.ExitCode)), Value(Db(s.Error)),
-                Time(s.StartedAt), Time(s.FinishedAt),
+                Time(s.StartedAt), Time(s.FinishedAt), Text(StoredJson.Write(s.Tries)),
             ];
             if (s.Version == 0)
             {
                 batch.BatchCommands.Add(BatchCommand(
-                    $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)", values));
+                    $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)", values));
             }
             else
             {
                 var update = BatchCommand(
                     """
                     UPDATE subjobs SET sequence = $3, state = $4, attempt = $5, host = $6, allocations = $7, kill_requested = $8,
-                        pid = $9, exit_code = $10, error = $11, started_at = $12, finished_at = $13, version = version + 1
-                    WHERE job_id = $1 AND idx = $2 AND version = $14
+                        pid = $9, exit_code = $10, error = $11, started_at = $12, finished_at = $13, tries = $14,
+                        version = version + 1
+                    WHERE job_id = $1 AND idx = $2 AND version = $15
                     """,
                     [.. values, Value(s.Version)]);
                 batch.BatchCommands.Add(update);

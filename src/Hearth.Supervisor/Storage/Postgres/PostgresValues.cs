@@ -10,10 +10,10 @@ namespace Hearth.Supervisor.Storage.Postgres;
 internal static class PostgresValues
 {
     public const string JobColumns =
-        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by";
+        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by, controls";
 
     public const string SubjobColumns =
-        "job_id, idx, sequence, state, attempt, host, allocations, kill_requested, pid, exit_code, error, started_at, finished_at, version";
+        "job_id, idx, sequence, state, attempt, host, allocations, kill_requested, pid, exit_code, error, started_at, finished_at, version, tries";
 
     public const string ChangeColumns = "job_id, idx, attempt, kind, host, allocations, at";
 
@@ -30,6 +30,9 @@ internal static class PostgresValues
 
     public static NpgsqlParameter Value(object value) => new() { Value = value };
 
+    /// <summary>A text value that may be null, typed so PostgreSQL need not infer it.</summary>
+    public static NpgsqlParameter Text(string? value) => new() { Value = Db(value), NpgsqlDbType = NpgsqlDbType.Text };
+
     /// <summary>A typed null where PostgreSQL cannot infer the type from the statement alone.</summary>
     public static NpgsqlParameter Time(DateTimeOffset? at) => new() { Value = Db(at), NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
@@ -44,12 +47,12 @@ internal static class PostgresValues
 
     public static JobRecord ReadJob(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), StoredJson.ReadArgv(r.GetString(2)), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12));
+        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12), StoredJson.ReadControls(ReadText(r, 13)));
 
     public static SubjobRecord ReadSubjob(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4), ReadText(r, 5),
         StoredJson.ReadAmounts(r.GetString(6)), r.GetBoolean(7), ReadLong(r, 8), ReadInt(r, 9), ReadText(r, 10),
-        ReadTime(r, 11), ReadTime(r, 12), r.GetInt64(13));
+        ReadTime(r, 11), ReadTime(r, 12), r.GetInt64(13), StoredJson.ReadTries(ReadText(r, 14)));
 
     public static AllocationChangeRecord ReadChange(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), r.GetString(4), StoredJson.ReadAmounts(r.GetString(5)),

@@ -28,7 +28,7 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
             }
         }
 
-        const string Unfinished = "state IN ('pending', 'running')";
+        const string Unfinished = "state IN ('pending', 'blocked', 'running')";
         var jobs = await SqliteJobQueries.ReadDetailsAsync(
             connection,
             $"SELECT {JobColumns} FROM jobs WHERE {Unfinished} ORDER BY id",
@@ -119,22 +119,23 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
 
         var insert = statements.Get(
-            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1, $by)",
-            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin", "$by");
+            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1, $by, $ctl)",
+            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin", "$by", "$ctl");
         var update = statements.Get(
-            "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, version = version + 1 WHERE id = $id AND version = $v",
-            "$state", "$start", "$fin", "$id", "$v");
+            "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, controls = $ctl, version = version + 1 WHERE id = $id AND version = $v",
+            "$state", "$start", "$fin", "$ctl", "$id", "$v");
         foreach (var job in jobs)
         {
             if (job.Version == 0)
             {
                 Bind(insert, job.Id, job.Name, StoredJson.Write(job.Command), job.Reservations, job.Priority, job.Cpus,
-                    Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt), Db(job.SubmittedBy));
+                    Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt), Db(job.SubmittedBy),
+                    Db(StoredJson.Write(job.Controls)));
                 insert.ExecuteNonQuery();
             }
             else
             {
-                Bind(update, job.State, Db(job.StartedAt), Db(job.FinishedAt), job.Id, job.Version);
+                Bind(update, job.State, Db(job.StartedAt), Db(job.FinishedAt), Db(StoredJson.Write(job.Controls)), job.Id, job.Version);
                 Expect(update.ExecuteNonQuery(), $"job {job.Id} at version {job.Version}");
             }
         }
@@ -148,22 +149,22 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
 
         var insert = statements.Get(
-            $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($job, $idx, $seq, $state, $att, $host, $alloc, $kill, $pid, $exit, $err, $start, $fin, 1)",
-            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin");
+            $"INSERT INTO subjobs ({SubjobColumns}) VALUES ($job, $idx, $seq, $state, $att, $host, $alloc, $kill, $pid, $exit, $err, $start, $fin, 1, $tries)",
+            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin", "$tries");
         var update = statements.Get(
             """
             UPDATE subjobs SET sequence = $seq, state = $state, attempt = $att, host = $host, allocations = $alloc,
                 kill_requested = $kill, pid = $pid, exit_code = $exit, error = $err, started_at = $start, finished_at = $fin,
-                version = version + 1
+                tries = $tries, version = version + 1
             WHERE job_id = $job AND idx = $idx AND version = $v
             """,
-            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin", "$v");
+            "$job", "$idx", "$seq", "$state", "$att", "$host", "$alloc", "$kill", "$pid", "$exit", "$err", "$start", "$fin", "$tries", "$v");
         foreach (var s in subjobs)
         {
             object[] values =
             [
                 s.JobId, s.Index, s.Sequence, s.State, s.Attempt, Db(s.Host), StoredJson.Write(s.Allocations), s.KillRequested ? 1 : 0,
-                Db(s.Pid), Db(s.ExitCode), Db(s.Error), Db(s.StartedAt), Db(s.FinishedAt),
+                Db(s.Pid), Db(s.ExitCode), Db(s.Error), Db(s.StartedAt), Db(s.FinishedAt), Db(StoredJson.Write(s.Tries)),
             ];
             if (s.Version == 0)
             {

@@ -23,21 +23,21 @@ internal static class SqliteValues
     public static string? ReadText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public const string JobColumns =
-        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by";
+        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by, controls";
 
     public const string SubjobColumns =
-        "job_id, idx, sequence, state, attempt, host, allocations, kill_requested, pid, exit_code, error, started_at, finished_at, version";
+        "job_id, idx, sequence, state, attempt, host, allocations, kill_requested, pid, exit_code, error, started_at, finished_at, version, tries";
 
     public const string ChangeColumns = "job_id, idx, attempt, kind, host, allocations, at";
 
     public static JobRecord ReadJob(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), StoredJson.ReadArgv(r.GetString(2)), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12));
+        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12), StoredJson.ReadControls(ReadText(r, 13)));
 
     public static SubjobRecord ReadSubjob(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4), ReadText(r, 5),
         StoredJson.ReadAmounts(r.GetString(6)), r.GetInt64(7) != 0, ReadLong(r, 8), ReadInt(r, 9), ReadText(r, 10),
-        ReadTime(r, 11), ReadTime(r, 12), r.GetInt64(13));
+        ReadTime(r, 11), ReadTime(r, 12), r.GetInt64(13), StoredJson.ReadTries(ReadText(r, 14)));
 
     public static AllocationChangeRecord ReadChange(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), r.GetString(4), StoredJson.ReadAmounts(r.GetString(5)),
