@@ -36,12 +36,17 @@ public class TestCluster : IAsyncDisposable
 
     public Dictionary<string, string?> Environment => new() { ["HEARTH_URL"] = Url, ["HEARTH_API_KEY"] = AdminKey };
 
-    public static async Task<TestCluster> StartAsync(string heartbeatTimeout = "30s", string? globals = null, params (string Name, string Resources)[] workers)
+    public static Task<TestCluster> StartAsync(string heartbeatTimeout = "30s", string? globals = null, params (string Name, string Resources)[] workers) =>
+        StartAsync([], heartbeatTimeout, globals, workers);
+
+    /// <summary>As above, with more supervisor options, e.g. <c>--max-requeues 1</c>.</summary>
+    public static async Task<TestCluster> StartAsync(
+        string[] supervisorOptions, string heartbeatTimeout = "30s", string? globals = null, params (string Name, string Resources)[] workers)
     {
         var cluster = new TestCluster();
         try
         {
-            await cluster.StartSupervisorAsync(heartbeatTimeout, globals);
+            await cluster.StartSupervisorAsync(heartbeatTimeout, globals, supervisorOptions);
             foreach (var (name, resources) in workers)
             {
                 await cluster.StartWorkerAsync(name, resources);
@@ -56,7 +61,7 @@ public class TestCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartSupervisorAsync(string heartbeatTimeout, string? globals)
+    private async Task StartSupervisorAsync(string heartbeatTimeout, string? globals, string[] options)
     {
         var port = FreePort();
         Url = $"http://127.0.0.1:{port}";
@@ -66,6 +71,8 @@ public class TestCluster : IAsyncDisposable
         {
             args.AddRange(["--global-resources", globals]);
         }
+
+        args.AddRange(options);
 
         _supervisorArgs = [.. args];
         await LaunchSupervisorAsync();
