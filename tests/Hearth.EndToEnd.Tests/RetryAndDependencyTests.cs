@@ -114,6 +114,27 @@ public sealed class RetryAndDependencyTests : IAsyncLifetime
         Assert.Contains($"job {complete} has no subjob 4", noSubjob.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheRestApiDescribesRetryAndRefusesAnUnknownDependencyWith400()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_cluster.Url) };
+        var ct = TestContext.Current.CancellationToken;
+        var document = await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), ct);
+        Assert.Contains("/v1/jobs/{id}/retry", document, StringComparison.Ordinal);
+        Assert.Contains("wait_for", document, StringComparison.Ordinal);
+
+        http.DefaultRequestHeaders.Add("Authorization", $"Bearer {_cluster.AdminKey}");
+        using var body = new StringContent("""{"command": ["true"], "wait_for": [4242]}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("/v1/jobs", UriKind.Relative), body, ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("wait_for: job 4242 does not exist", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        using var delay = new StringContent("""{"command": ["true"], "retry_delay": "soon"}""", System.Text.Encoding.UTF8, "application/json");
+        using var refused = await http.PostAsync(new Uri("/v1/jobs", UriKind.Relative), delay, ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(ct));
+        Assert.StartsWith("retry_delay \"soon\" is not valid", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task<long> SubmitWaitingAsync(string waitFor, params string[] command)
     {
         var result = await _cluster.RunAsync(["submit", "--json", "--wait-for", waitFor, "--", .. command]);

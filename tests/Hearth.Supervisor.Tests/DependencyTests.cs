@@ -86,7 +86,7 @@ public sealed class DependencyTests
 
         var error = Assert.Throws<InvalidRequestException>(() => h.Submit(WaitFor(a.Id, 42)));
 
-        Assert.Equal("wait-for: job 42 does not exist", error.Message);
+        Assert.Equal("wait_for: job 42 does not exist", error.Message);
         Assert.Equal([a.Id], h.State.ActiveJobs.Keys);
     }
 

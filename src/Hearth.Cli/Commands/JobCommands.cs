@@ -61,7 +61,7 @@ internal static class JobCommands
 
     private static Command Jobs()
     {
-        var state = new Option<string?>("--state") { Description = "Only jobs in this state: pending, running, complete, failed or killed" };
+        var state = new Option<string?>("--state") { Description = "Only jobs in this state: pending, blocked, running, complete, failed or killed" };
         var limit = new Option<int?>("--limit") { Description = "At most this many, newest first (default 100)" };
         var json = JsonOption();
         var jobs = new Command("jobs", "List jobs, newest first: all of them with an admin key, an account's own and its organizations' with an account key") { state, limit, json };

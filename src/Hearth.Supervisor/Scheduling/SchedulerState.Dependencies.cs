@@ -35,7 +35,7 @@ internal sealed partial class SchedulerState
             }
             else
             {
-                throw new InvalidRequestException($"wait-for: job {id} does not exist");
+                throw new InvalidRequestException($"wait_for: job {id} does not exist");
             }
 
             if (state != WorkState.Complete)
