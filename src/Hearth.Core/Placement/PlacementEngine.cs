@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Placement;
@@ -46,7 +47,8 @@ public static class PlacementEngine
         var trial = new Trial(ledger);
         try
         {
-            var unfit = new HashSet<ReservationSpec>();
+            // Work alike in what it asks and where it may go fits alike: one miss stands for all of it this cycle.
+            var unfit = new HashSet<(ReservationSpec, Requirement?)>();
             var g = 0;
             foreach (var request in cluster.PendingQueue)
             {
@@ -60,9 +62,9 @@ public static class PlacementEngine
                     break;
                 }
 
-                if (!unfit.Contains(request.Spec) && !TryDispatch(ledger, trial, request, decisions))
+                if (!unfit.Contains((request.Spec, request.Requirements)) && !TryDispatch(ledger, trial, request, decisions))
                 {
-                    unfit.Add(request.Spec);
+                    unfit.Add((request.Spec, request.Requirements));
                 }
             }
 
@@ -103,7 +105,9 @@ public static class PlacementEngine
 
         // In a cluster with hosts of both kinds, the isolated ones are tried first; with one kind nothing changes.
         var mixed = ledger.UnisolatedCount > 0 && ledger.UnisolatedCount < ledger.HostCount;
-        var host = (mixed ? Choose(ledger, index, processors!, items, isolatedOnly: true) : null) ?? Choose(ledger, index, processors!, items, isolatedOnly: false);
+        var requirements = request.Requirements;
+        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: true) : null)
+            ?? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false);
         if (host is not { } chosen)
         {
             return false;
@@ -130,20 +134,26 @@ public static class PlacementEngine
     }
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
-    private static int? Choose(Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, bool isolatedOnly) =>
+    private static int? Choose(
+        Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly) =>
         processors.Mode switch
         {
-            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
-            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, isolatedOnly)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items, isolatedOnly),
+            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly),
+            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, isolatedOnly),
         };
 
-    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, bool isolatedOnly)
+    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly)
     {
         foreach (var host in candidates)
         {
             if (isolatedOnly && !ledger.IsIsolated(host))
+            {
+                continue;
+            }
+
+            if (requirements is not null && !requirements.Matches(ledger.FactsAt(host)))
             {
                 continue;
             }
