@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hearth.Cli.Client;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 
@@ -19,9 +20,11 @@ internal static class JobCommands
         var reservations = new Option<string?>("--reservations", "-r") { Description = "Reservations, e.g. host.processors=2+,global.maya=1 (default host.processors=1)" };
         var cpus = new Option<int?>("--cpus") { Description = "How many subjobs run in parallel (default 1)" };
         var priority = new Option<int?>("--priority") { Description = "1 is highest, 9999 lowest (default 9999)" };
+        var where = new WhereOptions();
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
         var submit = new Command("submit", "Submit a job: hearth submit [options] -- CMD [ARGS...]") { name, reservations, cpus, priority, json, command };
+        where.AddTo(submit);
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -30,7 +33,9 @@ internal static class JobCommands
                 return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
             }
 
-            var request = new SubmitJobRequest(result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory);
+            var requirements = where.Read(result);
+            var request = new SubmitJobRequest(
+                result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory, requirements);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -246,6 +251,16 @@ internal static class JobCommands
         Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        if (view.Requirements is { } requirements)
+        {
+            Console.Out.WriteLine($"  requirements {requirements}");
+        }
+
+        foreach (var c in view.Changes ?? [])
+        {
+            Console.Out.WriteLine($"  changed {c.At:u} by {c.By}: {c.Field} {Shown(c.From)} -> {Shown(c.To)}");
+        }
+
         foreach (var s in view.Subjobs)
         {
             var allocations = string.Join(',', s.Allocations.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
@@ -259,6 +274,10 @@ internal static class JobCommands
             Console.Out.WriteLine($"  pending: {reason}");
         }
     }
+
+    private static string Shown(string value) => value.Length == 0 ? "(none)" : value;
+
+    internal static void PrintJob(JobView view, bool json) => Print(view, json);
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

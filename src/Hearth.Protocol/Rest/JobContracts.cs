@@ -7,7 +7,17 @@ public sealed record SubmitJobRequest(
     string? Reservations = null,
     int? Priority = null,
     int? Cpus = null,
-    string? WorkingDirectory = null);
+    string? WorkingDirectory = null,
+    string? Requirements = null);
+
+/// <summary>
+/// The body of <c>POST /v1/jobs/{id}/modify</c>: only the fields given change. Priority works on pending and running
+/// jobs; reservations and requirements only while the job is pending. An empty <c>requirements</c> removes them.
+/// </summary>
+public sealed record ModifyJobRequest(int? Priority = null, string? Reservations = null, string? Requirements = null);
+
+/// <summary>One change made to a job after submission.</summary>
+public sealed record JobChangeView(string Field, string From, string To, string By, DateTimeOffset At);
 
 public sealed record SubmitJobResponse(long Id);
 
@@ -29,7 +39,9 @@ public sealed record JobView(
     DateTimeOffset? FinishedAt,
     string SubmittedBy,
     IReadOnlyList<SubjobView> Subjobs,
-    string? PendingReason = null);
+    string? PendingReason = null,
+    string? Requirements = null,
+    IReadOnlyList<JobChangeView>? Changes = null);
 
 public sealed record SubjobView(
     int Id,

@@ -16,7 +16,9 @@ internal static class JobViews
             JobAccess.Show(job.SubmittedBy),
             [.. details.Subjobs.Select(s => new SubjobView(
                 s.Index, s.State, s.Host, s.Allocations, s.ExitCode, s.Error, s.Attempt, s.Pid, s.StartedAt, s.FinishedAt,
-                [.. history[s.Index].Select(h => new AllocationChangeView(h.Attempt, h.Kind, h.Host, h.Allocations, h.At))]))]);
+                [.. history[s.Index].Select(h => new AllocationChangeView(h.Attempt, h.Kind, h.Host, h.Allocations, h.At))]))],
+            Requirements: job.Requirements,
+            Changes: [.. (job.Changes ?? []).Select(c => new JobChangeView(c.Field, c.From, c.To, c.By, c.At))]);
     }
 
     public static JobSummaryView Summary(JobRecord job) =>

@@ -1,10 +1,12 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>A validated submission, ready for the queue. <paramref name="SubmittedBy"/> is the submitting account, null for an admin key.</summary>
 public sealed record JobSubmission(
-    string Name, IReadOnlyList<string> Command, ReservationSpec Reservations, int Priority, int Cpus, string? WorkingDirectory, string? SubmittedBy = null);
+    string Name, IReadOnlyList<string> Command, ReservationSpec Reservations, int Priority, int Cpus, string? WorkingDirectory, string? SubmittedBy = null,
+    Requirement? Requirements = null);
 
 /// <summary>What asking to kill a job did.</summary>
 public enum KillOutcome

@@ -28,6 +28,15 @@ public sealed partial class Scheduler
     public Task<WorkerView> UnlockWorkerAsync(string name) =>
         FarmAsync((state, fx) => state.UnlockWorker(name, fx));
 
+    /// <summary>Changes a job; false when it is not active. Throws <see cref="JobChangeRefusedException"/> or <see cref="PriorityNotAllowedException"/>.</summary>
+    public async Task<bool> ModifyJobAsync(long jobId, JobModification change) =>
+        (bool)await FarmAsync<object>((state, fx) => state.Modify(jobId, change, fx)).ConfigureAwait(false);
+
+    public Task<PolicyView> SetHighestUserPriorityAsync(int priority) =>
+        FarmAsync((state, fx) => state.SetHighestUserPriority(priority, fx));
+
+    public Task<PolicyView> PolicyAsync() => FarmAsync((state, _) => state.Policy());
+
     private async Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> run)
         where T : class
     {

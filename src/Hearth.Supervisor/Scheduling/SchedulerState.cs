@@ -1,4 +1,5 @@
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Jobs;
@@ -87,7 +88,9 @@ internal sealed partial class SchedulerState
     {
         var record = details.Job;
         var spec = ReservationSpec.Parse(record.Reservations);
-        var job = new Job(record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy);
+        var job = new Job(
+            record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy,
+            Requirement.ParseOrNone(record.Requirements));
         job.Restore(record);
         _jobs.Add(job.Id, job);
         foreach (var s in details.Subjobs)
@@ -100,7 +103,7 @@ internal sealed partial class SchedulerState
             }
 
             _subjobs.Add(subjob.WorkId, subjob);
-            var request = new WorkRequest(subjob.WorkId, spec, job.Priority, subjob.Sequence);
+            var request = RequestOf(subjob);
             if (subjob.State == WorkState.Running && subjob.Host is { } host && _workers.ContainsKey(host))
             {
                 foreach (var (resource, amount) in subjob.Allocation.Where(kv => !kv.Key.IsHost && !Cluster.Ledger.HasGlobal(kv.Key)))
@@ -136,18 +139,12 @@ internal sealed partial class SchedulerState
     /// <summary>Queues a new job; throws <see cref="PlacementException"/> for a global resource the cluster does not define.</summary>
     public Job Submit(JobSubmission submission, CycleEffects fx)
     {
-        foreach (var item in submission.Reservations.Items)
-        {
-            if (!item.Resource.IsHost && !Cluster.Ledger.HasGlobal(item.Resource))
-            {
-                var defined = Cluster.Ledger.GlobalUsage().Select(u => u.Resource.ToString()).ToList();
-                throw new PlacementException(
-                    $"item \"{item}\": unknown global resource {item.Resource}; the cluster defines {(defined.Count == 0 ? "none" : string.Join(", ", defined))}");
-            }
-        }
-
+        CheckPriorityFloor(submission.Priority, submission.SubmittedBy);
+        CheckGlobalsDefined(submission.Reservations);
         var now = _time.GetUtcNow();
-        var job = new Job(++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now, submission.SubmittedBy);
+        var job = new Job(
+            ++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now, submission.SubmittedBy,
+            submission.Requirements);
         _jobs.Add(job.Id, job);
         fx.Touch(job);
         for (var i = 0; i < submission.Cpus; i++)
@@ -155,7 +152,7 @@ internal sealed partial class SchedulerState
             var subjob = job.AddSubjob(++_lastSequence);
             _subjobs.Add(subjob.WorkId, subjob);
             fx.Touch(subjob);
-            Cluster.Submit(new WorkRequest(subjob.WorkId, submission.Reservations, job.Priority, subjob.Sequence));
+            Cluster.Submit(RequestOf(subjob));
         }
 
         return job;
@@ -235,6 +232,9 @@ internal sealed partial class SchedulerState
         fx.ViewChanged |= plan.Decisions.Count > 0;
         return plan;
     }
+
+    private static WorkRequest RequestOf(Subjob subjob) =>
+        new(subjob.WorkId, subjob.Job.Reservations, subjob.Job.Priority, subjob.Sequence, subjob.Job.Requirements);
 
     private void Enqueue(Subjob subjob, WorkRequest request, CycleEffects fx, DateTimeOffset now)
     {

@@ -18,7 +18,12 @@ public sealed record JobRecord(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     long Version,
-    string? SubmittedBy = null);
+    string? SubmittedBy = null,
+    string? Requirements = null,
+    IReadOnlyList<JobChangeRecord>? Changes = null);
+
+/// <summary>One change made to a job after submission: which field, from what, to what, by whom and when.</summary>
+public sealed record JobChangeRecord(string Field, string From, string To, string By, DateTimeOffset At);
 
 /// <summary>A stored subjob: its place in the queue, where it runs and what it holds.</summary>
 public sealed record SubjobRecord(
