@@ -108,6 +108,8 @@ public sealed partial class WorkerAgent : IDisposable
         }
     }
 
+    private static readonly Lazy<string> CpuModel = new(HostPropertiesCheck.CpuModel);
+
     public string Name => _options.Name;
 
     /// <summary>Random, new for every worker process: tells the supervisor a reconnection from a second process under the same name.</summary>
@@ -370,7 +372,11 @@ public sealed partial class WorkerAgent : IDisposable
 
     private Register BuildRegister()
     {
-        var register = new Register { Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation };
+        var register = new Register
+        {
+            Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation,
+            Os = HostPropertiesCheck.Os(), Arch = HostPropertiesCheck.Arch(), CpuModel = CpuModel.Value, Groups = { _options.Groups }, Cluster = _options.Cluster,
+        };
         foreach (var (resource, amount) in Resources)
         {
             register.Resources[resource.ToString()] = amount;

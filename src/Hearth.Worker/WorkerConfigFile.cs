@@ -10,6 +10,8 @@ namespace Hearth.Worker;
 ///   "supervisor": "https://hearth.example:7070",
 ///   "name": "render-07",
 ///   "resources": "host.processors=16,host.gpu=2",
+///   "groups": ["gpu", "render"],
+///   "cluster": "west",
 ///   "key_file": "/etc/hearth/worker.key",
 ///   "tls": { "ca_file": "/etc/hearth/farm-ca.pem" },
 ///   "run_directory": "/var/lib/hearth/run",
@@ -33,6 +35,12 @@ public sealed record WorkerConfigFile
     public string? Name { get; init; }
 
     public string? Resources { get; init; }
+
+    /// <summary>Groups for jobs' requirements, e.g. <c>["gpu", "render"]</c>.</summary>
+    public List<string>? Groups { get; init; }
+
+    /// <summary>The one cluster this worker belongs to, for jobs' requirements.</summary>
+    public string? Cluster { get; init; }
 
     public string? Key { get; init; }
 
@@ -101,6 +109,11 @@ public sealed record WorkerConfigFile
         if (config.Sandbox is { } sandbox && sandbox.Problem() is { } problem)
         {
             throw new ArgumentException($"worker config {path}: {problem}");
+        }
+
+        if (HostPropertiesCheck.Problem(config.Groups, config.Cluster) is { } badProperty)
+        {
+            throw new ArgumentException($"worker config {path}: {badProperty}");
         }
 
         if (config.LogFormat is not (null or "text" or "json"))

@@ -23,6 +23,12 @@ public sealed record WorkerOptions
 
     public string Name { get; init; } = Environment.MachineName;
 
+    /// <summary>Groups the admin puts this worker in, for jobs' requirements (<c>"gpu" in host.groups</c>).</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>The one cluster the admin puts this worker in, for jobs' requirements (<c>host.cluster == "west"</c>).</summary>
+    public string Cluster { get; init; } = "";
+
     /// <summary>Overrides or additions to the discovered resources, e.g. <c>host.processors=4,host.gpu=1</c>.</summary>
     public string? Resources { get; init; }
 

@@ -31,6 +31,13 @@ internal static class ClusterViewCommands
             foreach (var w in list.Workers)
             {
                 Console.Out.WriteLine($"{w.Name}  {w.State}{(w.Locked ? "  locked" : "")}  running {w.Running}  isolation {w.Isolation}");
+                if (w.Properties is { } p && (p.Os.Length > 0 || p.Groups.Count > 0 || p.Cluster.Length > 0))
+                {
+                    var groups = p.Groups.Count == 0 ? "" : $"  groups {string.Join(',', p.Groups)}";
+                    var cluster = p.Cluster.Length == 0 ? "" : $"  cluster {p.Cluster}";
+                    Console.Out.WriteLine($"  {p.Os}/{p.Arch}{groups}{cluster}{(p.CpuModel.Length == 0 ? "" : $"  cpu {p.CpuModel}")}");
+                }
+
                 PrintUsage(w.Resources);
             }
 

@@ -13,7 +13,7 @@ internal static class CommandCatalog
         root.Subcommands.Add(AlgoCommands.Create());
         root.Subcommands.Add(ReservationsCommands.Create());
         foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create())
-            .Concat(AccountCommands.Create()).Concat(CallCommands.Create()))
+            .Concat(AccountCommands.Create()).Concat(CallCommands.Create()).Concat(JobChangeCommands.Create()))
         {
             root.Subcommands.Add(command);
         }

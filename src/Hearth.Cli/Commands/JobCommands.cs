@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hearth.Cli.Client;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 
@@ -22,12 +23,14 @@ internal static class JobCommands
         var retries = new Option<int?>("--retries") { Description = "Run a subjob that exits non-zero again, up to this many times (default 0)" };
         var retryDelay = new Option<string?>("--retry-delay") { Description = "Wait this long before each retry, e.g. 30s or 2m (default: at once)" };
         var waitFor = new Option<string?>("--wait-for") { Description = "Job IDs, comma-separated: this job stays blocked until they all complete, and fails if one does not" };
+        var where = new WhereOptions();
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
         var submit = new Command("submit", "Submit a job: hearth submit [options] -- CMD [ARGS...]")
         {
             name, reservations, cpus, priority, retries, retryDelay, waitFor, json, command,
         };
+        where.AddTo(submit);
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -41,9 +44,10 @@ internal static class JobCommands
                 return Output.Error($"--retry-delay: {delayError}", ExitCodes.InvalidInput);
             }
 
+            var requirements = where.Read(result);
             var request = new SubmitJobRequest(
                 result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
-                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"));
+                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -295,6 +299,16 @@ internal static class JobCommands
             Console.Out.WriteLine($"  waits for    {string.Join(", ", waitFor)}{waiting}");
         }
 
+        if (view.Requirements is { } requirements)
+        {
+            Console.Out.WriteLine($"  requirements {requirements}");
+        }
+
+        foreach (var c in view.Changes ?? [])
+        {
+            Console.Out.WriteLine($"  changed {c.At:u} by {c.By}: {c.Field} {Shown(c.From)} -> {Shown(c.To)}");
+        }
+
         foreach (var s in view.Subjobs)
         {
             var allocations = string.Join(',', s.Allocations.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
@@ -336,6 +350,10 @@ internal static class JobCommands
 
         return ids;
     }
+
+    private static string Shown(string value) => value.Length == 0 ? "(none)" : value;
+
+    internal static void PrintJob(JobView view, bool json) => Print(view, json);
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

@@ -12,13 +12,17 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed class WorkerSettings
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, environment, on_disconnect, sandbox, log_format, verbose); options given here override it" };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file (supervisor, name, resources, groups, cluster, key or key_file, tls.ca_file, run_directory, build_cache_mb, output_buffer_mb, environment, on_disconnect, sandbox, log_format, verbose); options given here override it" };
 
     public Option<string?> Supervisor { get; } = new("--supervisor") { Description = $"The supervisor's URL, http:// or https://, or several (URL1,URL2) for an active supervisor and its standbys: the worker works for whichever holds the store (default: ${SupervisorClient.UrlVariable} or {SupervisorClient.DefaultUrl})" };
 
     public Option<string?> Name { get; } = new("--name") { Description = "This worker's name (default: the host name)" };
 
     public Option<string?> Resources { get; } = new("--resources") { Description = "Override or add host resources, e.g. host.processors=4,host.gpu=1" };
+
+    public Option<string?> Groups { get; } = new("--groups") { Description = "Groups this worker belongs to, for jobs' requirements, e.g. gpu,render (default: \"groups\" in the config)" };
+
+    public Option<string?> Cluster { get; } = new("--cluster") { Description = "The one cluster this worker belongs to, for jobs' requirements (default: \"cluster\" in the config)" };
 
     public Option<string?> Key { get; } = new("--key") { Description = "A worker key or the admin key (default: $HEARTH_WORKER_KEY, then $HEARTH_API_KEY)" };
 
@@ -50,7 +54,7 @@ internal sealed class WorkerSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Sandbox, SandboxNoNetwork, SandboxJobs, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Groups, Cluster, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Sandbox, SandboxNoNetwork, SandboxJobs, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -106,6 +110,15 @@ internal sealed class WorkerSettings
             throw new CliException($"--output-buffer-mb {outputMb}: expected a whole number of megabytes, 1 or more", ExitCodes.InvalidInput);
         }
 
+        var groups = result.GetValue(Groups) is { } groupList
+            ? groupList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : file.Groups?.ToArray() ?? [];
+        var cluster = result.GetValue(Cluster) ?? file.Cluster ?? "";
+        if (HostPropertiesCheck.Problem(groups, cluster) is { } badProperty)
+        {
+            throw new CliException($"{(result.GetValue(Groups) is null && result.GetValue(Cluster) is null ? source : "--groups/--cluster")}: {badProperty}", ExitCodes.InvalidInput);
+        }
+
         var sandbox = file.Sandbox ?? new WorkerSandboxConfig();
         var options = new WorkerOptions
         {
@@ -118,6 +131,8 @@ internal sealed class WorkerSettings
             ApiKey = key.Trim(),
             Name = result.GetValue(Name) ?? file.Name ?? Environment.MachineName,
             Resources = result.GetValue(Resources) ?? file.Resources,
+            Groups = groups,
+            Cluster = cluster,
             RunDirectory = file.RunDirectory,
             TlsCaFile = caFile,
             BuildCacheMegabytes = cacheMb,

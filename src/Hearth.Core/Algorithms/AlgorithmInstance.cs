@@ -1,4 +1,5 @@
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Algorithms;
@@ -23,7 +24,7 @@ public readonly record struct PoolKey(string Account, string Hash)
 }
 
 /// <summary>What an instance runs: the build, the version it was reached through, and what it reserves.</summary>
-public sealed record InstanceTemplate(AlgorithmName Algorithm, string Hash, SemanticVersion? Version, ReservationSpec Reservations);
+public sealed record InstanceTemplate(AlgorithmName Algorithm, string Hash, SemanticVersion? Version, ReservationSpec Reservations, Requirement? Requirements = null);
 
 /// <summary>An instance asked to do what its state does not allow.</summary>
 public sealed class InstanceTransitionException(string message) : InvalidOperationException(message);
@@ -86,7 +87,7 @@ public sealed class AlgorithmInstance
     public string? StopReason { get; private set; }
 
     /// <summary>Its work on the shared ledger: the manifest's reservation, at the pool's instance priority.</summary>
-    public WorkRequest ToWorkRequest(int priority, long sequence) => new(Id, Template.Reservations, priority, sequence);
+    public WorkRequest ToWorkRequest(int priority, long sequence) => new(Id, Template.Reservations, priority, sequence, Template.Requirements);
 
     internal void Place(string worker)
     {

@@ -1,18 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Algorithms;
 
 /// <summary>
 /// An algorithm's manifest, <c>hearth.json</c>: the entry command, the per-instance reservation (plain counts
-/// only) and an optional build command. Commands are argv arrays run in the build's directory.
+/// only), an optional build command, and optional requirements on the hosts its instances run on (e.g.
+/// <c>"gpu" in host.groups</c>). Commands are argv arrays run in the build's directory.
 /// </summary>
-public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, ReservationSpec Reservations, IReadOnlyList<string>? Build)
+public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, ReservationSpec Reservations, IReadOnlyList<string>? Build, Requirement? Requirements = null)
 {
     public const string FileName = "hearth.json";
 
-    private static readonly string[] Fields = ["entrypoint", "reservations", "build"];
+    private static readonly string[] Fields = ["entrypoint", "reservations", "build", "requirements"];
 
     /// <summary>Parses a manifest; every error names the field and says what is expected.</summary>
     public static AlgorithmManifest Parse(string json) => Parse(json, null);
@@ -43,16 +45,17 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
         {
             if (!Fields.Contains(key, StringComparer.Ordinal))
             {
-                throw new AlgorithmFormatException($"{FileName}: unknown field \"{key}\"; the manifest takes entrypoint, reservations and build");
+                throw new AlgorithmFormatException($"{FileName}: unknown field \"{key}\"; the manifest takes entrypoint, reservations, build and requirements");
             }
         }
 
         var entrypoint = Argv(obj, "entrypoint") ?? defaults?.Entrypoint ?? throw new AlgorithmFormatException(
             $"{FileName}: \"entrypoint\" is missing; give the command as an argv array, e.g. [\"python3\", \"main.py\"]");
         var build = Argv(obj, "build") ?? defaults?.Build;
+        var requirements = ReadRequirements(obj) ?? defaults?.Requirements;
         if (defaults is not null && !obj.ContainsKey("reservations"))
         {
-            return new AlgorithmManifest(entrypoint, defaults.Reservations, build);
+            return new AlgorithmManifest(entrypoint, defaults.Reservations, build, requirements);
         }
 
         if (obj["reservations"] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
@@ -73,7 +76,29 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
             throw new AlgorithmFormatException($"{FileName}: \"reservations\": {e.Message}");
         }
 
-        return new AlgorithmManifest(entrypoint, spec, build);
+        return new AlgorithmManifest(entrypoint, spec, build, requirements);
+    }
+
+    private static Requirement? ReadRequirements(JsonObject obj)
+    {
+        if (!obj.TryGetPropertyValue("requirements", out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            throw new AlgorithmFormatException($"{FileName}: \"requirements\" must be a string such as \"host.os == 'linux'\"");
+        }
+
+        try
+        {
+            return Requirement.ParseOrNone(value.GetValue<string>());
+        }
+        catch (RequirementSyntaxException e)
+        {
+            throw new AlgorithmFormatException($"{FileName}: \"requirements\": {e.Message}");
+        }
     }
 
     /// <summary>The manifest as compact JSON, in the form <see cref="Parse"/> reads.</summary>
@@ -87,6 +112,11 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
         if (Build is not null)
         {
             obj["build"] = new JsonArray([.. Build.Select(a => (JsonNode)a)]);
+        }
+
+        if (Requirements is not null)
+        {
+            obj["requirements"] = Requirements.Text;
         }
 
         return obj.ToJsonString();

@@ -95,6 +95,41 @@ public sealed class Cluster
         _pendingById.Add(request.Id, request);
     }
 
+    /// <summary>
+    /// Changes queued or running work's request in place, keeping its ID and sequence. Running work may change only
+    /// its priority: what it holds was granted for its reservations where its requirements held. False when the
+    /// work is neither queued nor running.
+    /// </summary>
+    public bool Update(WorkRequest request)
+    {
+        if (_pendingById.TryGetValue(request.Id, out var queued))
+        {
+            _pending.Remove(queued);
+            _pending.Add(request);
+            _pendingById[request.Id] = request;
+            return true;
+        }
+
+        if (!_running.TryGetValue(request.Id, out var work))
+        {
+            return false;
+        }
+
+        if (!work.Request.Spec.Equals(request.Spec) || work.Request.Requirements != request.Requirements)
+        {
+            throw new PlacementException($"work {request.Id} is running; only its priority can change");
+        }
+
+        var host = Ledger.HostIndex(work.Host);
+        if (_growableByHost.TryGetValue(host, out var growable) && growable.Remove(work.Request))
+        {
+            GrowableCount--;
+        }
+
+        Track(host, work with { Request = request });
+        return true;
+    }
+
     /// <summary>Takes pending work out of the queue; false when it is not pending.</summary>
     public bool Withdraw(string id)
     {

@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Placement;
@@ -24,6 +25,9 @@ public sealed class Ledger
     private readonly List<HostEntry> _hosts = [];
     private readonly Dictionary<string, int> _hostByName = new(StringComparer.Ordinal);
     private readonly LedgerCounts _globals = new(0);
+    private readonly LedgerFacts _facts;
+
+    public Ledger() => _facts = new LedgerFacts(this);
 
     internal CapacityIndex Open { get; } = new();
 
@@ -82,6 +86,22 @@ public sealed class Ledger
     public string HostName(int host) => _hosts[host].Name;
 
     public bool IsUp(int host) => _hosts[host].Up;
+
+    /// <summary>What requirements can ask of the host besides its resources; kept when the host goes down and comes back.</summary>
+    public HostProperties Properties(int host) => _hosts[host].Properties;
+
+    public void SetProperties(int host, HostProperties properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        _hosts[host].Properties = properties;
+    }
+
+    /// <summary>The host as requirements see it. One reader per ledger, moved from host to host, so testing hosts allocates nothing.</summary>
+    internal IHostFacts FactsAt(int host)
+    {
+        _facts.Host = host;
+        return _facts;
+    }
 
     public int RunningOn(int host) => _hosts[host].Running;
 
@@ -180,6 +200,10 @@ public sealed class Ledger
     public int GlobalFree(ResourceName resource) => _globals.Free(ResourceIndex.Of(resource));
 
     internal int Free(int host, int number) => _hosts[host].Counts.Free(number);
+
+    internal LedgerCounts CountsOf(int host) => _hosts[host].Counts;
+
+    internal LedgerCounts GlobalCounts => _globals;
 
     internal int GlobalFree(int number) => _globals.Free(number);
 
@@ -366,6 +390,8 @@ public sealed class Ledger
         public LedgerCounts Counts { get; set; } = counts;
 
         public bool Up { get; set; } = true;
+
+        public HostProperties Properties { get; set; } = HostProperties.Unknown(name);
 
         public bool Isolated { get; set; } = true;
 

@@ -19,6 +19,8 @@ internal sealed class LedgerCounts(int size)
 
     public int Used(int number) => number < _used.Length ? _used[number] : 0;
 
+    public int Total(int number) => number < _total.Length ? _total[number] : 0;
+
     public int Free(int number) => number < _total.Length ? Math.Max(0, _total[number] - _used[number] - _outside[number]) : 0;
 
     public void SetOutside(int number, int inUse)

@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Placement;
@@ -46,7 +47,8 @@ public static class PlacementEngine
         var trial = new Trial(ledger);
         try
         {
-            var unfit = new HashSet<ReservationSpec>();
+            // Work alike in what it asks and where it may go fits alike: one miss stands for all of it this cycle.
+            var unfit = new HashSet<(ReservationSpec, Requirement?)>();
             var g = 0;
             foreach (var request in cluster.PendingQueue)
             {
@@ -60,9 +62,9 @@ public static class PlacementEngine
                     break;
                 }
 
-                if (!unfit.Contains(request.Spec) && !TryDispatch(ledger, trial, request, decisions))
+                if (!unfit.Contains((request.Spec, request.Requirements)) && !TryDispatch(ledger, trial, request, decisions))
                 {
-                    unfit.Add(request.Spec);
+                    unfit.Add((request.Spec, request.Requirements));
                 }
             }
 
@@ -106,9 +108,10 @@ public static class PlacementEngine
 
         // Work that just failed or was lost somewhere goes back there only when no other host fits.
         var avoid = request.AvoidHost is { } name && ledger.TryGetHostIndex(name, out var avoided) ? avoided : -1;
-        var host = (mixed ? Choose(ledger, index, processors!, items, isolatedOnly: true, avoid) : null)
-            ?? Choose(ledger, index, processors!, items, isolatedOnly: false, avoid)
-            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, isolatedOnly: false, -1) : null);
+        var requirements = request.Requirements;
+        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: true, avoid) : null)
+            ?? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, avoid)
+            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, -1) : null);
         if (host is not { } chosen)
         {
             return false;
@@ -136,20 +139,26 @@ public static class PlacementEngine
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
     private static int? Choose(
-        Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, bool isolatedOnly, int avoid) =>
+        Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly, int avoid) =>
         processors.Mode switch
         {
-            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly, avoid),
-            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, isolatedOnly, avoid)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items, isolatedOnly, avoid),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items, isolatedOnly, avoid),
+            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
+            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly, avoid)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, isolatedOnly, avoid),
         };
 
-    private static int? FirstFit(Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, bool isolatedOnly, int avoid)
+    private static int? FirstFit(
+        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly, int avoid)
     {
         foreach (var host in candidates)
         {
             if (host == avoid || (isolatedOnly && !ledger.IsIsolated(host)))
+            {
+                continue;
+            }
+
+            if (requirements is not null && !requirements.Matches(ledger.FactsAt(host)))
             {
                 continue;
             }

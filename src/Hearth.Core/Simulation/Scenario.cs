@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Simulation;
@@ -7,14 +8,14 @@ namespace Hearth.Core.Simulation;
 /// <summary>A scenario file that cannot be read; the message gives the location.</summary>
 public sealed class ScenarioException(string message) : FormatException(message);
 
-/// <summary>A host of a scenario and what it offers.</summary>
-public sealed record ScenarioHost(string Name, IReadOnlyDictionary<ResourceName, int> Resources);
+/// <summary>A host of a scenario, what it offers, and the properties requirements read (unknown when not given).</summary>
+public sealed record ScenarioHost(string Name, IReadOnlyDictionary<ResourceName, int> Resources, HostProperties? Properties = null);
 
 /// <summary>One event of a scenario.</summary>
 public abstract record ScenarioEvent;
 
-/// <summary>Submit work. <see cref="Reservations"/> is unparsed: a bad one is rejected when it happens, not when the file is read.</summary>
-public sealed record SubmitEvent(string Id, string? Reservations, int Priority) : ScenarioEvent;
+/// <summary>Submit work. <see cref="Reservations"/> and <see cref="Requirements"/> are unparsed: a bad one is rejected when it happens, not when the file is read.</summary>
+public sealed record SubmitEvent(string Id, string? Reservations, int Priority, string? Requirements = null) : ScenarioEvent;
 
 public sealed record FinishEvent(string Id) : ScenarioEvent;
 
@@ -27,7 +28,7 @@ public sealed record HostLockEvent(string Host, bool Locked) : ScenarioEvent;
 
 /// <summary>
 /// The scenario format of <c>hearth simulate</c>:
-/// <c>{"hosts": [{"name", "resources"}], "global": "global.x=N", "events": [{"submit": {...}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.
+/// <c>{"hosts": [{"name", "resources", "os", "arch", "cpu_model", "groups": [...], "cluster"}], "global": "global.x=N", "events": [{"submit": {"id", "reservations", "priority", "requirements"}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.
 /// </summary>
 public sealed record Scenario(
     IReadOnlyList<ScenarioHost> Hosts,
@@ -72,7 +73,7 @@ public sealed record Scenario(
         {
             var path = $"$.hosts[{i++}]";
             Expect(host, JsonValueKind.Object, path);
-            RefuseUnknown(host, path, "name", "resources");
+            RefuseUnknown(host, path, "name", "resources", "os", "arch", "cpu_model", "groups", "cluster");
             var name = RequiredString(host, "name", path);
             if (!names.Add(name))
             {
@@ -95,10 +96,29 @@ public sealed record Scenario(
                 throw new ScenarioException($"{path}.resources: host \"{name}\" must define host.processors");
             }
 
-            list.Add(new ScenarioHost(name, resources));
+            list.Add(new ScenarioHost(name, resources, ReadProperties(host, name, path)));
         }
 
         return list;
+    }
+
+    private static HostProperties ReadProperties(JsonElement host, string name, string path)
+    {
+        string Optional(string field) =>
+            host.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? StringValue(value, $"{path}.{field}") : "";
+
+        var groups = new List<string>();
+        if (host.TryGetProperty("groups", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            Expect(list, JsonValueKind.Array, $"{path}.groups");
+            var g = 0;
+            foreach (var group in list.EnumerateArray())
+            {
+                groups.Add(StringValue(group, $"{path}.groups[{g++}]"));
+            }
+        }
+
+        return new HostProperties(name, Optional("os"), Optional("arch"), Optional("cpu_model"), groups, Optional("cluster"));
     }
 
     private static IReadOnlyDictionary<ResourceName, int> ReadGlobal(JsonElement root)
@@ -165,7 +185,7 @@ public sealed record Scenario(
     private static SubmitEvent ReadSubmit(JsonElement submit, string path)
     {
         Expect(submit, JsonValueKind.Object, path);
-        RefuseUnknown(submit, path, "id", "reservations", "priority");
+        RefuseUnknown(submit, path, "id", "reservations", "priority", "requirements");
         var id = RequiredString(submit, "id", path);
         string? reservations = null;
         if (submit.TryGetProperty("reservations", out var r) && r.ValueKind != JsonValueKind.Null)
@@ -182,7 +202,13 @@ public sealed record Scenario(
             }
         }
 
-        return new SubmitEvent(id, reservations, priority);
+        string? requirements = null;
+        if (submit.TryGetProperty("requirements", out var q) && q.ValueKind != JsonValueKind.Null)
+        {
+            requirements = StringValue(q, $"{path}.requirements");
+        }
+
+        return new SubmitEvent(id, reservations, priority, requirements);
     }
 
     private static void Expect(JsonElement element, JsonValueKind kind, string path)

@@ -1,4 +1,5 @@
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 
 namespace Hearth.Core.Simulation;
@@ -27,7 +28,8 @@ public static class Simulator
         var cluster = new Cluster();
         foreach (var host in scenario.Hosts)
         {
-            cluster.AddHost(host.Name, host.Resources);
+            var index = cluster.AddHost(host.Name, host.Resources);
+            cluster.Ledger.SetProperties(index, host.Properties ?? HostProperties.Unknown(host.Name));
         }
 
         foreach (var (resource, total) in scenario.Global)
@@ -66,10 +68,10 @@ public static class Simulator
                 try
                 {
                     var spec = submit.Reservations is null ? ReservationSpec.Default : ReservationSpec.Parse(submit.Reservations);
-                    cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++));
+                    cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++, Requirement.ParseOrNone(submit.Requirements)));
                     return [];
                 }
-                catch (Exception ex) when (ex is ReservationSyntaxException or PlacementException)
+                catch (Exception ex) when (ex is ReservationSyntaxException or PlacementException or RequirementSyntaxException)
                 {
                     return [new RejectedOutput(submit.Id, ex.Message)];
                 }

@@ -15,7 +15,10 @@ public sealed record ReportOutsideUseRequest(int? InUse);
 /// <summary>Body of <c>PUT /v1/workers/{name}/resources</c>: host resource totals to set, e.g. <c>host.gpu=2</c>.</summary>
 public sealed record SetWorkerResourcesRequest(string? Resources);
 
-/// <summary>A worker; <c>locked</c>: an admin locked it, so it takes no new work (its running work finishes).</summary>
+/// <summary>
+/// A worker; <c>locked</c>: an admin locked it, so it takes no new work (its running work finishes).
+/// <c>properties</c>: what jobs' requirements read besides resources.
+/// </summary>
 public sealed record WorkerView(
     string Name,
     string State,
@@ -23,7 +26,14 @@ public sealed record WorkerView(
     int Running,
     IReadOnlyList<ResourceUsageView> Resources,
     string Isolation = "none",
-    bool Locked = false);
+    bool Locked = false,
+    WorkerPropertiesView? Properties = null);
+
+/// <summary>
+/// A worker's properties as requirements name them: <c>host.name</c>, <c>host.os</c>, <c>host.arch</c>,
+/// <c>host.cpu_model</c> (discovered), <c>host.groups</c> and <c>host.cluster</c> (from its config). Empty text: not known.
+/// </summary>
+public sealed record WorkerPropertiesView(string Name, string Os, string Arch, string CpuModel, IReadOnlyList<string> Groups, string Cluster);
 
 public sealed record WorkerListView(IReadOnlyList<WorkerView> Workers);
 
@@ -42,6 +52,15 @@ public sealed record ResourcesView(
 
 /// <summary>Host resources summed over some workers; <c>workers</c> names them where that is useful (the down ones).</summary>
 public sealed record HostCapacityView(int Hosts, IReadOnlyList<ResourceUsageView> Resources, IReadOnlyList<string>? Workers = null);
+
+/// <summary>
+/// Cluster-wide rules the admin sets at run time. <c>highestUserPriority</c>: the highest priority (lowest number; 1
+/// runs first) an account key may give a job at submit or modify; 1 leaves accounts every priority.
+/// </summary>
+public sealed record PolicyView(int HighestUserPriority);
+
+/// <summary>Body of <c>PUT /v1/policy</c>.</summary>
+public sealed record SetPolicyRequest(int? HighestUserPriority);
 
 /// <summary>What a client or a worker needs to know before talking to the supervisor.</summary>
 public sealed record ClusterInfoView(string Version, int WorkerPort, int HeartbeatTimeoutMs, int ApiPort);

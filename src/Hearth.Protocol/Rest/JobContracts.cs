@@ -14,7 +14,17 @@ public sealed record SubmitJobRequest(
     string? WorkingDirectory = null,
     int? Retries = null,
     string? RetryDelay = null,
-    IReadOnlyList<long>? WaitFor = null);
+    IReadOnlyList<long>? WaitFor = null,
+    string? Requirements = null);
+
+/// <summary>
+/// The body of <c>POST /v1/jobs/{id}/modify</c>: only the fields given change. Priority works on pending and running
+/// jobs; reservations and requirements only while the job is pending. An empty <c>requirements</c> removes them.
+/// </summary>
+public sealed record ModifyJobRequest(int? Priority = null, string? Reservations = null, string? Requirements = null);
+
+/// <summary>One change made to a job after submission.</summary>
+public sealed record JobChangeView(string Field, string From, string To, string By, DateTimeOffset At);
 
 public sealed record SubmitJobResponse(long Id);
 
@@ -40,7 +50,9 @@ public sealed record JobView(
     int Retries = 0,
     double RetryDelaySeconds = 0,
     IReadOnlyList<long>? WaitFor = null,
-    IReadOnlyList<long>? WaitingFor = null);
+    IReadOnlyList<long>? WaitingFor = null,
+    string? Requirements = null,
+    IReadOnlyList<JobChangeView>? Changes = null);
 
 public sealed record SubjobView(
     int Id,

@@ -23,6 +23,10 @@ internal static class FarmEndpoints
             .WithTags("Workers").WithSummary("Set host resource totals on a worker, over what its config reports (kept across restarts)");
         admin.MapPost("/workers/{name}/lock", (string name, bool? purge, Scheduler scheduler) => RunAsync(() => scheduler.LockWorkerAsync(name, purge == true)))
             .WithTags("Workers").WithSummary("Lock a worker: no new work, running work finishes; ?purge=true kills and requeues its running subjobs (kept across restarts)");
+        admin.MapGet("/policy", (Scheduler scheduler) => RunAsync(scheduler.PolicyAsync))
+            .WithTags("Policy").WithSummary("Cluster-wide rules set at run time: the highest priority account keys may use");
+        admin.MapPut("/policy", SetPolicyAsync).Accepts<SetPolicyRequest>("application/json")
+            .WithTags("Policy").WithSummary("Set the highest priority (lowest number; 1 runs first) account keys may give a job, at submit and modify (kept across restarts)");
         admin.MapPost("/workers/{name}/unlock", (string name, Scheduler scheduler) => RunAsync(() => scheduler.UnlockWorkerAsync(name)))
             .WithTags("Workers").WithSummary("Unlock a worker: it takes new work again");
         return app;
@@ -94,6 +98,19 @@ internal static class FarmEndpoints
         }
 
         return await RunAsync(() => scheduler.SetWorkerResourcesAsync(name, totals)).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Ok<PolicyView>, ProblemHttpResult>> SetPolicyAsync(HttpRequest request, Scheduler scheduler)
+    {
+        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<SetPolicyRequest>(request, "{\"highestUserPriority\": 100}").ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        return body.HighestUserPriority is { } priority
+            ? await RunAsync(() => scheduler.SetHighestUserPriorityAsync(priority)).ConfigureAwait(false)
+            : Problems.BadRequest("highestUserPriority: missing; give the highest priority accounts may use, e.g. {\"highestUserPriority\": 100}");
     }
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RunAsync<T>(Func<Task<T>> run)

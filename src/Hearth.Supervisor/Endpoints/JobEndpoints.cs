@@ -27,6 +27,8 @@ internal static class JobEndpoints
         jobs.MapGet("/counts", CountAsync).WithSummary("How many jobs are in each state");
         jobs.MapGet("/{id}", GetAsync).WithSummary("A job with its subjobs, allocations and growth history");
         jobs.MapGet("/{id}/wait", WaitAsync).WithSummary("Wait (up to timeout seconds, at most 60) for a job to end");
+        jobs.MapPost("/{id}/modify", ModifyAsync).Accepts<ModifyJobRequest>("application/json")
+            .WithSummary("Change a job: priority while it is pending or running, reservations and requirements while it is pending; each change goes in its history");
         jobs.MapPost("/{id}/kill", KillAsync).WithSummary("Kill a job: pending subjobs are withdrawn, running process trees are stopped");
         jobs.MapPost("/{id}/retry", RetryAsync).WithSummary("Rerun the job's failed or killed subjobs, or only subjob ?subjob=K");
         jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt, or ?attempt=N)");
@@ -116,6 +118,42 @@ internal static class JobEndpoints
             return job is null ? Problems.JobNotFound(id)
                 : outcome == KillOutcome.NotActive ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
                 : TypedResults.Ok(job);
+        }
+        catch (OperationCanceledException)
+        {
+            return Problems.Unavailable("the supervisor is stopping");
+        }
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> ModifyAsync(
+        string id, HttpRequest request, JobService service, AccountService accounts, CancellationToken ct)
+    {
+        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<ModifyJobRequest>(request, "{\"priority\": 10}").ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        if (!Problems.TryParseJobId(id, out var jobId))
+        {
+            return Problems.JobNotFound(id);
+        }
+
+        try
+        {
+            var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
+            var (active, job) = await service.ModifyAsync(jobId, body, access, ct).ConfigureAwait(false);
+            return job is null ? Problems.JobNotFound(id)
+                : !active ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
+                : TypedResults.Ok(job);
+        }
+        catch (InvalidRequestException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+        catch (JobChangeRefusedException e)
+        {
+            return Problems.Conflict(e.Message);
         }
         catch (OperationCanceledException)
         {

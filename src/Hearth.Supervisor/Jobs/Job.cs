@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Supervisor.Storage;
 
@@ -11,12 +12,14 @@ public sealed class Job
 {
     private readonly List<Subjob> _subjobs = [];
     private readonly SortedSet<long> _waiting = [];
+    private readonly List<JobChangeRecord> _changes = [];
 
     internal Job(
         long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt,
-        string? submittedBy, JobControls? controls = null)
+        string? submittedBy, JobControls? controls = null, Requirement? requirements = null)
     {
         Controls = controls ?? JobControls.None;
+        Requirements = requirements;
         Id = id;
         Name = name;
         Command = command;
@@ -33,9 +36,15 @@ public sealed class Job
 
     public IReadOnlyList<string> Command { get; }
 
-    public ReservationSpec Reservations { get; }
+    public ReservationSpec Reservations { get; private set; }
 
-    public int Priority { get; }
+    public int Priority { get; private set; }
+
+    /// <summary>Where its subjobs may run; null for anywhere.</summary>
+    public Requirement? Requirements { get; private set; }
+
+    /// <summary>Changes made after submission, oldest first.</summary>
+    public IReadOnlyList<JobChangeRecord> Changes => _changes;
 
     public string? WorkingDirectory { get; }
 
@@ -173,10 +182,54 @@ public sealed class Job
 
     internal JobRecord ToRecord() => new(
         Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy,
-        Controls.ToRecord(_waiting));
+        Controls.ToRecord(_waiting), Requirements?.Text, [.. _changes]);
+
+    /// <summary>A new priority, for pending and running jobs alike.</summary>
+    internal void ChangePriority(int priority, string by, DateTimeOffset at)
+    {
+        GuardUnfinished("priority");
+        Record("priority", Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), priority.ToString(System.Globalization.CultureInfo.InvariantCulture), by, at);
+        Priority = priority;
+    }
+
+    /// <summary>New reservations, only while no subjob has started: running work keeps what it was booked with.</summary>
+    internal void ChangeReservations(ReservationSpec reservations, string by, DateTimeOffset at)
+    {
+        GuardPending("reservations");
+        Record("reservations", Reservations.Text, reservations.Text, by, at);
+        Reservations = reservations;
+    }
+
+    /// <summary>New requirements, only while no subjob has started.</summary>
+    internal void ChangeRequirements(Requirement? requirements, string by, DateTimeOffset at)
+    {
+        GuardPending("requirements");
+        Record("requirements", Requirements?.Text ?? "", requirements?.Text ?? "", by, at);
+        Requirements = requirements;
+    }
+
+    private void GuardUnfinished(string field)
+    {
+        if (State.IsTerminal())
+        {
+            throw new IllegalTransitionException($"job {Id} is {State.ToText()}; its {field} can no longer change");
+        }
+    }
+
+    private void GuardPending(string field)
+    {
+        if (State != WorkState.Pending || _subjobs.Any(s => s.State != WorkState.Pending))
+        {
+            throw new IllegalTransitionException(
+                $"job {Id} is {State.ToText()}; its {field} can change only while it is pending (no subjob started), and only its priority after that");
+        }
+    }
+
+    private void Record(string field, string from, string to, string by, DateTimeOffset at) => _changes.Add(new JobChangeRecord(field, from, to, by, at));
 
     internal void Restore(JobRecord record)
     {
+        _changes.AddRange(record.Changes ?? []);
         State = WorkStates.Parse(record.State);
         StartedAt = record.StartedAt;
         FinishedAt = record.FinishedAt;

@@ -1,5 +1,6 @@
 using System.Text;
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Scheduling;
@@ -39,11 +40,8 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             throw new InvalidRequestException($"invalid reservation: {e.Message}");
         }
 
-        var priority = request.Priority ?? WorkRequest.DefaultPriority;
-        if (priority is < 1 or > WorkRequest.DefaultPriority)
-        {
-            throw new InvalidRequestException($"priority {priority} is out of range: 1 (highest) to {WorkRequest.DefaultPriority} (lowest)");
-        }
+        var priority = CheckPriority(request.Priority ?? WorkRequest.DefaultPriority);
+        var requirements = ParseRequirements(request.Requirements);
 
         var cpus = request.Cpus ?? 1;
         if (cpus is < 1 or > MaxCpus)
@@ -57,12 +55,84 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         try
         {
             return await scheduler.SubmitAsync(
-                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates))
+                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements))
+                .ConfigureAwait(false);
+        }
+        catch (PriorityNotAllowedException e)
+        {
+            throw new InvalidRequestException(e.Message);
+        }
+        catch (PlacementException e)
+        {
+            throw new InvalidRequestException($"invalid reservation: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Changes a job as <see cref="ModifyJobRequest"/> says, each field validated as at submit. The job is null (and
+    /// nothing changes) when there is no such job or <paramref name="access"/> may not see it; false when it has ended.
+    /// </summary>
+    public async Task<(bool Active, JobView? Job)> ModifyAsync(long id, ModifyJobRequest request, JobAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(access);
+        if (request.Priority is null && request.Reservations is null && request.Requirements is null)
+        {
+            throw new InvalidRequestException("nothing to change: give priority, reservations or requirements");
+        }
+
+        int? priority = request.Priority is { } p ? CheckPriority(p) : null;
+        ReservationSpec? spec = null;
+        if (request.Reservations is { } reservations)
+        {
+            try
+            {
+                spec = ReservationSpec.Parse(reservations);
+            }
+            catch (ReservationSyntaxException e)
+            {
+                throw new InvalidRequestException($"invalid reservation: {e.Message}");
+            }
+        }
+
+        var requirements = request.Requirements is null ? null : ParseRequirements(request.Requirements);
+        if (await FindDetailsAsync(id, access, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return (false, null);
+        }
+
+        bool active;
+        try
+        {
+            active = await scheduler.ModifyJobAsync(id, new JobModification(priority, spec, request.Requirements is not null, requirements, access.Account))
                 .ConfigureAwait(false);
         }
         catch (PlacementException e)
         {
             throw new InvalidRequestException($"invalid reservation: {e.Message}");
+        }
+        catch (PriorityNotAllowedException e)
+        {
+            throw new InvalidRequestException(e.Message);
+        }
+
+        return (active, await FindAsync(id, access, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static int CheckPriority(int priority) =>
+        priority is < 1 or > WorkRequest.DefaultPriority
+            ? throw new InvalidRequestException($"priority {priority} is out of range: 1 (highest) to {WorkRequest.DefaultPriority} (lowest)")
+            : priority;
+
+    private static Requirement? ParseRequirements(string? text)
+    {
+        try
+        {
+            return Requirement.ParseOrNone(text);
+        }
+        catch (RequirementSyntaxException e)
+        {
+            throw new InvalidRequestException($"invalid requirements: {e.Message}");
         }
     }
 

@@ -24,7 +24,9 @@ internal static class JobViews
             Retries: controls?.Retries ?? 0,
             RetryDelaySeconds: (controls?.RetryDelayMs ?? 0) / 1000.0,
             WaitFor: controls?.DependsOn ?? [],
-            WaitingFor: controls?.Waiting ?? []);
+            WaitingFor: controls?.Waiting ?? [],
+            Requirements: job.Requirements,
+            Changes: [.. (job.Changes ?? []).Select(c => new JobChangeView(c.Field, c.From, c.To, c.By, c.At))]);
     }
 
     public static JobSummaryView Summary(JobRecord job) =>

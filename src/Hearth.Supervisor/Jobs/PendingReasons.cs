@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Core.Requirements;
 using Hearth.Core.Reservations;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
@@ -34,9 +35,22 @@ internal static class PendingReasons
             return why;
         }
 
-        var hosts = cluster.Workers.Select(w => new HostCapacity(
+        var workers = cluster.Workers;
+        if (Requirement.TryParse(job.Requirements, out var requirements, out _) && requirements is not null)
+        {
+            var facts = workers.Select(w => new ViewedHost(w, cluster.Global)).ToList();
+            if (requirements.Explain([.. facts.Where(f => f.Worker.State == "up")]) is { } unmet)
+            {
+                return unmet;
+            }
+
+            // What holds the work back is then capacity, and only on the hosts it may run on.
+            workers = [.. facts.Where(requirements.Matches).Select(f => f.Worker)];
+        }
+
+        var hosts = workers.Select(w => new HostCapacity(
             w.Name, w.State == "up", Amounts(w.Resources, u => u.Total), Amounts(w.Resources, u => u.Free))).ToList();
-        var idle = cluster.Workers
+        var idle = workers
             .Where(w => w.Running == 0 && w.Resources.All(u => u.Used == 0))
             .Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         return CapacityShortfall.ExplainOne(spec!, new CapacityView(hosts, Amounts(cluster.Global, u => u.Free)), idle);
@@ -68,6 +82,39 @@ internal static class PendingReasons
         }
 
         return null;
+    }
+
+    /// <summary>A worker of the cluster view as requirements see it.</summary>
+    private sealed class ViewedHost(WorkerView worker, IReadOnlyList<ResourceUsageView> global) : IHostFacts
+    {
+        public WorkerView Worker => worker;
+
+        public string Text(HostProperty which)
+        {
+            var p = worker.Properties;
+            return which switch
+            {
+                HostProperty.Name => worker.Name,
+                HostProperty.Os => p?.Os ?? "",
+                HostProperty.Arch => p?.Arch ?? "",
+                HostProperty.CpuModel => p?.CpuModel ?? "",
+                _ => p?.Cluster ?? "",
+            };
+        }
+
+        public bool InGroup(string group) => worker.Properties?.Groups.Contains(group, StringComparer.OrdinalIgnoreCase) == true;
+
+        public int Amount(ResourceName resource, ResourceMeasure measure)
+        {
+            var name = resource.ToString();
+            var usage = (resource.IsHost ? worker.Resources : global).FirstOrDefault(u => u.Resource == name);
+            return usage is null ? 0 : measure switch
+            {
+                ResourceMeasure.Free => usage.Free,
+                ResourceMeasure.Total => usage.Total,
+                _ => usage.Used,
+            };
+        }
     }
 
     private static Dictionary<ResourceName, int> Amounts(IEnumerable<ResourceUsageView> usage, Func<ResourceUsageView, int> amount)

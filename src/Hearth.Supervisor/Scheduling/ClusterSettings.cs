@@ -14,6 +14,7 @@ internal sealed class ClusterSettings
     private const string ResourcePrefix = "resource:";
     private const string WorkerPrefix = "worker:";
     private const string LockPrefix = "lock:";
+    private const string HighestUserPrioritySetting = "policy:highest_user_priority";
 
     private readonly Dictionary<ResourceName, ResourceSetting> _resources = [];
     private readonly Dictionary<string, Dictionary<ResourceName, int>> _workers = new(StringComparer.Ordinal);
@@ -24,6 +25,18 @@ internal sealed class ClusterSettings
     public IReadOnlySet<string> Locked => _locked;
 
     public bool IsLocked(string worker) => _locked.Contains(worker);
+
+    /// <summary>
+    /// The highest priority an account key may give a job: the lowest number, since 1 runs first. 1 (the default)
+    /// leaves accounts every priority; admin keys are never held to it.
+    /// </summary>
+    public int HighestUserPriority { get; private set; } = 1;
+
+    public SettingRecord SetHighestUserPriority(int priority)
+    {
+        HighestUserPriority = priority;
+        return new SettingRecord(HighestUserPrioritySetting, JsonSerializer.Serialize(new PrioritySetting(priority), StoredJsonOptions));
+    }
 
     public SettingRecord Lock(string worker, bool locked)
     {
@@ -54,6 +67,13 @@ internal sealed class ClusterSettings
                 if (value is not null)
                 {
                     _resources[resource] = value;
+                }
+            }
+            else if (setting.Name == HighestUserPrioritySetting)
+            {
+                if (JsonSerializer.Deserialize<PrioritySetting>(setting.Value, StoredJsonOptions) is { Priority: >= 1 } floor)
+                {
+                    HighestUserPriority = floor.Priority;
                 }
             }
             else if (setting.Name.StartsWith(LockPrefix, StringComparison.Ordinal))
@@ -132,6 +152,8 @@ internal sealed class ClusterSettings
 
     private static readonly JsonSerializerOptions StoredJsonOptions = new(JsonSerializerDefaults.Web);
 }
+
+internal sealed record PrioritySetting(int Priority);
 
 /// <summary>A cluster-wide resource as set at run time: its total (null: as configured), and (licenses only) how many are in use outside the farm.</summary>
 internal sealed record ResourceSetting(int? Total, int Outside);

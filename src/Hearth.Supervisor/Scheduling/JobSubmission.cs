@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Supervisor.Jobs;
 
@@ -10,7 +11,8 @@ namespace Hearth.Supervisor.Scheduling;
 /// </summary>
 public sealed record JobSubmission(
     string Name, IReadOnlyList<string> Command, ReservationSpec Reservations, int Priority, int Cpus, string? WorkingDirectory, string? SubmittedBy = null,
-    JobControls? Controls = null, IReadOnlyDictionary<long, string>? StoredStates = null);
+    JobControls? Controls = null, IReadOnlyDictionary<long, string>? StoredStates = null,
+    Requirement? Requirements = null);
 
 /// <summary>What asking to kill a job did.</summary>
 public enum KillOutcome

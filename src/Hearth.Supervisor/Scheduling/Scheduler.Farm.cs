@@ -37,6 +37,15 @@ public sealed partial class Scheduler
     public Task<string> RetryJobAsync(long jobId, int? index, Storage.JobDetails? stored, IReadOnlyDictionary<long, string> storedStates) =>
         FarmAsync((state, fx) => state.Retry(jobId, index, stored, storedStates, fx).State.ToText());
 
+    /// <summary>Changes a job; false when it is not active. Throws <see cref="JobChangeRefusedException"/> or <see cref="PriorityNotAllowedException"/>.</summary>
+    public async Task<bool> ModifyJobAsync(long jobId, JobModification change) =>
+        (bool)await FarmAsync<object>((state, fx) => state.Modify(jobId, change, fx)).ConfigureAwait(false);
+
+    public Task<PolicyView> SetHighestUserPriorityAsync(int priority) =>
+        FarmAsync((state, fx) => state.SetHighestUserPriority(priority, fx));
+
+    public Task<PolicyView> PolicyAsync() => FarmAsync((state, _) => state.Policy());
+
     private async Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> run)
         where T : class
     {

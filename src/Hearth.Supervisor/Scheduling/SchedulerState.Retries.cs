@@ -124,7 +124,7 @@ internal sealed partial class SchedulerState
     }
 
     private static WorkRequest RequestFor(Subjob subjob) =>
-        new(subjob.WorkId, subjob.Job.Reservations, subjob.Job.Priority, subjob.Sequence, subjob.AvoidHost);
+        new(subjob.WorkId, subjob.Job.Reservations, subjob.Job.Priority, subjob.Sequence, subjob.Job.Requirements, subjob.AvoidHost);
 
     /// <summary>Queues a pending subjob now, or keeps it aside until its retry delay has passed.</summary>
     private void Queue(Subjob subjob, CycleEffects fx, DateTimeOffset now)

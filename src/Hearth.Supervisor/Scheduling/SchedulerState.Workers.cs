@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
@@ -103,6 +104,8 @@ internal sealed partial class SchedulerState
             Cluster.HostUp(worker.Name);
         }
 
+        worker.Properties = new HostProperties(worker.Name, register.Os, register.Arch, register.CpuModel, [.. register.Groups], register.Cluster);
+        ledger.SetProperties(host, worker.Properties);
         worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
         ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
         ReconcileInstances(session, register);
@@ -274,11 +277,13 @@ internal sealed partial class SchedulerState
                 : [];
             workers.Add(new WorkerView(
                 worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation,
-                Farm.IsLocked(worker.Name)));
+                Farm.IsLocked(worker.Name), ToView(worker.Properties)));
         }
 
         return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
     }
+
+    private static WorkerPropertiesView ToView(HostProperties p) => new(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster);
 
     private static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free, usage.Outside);
 

@@ -1,4 +1,5 @@
 using Hearth.Core.Placement;
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Jobs;
@@ -89,7 +90,7 @@ internal sealed partial class SchedulerState
         var spec = ReservationSpec.Parse(record.Reservations);
         var job = new Job(
             record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy,
-            JobControls.From(record.Controls));
+            JobControls.From(record.Controls), Requirement.ParseOrNone(record.Requirements));
         job.Restore(record);
         _jobs.Add(job.Id, job);
         Depend(job);
@@ -142,22 +143,14 @@ internal sealed partial class SchedulerState
     /// <summary>Queues a new job; throws <see cref="PlacementException"/> for a global resource the cluster does not define.</summary>
     public Job Submit(JobSubmission submission, CycleEffects fx)
     {
-        foreach (var item in submission.Reservations.Items)
-        {
-            if (!item.Resource.IsHost && !Cluster.Ledger.HasGlobal(item.Resource))
-            {
-                var defined = Cluster.Ledger.GlobalUsage().Select(u => u.Resource.ToString()).ToList();
-                throw new PlacementException(
-                    $"item \"{item}\": unknown global resource {item.Resource}; the cluster defines {(defined.Count == 0 ? "none" : string.Join(", ", defined))}");
-            }
-        }
-
+        CheckPriorityFloor(submission.Priority, submission.SubmittedBy);
+        CheckGlobalsDefined(submission.Reservations);
         var controls = submission.Controls ?? JobControls.None;
         var (waiting, failed) = CheckDependencies(controls.DependsOn, submission.StoredStates);
         var now = _time.GetUtcNow();
         var job = new Job(
             ++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now,
-            submission.SubmittedBy, controls);
+            submission.SubmittedBy, controls, submission.Requirements);
         job.WaitFor(failed is null ? waiting : []);
         _jobs.Add(job.Id, job);
         Depend(job);

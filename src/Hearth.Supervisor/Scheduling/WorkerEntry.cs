@@ -1,3 +1,4 @@
+using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Supervisor.Storage;
 
@@ -24,6 +25,9 @@ internal sealed class WorkerEntry(string name)
     public IReadOnlyDictionary<ResourceName, int> Totals { get; set; } = new Dictionary<ResourceName, int>();
 
     public WorkerStatus Status { get; set; } = WorkerStatus.Unreachable;
+
+    /// <summary>What requirements read besides resources, as it last registered; unknown until it does.</summary>
+    public HostProperties Properties { get; set; } = HostProperties.Unknown(name);
 
     /// <summary>How it isolates algorithm instances, as it registered: "sandbox" or "none".</summary>
     public string Isolation { get; set; } = NoIsolation;

@@ -19,7 +19,12 @@ public sealed record JobRecord(
     DateTimeOffset? FinishedAt,
     long Version,
     string? SubmittedBy = null,
-    JobControlsRecord? Controls = null);
+    JobControlsRecord? Controls = null,
+    string? Requirements = null,
+    IReadOnlyList<JobChangeRecord>? Changes = null);
+
+/// <summary>One change made to a job after submission: which field, from what, to what, by whom and when.</summary>
+public sealed record JobChangeRecord(string Field, string From, string To, string By, DateTimeOffset At);
 
 /// <summary>A job's retry limits and dependencies as stored; <paramref name="Waiting"/> is what it still waits for.</summary>
 public sealed record JobControlsRecord(int Retries, long RetryDelayMs, IReadOnlyList<long> DependsOn, IReadOnlyList<long> Waiting);

@@ -35,6 +35,13 @@ public static class StoredJson
 
     public static string Write(IReadOnlyList<string> argv) => JsonSerializer.Serialize(argv);
 
+    public static string Write(IReadOnlyList<JobChangeRecord>? changes) => JsonSerializer.Serialize(changes ?? [], ChangeJson);
+
+    public static IReadOnlyList<JobChangeRecord> ReadChanges(string? text) =>
+        string.IsNullOrEmpty(text) ? [] : JsonSerializer.Deserialize<JobChangeRecord[]>(text, ChangeJson) ?? [];
+
+    private static readonly JsonSerializerOptions ChangeJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public static IReadOnlyDictionary<string, int> ReadAmounts(string text) =>
         JsonSerializer.Deserialize<Dictionary<string, int>>(text) ?? [];
 

@@ -139,16 +139,23 @@ internal sealed class PostgresSchedulerStore(PostgresBackend backend) : ISchedul
             if (job.Version == 0)
             {
                 batch.BatchCommands.Add(BatchCommand(
-                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13)",
+                    $"INSERT INTO jobs ({JobColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15)",
                     Value(job.Id), Value(job.Name), Json(StoredJson.Write(job.Command)), Value(job.Reservations), Value(job.Priority),
                     Value(job.Cpus), Value(Db(job.WorkingDirectory)), Value(job.State), Time(job.SubmittedAt), Time(job.StartedAt),
-                    Time(job.FinishedAt), Value(Db(job.SubmittedBy)), Text(StoredJson.Write(job.Controls))));
+                    Time(job.FinishedAt), Value(Db(job.SubmittedBy)), Text(StoredJson.Write(job.Controls)), Value(Db(job.Requirements)),
+                    Value(StoredJson.Write(job.Changes))));
             }
             else
             {
                 var update = BatchCommand(
-                    "UPDATE jobs SET state = $1, started_at = $2, finished_at = $3, controls = $6, version = version + 1 WHERE id = $4 AND version = $5",
-                    Value(job.State), Time(job.StartedAt), Time(job.FinishedAt), Value(job.Id), Value(job.Version), Text(StoredJson.Write(job.Controls)));
+                    """
+                    UPDATE jobs SET state = $1, started_at = $2, finished_at = $3, reservations = $4, priority = $5, requirements = $6,
+                        changes = $7, controls = $10, version = version + 1
+                    WHERE id = $8 AND version = $9
+                    """,
+                    Value(job.State), Time(job.StartedAt), Time(job.FinishedAt), Value(job.Reservations), Value(job.Priority),
+                    Value(Db(job.Requirements)), Value(StoredJson.Write(job.Changes)), Value(job.Id), Value(job.Version),
+                    Text(StoredJson.Write(job.Controls)));
                 batch.BatchCommands.Add(update);
                 expectations.Add((update, $"job {job.Id} at version {job.Version}"));
             }

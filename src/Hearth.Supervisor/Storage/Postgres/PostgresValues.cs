@@ -10,7 +10,7 @@ namespace Hearth.Supervisor.Storage.Postgres;
 internal static class PostgresValues
 {
     public const string JobColumns =
-        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by, controls";
+        "id, name, command, reservations, priority, cpus, working_directory, state, submitted_at, started_at, finished_at, version, submitted_by, controls, requirements, changes";
 
     public const string SubjobColumns =
         "job_id, idx, sequence, state, attempt, host, allocations, kill_requested, pid, exit_code, error, started_at, finished_at, version, tries";
@@ -47,7 +47,8 @@ internal static class PostgresValues
 
     public static JobRecord ReadJob(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), StoredJson.ReadArgv(r.GetString(2)), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12), StoredJson.ReadControls(ReadText(r, 13)));
+        ReadText(r, 6), r.GetString(7), ReadTime(r, 8)!.Value, ReadTime(r, 9), ReadTime(r, 10), r.GetInt64(11), ReadText(r, 12),
+        StoredJson.ReadControls(ReadText(r, 13)), ReadText(r, 14), StoredJson.ReadChanges(ReadText(r, 15)));
 
     public static SubjobRecord ReadSubjob(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4), ReadText(r, 5),

@@ -119,23 +119,28 @@ internal sealed class SqliteSchedulerStore(SqliteBackend backend) : ISchedulerSt
         }
 
         var insert = statements.Get(
-            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1, $by, $ctl)",
-            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin", "$by", "$ctl");
+            $"INSERT INTO jobs ({JobColumns}) VALUES ($id, $name, $command, $res, $prio, $cpus, $cwd, $state, $sub, $start, $fin, 1, $by, $ctl, $req, $chg)",
+            "$id", "$name", "$command", "$res", "$prio", "$cpus", "$cwd", "$state", "$sub", "$start", "$fin", "$by", "$ctl", "$req", "$chg");
         var update = statements.Get(
-            "UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, controls = $ctl, version = version + 1 WHERE id = $id AND version = $v",
-            "$state", "$start", "$fin", "$ctl", "$id", "$v");
+            """
+            UPDATE jobs SET state = $state, started_at = $start, finished_at = $fin, controls = $ctl, reservations = $res, priority = $prio,
+                requirements = $req, changes = $chg, version = version + 1
+            WHERE id = $id AND version = $v
+            """,
+            "$state", "$start", "$fin", "$ctl", "$res", "$prio", "$req", "$chg", "$id", "$v");
         foreach (var job in jobs)
         {
             if (job.Version == 0)
             {
                 Bind(insert, job.Id, job.Name, StoredJson.Write(job.Command), job.Reservations, job.Priority, job.Cpus,
                     Db(job.WorkingDirectory), job.State, Db(job.SubmittedAt), Db(job.StartedAt), Db(job.FinishedAt), Db(job.SubmittedBy),
-                    Db(StoredJson.Write(job.Controls)));
+                    Db(StoredJson.Write(job.Controls)), Db(job.Requirements), StoredJson.Write(job.Changes));
                 insert.ExecuteNonQuery();
             }
             else
             {
-                Bind(update, job.State, Db(job.StartedAt), Db(job.FinishedAt), Db(StoredJson.Write(job.Controls)), job.Id, job.Version);
+                Bind(update, job.State, Db(job.StartedAt), Db(job.FinishedAt), Db(StoredJson.Write(job.Controls)), job.Reservations, job.Priority,
+                    Db(job.Requirements), StoredJson.Write(job.Changes), job.Id, job.Version);
                 Expect(update.ExecuteNonQuery(), $"job {job.Id} at version {job.Version}");
             }
         }
