@@ -84,10 +84,27 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
 
     private Task StopInstancesAsync() => _instanceHost?.StopAllAsync(_options.StopGrace) ?? Task.CompletedTask;
 
-    void IInstanceReports.Ready(string instanceId, TimeSpan loadTime)
+    void IInstanceReports.Ready(string instanceId, ColdStart coldStart)
     {
-        LogInstanceReady(instanceId, (int)loadTime.TotalMilliseconds);
-        _outbox.Post(new WorkerMessage { InstanceReady = new InstanceReady { InstanceId = instanceId, LoadMs = (int)loadTime.TotalMilliseconds } });
+        LogInstanceReady(instanceId, (int)coldStart.Total.TotalMilliseconds, (int)coldStart.Fetch.TotalMilliseconds, (int)coldStart.Unpack.TotalMilliseconds,
+            (int)coldStart.Sandbox.TotalMilliseconds, (int)coldStart.Start.TotalMilliseconds, (int)coldStart.Load.TotalMilliseconds);
+        _outbox.Post(new WorkerMessage
+        {
+            InstanceReady = new InstanceReady
+            {
+                InstanceId = instanceId,
+                LoadMs = (int)coldStart.Total.TotalMilliseconds,
+                Steps = new ColdStartSteps
+                {
+                    FetchMs = coldStart.Fetch.TotalMilliseconds,
+                    UnpackMs = coldStart.Unpack.TotalMilliseconds,
+                    SandboxMs = coldStart.Sandbox.TotalMilliseconds,
+                    StartMs = coldStart.Start.TotalMilliseconds,
+                    LoadMs = coldStart.Load.TotalMilliseconds,
+                    TotalMs = coldStart.Total.TotalMilliseconds,
+                },
+            },
+        });
     }
 
     void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad)
@@ -96,8 +113,8 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         _outbox.Post(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} is warm after {LoadMs} ms")]
-    private partial void LogInstanceReady(string instance, int loadMs);
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} is warm after {TotalMs} ms (fetch {FetchMs}, unpack {UnpackMs}, sandbox {SandboxMs}, start {StartMs}, load {LoadMs})")]
+    private partial void LogInstanceReady(string instance, int totalMs, int fetchMs, int unpackMs, int sandboxMs, int startMs, int loadMs);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} ended: {Reason}")]
     private partial void LogInstanceExited(string instance, string reason);

@@ -120,8 +120,12 @@ internal static class CallCommands
         {
             var cold = metadata.GetProperty("cold_start").GetBoolean();
             var version = metadata.GetProperty("version").ValueKind == JsonValueKind.String ? metadata.GetProperty("version").GetString() : "unpublished";
+            var steps = metadata.TryGetProperty("cold_start_steps", out var figures)
+                ? " (" + string.Join(", ", figures.EnumerateObject().Where(f => f.Name != "total")
+                    .Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Value.GetDouble() * 1000:F1}"))) + " ms)"
+                : "";
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"hearth: {(cold ? "cold start" : "warm")}, {metadata.GetProperty("duration").GetDouble() * 1000:F1} ms, version {version}, build {metadata.GetProperty("hash").GetString()}"));
+                $"hearth: {(cold ? "cold start" : "warm")}{steps}, {metadata.GetProperty("duration").GetDouble() * 1000:F1} ms, version {version}, build {metadata.GetProperty("hash").GetString()}"));
         }
 
         return ExitCodes.Ok;

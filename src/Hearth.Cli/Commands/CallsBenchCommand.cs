@@ -55,7 +55,7 @@ internal static class CallsBenchCommand
         try
         {
             Measurement hearth;
-            double coldStart;
+            ColdStartFigures coldStart;
             string isolation;
             await using (var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0 }).ConfigureAwait(false))
             {
@@ -123,7 +123,7 @@ internal static class CallsBenchCommand
         return key.Key;
     }
 
-    private static async Task<(Measurement Warm, double ColdStart)> MeasureHearthAsync(Uri url, string key, int concurrency, TimeSpan duration, bool json)
+    private static async Task<(Measurement Warm, ColdStartFigures ColdStart)> MeasureHearthAsync(Uri url, string key, int concurrency, TimeSpan duration, bool json)
     {
         // No trace headers: a caller measuring latency does not ask the server to trace every request.
         using var http = new HttpClient(new SocketsHttpHandler
@@ -138,11 +138,15 @@ internal static class CallsBenchCommand
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
 
         // Every caller at once: the first calls cold-start one instance per caller (spillover), then all are warm.
-        var cold = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => CallOnceAsync(http, i))).ConfigureAwait(false);
+        var first = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => CallAsync(http, i))).ConfigureAwait(false);
+        var cold = first.Select(c => c.Milliseconds).ToArray();
+        var steps = ColdStartFigures.Steps(first[0].Body);
         if (!json)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"warm-up: {concurrency} callers, first calls {cold.Min():F1}-{cold.Max():F1} ms (cold starts)"));
+            Console.Out.WriteLine("cold start of the first caller's instance: "
+                + string.Join(", ", steps.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:F1} ms"))));
         }
 
         // Long enough for the runtime to finish optimizing the hot path (tiered compilation), which is slow on a busy machine.
@@ -160,7 +164,7 @@ internal static class CallsBenchCommand
                 + $"{(GC.GetTotalAllocatedBytes() - allocated) / measured.Count / 1024.0:F1} KiB allocated per call, {GC.CollectionCount(0) - collections} gen0 collections"));
         }
 
-        return (measured, cold.Max());
+        return (measured, new ColdStartFigures(cold.Max(), steps));
     }
 
     private static async Task<Measurement> RunLoopsAsync(HttpClient http, int concurrency, TimeSpan duration)
@@ -183,7 +187,9 @@ internal static class CallsBenchCommand
     }
 
     /// <summary>One call; returns its latency in milliseconds, or throws when it did not succeed.</summary>
-    private static async Task<double> CallOnceAsync(HttpClient http, int n)
+    private static async Task<double> CallOnceAsync(HttpClient http, int n) => (await CallAsync(http, n).ConfigureAwait(false)).Milliseconds;
+
+    private static async Task<(double Milliseconds, byte[] Body)> CallAsync(HttpClient http, int n)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -196,10 +202,10 @@ internal static class CallsBenchCommand
             throw new CliException($"a benchmark call failed with HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
         }
 
-        return elapsed;
+        return (elapsed, body);
     }
 
-    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json, double coldStart, string isolation)
+    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json, ColdStartFigures coldStart, string isolation)
     {
         var overhead50 = hearth.P50 - direct.P50;
         var overhead99 = hearth.P99 - direct.P99;
@@ -223,7 +229,8 @@ internal static class CallsBenchCommand
             OverheadP99Ms = Math.Round(overhead99, 3),
             DirectCallsPerSecond = Math.Round(direct.PerSecond),
             Calls = hearth.Count,
-            ColdStartMs = Math.Round(coldStart, 1),
+            ColdStartMs = Math.Round(coldStart.SlowestMs, 1),
+            ColdStartStepsMs = coldStart.StepsMs.ToDictionary(s => s.Key, s => Math.Round(s.Value, 1)),
             Isolation = isolation,
         });
     }
@@ -243,6 +250,26 @@ internal static class CallsBenchCommand
         }
 
         return null;
+    }
+}
+
+/// <summary>The slowest first call (a cold start), and where the first caller's cold start went by the reply's metadata.</summary>
+internal sealed record ColdStartFigures(double SlowestMs, IReadOnlyDictionary<string, double> StepsMs)
+{
+    /// <summary><c>metadata.cold_start_steps</c> in milliseconds, in its order; empty when the reply has none.</summary>
+    public static IReadOnlyDictionary<string, double> Steps(byte[] body)
+    {
+        using var reply = System.Text.Json.JsonDocument.Parse(body);
+        var steps = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (reply.RootElement.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("cold_start_steps", out var figures))
+        {
+            foreach (var step in figures.EnumerateObject())
+            {
+                steps[step.Name] = step.Value.GetDouble() * 1000;
+            }
+        }
+
+        return steps;
     }
 }
 

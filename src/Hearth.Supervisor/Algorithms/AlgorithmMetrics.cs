@@ -24,6 +24,7 @@ internal sealed class AlgorithmMetrics : IDisposable
     private readonly Histogram<double> _callDuration;
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _loadTime;
+    private readonly Histogram<double> _coldStartStep;
 
     public AlgorithmMetrics(IMeterFactory? factory = null)
     {
@@ -43,6 +44,9 @@ internal sealed class AlgorithmMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _loadTime = _meter.CreateHistogram("hearth.algorithm.instance_load", unit: "s",
             description: "Cold start time of instances: build fetch, process start and load",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _coldStartStep = _meter.CreateHistogram("hearth.algorithm.cold_start_step", unit: "s",
+            description: "Cold start time of instances by step: fetch, unpack, sandbox, start, load",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
     }
 
@@ -68,7 +72,14 @@ internal sealed class AlgorithmMetrics : IDisposable
 
     public void InstanceStarted(int count) => _instanceStarts.Add(count);
 
-    public void InstanceLoaded(TimeSpan loadTime) => _loadTime.Record(loadTime.TotalSeconds);
+    public void InstanceLoaded(TimeSpan loadTime, ColdStartBreakdown? breakdown = null)
+    {
+        _loadTime.Record(loadTime.TotalSeconds);
+        foreach (var (step, time) in breakdown?.Steps ?? [])
+        {
+            _coldStartStep.Record(time.TotalSeconds, new KeyValuePair<string, object?>("step", step));
+        }
+    }
 
     public void InstanceStopped(string cause) => _instanceStops.Add(1, new KeyValuePair<string, object?>("cause", cause));
 

@@ -15,7 +15,7 @@ internal static class CallReplies
     public static CallReply Refused(Refusal refusal, TimeSpan duration) => Failed(refusal.StatusCode, refusal.Message, duration);
 
     public static CallReply Failed(int status, string message, TimeSpan duration) =>
-        new(status, Write(null, new PipeError(message), duration, false, null, null));
+        new(status, Write(null, new PipeError(message), duration, false, null, null, null));
 
     /// <summary>The JSON reply; <paramref name="withStdout"/> adds <c>metadata.stdout</c>, even when nothing was printed.</summary>
     public static CallReply Json(CallOutcome outcome, ResolvedBuild build, bool withStdout = false)
@@ -29,7 +29,7 @@ internal static class CallReplies
         }
 
         var served = outcome.Served is { } s && s.Hash != build.Hash ? (s.Version, s.Hash) : (build.Version, build.Hash);
-        return new CallReply(outcome.HttpStatus, Write(result, error, outcome.Duration, outcome.ColdStart, served, withStdout ? outcome.Stdout ?? "" : null))
+        return new CallReply(outcome.HttpStatus, Write(result, error, outcome.Duration, outcome.ColdStart, served, withStdout ? outcome.Stdout ?? "" : null, outcome.Breakdown))
         {
             RetryAfterSeconds = RetryAfter(outcome),
         };
@@ -84,7 +84,8 @@ internal static class CallReplies
     }
 
     private static byte[] Write(
-        PipeResult? result, PipeError? error, TimeSpan duration, bool coldStart, (SemanticVersion? Version, string Hash)? build, string? stdout)
+        PipeResult? result, PipeError? error, TimeSpan duration, bool coldStart, (SemanticVersion? Version, string Hash)? build, string? stdout,
+        ColdStartBreakdown? breakdown)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (result?.Result.Length ?? 0));
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
@@ -124,6 +125,7 @@ internal static class CallReplies
 
             json.WriteNumber("duration"u8, Math.Round(duration.TotalSeconds, 6));
             json.WriteBoolean("cold_start"u8, coldStart);
+            breakdown?.WriteTo(json, "cold_start_steps"u8);
             if (build?.Version is { } v)
             {
                 json.WriteString("version"u8, v.ToString());

@@ -65,7 +65,7 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceReady:
                 _grants.Revoke(message.InstanceReady.InstanceId);
-                Pool.Ready(message.InstanceReady.InstanceId, TimeSpan.FromMilliseconds(message.InstanceReady.LoadMs));
+                Pool.Ready(message.InstanceReady.InstanceId, TimeSpan.FromMilliseconds(message.InstanceReady.LoadMs), ColdStartBreakdown.From(message.InstanceReady));
                 return true;
             case WorkerMessage.BodyOneofCase.InstanceExited:
                 var exited = message.InstanceExited;

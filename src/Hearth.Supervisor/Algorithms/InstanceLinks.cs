@@ -62,6 +62,9 @@ internal sealed record CallOutcome(CallStatus Status, PipeResponse? Response, st
     /// <summary>What the instance printed on stdout while serving the call, when the call asked for it.</summary>
     public string? Stdout { get; init; }
 
+    /// <summary>Where the cold start went, for the call that waited for it.</summary>
+    public ColdStartBreakdown? Breakdown { get; init; }
+
     public int HttpStatus => Status switch
     {
         CallStatus.Ok => 200,

@@ -36,7 +36,7 @@ internal sealed partial class InstancePool
     }
 
     /// <summary>The instance printed PIPE_INIT_COMPLETE; a waiting call takes it at once.</summary>
-    public void Ready(string instanceId, TimeSpan loadTime)
+    public void Ready(string instanceId, TimeSpan loadTime, ColdStartBreakdown? breakdown = null)
     {
         (PendingCall Call, AlgorithmInstance Instance)? next = null;
         string? stopOn = null;
@@ -53,6 +53,11 @@ internal sealed partial class InstancePool
             else
             {
                 next = ClaimLocked(_pool.Ready(instanceId, now), coldStart: true, now);
+                if (next is { } claimed)
+                {
+                    claimed.Call.Breakdown = breakdown;
+                }
+
                 if (instance.ReservationId is { } reservation)
                 {
                     loaded = (reservation, instance.Template.Hash);
@@ -65,7 +70,7 @@ internal sealed partial class InstancePool
             _reservations?.Loaded(l.Reservation, l.Hash);
         }
 
-        Metrics.InstanceLoaded(loadTime);
+        Metrics.InstanceLoaded(loadTime, breakdown);
         LogReady(instanceId, Math.Round(loadTime.TotalMilliseconds));
 
         // A new idle instance has an idle timeout to watch; the loop learns when.

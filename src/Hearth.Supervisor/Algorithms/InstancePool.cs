@@ -205,6 +205,7 @@ internal sealed partial class InstancePool : IDisposable
         {
             Served = call.Served?.Template,
             Stdout = stdout,
+            Breakdown = call.ColdStart ? call.Breakdown : null,
         });
 
     private void OnCallerGone(PendingCall call)
@@ -327,6 +328,9 @@ internal sealed partial class InstancePool : IDisposable
         public AlgorithmInstance? Served { get; set; }
 
         public bool ColdStart { get; set; }
+
+        /// <summary>Where the cold start this call waited for went, when it did.</summary>
+        public ColdStartBreakdown? Breakdown { get; set; }
 
         public bool CaptureStdout { get; init; }
     }

@@ -25,10 +25,18 @@ internal sealed record InstanceStart(
 /// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
 internal sealed record InstanceSnapshot(InstanceStart Start, bool Ready, bool Busy, int ProcessId);
 
+/// <summary>
+/// Where an instance's cold start went, step by step: fetching the build and unpacking it (both zero when it was
+/// cached), setting up its sandbox (the cgroup, the runtime's location, and the sandbox's own start until it runs the
+/// program; zero without one), spawning the process, and loading until <c>PIPE_INIT_COMPLETE</c>. The steps add up to
+/// at most <paramref name="Total"/>, which also holds waits between them.
+/// </summary>
+internal sealed record ColdStart(TimeSpan Fetch, TimeSpan Unpack, TimeSpan Sandbox, TimeSpan Start, TimeSpan Load, TimeSpan Total);
+
 /// <summary>Where the instance host reports what happened; the worker agent turns these into stream messages.</summary>
 internal interface IInstanceReports
 {
-    void Ready(string instanceId, TimeSpan loadTime);
+    void Ready(string instanceId, ColdStart coldStart);
 
     /// <summary>The instance is gone. <paramref name="duringLoad"/> when it never became ready.</summary>
     void Exited(string instanceId, string reason, bool duringLoad);
@@ -117,10 +125,14 @@ internal sealed class InstanceHost(
         var start = entry.Start;
         var started = Stopwatch.GetTimestamp();
         InstanceProcess process;
+        TimeSpan fetched, prepared;
         try
         {
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token, start.BuildGrant).ConfigureAwait(false);
+            fetched = Stopwatch.GetElapsedTime(started);
+            var preparing = Stopwatch.GetTimestamp();
             entry.Sandbox = sandbox?.Prepare(start.InstanceId, start.Account, entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
+            prepared = Stopwatch.GetElapsedTime(preparing);
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {
                 Environment = Spawning.ChildEnvironment.For(environment ?? Spawning.ChildEnvironment.Base(), [.. start.Environment.Select(v => (v.Key, v.Value))]),
@@ -155,7 +167,10 @@ internal sealed class InstanceHost(
         }
         else
         {
-            reports.Ready(start.InstanceId, Stopwatch.GetElapsedTime(started));
+            var times = process.Times;
+            var unpack = entry.Build!.Unpacking;
+            reports.Ready(start.InstanceId, new ColdStart(
+                fetched - unpack, unpack, entry.Sandbox is null ? TimeSpan.Zero : prepared + times.Sandbox, times.Start, times.Load, Stopwatch.GetElapsedTime(started)));
         }
 
         var exit = await process.Exited.ConfigureAwait(false);

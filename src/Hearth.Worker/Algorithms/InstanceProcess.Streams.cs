@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using Hearth.Core.Algorithms;
+using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Worker.Algorithms;
 
@@ -9,7 +11,7 @@ internal sealed partial class InstanceProcess
     private void Begin()
     {
         _reader.Start();
-        var pumps = Task.WhenAll(PumpStdoutAsync(), PumpAsync(_process.StandardError, LogStream.Stderr));
+        var pumps = Task.WhenAll(PumpStdoutAsync(), PumpStderrAsync());
         _ = WatchExitAsync(pumps);
     }
 
@@ -58,6 +60,7 @@ internal sealed partial class InstanceProcess
             // Anywhere on the line, as Algorithmia's runner finds it: a framework may print it inside its own log format.
             if (!_initialized.Task.IsCompleted && line.Contains(PipeProtocol.InitComplete, StringComparison.Ordinal))
             {
+                Interlocked.CompareExchange(ref _initializedAt, Stopwatch.GetTimestamp(), 0);
                 _initialized.TrySetResult();
                 continue;
             }
@@ -67,11 +70,19 @@ internal sealed partial class InstanceProcess
         }
     }
 
-    private async Task PumpAsync(StreamReader reader, LogStream stream)
+    /// <summary>Stderr: the instance's log, except the sandbox's own line saying it is about to run the program.</summary>
+    private async Task PumpStderrAsync()
     {
+        var reader = _process.StandardError;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            _log.Add(stream, line);
+            if (_launch.Sandbox is not null && Volatile.Read(ref _enteredAt) == 0 && line == SandboxCommand.EnteredMarker)
+            {
+                Interlocked.CompareExchange(ref _enteredAt, Stopwatch.GetTimestamp(), 0);
+                continue;
+            }
+
+            _log.Add(LogStream.Stderr, line);
         }
     }
 

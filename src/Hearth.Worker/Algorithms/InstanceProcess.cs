@@ -47,6 +47,13 @@ internal sealed record InstanceReply(CallOutcome Outcome, byte[]? Line, string? 
     public PipeResponse Parse() => Line is null ? new PipeMalformed(Failure ?? "no response") : PipeProtocol.ParseResponse(Line);
 }
 
+/// <summary>
+/// Where a start's time went: <paramref name="Start"/> until the first process is spawned (its FIFO made and
+/// <c>fork</c>/<c>exec</c> done), <paramref name="Sandbox"/> from then until the sandbox runs the entry program (zero
+/// without one), and <paramref name="Load"/> from then until <c>PIPE_INIT_COMPLETE</c>.
+/// </summary>
+internal sealed record LaunchTimes(TimeSpan Start, TimeSpan Sandbox, TimeSpan Load);
+
 /// <summary>How the process ended.</summary>
 internal sealed record InstanceExit(int? ExitCode, bool Killed, string Description);
 
@@ -77,6 +84,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     private volatile bool _stopping;
     private volatile string? _killReason;
     private int _disposed;
+    private long _startedAt;
+    private long _spawnedAt;
+    private long _enteredAt;
+    private long _initializedAt;
 
     private InstanceProcess(InstanceLaunch launch, InstanceLog log, TimeProvider time, Process process, string fifoPath, FileStream fifo, FileStream fifoWriter)
     {
@@ -98,6 +109,18 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
 
     public InstanceLog Log => _log;
 
+    /// <summary>The start's steps, once loaded. A sandbox whose announcement was not read yet counts as entered at once.</summary>
+    public LaunchTimes Times
+    {
+        get
+        {
+            var initialized = Volatile.Read(ref _initializedAt);
+            var entered = Volatile.Read(ref _enteredAt) is var e and not 0 ? Math.Min(e, initialized) : _spawnedAt;
+            return new LaunchTimes(
+                Stopwatch.GetElapsedTime(_startedAt, _spawnedAt), Stopwatch.GetElapsedTime(_spawnedAt, entered), Stopwatch.GetElapsedTime(entered, initialized));
+        }
+    }
+
     /// <summary>Completes when the process has exited, for any reason.</summary>
     public Task<InstanceExit> Exited => _exited.Task;
 
@@ -112,6 +135,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     public static async Task<InstanceProcess> StartAsync(InstanceLaunch launch, InstanceLog log, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
+        var startedAt = Stopwatch.GetTimestamp();
         Directory.CreateDirectory(launch.RuntimeDirectory);
         var fifoPath = Fifo.PathFor(launch.RuntimeDirectory, launch.Id);
         File.Delete(fifoPath);
@@ -162,8 +186,9 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in the build's directory: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}");
         }
 
+        var spawnedAt = Stopwatch.GetTimestamp();
         launch.Spawned?.Invoke(process.Id);
-        var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer);
+        var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer) { _startedAt = startedAt, _spawnedAt = spawnedAt };
         instance.Begin();
         try
         {
@@ -322,7 +347,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         // The instance's own environment, already minimal, with the output pipe where the sandbox mounts it.
         var environment = start.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
         environment[PipeProtocol.OutputVariable] = SandboxCommand.OutputPath;
-        var argv = sandbox.Command(launch.Entrypoint.Skip(1), fifoPath, environment);
+        var argv = sandbox.Command(launch.Entrypoint.Skip(1), fifoPath, environment, announce: true);
         // The sandbox's first process (pid 1 inside) is bubblewrap itself: it gets nothing of the worker's environment either.
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +27,7 @@ internal sealed partial class BuildCache
     /// <summary>The default cap, 10 GiB: a few dozen typical model builds.</summary>
     public const long DefaultCapacityBytes = 10240L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<FetchedBuild>>> _inFlight = new(StringComparer.Ordinal);
     private readonly IBuildSource _source;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -67,7 +68,8 @@ internal sealed partial class BuildCache
         try
         {
             var fetch = _inFlight.GetOrAdd(hash, h => NewFetch(h, expectedSha256, grant));
-            return new BuildLease(this, hash, await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
+            var fetched = await fetch.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new BuildLease(this, hash, fetched.Path) { Unpacking = fetched.Unpacking };
         }
         catch
         {
@@ -81,14 +83,14 @@ internal sealed partial class BuildCache
     /// ends, whether or not anyone still waits: a build is not held unevictable by a fetch whose waiters all gave up,
     /// and a failure is not handed to the next acquirer, who fetches again.
     /// </summary>
-    private Lazy<Task<string>> NewFetch(string hash, string? expectedSha256, string? grant)
+    private Lazy<Task<FetchedBuild>> NewFetch(string hash, string? expectedSha256, string? grant)
     {
-        Lazy<Task<string>>? fetch = null;
-        fetch = new Lazy<Task<string>>(() => FetchThenForgetAsync(hash, expectedSha256, grant, fetch!));
+        Lazy<Task<FetchedBuild>>? fetch = null;
+        fetch = new Lazy<Task<FetchedBuild>>(() => FetchThenForgetAsync(hash, expectedSha256, grant, fetch!));
         return fetch;
     }
 
-    private async Task<string> FetchThenForgetAsync(string hash, string? expectedSha256, string? grant, Lazy<Task<string>> fetch)
+    private async Task<FetchedBuild> FetchThenForgetAsync(string hash, string? expectedSha256, string? grant, Lazy<Task<FetchedBuild>> fetch)
     {
         try
         {
@@ -100,12 +102,12 @@ internal sealed partial class BuildCache
         }
     }
 
-    private async Task<string> FetchAsync(string hash, string? expectedSha256, string? grant, CancellationToken cancellationToken)
+    private async Task<FetchedBuild> FetchAsync(string hash, string? expectedSha256, string? grant, CancellationToken cancellationToken)
     {
         if (IsIndexed(hash))
         {
             // A fetch of it finished between this caller's look and its joining the fetch.
-            return PathOf(hash);
+            return new FetchedBuild(PathOf(hash), TimeSpan.Zero);
         }
 
         var incoming = Path.Combine(Root, ".incoming");
@@ -115,6 +117,7 @@ internal sealed partial class BuildCache
         try
         {
             string sha;
+            TimeSpan unpacking;
             var source1 = await OpenAsync(hash, grant, cancellationToken).ConfigureAwait(false);
             await using (source1.ConfigureAwait(false))
             {
@@ -130,9 +133,11 @@ internal sealed partial class BuildCache
                     }
 
                     file.Position = 0;
+                    var unpackStarted = Stopwatch.GetTimestamp();
                     try
                     {
                         await BuildArchive.UnpackAsync(file, stem, cancellationToken).ConfigureAwait(false);
+                        unpacking = Stopwatch.GetElapsedTime(unpackStarted);
                     }
                     catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
                     {
@@ -154,7 +159,7 @@ internal sealed partial class BuildCache
             }
 
             Fetched(hash, size);
-            return target;
+            return new FetchedBuild(target, unpacking);
         }
         finally
         {
@@ -179,6 +184,9 @@ internal sealed partial class BuildCache
     }
 }
 
+/// <summary>A fetch's outcome: where the build is, and how much of the fetch was unpacking.</summary>
+internal sealed record FetchedBuild(string Path, TimeSpan Unpacking);
+
 /// <summary>A build held for use: its directory stays in the cache until this is disposed (once).</summary>
 internal sealed class BuildLease(BuildCache cache, string hash, string path) : IDisposable
 {
@@ -187,6 +195,9 @@ internal sealed class BuildLease(BuildCache cache, string hash, string path) : I
     public string Hash { get; } = hash;
 
     public string Path { get; } = path;
+
+    /// <summary>How long unpacking the archive took when this acquisition fetched (or waited for) it; zero when it was cached.</summary>
+    public TimeSpan Unpacking { get; init; }
 
     public void Dispose()
     {

@@ -26,9 +26,12 @@ internal abstract class CgroupRoot
     /// memory, cpu and pids controllers (a pure v2 host); else v1 when each has its own hierarchy (the hybrid
     /// layout). Returns null with <paramref name="why"/> when neither is usable.
     /// </summary>
-    public static CgroupRoot? Open(string workerName, out string why)
+    public static CgroupRoot? Open(string workerName, out string why) => Open(workerName, CgroupMounts.Read(), out why);
+
+    /// <summary><see cref="Open(string, out string)"/> over the hierarchies in <paramref name="mounts"/>.</summary>
+    public static CgroupRoot? Open(string workerName, CgroupMounts mounts, out string why)
     {
-        var mounts = CgroupMounts.Read();
+        ArgumentNullException.ThrowIfNull(mounts);
         var name = Sanitize(workerName);
         var suffix = $"hearth-{name[..Math.Min(32, name.Length)]}-{Guid.NewGuid().ToString("N")[..8]}";
         try
@@ -142,11 +145,17 @@ internal abstract class Cgroup : IDisposable
 /// <summary>The cgroup hierarchies this process sees, from <c>/proc/self/mountinfo</c> and <c>/proc/self/cgroup</c>.</summary>
 internal sealed record CgroupMounts(string? V2, IReadOnlyDictionary<string, string> V1)
 {
-    public static CgroupMounts Read()
+    public static CgroupMounts Read() => Parse(File.ReadAllText("/proc/self/cgroup"), File.ReadAllText("/proc/self/mountinfo"));
+
+    /// <summary>The hierarchies from the text of <c>/proc/self/cgroup</c> and <c>/proc/self/mountinfo</c>.</summary>
+    public static CgroupMounts Parse(string cgroup, string mountinfo)
     {
+        ArgumentNullException.ThrowIfNull(cgroup);
+        ArgumentNullException.ThrowIfNull(mountinfo);
+
         // Our own place in each hierarchy: "ID:controllers:/path", "0::/path" for v2.
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines("/proc/self/cgroup"))
+        foreach (var line in cgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(':', 3);
             if (parts.Length == 3)
@@ -160,7 +169,7 @@ internal sealed record CgroupMounts(string? V2, IReadOnlyDictionary<string, stri
 
         string? v2 = null;
         var v1 = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS"
             var halves = line.Split(" - ", 2);

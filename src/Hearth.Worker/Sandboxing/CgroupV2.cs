@@ -27,7 +27,8 @@ internal sealed class CgroupV2 : CgroupRoot
     /// <summary>
     /// Makes the worker's directory under its own cgroup and enables the controllers for it. v2 lets a non-root
     /// cgroup hand controllers to its children only while it holds no processes itself, so when the worker sits in
-    /// its cgroup (a systemd service with <c>Delegate=yes</c> does) it first moves itself into a leaf beside.
+    /// its cgroup (a systemd service with <c>Delegate=yes</c> does) it first moves itself, and whatever else of the
+    /// service sits there, into a leaf beside.
     /// </summary>
     public static CgroupV2 Open(string own, string name)
     {
@@ -40,7 +41,20 @@ internal sealed class CgroupV2 : CgroupRoot
         {
             var leaf = Path.Combine(own, "hearth-agent");
             Directory.CreateDirectory(leaf);
-            Write(Path.Combine(leaf, "cgroup.procs"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            var procs = Path.Combine(leaf, "cgroup.procs");
+            Write(procs, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            foreach (var pid in File.ReadAllLines(Path.Combine(own, "cgroup.procs")))
+            {
+                try
+                {
+                    Write(procs, pid);
+                }
+                catch (IOException)
+                {
+                    // One write per process, as the kernel takes them; one that exited meanwhile is not an error.
+                }
+            }
+
             Write(subtree, Needed);
         }
 

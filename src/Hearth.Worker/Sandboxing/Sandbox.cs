@@ -238,9 +238,10 @@ internal sealed class ProcessSandbox(SandboxCommand command, SandboxRuntime runt
     /// <summary>
     /// The argv that runs the entry command's program with <paramref name="arguments"/> in the sandbox, with only
     /// <paramref name="environment"/> (plus PATH, HOME and TMPDIR for the sandbox), and <paramref name="output"/>, the
-    /// host FIFO, at <see cref="SandboxCommand.OutputPath"/>.
+    /// host FIFO, at <see cref="SandboxCommand.OutputPath"/>. With <paramref name="announce"/>, the sandbox prints
+    /// <see cref="SandboxCommand.EnteredMarker"/> on stderr just before it runs the program, so a start can be timed.
     /// </summary>
-    public IReadOnlyList<string> Command(IEnumerable<string> arguments, string? output, IReadOnlyDictionary<string, string> environment)
+    public IReadOnlyList<string> Command(IEnumerable<string> arguments, string? output, IReadOnlyDictionary<string, string> environment, bool announce = false)
     {
         var variables = new Dictionary<string, string>(environment, StringComparer.Ordinal)
         {
@@ -248,7 +249,7 @@ internal sealed class ProcessSandbox(SandboxCommand command, SandboxRuntime runt
             ["HOME"] = "/tmp",
             ["TMPDIR"] = "/tmp",
         };
-        return (command with { Output = output, Environment = variables }).Build(runtime.Program, arguments);
+        return (command with { Output = output, Environment = variables, Announce = announce }).Build(runtime.Program, arguments);
     }
 
     /// <summary>Lets the sandbox's uid write to the host FIFO, which the worker created as its own.</summary>

@@ -17,7 +17,16 @@ internal sealed record SandboxCommand
     /// <summary>Writes the shell's pid into each file up to "--", then becomes the rest of the command.</summary>
     private const string JoinCgroups = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
 
+    /// <summary>The line an announcing sandbox prints on stderr once it is set up, just before the program runs.</summary>
+    public const string EnteredMarker = "\u0001hearth-sandbox-entered";
+
+    /// <summary>Inside the sandbox, as its own uid: announce on stderr, then become the program.</summary>
+    private const string Announcing = "printf '\\001hearth-sandbox-entered\\n' >&2; exec \"$@\"";
+
     public required string Bwrap { get; init; }
+
+    /// <summary>Print <see cref="EnteredMarker"/> before the program runs (an extra <c>/bin/sh</c> exec, at start only).</summary>
+    public bool Announce { get; init; }
 
     /// <summary>setpriv, used when the worker is root to switch to <see cref="Uid"/>; null runs in a user namespace instead.</summary>
     public string? Setpriv { get; init; }
@@ -113,6 +122,11 @@ internal sealed record SandboxCommand
         else
         {
             argv.AddRange(["--cap-drop", "ALL", "--"]);
+        }
+
+        if (Announce)
+        {
+            argv.AddRange(["/bin/sh", "-c", Announcing, "hearth-sandbox"]);
         }
 
         argv.Add(program);

@@ -47,6 +47,9 @@ public sealed class MetricsTests
             $"hearth_algorithm_call_duration_seconds_count{{{Scope},start=\"warm\"}} 4",
             $"hearth_algorithm_queue_wait_seconds_count{{{Scope}}} 2",
             $"hearth_algorithm_instance_load_seconds_count{{{Scope}}} 1",
+            $"hearth_algorithm_cold_start_step_seconds_count{{{Scope},step=\"fetch\"}} 1",
+            $"hearth_algorithm_cold_start_step_seconds_count{{{Scope},step=\"sandbox\"}} 1",
+            $"hearth_algorithm_cold_start_step_seconds_count{{{Scope},step=\"load\"}} 1",
         })
         {
             Assert.Contains(line, metrics, StringComparison.Ordinal);

@@ -118,7 +118,7 @@ public sealed class InstanceHostTests : IAsyncDisposable
 
         public async Task<string> NextAsync() => await _events.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound);
 
-        public void Ready(string instanceId, TimeSpan loadTime) => _events.Writer.TryWrite($"ready {instanceId}");
+        public void Ready(string instanceId, ColdStart coldStart) => _events.Writer.TryWrite($"ready {instanceId}");
 
         public void Exited(string instanceId, string reason, bool duringLoad) =>
             _events.Writer.TryWrite($"{(duringLoad ? "loadfail" : "exited")} {instanceId} {reason}");
