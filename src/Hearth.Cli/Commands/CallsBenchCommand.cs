@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime;
 using System.Text;
 using Hearth.Cli.Client;
 using Hearth.Core.Algorithms;
@@ -16,7 +17,9 @@ namespace Hearth.Cli.Commands;
 /// <summary>
 /// <c>hearth bench calls</c>: a throwaway local cluster (supervisor and one worker in this process) serves the echo
 /// example; C clients call it over HTTP for S seconds, then the same echo program is driven directly over its pipe
-/// for S seconds, the floor. Reports latency percentiles and throughput of both, and the overhead between them.
+/// for S seconds, the floor. Reports latency percentiles and throughput of both, and the overhead between them. With
+/// <c>--floor URL</c> it also measures a running floor chain (an HTTP echo, e.g. the floors' client → Kestrel → Kestrel →
+/// pipe), alternating it with Hearth in rounds, and prints the ratios of the medians.
 /// </summary>
 internal static class CallsBenchCommand
 {
@@ -25,21 +28,40 @@ internal static class CallsBenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Callers at once (each warm instance serves one call at a time)", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "How long each of the two measurements runs", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "End with one JSON line" };
+        var floor = new Option<string?>("--floor") { Description = "URL of a running HTTP echo to compare with, e.g. http://127.0.0.1:5301/echo; Hearth and it are measured in alternating rounds" };
+        var rounds = new Option<int>("--rounds") { Description = "With --floor: rounds of one floor and one Hearth measurement each; medians are reported", DefaultValueFactory = _ => 3 };
         var sandbox = WorkerSettings.SandboxOption();
         var command = new Command("calls", "Warm-call latency and throughput through Hearth versus the echo process driven directly over its pipe")
         {
-            concurrency, seconds, json, sandbox,
+            concurrency, seconds, json, floor, rounds, sandbox,
         };
         command.SetAction((result, _) => RunAsync(
-            result.GetValue(concurrency), result.GetValue(seconds), result.GetValue(json), WorkerSettings.ParseSandbox(result.GetValue(sandbox), "--sandbox") ?? SandboxMode.Auto));
+            new Settings(result.GetValue(concurrency), TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(json), result.GetValue(floor), result.GetValue(rounds)),
+            WorkerSettings.ParseSandbox(result.GetValue(sandbox), "--sandbox") ?? SandboxMode.Auto));
         return command;
     }
 
-    private static async Task<int> RunAsync(int concurrency, double seconds, bool json, SandboxMode sandbox)
+    private sealed record Settings(int Concurrency, TimeSpan Duration, bool Json, string? FloorText, int Rounds)
     {
-        if (concurrency is < 1 or > 256 || seconds is <= 0 or > 3600)
+        public Uri? Floor => FloorText is null ? null : new Uri(FloorText, UriKind.Absolute);
+    }
+
+    private static async Task<int> RunAsync(Settings settings, SandboxMode sandbox)
+    {
+        var (concurrency, duration, json) = (settings.Concurrency, settings.Duration, settings.Json);
+        if (concurrency is < 1 or > 256 || duration.TotalSeconds is <= 0 or > 3600)
         {
             return Output.Error("--concurrency must be 1 to 256 and --seconds more than 0 and at most 3600", ExitCodes.InvalidInput);
+        }
+
+        if (settings.FloorText is { } floorText && (!Uri.TryCreate(floorText, UriKind.Absolute, out var floorUri) || floorUri.Scheme is not ("http" or "https")))
+        {
+            return Output.Error($"--floor \"{floorText}\" must be an absolute http:// or https:// URL of a running echo", ExitCodes.InvalidInput);
+        }
+
+        if (settings.Rounds is < 1 or > 100)
+        {
+            return Output.Error("--rounds must be 1 to 100", ExitCodes.InvalidInput);
         }
 
         var echo = FindEcho();
@@ -51,11 +73,11 @@ internal static class CallsBenchCommand
         // No extra thread-pool threads: nothing on the call path blocks a thread, and on a small machine spare threads
         // only add context switches.
         var data = Directory.CreateTempSubdirectory("hearth-bench-calls-");
-        var duration = TimeSpan.FromSeconds(seconds);
         try
         {
             Measurement hearth;
             ColdStartFigures coldStart;
+            FloorComparison? compared;
             string isolation;
             await using (var host = await SupervisorHost.StartAsync(new SupervisorOptions { DataDirectory = data.FullName, Port = 0, WorkerPort = 0 }).ConfigureAwait(false))
             {
@@ -73,14 +95,14 @@ internal static class CallsBenchCommand
                 var running = Task.Run(() => agent.RunAsync(stop.Token), CancellationToken.None);
                 await agent.Registered.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 var key = await SetUpAsync(host, echo, data.FullName).ConfigureAwait(false);
-                (hearth, coldStart) = await MeasureHearthAsync(host.Url, key, concurrency, duration, json).ConfigureAwait(false);
+                (hearth, coldStart, compared) = await MeasureHearthAsync(host.Url, key, settings).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 await host.StopAsync().ConfigureAwait(false);
             }
 
             var direct = await DirectPipe.MeasureAsync(echo, Path.Combine(data.FullName, "direct"), concurrency, duration).ConfigureAwait(false);
-            Report(concurrency, hearth, direct, json, coldStart, isolation);
+            Report(concurrency, hearth, direct, json, coldStart, isolation, compared);
             return ExitCodes.Ok;
         }
         catch (CliException e)
@@ -123,22 +145,15 @@ internal static class CallsBenchCommand
         return key.Key;
     }
 
-    private static async Task<(Measurement Warm, ColdStartFigures ColdStart)> MeasureHearthAsync(Uri url, string key, int concurrency, TimeSpan duration, bool json)
+    private static async Task<(Measurement Warm, ColdStartFigures ColdStart, FloorComparison? Floor)> MeasureHearthAsync(Uri url, string key, Settings settings)
     {
-        // No trace headers: a caller measuring latency does not ask the server to trace every request.
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = concurrency,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            ActivityHeadersPropagator = null,
-        })
-        {
-            BaseAddress = url,
-        };
+        var (concurrency, duration, json) = (settings.Concurrency, settings.Duration, settings.Json);
+        using var http = NewClient(url, concurrency);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
+        var target = new Uri("v1/algo/bench/echo", UriKind.Relative);
 
         // Every caller at once: the first calls cold-start one instance per caller (spillover), then all are warm.
-        var first = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => CallAsync(http, i))).ConfigureAwait(false);
+        var first = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => CallAsync(http, target, i))).ConfigureAwait(false);
         var cold = first.Select(c => c.Milliseconds).ToArray();
         var steps = ColdStartFigures.Steps(first[0].Body);
         if (!json)
@@ -149,25 +164,88 @@ internal static class CallsBenchCommand
                 + string.Join(", ", steps.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:F1} ms"))));
         }
 
-        // Long enough for the runtime to finish optimizing the hot path (tiered compilation), which is slow on a busy machine.
-        await RunLoopsAsync(http, concurrency, TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds))).ConfigureAwait(false);
+        var warmUp = await WarmUpAsync(http, target, concurrency).ConfigureAwait(false);
+        using var floor = settings.Floor is { } floorUrl ? NewClient(floorUrl, concurrency) : null;
+        if (floor is not null)
+        {
+            await RunLoopsAsync(floor, settings.Floor!, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+
+        if (!json)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warm-up: {warmUp.TotalSeconds:F0} s, until the runtime compiled fewer than {QuietJitMethods} methods in a second"));
+        }
+
+        var jitted = JitInfo.GetCompiledMethodCount();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = GC.CollectionCount(0);
-        var measured = await RunLoopsAsync(http, concurrency, duration).ConfigureAwait(false);
-        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        if (!json)
+        var hearth = new List<Measurement>();
+        var floors = new List<Measurement>();
+        for (var round = 0; round < (floor is null ? 1 : settings.Rounds); round++)
         {
-            // Client, supervisor and worker share this process; the echo processes are not counted.
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cpu: {used.TotalMilliseconds * 1000 / measured.Count:F0} us of this process per call (HTTP client, supervisor and worker together), "
-                + $"{(GC.GetTotalAllocatedBytes() - allocated) / measured.Count / 1024.0:F1} KiB allocated per call, {GC.CollectionCount(0) - collections} gen0 collections"));
+            if (floor is not null)
+            {
+                floors.Add(await RunLoopsAsync(floor, settings.Floor!, concurrency, duration).ConfigureAwait(false));
+            }
+
+            hearth.Add(await RunLoopsAsync(http, target, concurrency, duration).ConfigureAwait(false));
         }
 
-        return (measured, new ColdStartFigures(cold.Max(), steps));
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var measured = Measurement.Median(hearth);
+        if (!json)
+        {
+            // Client, supervisor and worker share this process; the echo processes are not counted. With --floor, the
+            // floor's client is counted too.
+            var calls = hearth.Sum(m => m.Count) + floors.Sum(m => m.Count);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cpu: {used.TotalMilliseconds * 1000 / calls:F0} us of this process per call (HTTP client, supervisor and worker together), "
+                + $"{(GC.GetTotalAllocatedBytes() - allocated) / calls / 1024.0:F1} KiB allocated per call, {GC.CollectionCount(0) - collections} gen0 collections, "
+                + $"{JitInfo.GetCompiledMethodCount() - jitted} methods compiled meanwhile"));
+        }
+
+        return (measured, new ColdStartFigures(cold.Max(), steps), floor is null ? null : new FloorComparison(settings.Floor!, hearth, floors));
     }
 
-    private static async Task<Measurement> RunLoopsAsync(HttpClient http, int concurrency, TimeSpan duration)
+    private const int QuietJitMethods = 10;
+
+    /// <summary>
+    /// Calls until the runtime has finished optimizing the hot path (tiered compilation moves each method through
+    /// several tiers, slowly on a busy machine): a measurement taken earlier counts the JIT's work as the call path's.
+    /// At least 5 s, at most 60 s.
+    /// </summary>
+    private static async Task<TimeSpan> WarmUpAsync(HttpClient http, Uri target, int concurrency)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var last = JitInfo.GetCompiledMethodCount();
+        while (true)
+        {
+            await RunLoopsAsync(http, target, concurrency, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            var now = JitInfo.GetCompiledMethodCount();
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if ((elapsed >= TimeSpan.FromSeconds(5) && now - last < QuietJitMethods) || elapsed >= TimeSpan.FromSeconds(60))
+            {
+                return elapsed;
+            }
+
+            last = now;
+        }
+    }
+
+    /// <summary>No trace headers: a caller measuring latency does not ask the server to trace every request.</summary>
+    private static HttpClient NewClient(Uri url, int concurrency) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = concurrency,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        ActivityHeadersPropagator = null,
+    })
+    {
+        BaseAddress = url,
+    };
+
+    private static async Task<Measurement> RunLoopsAsync(HttpClient http, Uri target, int concurrency, TimeSpan duration)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
@@ -177,7 +255,7 @@ internal static class CallsBenchCommand
             var n = 0;
             while (Stopwatch.GetTimestamp() < end)
             {
-                latencies.Add(await CallOnceAsync(http, i * 1_000_000 + n++).ConfigureAwait(false));
+                latencies.Add(await CallOnceAsync(http, target, i * 1_000_000 + n++).ConfigureAwait(false));
             }
 
             return latencies;
@@ -187,25 +265,25 @@ internal static class CallsBenchCommand
     }
 
     /// <summary>One call; returns its latency in milliseconds, or throws when it did not succeed.</summary>
-    private static async Task<double> CallOnceAsync(HttpClient http, int n) => (await CallAsync(http, n).ConfigureAwait(false)).Milliseconds;
+    private static async Task<double> CallOnceAsync(HttpClient http, Uri target, int n) => (await CallAsync(http, target, n).ConfigureAwait(false)).Milliseconds;
 
-    private static async Task<(double Milliseconds, byte[] Body)> CallAsync(HttpClient http, int n)
+    private static async Task<(double Milliseconds, byte[] Body)> CallAsync(HttpClient http, Uri target, int n)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsync(new Uri("v1/algo/bench/echo", UriKind.Relative), content).ConfigureAwait(false);
+        using var response = await http.PostAsync(target, content).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (!response.IsSuccessStatusCode)
         {
-            throw new CliException($"a benchmark call failed with HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+            throw new CliException($"a benchmark call to {target} failed with HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
         }
 
         return (elapsed, body);
     }
 
-    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json, ColdStartFigures coldStart, string isolation)
+    private static void Report(int concurrency, Measurement hearth, Measurement direct, bool json, ColdStartFigures coldStart, string isolation, FloorComparison? floor)
     {
         var overhead50 = hearth.P50 - direct.P50;
         var overhead99 = hearth.P99 - direct.P99;
@@ -215,6 +293,7 @@ internal static class CallsBenchCommand
             Console.Out.WriteLine($"through Hearth: {hearth.Count} calls, {hearth.PerSecond:F0} calls/s, p50 {F(hearth.P50)} ms, p99 {F(hearth.P99)} ms");
             Console.Out.WriteLine($"direct pipe:    {direct.Count} calls, {direct.PerSecond:F0} calls/s, p50 {F(direct.P50)} ms, p99 {F(direct.P99)} ms");
             Console.Out.WriteLine($"overhead:       p50 {F(overhead50)} ms, p99 {F(overhead99)} ms; Hearth is {hearth.P50 / direct.P50:F1}x the direct pipe at p50");
+            floor?.Print();
         }
 
         Output.WriteJson(new
@@ -232,6 +311,11 @@ internal static class CallsBenchCommand
             ColdStartMs = Math.Round(coldStart.SlowestMs, 1),
             ColdStartStepsMs = coldStart.StepsMs.ToDictionary(s => s.Key, s => Math.Round(s.Value, 1)),
             Isolation = isolation,
+            FloorUrl = floor?.Url.ToString(),
+            FloorCallsPerSecond = floor is null ? (double?)null : Math.Round(floor.Floor.PerSecond),
+            FloorP50Ms = floor is null ? (double?)null : Math.Round(floor.Floor.P50, 3),
+            ThroughputRatio = floor is null ? (double?)null : Math.Round(floor.ThroughputRatio, 2),
+            P50Ratio = floor is null ? (double?)null : Math.Round(floor.P50Ratio, 2),
         });
     }
 
@@ -286,5 +370,12 @@ internal sealed record Measurement(int Count, double PerSecond, double P50, doub
         latencies.Sort();
         double At(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
         return new Measurement(latencies.Count, latencies.Count / elapsed.TotalSeconds, At(0.50), At(0.99));
+    }
+
+    /// <summary>Each figure's median over the rounds (the middle one, or the lower middle of an even count).</summary>
+    public static Measurement Median(IReadOnlyList<Measurement> rounds)
+    {
+        double Of(Func<Measurement, double> figure) => rounds.Select(figure).Order().ElementAt((rounds.Count - 1) / 2);
+        return new Measurement(rounds.Sum(r => r.Count), Of(r => r.PerSecond), Of(r => r.P50), Of(r => r.P99));
     }
 }

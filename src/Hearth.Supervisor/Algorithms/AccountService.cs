@@ -26,6 +26,9 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
 
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _callers = new(StringComparer.Ordinal);
 
+    /// <summary>Raised after a membership was added here, so what was loaded from memberships is loaded again.</summary>
+    public event Action? MembershipsChanged;
+
     public async Task<AccountRecord> CreateAsync(string name, bool organization, CancellationToken cancellationToken)
     {
         if (Names.Why(name, "account name") is { } why)
@@ -87,6 +90,7 @@ internal sealed class AccountService(IAccountStore accounts, IKeyStore keys, Tim
 
         var added = await accounts.AddMemberAsync(org, user, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         _callers.TryRemove(user, out _);
+        MembershipsChanged?.Invoke();
         return added;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,7 +32,7 @@ internal static class CallEndpoints
 
     public static IEndpointRouteBuilder MapCallEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/algo/{owner}/{name}/{version?}", CallAsync).AllowAnonymous().WithTags("Calls")
+        app.MapPost("/v1/algo/{owner}/{name}/{version?}", CallAsync).AllowAnonymous().WithMetadata(ChecksItsOwnKey.Instance).WithTags("Calls")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Call an algorithm: JSON, text or bytes up to 10 MiB; ?timeout=SECONDS (default 300, at most 3000), ?output=raw|void, ?stdout=true");
         return app;

@@ -22,6 +22,9 @@ internal sealed partial class ReservationReconciliation
     [LoggerMessage(Level = LogLevel.Error, Message = "reconciling reservations failed; retrying shortly")]
     private partial void LogFailed(Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "writing reservation call counters failed; they go with the next write")]
+    private partial void LogFlushFailed(Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "reservation {Reservation} cannot start build {Hash}: the catalog does not know how")]
     private partial void LogNoLaunch(string reservation, string hash);
 }

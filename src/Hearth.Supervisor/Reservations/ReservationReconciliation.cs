@@ -11,7 +11,9 @@ namespace Hearth.Supervisor.Reservations;
 /// <summary>
 /// The reservations' step of the scheduling loop: a snapshot (reservations, what they resolve to, every instance, the
 /// ledger's free capacity, each reservation's health), the pure <see cref="ReservationReconciler.Decide"/>, then its
-/// commands applied to the instance pool. It also loads the reservations at start and writes the call counters.
+/// commands applied to the instance pool. Nothing here waits on the store: the accounts and algorithms come from
+/// <see cref="ReservationInputs"/>, the reservations are loaded at start, and the call counters are written on their
+/// own timer, off the loop.
 /// </summary>
 internal sealed partial class ReservationReconciliation : IReservationWork, IHostedService, IDisposable
 {
@@ -20,47 +22,73 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
 
     private readonly IReservationStore _store;
     private readonly ReservationBook _book;
-    private readonly ReservationCatalogSource _catalogs;
+    private readonly ReservationInputs _inputs;
     private readonly InstancePool _pool;
     private readonly IInstanceLedger _loop;
     private readonly AlgorithmCatalog _algorithms;
     private readonly TimeProvider _time;
     private readonly ILogger<ReservationReconciliation> _logger;
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private bool _loaded;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _background = Task.CompletedTask;
+    private volatile bool _loaded;
     private bool _wasIdle;
-    private DateTimeOffset _lastFlush;
 
     public ReservationReconciliation(
-        IReservationStore store, ReservationBook book, ReservationCatalogSource catalogs, InstancePool pool, IInstanceLedger loop,
+        IReservationStore store, ReservationBook book, ReservationInputs inputs, InstancePool pool, IInstanceLedger loop,
         AlgorithmCatalog algorithms, TimeProvider time, ILogger<ReservationReconciliation> logger)
     {
         _store = store;
         _book = book;
-        _catalogs = catalogs;
+        _inputs = inputs;
         _pool = pool;
         _loop = loop;
         _algorithms = algorithms;
         _time = time;
         _logger = logger;
-        _lastFlush = time.GetUtcNow();
         _book.Changed += loop.Nudge;
         _algorithms.Changed += loop.Nudge;
+        _inputs.Refreshed += loop.Nudge;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken) => await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        _book.Load(records);
+        _loaded = true;
+        LogLoaded(records.Count);
+        _background = Task.WhenAll(
+            Task.Run(() => _inputs.RunAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => FlushEveryIntervalAsync(_stopping.Token), CancellationToken.None));
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await FlushAsync(cancellationToken).ConfigureAwait(false);
+        // The loop may be idle, with no worker connected yet: the first pass says so in each status.
+        _loop.Nudge();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _background.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped as asked.
+        }
+
+        // After the timer's last flush, never beside it: two flushes of the same pending counts would count them twice.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
-    /// One reconciliation. A failure here (the store unreachable, say) is logged and retried shortly; it never stops
-    /// the scheduling loop, and the instances keep their reservations meanwhile.
+    /// One reconciliation, from memory. A failure here is logged and retried shortly; it never stops the scheduling
+    /// loop, and the instances keep their reservations meanwhile.
     /// </summary>
-    public async Task<DateTimeOffset?> ReconcileAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken)
+    public DateTimeOffset? Reconcile(Cluster cluster, DateTimeOffset now)
     {
         try
         {
-            return await ReconcileOnceAsync(cluster, now, cancellationToken).ConfigureAwait(false);
+            return ReconcileOnce(cluster, now);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -69,9 +97,14 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         }
     }
 
-    private async Task<DateTimeOffset?> ReconcileOnceAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken)
+    private DateTimeOffset? ReconcileOnce(Cluster cluster, DateTimeOffset now)
     {
-        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+        if (!_loaded)
+        {
+            // Loading at start nudges the loop when it is done.
+            return null;
+        }
+
         var reservations = _book.Definitions();
         var instances = _pool.Snapshot();
         var idle = reservations.Count == 0 && instances.Count == 0;
@@ -79,10 +112,15 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         {
             // Nothing reserved and no instance to hold or let go, as at the last pass: nothing to decide. Under job
             // load the loop cycles hundreds of times a second, and each pass would look at every host's capacity.
-            return await FlushWhenDueAsync(now, null, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        var catalog = await _catalogs.ForAsync(reservations, cancellationToken).ConfigureAwait(false);
+        if (_inputs.For(reservations) is not { } catalog)
+        {
+            // A reservation's account or algorithm is being loaded; the load nudges the loop when it is in.
+            return null;
+        }
+
         var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health());
         var plan = ReservationReconciler.Decide(snapshot, now);
         foreach (var command in plan.Commands)
@@ -92,26 +130,32 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
 
         _book.Reconciled(reservations, plan);
         _wasIdle = idle;
-        return await FlushWhenDueAsync(now, plan.NextDue, cancellationToken).ConfigureAwait(false);
+        return plan.NextDue;
     }
 
-    /// <summary>Writes the call counters every <see cref="FlushInterval"/>; returns when the loop should come back.</summary>
-    private async Task<DateTimeOffset?> FlushWhenDueAsync(DateTimeOffset now, DateTimeOffset? nextDue, CancellationToken cancellationToken)
+    private async Task FlushEveryIntervalAsync(CancellationToken cancellationToken)
     {
-        if (now - _lastFlush >= FlushInterval)
+        while (true)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(FlushInterval, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The counts stay pending and go with the next flush.
+                LogFlushFailed(e);
+            }
         }
-
-        var flushDue = _book.PendingCalls().Count > 0 ? _lastFlush + FlushInterval : (DateTimeOffset?)null;
-        return nextDue is { } due && (flushDue is null || due < flushDue) ? due : flushDue;
     }
 
     public void Dispose()
     {
         _book.Changed -= _loop.Nudge;
         _algorithms.Changed -= _loop.Nudge;
-        _loading.Dispose();
+        _inputs.Refreshed -= _loop.Nudge;
+        _stopping.Dispose();
     }
 
     private void Apply(ReservationCommand command, CatalogSnapshot catalog)
@@ -146,36 +190,8 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         }
     }
 
-    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _loaded))
-        {
-            return;
-        }
-
-        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_loaded)
-            {
-                var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-                _book.Load(records);
-                Volatile.Write(ref _loaded, true);
-                LogLoaded(records.Count);
-
-                // The loop may be idle, with no worker connected yet: the first pass says so in each status.
-                _loop.Nudge();
-            }
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
-
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        _lastFlush = _time.GetUtcNow();
         var pending = _book.PendingCalls();
         if (pending.Count == 0)
         {

@@ -19,6 +19,7 @@ internal static class ReservationServices
         services.AddSingleton<IReservationHooks>(sp => sp.GetRequiredService<ReservationBook>());
         services.AddSingleton<ReservationCatalogSource>();
         services.AddSingleton<IReservationCatalogSource>(sp => sp.GetRequiredService<ReservationCatalogSource>());
+        services.AddSingleton<ReservationInputs>();
         services.AddSingleton<ReservationService>();
         services.AddSingleton<ReservationReconciliation>();
         services.AddSingleton<IReservationWork>(sp => sp.GetRequiredService<ReservationReconciliation>());

@@ -5,6 +5,9 @@ namespace Hearth.Supervisor.Scheduling;
 /// <summary>Reservations as the scheduling loop sees them: one reconciliation per cycle, after placement.</summary>
 public interface IReservationWork
 {
-    /// <summary>Keeps every reservation's instances warm against the cluster as it now is; returns when to look again.</summary>
-    Task<DateTimeOffset?> ReconcileAsync(Cluster cluster, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Keeps every reservation's instances warm against the cluster as it now is; returns when to look again. It
+    /// decides from memory and never waits: the cycle's only I/O is its commit.
+    /// </summary>
+    DateTimeOffset? Reconcile(Cluster cluster, DateTimeOffset now);
 }

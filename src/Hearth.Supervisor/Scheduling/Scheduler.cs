@@ -315,7 +315,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         // out), so they take those back instead of cold-starting duplicates.
         if (_reservations is not null && !_state.AwaitingWorkers)
         {
-            _reservationsDue = await _reservations.ReconcileAsync(_state.Cluster, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            _reservationsDue = _reservations.Reconcile(_state.Cluster, _time.GetUtcNow());
         }
 
         _instancesDue = _state.TickInstances();
