@@ -116,5 +116,5 @@ public sealed class JobChangeTests
     }
 
     private static Job Submit(SchedulerHarness h, string? requirements, int priority = 9999) =>
-        h.State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Default, priority, 1, null, null, Requirement.ParseOrNone(requirements)), h.Next());
+        h.State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Default, priority, 1, null, null, Requirements: Requirement.ParseOrNone(requirements)), h.Next());
 }
