@@ -15,12 +15,14 @@ namespace Hearth.Cli.Commands;
 /// <list type="bullet">
 /// <item>throughput: a closed loop keeps <c>--concurrency</c> jobs in the cluster (a new one as one ends), and
 /// jobs per second runs from the first submission to the last completion;</item>
-/// <item>latency: an open loop offers <c>--rate</c> jobs per second, and dispatch latency runs from each
+/// <item>latency: an open loop offers <c>--load</c> (half by default) of the throughput just measured, or a fixed
+/// <c>--rate</c>, and dispatch latency runs from each
 /// submission to its process's start as the supervisor recorded it (so the report of the start travelling back
 /// is counted too).</item>
 /// </list>
 /// A saturated closed loop cannot measure dispatch: there every job waits its turn behind the others in flight,
-/// so its latency is <c>concurrency / throughput</c> whatever dispatch costs. That figure is printed too.
+/// so its latency is <c>concurrency / throughput</c> whatever dispatch costs. That figure is printed too. A fixed rate
+/// above what the machine sustains measures queueing in the same way, hence a share of the measured capacity.
 /// </summary>
 internal static class JobsBenchCommand
 {
@@ -29,28 +31,32 @@ internal static class JobsBenchCommand
         var workers = new Option<int>("--workers") { Description = "Local workers", DefaultValueFactory = _ => 4 };
         var jobs = new Option<int>("--jobs") { Description = "Jobs in each phase", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Throughput phase: jobs in the cluster at once, a new one submitted as one ends", DefaultValueFactory = _ => 32 };
-        var rate = new Option<double>("--rate") { Description = "Latency phase: jobs submitted per second, whatever the cluster does", DefaultValueFactory = _ => 500 };
+        var rate = new Option<double?>("--rate") { Description = "Latency phase: jobs submitted per second, whatever the cluster does (instead of --load)" };
+        var share = new Option<double>("--load") { Description = "Latency phase: the share of the throughput just measured to offer, e.g. 0.5 for half", DefaultValueFactory = _ => 0.5 };
         var resources = new Option<string?>("--worker-resources") { Description = "Each worker's resources", DefaultValueFactory = _ => "host.processors=8" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on the last line" };
         var database = new Option<string?>("--db") { Description = "The store to measure (default: SQLite in a temporary directory), e.g. a PostgreSQL connection string" };
         var command = new Command("jobs", "Submit-to-complete throughput and dispatch latency of trivial jobs on a local cluster")
         {
-            workers, jobs, concurrency, rate, resources, json, database,
+            workers, jobs, concurrency, rate, share, resources, json, database,
         };
         command.SetAction((result, _) => RunAsync(
-            new Settings(result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(rate), result.GetValue(resources), result.GetValue(database)),
+            new Settings(result.GetValue(workers), result.GetValue(jobs), result.GetValue(concurrency), result.GetValue(rate), result.GetValue(share),
+                result.GetValue(resources), result.GetValue(database)),
             result.GetValue(json)));
         return command;
     }
 
-    private sealed record Settings(int Workers, int Jobs, int Concurrency, double Rate, string? Resources, string? Database);
+    private sealed record Settings(int Workers, int Jobs, int Concurrency, double? Rate, double Share, string? Resources, string? Database);
 
     private static async Task<int> RunAsync(Settings settings, bool json)
     {
-        var (workerCount, jobCount, concurrency, rate, resources, database) = settings;
-        if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256 || !(rate is >= 1 and <= 100_000))
+        var (workerCount, jobCount, concurrency, fixedRate, share, resources, database) = settings;
+        if (workerCount is < 1 or > 64 || jobCount is < 1 or > JobListLimit || concurrency is < 1 or > 256 || !(fixedRate is null or (>= 1 and <= 100_000))
+            || !(share is > 0 and <= 1))
         {
-            return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256, --rate 1 to 100000", ExitCodes.InvalidInput);
+            return Output.Error($"--workers must be 1 to 64, --jobs 1 to {JobListLimit}, --concurrency 1 to 256, --rate 1 to 100000, --load more than 0 and at most 1",
+                ExitCodes.InvalidInput);
         }
 
         var data = Directory.CreateTempSubdirectory("hearth-bench-");
@@ -73,7 +79,7 @@ internal static class JobsBenchCommand
             if (!json)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bench: {workerCount} workers, {slots} job slots; {jobCount} jobs of `true` with {concurrency} in flight, then {jobCount} offered at {rate} per second"));
+                    $"bench: {workerCount} workers, {slots} job slots; {jobCount} jobs of `true` with {concurrency} in flight, then {jobCount} offered at {(fixedRate is { } r ? $"{r}" : $"{share:P0} of that rate")} per second"));
             }
 
             using var client = new SupervisorClient(host.Url, host.Keys.AdminKey);
@@ -81,8 +87,9 @@ internal static class JobsBenchCommand
             var load = LoadAverage();
             var throughput = await MeasureAsync(client, await JobsBenchLoad.ClosedLoopAsync(client, scheduler, jobCount, concurrency).ConfigureAwait(false))
                 .ConfigureAwait(false);
+            var rate = fixedRate ?? Math.Max(1, Math.Round(throughput.JobsPerSecond * share));
             var latency = await MeasureAsync(client, await JobsBenchLoad.OpenLoopAsync(client, scheduler, jobCount, rate).ConfigureAwait(false))
-                .ConfigureAwait(false);
+                .ConfigureAwait(false) with { Offered = rate };
             load = $"load average {load} before, {LoadAverage()} after";
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -115,7 +122,11 @@ internal static class JobsBenchCommand
 
     private const int JobListLimit = 10_000;
 
-    private sealed record Measured(double Seconds, double JobsPerSecond, double P50, double P99, int Failed);
+    private sealed record Measured(double Seconds, double JobsPerSecond, double P50, double P99, int Failed)
+    {
+        /// <summary>The latency phase's offered jobs per second.</summary>
+        public double Offered { get; init; }
+    }
 
     /// <summary>Throughput from the first submission to the last completion; dispatch latency from each submission to its process's start.</summary>
     private static async Task<Measured> MeasureAsync(SupervisorClient client, SubmittedJobs jobs)
@@ -157,7 +168,7 @@ internal static class JobsBenchCommand
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"throughput: {settings.Jobs} jobs in {throughput.Seconds:0.00} s = {throughput.JobsPerSecond:0} jobs/s (queued behind {settings.Concurrency} in flight: p50 {throughput.P50:0.0} ms, p99 {throughput.P99:0.0} ms)"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency at {settings.Rate} jobs/s offered: dispatch p50 {latency.P50:0.0} ms, p99 {latency.P99:0.0} ms ({latency.JobsPerSecond:0} jobs/s kept up)"));
+                $"latency at {latency.Offered:0} jobs/s offered: dispatch p50 {latency.P50:0.0} ms, p99 {latency.P99:0.0} ms ({latency.JobsPerSecond:0} jobs/s kept up)"));
             Console.Out.WriteLine(load);
             return;
         }
@@ -169,6 +180,7 @@ internal static class JobsBenchCommand
             JobsPerSecond = Math.Round(throughput.JobsPerSecond, 1),
             DispatchP50Ms = Math.Round(latency.P50, 1),
             DispatchP99Ms = Math.Round(latency.P99, 1),
+            OfferedJobsPerSecond = latency.Offered,
         });
     }
 
