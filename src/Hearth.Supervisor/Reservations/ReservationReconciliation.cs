@@ -83,7 +83,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         }
 
         var catalog = await _catalogs.ForAsync(reservations, cancellationToken).ConfigureAwait(false);
-        var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health());
+        var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health(), LockedWorkers(cluster.Ledger));
         var plan = ReservationReconciler.Decide(snapshot, now);
         foreach (var command in plan.Commands)
         {
@@ -93,6 +93,21 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         _book.Reconciled(reservations, plan);
         _wasIdle = idle;
         return await FlushWhenDueAsync(now, plan.NextDue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The hosts an admin has locked; usually none, so no set is made.</summary>
+    private static HashSet<string>? LockedWorkers(Ledger ledger)
+    {
+        HashSet<string>? locked = null;
+        for (var host = 0; host < ledger.HostCount; host++)
+        {
+            if (ledger.IsLocked(host))
+            {
+                (locked ??= new HashSet<string>(StringComparer.Ordinal)).Add(ledger.HostName(host));
+            }
+        }
+
+        return locked;
     }
 
     /// <summary>Writes the call counters every <see cref="FlushInterval"/>; returns when the loop should come back.</summary>
