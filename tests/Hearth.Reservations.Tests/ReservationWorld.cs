@@ -19,6 +19,8 @@ internal sealed class ReservationWorld
     private long _calls;
     private int _ids;
 
+    private readonly List<string> _locked = [];
+
     public ReservationWorld(TestCatalog catalog, params (string Name, string Resources)[] workers)
         : this(TestCatalog.T0, catalog, workers)
     {
@@ -67,7 +69,15 @@ internal sealed class ReservationWorld
     }
 
     public ReservationSnapshot Snapshot() =>
-        new(_reservations.ToList(), Catalog, Pool.Instances.Select(InstanceSnapshot.Of).ToList(), CapacityView.Of(Cluster.Ledger), new Dictionary<string, ReservationHealth>(_health));
+        new(_reservations.ToList(), Catalog, Pool.Instances.Select(InstanceSnapshot.Of).ToList(), CapacityView.Of(Cluster.Ledger), new Dictionary<string, ReservationHealth>(_health),
+            _locked.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>An admin locks a worker: nothing new is placed there, and the reconciler is told.</summary>
+    public void LockWorker(string name)
+    {
+        Cluster.SetLocked(name, true);
+        _locked.Add(name);
+    }
 
     /// <summary>
     /// One pass of the loop as the supervisor runs it: the reservations' decisions applied, the warm-pool policy

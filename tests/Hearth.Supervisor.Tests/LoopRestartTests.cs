@@ -115,6 +115,8 @@ public sealed class LoopRestartTests : LoopStoreFixture
 
         public IReadOnlyList<AlgorithmInstance> Unplaced() => [];
 
+        public int StopIdleOn(string worker, string reason) => 0;
+
         public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
         {
         }

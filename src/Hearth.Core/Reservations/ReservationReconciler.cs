@@ -12,6 +12,8 @@ namespace Hearth.Core.Reservations;
 /// decision starts replacements. A build that keeps failing to load is retried one instance at a time, backing off.</item>
 /// <item>Make-before-break: when the target moves to another build, instances of the old one keep serving and retire
 /// only as the new one's become warm, so warm instances never drop below the count.</item>
+/// <item>Make-before-break off a locked worker: instances there count as old ones, so replacements start elsewhere
+/// and the ones on the locked worker retire only as those become warm.</item>
 /// <item>A lower count (or a closing scheduled window) releases the surplus to the ordinary pool; a higher one starts more.</item>
 /// <item>An instance held by a reservation that no longer exists returns to the ordinary pool.</item>
 /// </list>
@@ -82,7 +84,7 @@ public static class ReservationReconciler
                 return new ReservationStatus(_id, desired, 0, 0, 0, ReservationState.Failing, resolution.Error!.Message, null, null, []);
             }
 
-            var current = mine.Where(i => i.Hash == target.Hash && i.Account == reservation.CallingUser).ToList();
+            var current = mine.Where(i => i.Hash == target.Hash && i.Account == reservation.CallingUser && !snapshot.OnLockedWorker(i)).ToList();
             var old = mine.Except(current).ToList();
             var warm = current.Where(i => i.IsWarm).ToList();
             var starting = current.Where(i => i.State == InstanceState.Starting).ToList();
@@ -142,7 +144,7 @@ public static class ReservationReconciler
         {
             var candidates = new Queue<InstanceSnapshot>(snapshot.Instances
                 .Where(i => i.ReservationId is null && i.Account == reservation.CallingUser && i.Hash == target.Hash
-                    && i.State != InstanceState.Stopping && !claimed.Contains(i.Id))
+                    && i.State != InstanceState.Stopping && !claimed.Contains(i.Id) && !snapshot.OnLockedWorker(i))
                 .OrderBy(i => i.State switch { InstanceState.Idle => 0, InstanceState.Busy => 1, _ => 2 })
                 .ThenByDescending(i => i.LastUsed)
                 .ThenBy(i => i.Id, StringComparer.Ordinal));
@@ -236,14 +238,18 @@ public static class ReservationReconciler
             var oldWarm = old.Where(i => i.IsWarm).ToList();
             foreach (var instance in old.Where(i => !i.IsWarm))
             {
-                commands.Add(new RetireInstance(_id, instance.Id, $"reservation {_id} moved to another build"));
+                commands.Add(new RetireInstance(_id, instance.Id, snapshot.OnLockedWorker(instance)
+                    ? $"reservation {_id} moves off locked worker {instance.Worker}"
+                    : $"reservation {_id} moved to another build"));
             }
 
             var surplus = warmOnTarget + oldWarm.Count - desired;
             var idle = oldWarm.Where(i => i.State == InstanceState.Idle).OrderBy(i => i.LastUsed).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
             foreach (var instance in idle.Take(Math.Max(0, surplus)))
             {
-                commands.Add(new RetireInstance(_id, instance.Id, $"reservation {_id} is warm on its new build"));
+                commands.Add(new RetireInstance(_id, instance.Id, snapshot.OnLockedWorker(instance)
+                    ? $"reservation {_id} is warm again off locked worker {instance.Worker}"
+                    : $"reservation {_id} is warm on its new build"));
                 oldWarm.Remove(instance);
             }
 
@@ -264,7 +270,7 @@ public static class ReservationReconciler
             }
 
             var rolling = retiring.Count > 0;
-            var prefix = rolling ? $"rolling to {onTarget}: " : "";
+            var prefix = !rolling ? "" : retiring.All(snapshot.OnLockedWorker) ? "moving to other workers: " : $"rolling to {onTarget}: ";
             var suffix = rolling ? $"; {retiring.Count} on {DescribeOld(retiring)} keep serving until then" : "";
             var health = snapshot.HealthOf(_id);
             var failures = health.FailuresOf(target.Hash);
@@ -287,8 +293,14 @@ public static class ReservationReconciler
                 : $"starting: {ready} of {desired} warm, {starting} loading on {onTarget}");
         }
 
-        private static string DescribeOld(List<InstanceSnapshot> retiring)
+        private string DescribeOld(List<InstanceSnapshot> retiring)
         {
+            if (retiring.Count > 0 && retiring.All(snapshot.OnLockedWorker))
+            {
+                var locked = retiring.Select(i => i.Worker!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                return $"locked worker{(locked.Count == 1 ? "" : "s")} {string.Join(", ", locked)}";
+            }
+
             var builds = retiring
                 .Select(i => i.Version is { } v ? $"{v} ({ReservationTarget.ShortHash(i.Hash)})" : ReservationTarget.ShortHash(i.Hash))
                 .Distinct(StringComparer.Ordinal)

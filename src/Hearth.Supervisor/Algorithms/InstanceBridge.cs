@@ -90,6 +90,11 @@ internal sealed class InstanceBridge(IServiceProvider services, BuildGrants? gra
 
     public IReadOnlyList<AlgorithmInstance> Unplaced() => Pool.Unplaced();
 
+    public int StopIdleOn(string worker, string reason) =>
+        Pool.Snapshot()
+            .Where(i => i.Worker == worker && i.State == InstanceState.Idle && i.ReservationId is null)
+            .Count(i => Pool.Retire(i.Id, reason));
+
     public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);

@@ -121,7 +121,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
             return null;
         }
 
-        var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health());
+        var snapshot = new ReservationSnapshot(reservations, catalog, instances, CapacityView.Of(cluster.Ledger), _book.Health(), LockedWorkers(cluster.Ledger));
         var plan = ReservationReconciler.Decide(snapshot, now);
         foreach (var command in plan.Commands)
         {
@@ -131,6 +131,21 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         _book.Reconciled(reservations, plan);
         _wasIdle = idle;
         return plan.NextDue;
+    }
+
+    /// <summary>The hosts an admin has locked; usually none, so no set is made.</summary>
+    private static HashSet<string>? LockedWorkers(Ledger ledger)
+    {
+        HashSet<string>? locked = null;
+        for (var host = 0; host < ledger.HostCount; host++)
+        {
+            if (ledger.IsLocked(host))
+            {
+                (locked ??= new HashSet<string>(StringComparer.Ordinal)).Add(ledger.HostName(host));
+            }
+        }
+
+        return locked;
     }
 
     private async Task FlushEveryIntervalAsync(CancellationToken cancellationToken)

@@ -18,6 +18,12 @@ public interface IInstanceWork
     /// <summary>The instance's work is gone with its worker (or could not be queued); its resources are already released.</summary>
     void Lost(string workId, string reason, bool duringLoad);
 
+    /// <summary>
+    /// A purge of <paramref name="worker"/>: its idle instances that no reservation holds are stopped (reserved ones
+    /// move elsewhere make-before-break). Returns how many were asked to stop.
+    /// </summary>
+    int StopIdleOn(string worker, string reason);
+
     /// <summary>Instances still waiting for a place, whose work a rebuilt ledger queues again.</summary>
     IReadOnlyList<Hearth.Core.Algorithms.AlgorithmInstance> Unplaced();
 

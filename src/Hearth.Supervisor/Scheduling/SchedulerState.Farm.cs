@@ -125,8 +125,9 @@ internal sealed partial class SchedulerState
 
     /// <summary>
     /// Locks a worker: it takes no new work and its running work grows no more, but that work runs to the end.
-    /// With <paramref name="purge"/> its running subjobs are killed and go back to the queue (as on worker loss).
-    /// Its warm algorithm instances stay until they are idle and stopped.
+    /// With <paramref name="purge"/> its running subjobs are killed and go back to the queue (as on worker loss), and
+    /// its idle warm instances that no reservation holds are stopped. Other warm instances stay until they are idle and
+    /// stopped; reserved ones move to other workers, each let go only once its replacement is warm.
     /// </summary>
     public WorkerView LockWorker(string name, bool purge, CycleEffects fx)
     {
@@ -154,6 +155,8 @@ internal sealed partial class SchedulerState
                     fx.Send(worker.Session, KillMessage(subjob.AssignmentId));
                 }
             }
+
+            Instances?.StopIdleOn(name, $"worker {name} was locked with a purge");
         }
 
         fx.ViewChanged = true;
