@@ -139,7 +139,9 @@ public sealed class SandboxTests
     [Fact]
     public async Task TwoAccountsEachGetTheirOwnAlgoout()
     {
-        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Required });
+        // Room for every caller's instance, so no account's idle instance is let go to make room for the other's.
+        await using var cluster = await TestCluster.StartAsync(
+            resources: "host.processors=32,host.memory=64000", worker: o => o with { Sandbox = SandboxMode.Required });
         await cluster.AccountAsync("alice");
         await cluster.AccountAsync("bob");
         await cluster.PublishAsync("alice/echo", await cluster.PushAsync(Worker.Paths.Example("echo"), "alice/echo"), "1.0.0", isPublic: true);
