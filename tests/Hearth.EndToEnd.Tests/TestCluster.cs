@@ -130,9 +130,9 @@ public class TestCluster : IAsyncDisposable
         }
     }
 
-    public async Task StartWorkerAsync(string name, string resources)
+    public async Task StartWorkerAsync(string name, string resources, params string[] options)
     {
-        _workers[name] = Launch("worker", "--supervisor", Url, "--name", name, "--resources", resources, "--key", WorkerKey);
+        _workers[name] = Launch(["worker", "--supervisor", Url, "--name", name, "--resources", resources, "--key", WorkerKey, .. options]);
         await WaitUntilAsync($"worker {name} to be up", async () => WorkerState(await WorkersAsync(), name) == "up");
     }
 

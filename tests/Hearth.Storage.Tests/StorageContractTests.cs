@@ -88,7 +88,8 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     protected static void AssertStored(JobRecord expected, JobRecord actual)
     {
         Assert.Equal(expected.Command, actual.Command);
-        Assert.Equal(Cut(expected) with { Command = actual.Command }, actual);
+        Assert.Equal(expected.Changes ?? [], actual.Changes ?? []);
+        Assert.Equal(Cut(expected) with { Command = actual.Command, Changes = actual.Changes }, actual);
     }
 
     protected static void AssertStored(SubjobRecord expected, SubjobRecord actual)

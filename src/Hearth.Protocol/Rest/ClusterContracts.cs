@@ -54,7 +54,7 @@ public sealed record ResourcesView(
 public sealed record HostCapacityView(int Hosts, IReadOnlyList<ResourceUsageView> Resources, IReadOnlyList<string>? Workers = null);
 
 /// <summary>
-/// Cluster-wide rules the admin sets at run time. <c>highestUserPriority</c>: the highest priority (lowest number; 1
+/// Cluster-wide rules the admin sets at run time. <c>highest_user_priority</c>: the highest priority (lowest number; 1
 /// runs first) an account key may give a job at submit or modify; 1 leaves accounts every priority.
 /// </summary>
 public sealed record PolicyView(int HighestUserPriority);

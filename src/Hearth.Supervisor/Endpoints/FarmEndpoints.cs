@@ -102,7 +102,7 @@ internal static class FarmEndpoints
 
     private static async Task<Results<Ok<PolicyView>, ProblemHttpResult>> SetPolicyAsync(HttpRequest request, Scheduler scheduler)
     {
-        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<SetPolicyRequest>(request, "{\"highestUserPriority\": 100}").ConfigureAwait(false);
+        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<SetPolicyRequest>(request, "{\"highest_user_priority\": 100}").ConfigureAwait(false);
         if (body is null)
         {
             return problem!;
@@ -110,7 +110,7 @@ internal static class FarmEndpoints
 
         return body.HighestUserPriority is { } priority
             ? await RunAsync(() => scheduler.SetHighestUserPriorityAsync(priority)).ConfigureAwait(false)
-            : Problems.BadRequest("highestUserPriority: missing; give the highest priority accounts may use, e.g. {\"highestUserPriority\": 100}");
+            : Problems.BadRequest("highest_user_priority: missing; give the highest priority accounts may use, e.g. {\"highest_user_priority\": 100}");
     }
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RunAsync<T>(Func<Task<T>> run)
