@@ -91,7 +91,8 @@ internal sealed class SubjobProcess : IDisposable
         try
         {
             var (argv, outer) = _sandbox?.Wrap(_assign.Argv, environment, directory, _assign.AssignmentId, allocations) ?? (_assign.Argv, environment);
-            process = SessionProcess.Start(argv, outer, directory);
+            // A sandbox dies with the thread that forks it (see SpawnThread), so it is forked by one that lives on.
+            process = _sandbox is null ? SessionProcess.Start(argv, outer, directory) : SpawnThread.Run(() => SessionProcess.Start(argv, outer, directory));
         }
         catch (Exception e) when (e is SpawnException or PlatformNotSupportedException or SandboxException)
         {

@@ -106,14 +106,7 @@ internal sealed partial class InstanceProcess
         }
 
         var code = _process.ExitCode;
-        var killed = _killReason is not null;
-        var description = code switch
-        {
-            _ when killed => $"the instance was killed ({_killReason})",
-            > 128 and < 160 => $"the instance was terminated by signal {code - 128}",
-            _ => $"the instance exited with code {code}",
-        };
-        _exited.TrySetResult(new InstanceExit(code, killed, description));
+        _exited.TrySetResult(new InstanceExit(code, _killReason is not null, ExitDescription.For(code, _killReason, _launch.Sandbox is not null)));
 
         // Everything the process wrote to the pipe before exiting is ahead of this line, so when the reader meets it
         // no response can still arrive.

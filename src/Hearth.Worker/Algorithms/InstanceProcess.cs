@@ -175,7 +175,9 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InstanceStartException($"could not start {launch.Entrypoint[0]}");
+            // A sandbox dies with the thread that forks it (see SpawnThread), so it is forked by one that lives on.
+            process = (launch.Sandbox is null ? Process.Start(start) : SpawnThread.Run(() => Process.Start(start)))
+                ?? throw new InstanceStartException($"could not start {launch.Entrypoint[0]}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {

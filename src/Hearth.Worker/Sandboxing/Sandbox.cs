@@ -264,11 +264,14 @@ internal sealed class ProcessSandbox(SandboxCommand command, SandboxRuntime runt
         }
     }
 
-    /// <summary>Non-null when the kernel killed a process in it for exceeding the memory limit: the message for the call and the log.</summary>
+    /// <summary>
+    /// Non-null when the kernel's OOM killer killed a process in it: the message for the call and the log. Without a
+    /// host.memory reservation the cgroup has no memory limit, so the memory ran out above it.
+    /// </summary>
     public string? ExceededReservation(string what = "instance") =>
-        limits.MemoryMegabytes is { } megabytes && cgroup.OomKills() > 0
-            ? $"{what} exceeded its reservation host.memory={megabytes.ToString(CultureInfo.InvariantCulture)}"
-            : null;
+        cgroup.OomKills() == 0 ? null
+        : limits.MemoryMegabytes is { } megabytes ? $"{what} exceeded its reservation host.memory={megabytes.ToString(CultureInfo.InvariantCulture)}"
+        : $"{what} was killed by the kernel's OOM killer: the worker or its machine ran out of memory (its reservation names no host.memory, so it had no limit of its own)";
 
     public void Dispose() => cgroup.Dispose();
 }
