@@ -236,7 +236,9 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         BindingExceptionHandler.UseJsonBodies(app);
-        ChecksItsOwnKey.UseForOthers(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapAuditEndpoints();

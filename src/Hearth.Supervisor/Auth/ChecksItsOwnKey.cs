@@ -1,12 +1,10 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace Hearth.Supervisor.Auth;
 
 /// <summary>
-/// Endpoint metadata: the endpoint checks the caller's key itself, from memory, so the authentication, authorization
-/// and antiforgery middleware are skipped for it. Only for the call path, where they would hash and look up the same
-/// key a second time and build a principal nobody reads.
+/// Endpoint metadata: the endpoint checks the caller's key itself, from memory, so the key authentication handler
+/// leaves it alone. Only for the call path, where the handler would hash and look up the same key a second time and
+/// build a principal nobody reads. The middleware stays in the pipeline for every endpoint (inside the exception
+/// handler, so a store outage during a key lookup answers 503).
 /// </summary>
 internal sealed class ChecksItsOwnKey
 {
@@ -15,14 +13,4 @@ internal sealed class ChecksItsOwnKey
     private ChecksItsOwnKey()
     {
     }
-
-    /// <summary>Authentication, authorization and antiforgery, for every endpoint but those marked with this.</summary>
-    public static void UseForOthers(WebApplication app) => app.UseWhen(
-        context => context.GetEndpoint()?.Metadata.GetMetadata<ChecksItsOwnKey>() is null,
-        branch =>
-        {
-            branch.UseAuthentication();
-            branch.UseAuthorization();
-            branch.UseAntiforgery();
-        });
 }
