@@ -63,19 +63,35 @@ public class TestCluster : IAsyncDisposable
 
     private async Task StartSupervisorAsync(string heartbeatTimeout, string? globals, string[] options)
     {
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}";
         var data = Path.Combine(_data.FullName, "supervisor");
-        List<string> args = ["supervisor", "--data", data, "--port", $"{port}", "--worker-port", $"{FreePort()}", "--heartbeat-timeout", heartbeatTimeout];
-        if (globals is not null)
+
+        // A free port can be taken by another test's process between the probe and the supervisor's bind; then the
+        // supervisor says it cannot listen, and new ports are picked.
+        for (var attempt = 1; ; attempt++)
         {
-            args.AddRange(["--global-resources", globals]);
+            var port = FreePort();
+            Url = $"http://127.0.0.1:{port}";
+            List<string> args = ["supervisor", "--data", data, "--port", $"{port}", "--worker-port", $"{FreePort()}", "--heartbeat-timeout", heartbeatTimeout];
+            if (globals is not null)
+            {
+                args.AddRange(["--global-resources", globals]);
+            }
+
+            args.AddRange(options);
+            _supervisorArgs = [.. args];
+            try
+            {
+                await LaunchSupervisorAsync();
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && _supervisorLog.Any(l => l.Contains("cannot listen on", StringComparison.Ordinal)))
+            {
+                _processes.Remove(_supervisor!);
+                _supervisor!.Dispose();
+                _supervisorLog.Clear();
+            }
         }
 
-        args.AddRange(options);
-
-        _supervisorArgs = [.. args];
-        await LaunchSupervisorAsync();
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"))).Trim();
         WorkerKey = (await File.ReadAllTextAsync(Path.Combine(data, "worker.key"))).Trim();
     }
@@ -98,7 +114,8 @@ public class TestCluster : IAsyncDisposable
         {
             if (supervisor.HasExited)
             {
-                throw new InvalidOperationException($"the supervisor exited with {supervisor.ExitCode}");
+                throw new InvalidOperationException(
+                    $"the supervisor exited with {supervisor.ExitCode}: {string.Join(" | ", _supervisorLog.TakeLast(5))}");
             }
 
             try
