@@ -155,12 +155,13 @@ internal static class CallsBenchCommand
         // Every caller at once: the first calls cold-start one instance per caller (spillover), then all are warm.
         var first = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => CallAsync(http, target, i))).ConfigureAwait(false);
         var cold = first.Select(c => c.Milliseconds).ToArray();
-        var steps = ColdStartFigures.Steps(first[0].Body);
+        // Each instance's breakdown goes to the call it was started for, which need not be the first caller's.
+        var steps = first.Select(c => ColdStartFigures.Steps(c.Body)).FirstOrDefault(s => s.Count > 0) ?? ColdStartFigures.Steps(first[0].Body);
         if (!json)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"warm-up: {concurrency} callers, first calls {cold.Min():F1}-{cold.Max():F1} ms (cold starts)"));
-            Console.Out.WriteLine("cold start of the first caller's instance: "
+            Console.Out.WriteLine("cold start of one instance: "
                 + string.Join(", ", steps.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:F1} ms"))));
         }
 
