@@ -3,9 +3,6 @@ using System.Reflection;
 
 namespace Hearth.Supervisor.Storage;
 
-/// <summary>One schema script, <c>NNNN_name.sql</c>.</summary>
-public sealed record MigrationScript(int Version, string Name, string Sql);
-
 /// <summary>
 /// The versioned schema scripts embedded in this assembly, one folder per backend
 /// (<c>Storage/Migrations/sqlite</c>, and so on), in version order.

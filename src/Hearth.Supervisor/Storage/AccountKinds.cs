@@ -1,0 +1,7 @@
+namespace Hearth.Supervisor.Storage;
+
+public static class AccountKinds
+{
+    public const string User = "user";
+    public const string Organization = "org";
+}

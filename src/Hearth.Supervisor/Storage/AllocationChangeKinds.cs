@@ -1,0 +1,7 @@
+namespace Hearth.Supervisor.Storage;
+
+public static class AllocationChangeKinds
+{
+    public const string Dispatch = "dispatch";
+    public const string Grow = "grow";
+}

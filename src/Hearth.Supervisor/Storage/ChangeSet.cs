@@ -1,0 +1,27 @@
+namespace Hearth.Supervisor.Storage;
+
+/// <summary>
+/// The writes of one scheduling cycle, committed in one transaction. Records with <c>Version</c> 0 are
+/// inserted; others are updates that expect that stored version and leave it one higher.
+/// </summary>
+public sealed class ChangeSet
+{
+    public List<JobRecord> Jobs { get; } = [];
+
+    public List<SubjobRecord> Subjobs { get; } = [];
+
+    public List<AllocationChangeRecord> AllocationChanges { get; } = [];
+
+    public List<WorkerRecord> Workers { get; } = [];
+
+    /// <summary>Workers an admin removed: deleted if still at the version given.</summary>
+    public List<WorkerRecord> RemovedWorkers { get; } = [];
+
+    public List<LogChunkRecord> Logs { get; } = [];
+
+    /// <summary>Settings written (or, with a null value, deleted) by name; last write wins.</summary>
+    public List<SettingRecord> Settings { get; } = [];
+
+    public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0
+        && Settings.Count == 0;
+}

@@ -1,0 +1,15 @@
+namespace Hearth.Supervisor.Storage;
+
+/// <summary>The read side for the API and the web page.</summary>
+public interface IJobQueries
+{
+    Task<JobDetails?> FindJobAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>How many jobs are in each state; only those submitted by one of <paramref name="submittedBy"/> unless it is null.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountJobsByStateAsync(IReadOnlyCollection<string>? submittedBy, CancellationToken cancellationToken);
+
+    /// <summary>The output of one subjob attempt, in the order it was written.</summary>
+    IAsyncEnumerable<LogChunkRecord> ReadLogAsync(long jobId, int index, int attempt, CancellationToken cancellationToken);
+}

@@ -1,0 +1,9 @@
+namespace Hearth.Supervisor.Storage;
+
+/// <summary>What the scheduler needs at start to rebuild its state: workers and every unfinished job.</summary>
+public sealed record StoredCluster(
+    IReadOnlyList<WorkerRecord> Workers,
+    IReadOnlyList<JobDetails> UnfinishedJobs,
+    long LastJobId,
+    long LastSequence,
+    IReadOnlyList<SettingRecord>? Settings = null);
