@@ -1,5 +1,8 @@
+using System.Data;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Hearth.Supervisor.Storage.Sql;
 using Npgsql;
 
 namespace Hearth.Supervisor.Storage.Postgres;
@@ -8,7 +11,7 @@ namespace Hearth.Supervisor.Storage.Postgres;
 /// The PostgreSQL backend, for a supervisor whose store must outlive its machine. Connections come from one
 /// pooled data source; the scheduler's commits are one batched transaction per cycle, one round trip each.
 /// </summary>
-public sealed class PostgresBackend : IStorageBackend
+public sealed class PostgresBackend : SqlBackend
 {
     /// <summary>
     /// The advisory lock that serialises migrations: a second supervisor starting at the same moment waits
@@ -18,8 +21,11 @@ public sealed class PostgresBackend : IStorageBackend
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly PostgresCommits _commits;
 
     public PostgresBackend(string connectionString, TimeProvider time)
+        : base(PostgresDialect.Instance)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -39,38 +45,19 @@ public sealed class PostgresBackend : IStorageBackend
         Describe = $"PostgreSQL database \"{builder.Database ?? builder.Username}\" on {builder.Host ?? "localhost"}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
         _connectionString = builder.ConnectionString;
-        Time = time;
-        Scheduler = new PostgresSchedulerStore(this);
-        Jobs = new PostgresJobQueries(this);
-        Keys = new PostgresKeyStore(this);
-        Accounts = new PostgresAccountStore(this);
-        Algorithms = new PostgresAlgorithmStore(this);
-        Reservations = new PostgresReservationStore(this);
+        _time = time;
+        _commits = new PostgresCommits(this);
     }
 
-    public string Name => "postgres";
+    public override string Name => "postgres";
 
     /// <summary>Where the data lives, for messages; never includes the password.</summary>
     public string Describe { get; }
 
-    public ISchedulerStore Scheduler { get; }
-
-    public IJobQueries Jobs { get; }
-
-    public IKeyStore Keys { get; }
-
-    public IAccountStore Accounts { get; }
-
-    public IAlgorithmStore Algorithms { get; }
-
-    public IReservationStore Reservations { get; }
-
-    internal TimeProvider Time { get; }
-
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         var scripts = MigrationScripts.For(Name);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenNpgsqlAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLock})", cancellationToken).ConfigureAwait(false);
         try
         {
@@ -104,7 +91,7 @@ public sealed class PostgresBackend : IStorageBackend
                     record.Parameters.Add(new() { Value = script.Version });
                     record.Parameters.Add(new() { Value = script.Name });
                     record.Parameters.Add(new() { Value = Checksum(script) });
-                    record.Parameters.Add(new() { Value = PostgresValues.Db(Time.GetUtcNow()) });
+                    record.Parameters.Add(new() { Value = PostgresDialect.Millisecond(_time.GetUtcNow()) });
                     await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -122,22 +109,22 @@ public sealed class PostgresBackend : IStorageBackend
         {
             // Unlocked explicitly: a pooled connection keeps session locks until it is reset. A broken
             // connection has lost the lock with its session already.
-            if (connection.FullState == System.Data.ConnectionState.Open)
+            if (connection.FullState == ConnectionState.Open)
             {
                 await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+    public override Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
         PostgresClaim.TakeAsync(_connectionString, Describe, wait, cancellationToken);
 
-    public async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
+    public override async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
     {
         var expected = MigrationScripts.For(Name).Max(s => s.Version);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenNpgsqlAsync(cancellationToken).ConfigureAwait(false);
             await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection);
             var version = 0;
             if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
@@ -154,7 +141,10 @@ public sealed class PostgresBackend : IStorageBackend
         }
     }
 
-    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = true) =>
+        await OpenNpgsqlAsync(cancellationToken).ConfigureAwait(false);
+
+    internal async Task<NpgsqlConnection> OpenNpgsqlAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -169,6 +159,14 @@ public sealed class PostgresBackend : IStorageBackend
             throw new StorageUnavailableException($"cannot reach the {Describe}: {e.Message}", e);
         }
     }
+
+    internal override async Task<DbTransaction?> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal override Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken) => _commits.CommitAsync(changes, cancellationToken);
 
     /// <summary>Drops idle pooled connections, e.g. after the server ended every session.</summary>
     internal void ClearPool() => _dataSource.Clear();
@@ -196,5 +194,5 @@ public sealed class PostgresBackend : IStorageBackend
     private static string Checksum(MigrationScript script) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script.Sql.ReplaceLineEndings("\n"))));
 
-    public async ValueTask DisposeAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
+    public override async ValueTask DisposeAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
+using Hearth.Supervisor.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Hearth.Supervisor.Storage.Sqlite;
@@ -7,22 +9,20 @@ namespace Hearth.Supervisor.Storage.Sqlite;
 /// The SQLite backend: one database file in WAL mode. The scheduler is its only writer of jobs, so commits
 /// are one transaction per scheduling cycle rather than one per change.
 /// </summary>
-public sealed class SqliteBackend : IStorageBackend
+public sealed class SqliteBackend : SqlBackend
 {
     public const string FileName = "hearth.db";
 
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriter _writer;
 
     public SqliteBackend(string connectionString, TimeProvider time)
+        : base(SqliteDialect.Instance)
     {
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString();
-        Scheduler = new SqliteSchedulerStore(this);
-        Jobs = new SqliteJobQueries(this);
-        Keys = new SqliteKeyStore(this);
-        Accounts = new SqliteAccountStore(this);
-        Algorithms = new SqliteAlgorithmStore(this);
-        Reservations = new SqliteReservationStore(this);
-        Time = time;
+        _time = time;
+        _writer = new SqliteWriter(this);
     }
 
     /// <summary>The backend over <c>DIR/hearth.db</c>, creating the directory (owner-only) if needed.</summary>
@@ -33,26 +33,12 @@ public sealed class SqliteBackend : IStorageBackend
         return new SqliteBackend(builder.ToString(), time);
     }
 
-    public string Name => "sqlite";
+    public override string Name => "sqlite";
 
-    public ISchedulerStore Scheduler { get; }
-
-    public IJobQueries Jobs { get; }
-
-    public IKeyStore Keys { get; }
-
-    public IAccountStore Accounts { get; }
-
-    public IAlgorithmStore Algorithms { get; }
-
-    public IReservationStore Reservations { get; }
-
-    internal TimeProvider Time { get; }
-
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         KeepPrivate();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenSqliteAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -82,7 +68,7 @@ public sealed class SqliteBackend : IStorageBackend
                 record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)";
                 record.Parameters.AddWithValue("$v", script.Version);
                 record.Parameters.AddWithValue("$n", script.Name);
-                record.Parameters.AddWithValue("$t", Time.GetUtcNow().ToUnixTimeMilliseconds());
+                record.Parameters.AddWithValue("$t", _time.GetUtcNow().ToUnixTimeMilliseconds());
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -107,15 +93,15 @@ public sealed class SqliteBackend : IStorageBackend
         PrivateFiles.Narrow(builder.DataSource + "-shm");
     }
 
-    public Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+    public override Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
         SqliteClaim.TakeAsync(Path.GetFullPath(new SqliteConnectionStringBuilder(_connectionString).DataSource), wait, cancellationToken);
 
-    public async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
+    public override async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
     {
         var expected = MigrationScripts.For(Name).Max(s => s.Version);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
+            await using var connection = await OpenSqliteAsync(cancellationToken, forWriting: false).ConfigureAwait(false);
             await using var exists = connection.CreateCommand();
             exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
             var migrated = Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
@@ -143,8 +129,11 @@ public sealed class SqliteBackend : IStorageBackend
         return applied;
     }
 
+    internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = true) =>
+        await OpenSqliteAsync(cancellationToken, forWriting).ConfigureAwait(false);
+
     /// <summary>A pooled connection. Readers skip the writer pragmas, which cost a statement on every open.</summary>
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = true)
+    internal async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken, bool forWriting = true)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -165,9 +154,14 @@ public sealed class SqliteBackend : IStorageBackend
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>None: the load runs before the scheduler, the only writer of what it reads, has started.</summary>
+    internal override Task<DbTransaction?> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<DbTransaction?>(null);
+
+    internal override Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken) => _writer.CommitAsync(changes, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
     {
-        await ((SqliteSchedulerStore)Scheduler).DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }
 }

@@ -1,0 +1,59 @@
+using static Hearth.Supervisor.Storage.Sql.SqlRows;
+
+namespace Hearth.Supervisor.Storage.Sql;
+
+/// <summary>The scheduler's store: everything unfinished read in one go at start, then one commit per cycle, as the backend commits.</summary>
+internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
+{
+    private const string Unfinished = "state IN ('pending', 'blocked', 'running')";
+
+    public async Task<StoredCluster> LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = backend.Rows;
+        var workers = new List<WorkerRecord>();
+        var jobs = new List<JobRecord>();
+        var subjobs = new List<SubjobRecord>();
+        var changes = new List<AllocationChangeRecord>();
+        var settings = new List<SettingRecord>();
+        (long Job, long Sequence) last = default;
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for every query, so the jobs, their subjobs and the counters agree.
+        await using var transaction = await backend.BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        await backend.Dialect.ReadSetsAsync(
+            connection,
+            transaction,
+            [
+                ($"SELECT {WorkerColumns} FROM workers ORDER BY name", []),
+                ($"SELECT {JobColumns} FROM jobs WHERE {Unfinished} ORDER BY id", []),
+                ($"SELECT {SubjobColumns} FROM subjobs WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id, idx", []),
+                ($"SELECT {ChangeColumns} FROM allocation_changes WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY id", []),
+                ("SELECT name, value FROM cluster_settings ORDER BY name", []),
+                ("SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)", []),
+            ],
+            (set, r) =>
+            {
+                switch (set)
+                {
+                    case 0: workers.Add(rows.Worker(r)); break;
+                    case 1: jobs.Add(rows.Job(r)); break;
+                    case 2: subjobs.Add(rows.Subjob(r)); break;
+                    case 3: changes.Add(rows.Change(r)); break;
+                    case 4: settings.Add(new SettingRecord(r.GetString(0), r.GetString(1))); break;
+                    default: last = (r.GetInt64(0), r.GetInt64(1)); break;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new StoredCluster(workers, SqlJobQueries.Details(jobs, subjobs, changes), last.Job, last.Sequence, settings);
+    }
+
+    public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return changes.IsEmpty ? Task.CompletedTask : backend.CommitAsync(changes, cancellationToken);
+    }
+}
