@@ -23,6 +23,20 @@ internal sealed class PostgresDialect : SqlDialect
     {
     }
 
+    /// <summary>The placeholders are PostgreSQL's own type names; an identity column never reuses a value.</summary>
+    public override IReadOnlyDictionary<string, string> SchemaTerms { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bigint"] = "bigint",
+        ["integer"] = "integer",
+        ["boolean"] = "boolean",
+        ["timestamptz"] = "timestamptz",
+        ["text"] = "text",
+        ["jsonb"] = "jsonb",
+        ["bytea"] = "bytea",
+        ["identity"] = "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ["identity_never_reused"] = "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+
     public override string Ordinal => "COLLATE \"C\"";
 
     public override bool IsDuplicate(DbException exception) => exception is PostgresException { SqlState: UniqueViolation };

@@ -10,6 +10,9 @@ namespace Hearth.Supervisor.Storage.Sql;
 /// </summary>
 internal abstract class SqlDialect
 {
+    /// <summary>What the schema scripts' <c>$(term)</c> placeholders stand for here: column types and generated keys.</summary>
+    public abstract IReadOnlyDictionary<string, string> SchemaTerms { get; }
+
     /// <summary>A clause that orders text by code point, the same on every backend.</summary>
     public abstract string Ordinal { get; }
 

@@ -19,6 +19,23 @@ internal sealed class SqliteDialect : SqlDialect
     {
     }
 
+    /// <summary>
+    /// SQLite's declared types, which set each column's affinity. A key declared exactly <c>INTEGER PRIMARY KEY</c> is
+    /// the row ID; <c>AUTOINCREMENT</c> also keeps the IDs of deleted rows from coming back.
+    /// </summary>
+    public override IReadOnlyDictionary<string, string> SchemaTerms { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bigint"] = "INTEGER",
+        ["integer"] = "INTEGER",
+        ["boolean"] = "INTEGER",
+        ["timestamptz"] = "INTEGER",
+        ["text"] = "TEXT",
+        ["jsonb"] = "TEXT",
+        ["bytea"] = "BLOB",
+        ["identity"] = "PRIMARY KEY",
+        ["identity_never_reused"] = "PRIMARY KEY AUTOINCREMENT",
+    };
+
     /// <summary>BINARY is SQLite's default: the byte order of UTF-8, which is code point order.</summary>
     public override string Ordinal => "COLLATE BINARY";
 

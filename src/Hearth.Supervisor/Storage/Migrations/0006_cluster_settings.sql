@@ -2,6 +2,6 @@
 -- outside the farm, a worker's resource totals set by the admin. One row per setting, its value a JSON document.
 
 CREATE TABLE cluster_settings (
-    name  text PRIMARY KEY,
-    value text NOT NULL
+    name  $(text) PRIMARY KEY,
+    value $(text) NOT NULL
 );

@@ -1,7 +1,7 @@
 -- Who submitted each job: the account of the key that submitted it, or NULL for an admin key. Jobs stored before
 -- this column existed were submitted before accounts could own jobs, so they keep NULL and read as the admin's.
 
-ALTER TABLE jobs ADD COLUMN submitted_by TEXT;
+ALTER TABLE jobs ADD COLUMN submitted_by $(text);
 
 CREATE INDEX jobs_by_submitter ON jobs (submitted_by, id);
 
