@@ -57,9 +57,8 @@ public static partial class MigrationScripts
     }
 
     private static string Expand(string sql, SqlDialect dialect, string resource, string backend) =>
-        Placeholder().Replace(sql, match => dialect.SchemaTerms.TryGetValue(match.Groups[1].Value, out var term)
-            ? term
-            : throw new InvalidOperationException($"migration {resource} uses {match.Value}, which the {backend} dialect does not define"));
+        Placeholder().Replace(sql, match => dialect.SchemaTerm(match.Groups[1].Value)
+            ?? throw new InvalidOperationException($"migration {resource} uses {match.Value}, which the {backend} dialect does not define"));
 
     private static string Read(Assembly assembly, string resource)
     {

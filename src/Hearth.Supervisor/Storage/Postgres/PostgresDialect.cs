@@ -24,17 +24,11 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     /// <summary>The placeholders are PostgreSQL's own type names; an identity column never reuses a value.</summary>
-    public override IReadOnlyDictionary<string, string> SchemaTerms { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    public override string? SchemaTerm(string placeholder) => placeholder switch
     {
-        ["bigint"] = "bigint",
-        ["integer"] = "integer",
-        ["boolean"] = "boolean",
-        ["timestamptz"] = "timestamptz",
-        ["text"] = "text",
-        ["jsonb"] = "jsonb",
-        ["bytea"] = "bytea",
-        ["identity"] = "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-        ["identity_never_reused"] = "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "bigint" or "integer" or "boolean" or "timestamptz" or "text" or "jsonb" or "bytea" => placeholder,
+        "identity" or "identity_never_reused" => "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        _ => null,
     };
 
     public override string Ordinal => "COLLATE \"C\"";

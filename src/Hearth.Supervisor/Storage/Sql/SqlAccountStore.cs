@@ -1,4 +1,3 @@
-using System.Data.Common;
 using static Hearth.Supervisor.Storage.Sql.SqlRows;
 
 namespace Hearth.Supervisor.Storage.Sql;
@@ -12,18 +11,12 @@ internal sealed class SqlAccountStore(SqlBackend backend) : IAccountStore
         await backend.QueryAsync($"SELECT {AccountColumns} FROM accounts ORDER BY name {backend.Dialect.Ordinal}", [], backend.Rows.Account, cancellationToken)
             .ConfigureAwait(false);
 
-    public async Task AddAsync(AccountRecord account, CancellationToken cancellationToken)
+    public Task AddAsync(AccountRecord account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        try
-        {
-            await backend.ExecuteAsync(
-                $"INSERT INTO accounts ({AccountColumns}) VALUES ($1, $2, $3, 1)", [account.Name, account.Kind, account.CreatedAt], cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException e) when (backend.Dialect.IsDuplicate(e))
-        {
-            throw new ConcurrencyConflictException($"account {account.Name} already exists");
-        }
+        return backend.InsertAsync(
+            $"INSERT INTO accounts ({AccountColumns}) VALUES ($1, $2, $3, 1)", [account.Name, account.Kind, account.CreatedAt],
+            $"account {account.Name} already exists", cancellationToken);
     }
 
     public async Task<bool> AddMemberAsync(string org, string member, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -90,4 +90,17 @@ public abstract class SqlBackend : IStorageBackend
         await using var command = Dialect.Command(connection, sql, values);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Inserts one row; when a row with its key exists, throws <see cref="ConcurrencyConflictException"/> saying <paramref name="exists"/>.</summary>
+    internal async Task InsertAsync(string sql, SqlValue[] values, string exists, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(sql, values, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e) when (Dialect.IsDuplicate(e))
+        {
+            throw new ConcurrencyConflictException(exists);
+        }
+    }
 }

@@ -10,8 +10,8 @@ namespace Hearth.Supervisor.Storage.Sql;
 /// </summary>
 internal abstract class SqlDialect
 {
-    /// <summary>What the schema scripts' <c>$(term)</c> placeholders stand for here: column types and generated keys.</summary>
-    public abstract IReadOnlyDictionary<string, string> SchemaTerms { get; }
+    /// <summary>What a schema script's <c>$(placeholder)</c> stands for here, a column type or a generated key; null for one this dialect does not know.</summary>
+    public abstract string? SchemaTerm(string placeholder);
 
     /// <summary>A clause that orders text by code point, the same on every backend.</summary>
     public abstract string Ordinal { get; }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using static Hearth.Supervisor.Storage.Sql.SqlRows;
 
 namespace Hearth.Supervisor.Storage.Sql;
@@ -12,20 +11,13 @@ internal sealed class SqlKeyStore(SqlBackend backend) : IKeyStore
         await backend.QueryAsync($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at, id {backend.Dialect.Ordinal}", [], backend.Rows.Key, cancellationToken)
             .ConfigureAwait(false);
 
-    public async Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        try
-        {
-            await backend.ExecuteAsync(
-                $"INSERT INTO api_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
-                [key.Id, key.Hash, key.Role, key.AccountId, key.Description, key.CreatedAt, key.RevokedAt],
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException e) when (backend.Dialect.IsDuplicate(e))
-        {
-            throw new ConcurrencyConflictException($"key {key.Id} already exists");
-        }
+        return backend.InsertAsync(
+            $"INSERT INTO api_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+            [key.Id, key.Hash, key.Role, key.AccountId, key.Description, key.CreatedAt, key.RevokedAt],
+            $"key {key.Id} already exists", cancellationToken);
     }
 
     public async Task<bool> RevokeAsync(string id, long expectedVersion, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -23,17 +23,14 @@ internal sealed class SqliteDialect : SqlDialect
     /// SQLite's declared types, which set each column's affinity. A key declared exactly <c>INTEGER PRIMARY KEY</c> is
     /// the row ID; <c>AUTOINCREMENT</c> also keeps the IDs of deleted rows from coming back.
     /// </summary>
-    public override IReadOnlyDictionary<string, string> SchemaTerms { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    public override string? SchemaTerm(string placeholder) => placeholder switch
     {
-        ["bigint"] = "INTEGER",
-        ["integer"] = "INTEGER",
-        ["boolean"] = "INTEGER",
-        ["timestamptz"] = "INTEGER",
-        ["text"] = "TEXT",
-        ["jsonb"] = "TEXT",
-        ["bytea"] = "BLOB",
-        ["identity"] = "PRIMARY KEY",
-        ["identity_never_reused"] = "PRIMARY KEY AUTOINCREMENT",
+        "bigint" or "integer" or "boolean" or "timestamptz" => "INTEGER",
+        "text" or "jsonb" => "TEXT",
+        "bytea" => "BLOB",
+        "identity" => "PRIMARY KEY",
+        "identity_never_reused" => "PRIMARY KEY AUTOINCREMENT",
+        _ => null,
     };
 
     /// <summary>BINARY is SQLite's default: the byte order of UTF-8, which is code point order.</summary>
