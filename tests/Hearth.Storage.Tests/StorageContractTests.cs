@@ -111,6 +111,3 @@ public abstract partial class StorageContractTests : IAsyncLifetime
 
     private static SubjobRecord Cut(SubjobRecord subjob) => subjob with { StartedAt = Ms(subjob.StartedAt), FinishedAt = Ms(subjob.FinishedAt) };
 }
-
-/// <summary>Where a test's store lives: opening it again gives another backend over the same data.</summary>
-public sealed record StoreLocation(string Description, Func<IStorageBackend> Open);
