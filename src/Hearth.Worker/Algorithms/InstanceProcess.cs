@@ -22,8 +22,11 @@ internal sealed class InstanceProcess : IAsyncDisposable
     private readonly Stream _stdin;
     private readonly TaskCompletionSource<InstanceExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private const int SmallRequest = 16 * 1024;
+    private static readonly TimeSpan MinimumRearm = TimeSpan.FromMilliseconds(1);
 
+    private readonly Lock _timerGate = new();
     private PendingCall? _pending;
+    private ITimer? _callTimer;
     private volatile bool _stopping;
     private volatile string? _killReason;
     private int _disposed;
@@ -128,7 +131,7 @@ internal sealed class InstanceProcess : IAsyncDisposable
     /// </summary>
     public void Call(ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout, Action<InstanceReply> done)
     {
-        var call = new PendingCall(done, captureStdout ? new StdoutCapture(_time) : null);
+        var call = new PendingCall(done, captureStdout ? new StdoutCapture(_time) : null, timeout, _time.GetTimestamp());
         if (Interlocked.CompareExchange(ref _pending, call, null) is not null)
         {
             throw new InvalidOperationException($"instance {Id} is already serving a call; an instance serves one call at a time");
@@ -141,8 +144,10 @@ internal sealed class InstanceProcess : IAsyncDisposable
         }
 
         _output.Attach(call.Capture);
-        call.Timeout = timeout;
-        call.Timer = _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+        lock (_timerGate)
+        {
+            ArmCallTimer(timeout);
+        }
         if (request.Length <= SmallRequest)
         {
             // The instance has read every earlier line (it answered them), so a small line fits the pipe's buffer at once.
@@ -230,6 +235,11 @@ internal sealed class InstanceProcess : IAsyncDisposable
         }
 
         await _exited.Task.ConfigureAwait(false);
+        lock (_timerGate)
+        {
+            _callTimer?.Dispose();
+        }
+
         await _pipe.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
     }
@@ -246,19 +256,27 @@ internal sealed class InstanceProcess : IAsyncDisposable
         return tail.Length == 0 ? $"{exit} {when}" : $"{exit} {when}; last output: {tail}";
     }
 
-    private sealed class PendingCall(Action<InstanceReply> done, StdoutCapture? capture)
+    private sealed class PendingCall(Action<InstanceReply> done, StdoutCapture? capture, TimeSpan timeout, long startedAt)
     {
         public StdoutCapture? Capture { get; } = capture;
 
-        public TimeSpan Timeout { get; set; }
+        public TimeSpan Timeout { get; } = timeout;
 
-        public ITimer? Timer { get; set; }
+        public long StartedAt { get; } = startedAt;
 
-        public void Complete(InstanceReply reply)
-        {
-            Timer?.Dispose();
-            done(reply);
-        }
+        public void Complete(InstanceReply reply) => done(reply);
+    }
+
+    /// <summary>
+    /// One timer per instance, moved for every call rather than made and disposed per call (each timer is a
+    /// finalizable object in the runtime's timer queue). It is not disarmed when a call ends: a firing then finds no
+    /// call, or a later call whose own deadline it checks. Called under <see cref="_timerGate"/>, so the last arming
+    /// is always for the call in flight.
+    /// </summary>
+    private void ArmCallTimer(TimeSpan due)
+    {
+        _callTimer ??= _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _callTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void Complete(PendingCall call, InstanceReply reply)
@@ -355,9 +373,22 @@ internal sealed class InstanceProcess : IAsyncDisposable
 
     private void OnCallTimeout()
     {
-        if (Volatile.Read(ref _pending) is not { } call)
+        PendingCall? call;
+        lock (_timerGate)
         {
-            return;
+            call = Volatile.Read(ref _pending);
+            if (call is null)
+            {
+                return;
+            }
+
+            var left = call.Timeout - _time.GetElapsedTime(call.StartedAt);
+            if (left > TimeSpan.Zero)
+            {
+                // Set for an earlier call, or a hair early by the timer's coarser clock: this call's deadline is still ahead.
+                ArmCallTimer(left < MinimumRearm ? MinimumRearm : left);
+                return;
+            }
         }
 
         var seconds = call.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
