@@ -28,10 +28,7 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
     private readonly Lock _gate = new();
     private Queue<Slot> _queue = new();
     private readonly Dictionary<string, SubjobOutput> _subjobs = new(StringComparer.Ordinal);
-    // Not run asynchronously: the connection's sender resumes on the posting thread (an instance's pipe reader, for
-    // a call result), so a message goes onto the stream without a thread-pool hop; the sender's first real wait
-    // hands the thread back.
-    private TaskCompletionSource _posted = new();
+    private TaskCompletionSource _posted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _outputBytes;
     private long _droppedBytes;
     private int _droppedSlots;
@@ -187,7 +184,7 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
 
             if (_posted.Task.IsCompleted)
             {
-                _posted = new TaskCompletionSource();
+                _posted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             posted = _posted.Task;
@@ -242,52 +239,6 @@ internal sealed partial class Outbox(long outputLimitBytes, ILogger logger)
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// After <see cref="TryPeek"/> gave <paramref name="first"/>: the call results queued right behind it, up to
-    /// <paramref name="maxCount"/> and about <paramref name="maxBytes"/> of responses, so they can be written as one
-    /// message. They stay queued until each is passed to <see cref="Advance"/>, in order.
-    /// </summary>
-    public void PeekCallResultsAfter(WorkerMessage first, List<WorkerMessage> into, int maxCount, long maxBytes)
-    {
-        lock (_gate)
-        {
-            if (First() is not { } head || !ReferenceEquals(head.Message, first))
-            {
-                return;
-            }
-
-            long bytes = 0;
-            var skippedHead = false;
-            foreach (var slot in _queue)
-            {
-                if (!skippedHead)
-                {
-                    skippedHead = ReferenceEquals(slot, head);
-                    continue;
-                }
-
-                if (slot.Dropped)
-                {
-                    continue;
-                }
-
-                if (into.Count >= maxCount || slot.AssignmentId is not null || slot.Message.CallResult is not { } result)
-                {
-                    return;
-                }
-
-                bytes += result.Response.Length + result.Stdout.Length;
-                if (bytes > maxBytes && into.Count > 0)
-                {
-                    return;
-                }
-
-                slot.Peeked = true;
-                into.Add(slot.Message);
-            }
-        }
     }
 
     /// <summary>The peeked message was written: it leaves the outbox.</summary>

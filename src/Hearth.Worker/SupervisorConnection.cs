@@ -18,17 +18,12 @@ internal sealed partial class SupervisorConnection(
 {
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
 
-    // A batch stays well under the stream's message limit, and small enough that its first result is not held back long.
-    private const int MaxBatchedResults = 64;
-    private const long MaxBatchedBytes = 256 * 1024;
-
     private readonly ILogger _logger = logger;
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri[] _supervisors = [options.Supervisor, .. options.OtherSupervisors];
     private int _nextSupervisor;
     private TaskCompletionSource? _cutOff;
     private volatile Task _fencing = Task.CompletedTask;
-    private volatile bool _batchCallResults;
 
     private string Name => options.Name;
 
@@ -128,13 +123,12 @@ internal sealed partial class SupervisorConnection(
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var cutOff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _cutOff = cutOff;
-        _batchCallResults = false;
         var sentAt = fence.Now();
         await call.RequestStream.WriteAsync(new WorkerMessage { Register = register() }, CancellationToken.None).ConfigureAwait(false);
         var sender = SendAsync(call.RequestStream, connection.Token);
         // The read is not tied to the stop token: cancelling a read cancels the whole call, and a stopping
         // worker still needs the call to say goodbye.
-        var reading = ReadAsync(call, endpoint, sentAt, connection.Token);
+        var reading = ReadAsync(call.ResponseStream, endpoint, sentAt, connection.Token);
         var stopped = Task.Delay(Timeout.Infinite, stop);
         try
         {
@@ -167,9 +161,8 @@ internal sealed partial class SupervisorConnection(
     }
 
     /// <summary>Serves the supervisor's messages until the stream ends; true if the registration was accepted.</summary>
-    private async Task<bool> ReadAsync(AsyncDuplexStreamingCall<WorkerMessage, SupervisorMessage> call, Uri endpoint, long sentAt, CancellationToken connection)
+    private async Task<bool> ReadAsync(IAsyncStreamReader<SupervisorMessage> stream, Uri endpoint, long sentAt, CancellationToken connection)
     {
-        var stream = call.ResponseStream;
         var registered = false;
         while (await stream.MoveNext(CancellationToken.None).ConfigureAwait(false))
         {
@@ -181,10 +174,6 @@ internal sealed partial class SupervisorConnection(
                     break;
                 case SupervisorMessage.BodyOneofCase.Registered:
                     registered = true;
-                    // The headers came before this first message.
-                    _batchCallResults = call.ResponseHeadersAsync.IsCompletedSuccessfully
-                        && call.ResponseHeadersAsync.Result.GetValue(Hearth.Protocol.StreamFeatures.Header) is { } features
-                        && features.Split(',').Contains(Hearth.Protocol.StreamFeatures.CallResultBatches, StringComparer.Ordinal);
                     fence.Registered(
                         sentAt, TimeSpan.FromMilliseconds(message.Registered.HeartbeatTimeoutMs), TimeSpan.FromMilliseconds(message.Registered.FenceMarginMs));
                     _ = HeartbeatAsync(TimeSpan.FromMilliseconds(message.Registered.HeartbeatIntervalMs), connection);
@@ -237,43 +226,15 @@ internal sealed partial class SupervisorConnection(
         }
     }
 
-    /// <summary>
-    /// Writes the outbox in order; a message leaves the outbox only once written, so a broken connection loses nothing
-    /// queued. Call results that are ready together go as one message when the supervisor reads those: every message
-    /// costs a write and a flush here and a read there, which is most of a warm call's cost on the stream.
-    /// </summary>
+    /// <summary>Writes the outbox in order; a message leaves the outbox only once written, so a broken connection loses nothing queued.</summary>
     private async Task SendAsync(IClientStreamWriter<WorkerMessage> stream, CancellationToken cancellation)
     {
-        var following = new List<WorkerMessage>();
         while (await outbox.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
             while (outbox.TryPeek(out var message))
             {
-                following.Clear();
-                if (message.BodyCase == WorkerMessage.BodyOneofCase.CallResult && _batchCallResults)
-                {
-                    outbox.PeekCallResultsAfter(message, following, MaxBatchedResults - 1, MaxBatchedBytes);
-                }
-
-                if (following.Count == 0)
-                {
-                    await stream.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
-                    outbox.Advance(message);
-                    continue;
-                }
-
-                var batch = new CallResults { Results = { message.CallResult } };
-                foreach (var next in following)
-                {
-                    batch.Results.Add(next.CallResult);
-                }
-
-                await stream.WriteAsync(new WorkerMessage { CallResults = batch }, CancellationToken.None).ConfigureAwait(false);
+                await stream.WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
                 outbox.Advance(message);
-                foreach (var next in following)
-                {
-                    outbox.Advance(next);
-                }
             }
         }
     }

@@ -64,21 +64,11 @@ internal sealed partial class WorkerGatewayService(
         // A stopping supervisor ends its streams at once: the workers keep their processes and instances and reconnect
         // to the next one, rather than holding the shutdown until the server gives up on them.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, session.Closed, lifetime.ApplicationStopping);
-        var writer = WriteAsync(session, responseStream, context, linked.Token);
+        var writer = WriteAsync(session, responseStream, linked.Token);
         try
         {
             while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
-                if (requestStream.Current.CallResults is { } results)
-                {
-                    foreach (var result in results.Results)
-                    {
-                        instances.Receive(session, new WorkerMessage { CallResult = result });
-                    }
-
-                    continue;
-                }
-
                 // Instance messages (call results above all) go straight to the warm pool, never through the loop.
                 if (!instances.Receive(session, requestStream.Current))
                 {
@@ -110,11 +100,8 @@ internal sealed partial class WorkerGatewayService(
     private static string DescribePeer(string peer) =>
         peer.StartsWith("ipv4:", StringComparison.Ordinal) || peer.StartsWith("ipv6:", StringComparison.Ordinal) ? peer[5..] : peer;
 
-    private static async Task WriteAsync(WorkerSession session, IServerStreamWriter<SupervisorMessage> stream, ServerCallContext context, CancellationToken cancellation)
+    private static async Task WriteAsync(WorkerSession session, IServerStreamWriter<SupervisorMessage> stream, CancellationToken cancellation)
     {
-        // Ahead of the first message, which would otherwise send the headers without them.
-        await context.WriteResponseHeadersAsync(new Metadata { { Hearth.Protocol.StreamFeatures.Header, Hearth.Protocol.StreamFeatures.CallResultBatches } })
-            .ConfigureAwait(false);
         var outgoing = session.Outgoing;
         while (await outgoing.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {

@@ -176,49 +176,4 @@ public sealed class OutboxTests
         await connection.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => idle.WaitAsync(Bound, TestContext.Current.CancellationToken));
     }
-
-    private static WorkerMessage Result(long callId, int bytes = 10) => new()
-    {
-        CallResult = new CallResult { InstanceId = "i", CallId = callId, Response = Google.Protobuf.ByteString.CopyFrom(new byte[bytes]) },
-    };
-
-    [Fact]
-    public void TheCallResultsRightBehindTheFirstAreTakenTogetherAndEachLeavesOnlyOnceWritten()
-    {
-        var outbox = new Outbox(100, _log);
-        foreach (var message in new[] { Result(1), Result(2), Result(3), Exited("j1"), Result(4) })
-        {
-            outbox.Post(message);
-        }
-
-        Assert.True(outbox.TryPeek(out var first));
-        var following = new List<WorkerMessage>();
-        outbox.PeekCallResultsAfter(first, following, maxCount: 10, maxBytes: 1000);
-        Assert.Equal([2L, 3L], following.Select(m => m.CallResult.CallId));
-
-        // Nothing leaves before it is written: a broken connection sends the whole run again.
-        Assert.Equal(5, outbox.QueuedSlots);
-        outbox.Advance(first);
-        outbox.Advance(following[0]);
-        Assert.Equal(["CallResult", "exited j1", "CallResult"], Drain(outbox));
-    }
-
-    [Fact]
-    public void ARunOfCallResultsStopsAtItsCountAndByteBounds()
-    {
-        var outbox = new Outbox(100, _log);
-        for (var i = 1; i <= 6; i++)
-        {
-            outbox.Post(Result(i, bytes: 400));
-        }
-
-        Assert.True(outbox.TryPeek(out var first));
-        var following = new List<WorkerMessage>();
-        outbox.PeekCallResultsAfter(first, following, maxCount: 3, maxBytes: 1000);
-        Assert.Equal([2L, 3L], following.Select(m => m.CallResult.CallId));
-
-        following.Clear();
-        outbox.PeekCallResultsAfter(first, following, maxCount: 2, maxBytes: 100_000);
-        Assert.Equal([2L, 3L], following.Select(m => m.CallResult.CallId));
-    }
 }
