@@ -3,9 +3,6 @@ using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
-/// <summary>A subjob or instance process that an earlier incarnation of this worker left running, and that was killed.</summary>
-internal sealed record LeftoverProcess(string AssignmentId, int ProcessGroup, int Processes, bool Gone);
-
 /// <summary>
 /// One small file per running subjob in the run directory's <c>processes/</c>, written once its process exists and
 /// removed once it has been reaped: <c>PID START JOB SUBJOB</c>, where START is the leader's start time in clock

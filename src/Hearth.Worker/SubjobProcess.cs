@@ -5,9 +5,6 @@ using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker;
 
-/// <summary>What happened to a subjob's process.</summary>
-internal sealed record ProcessOutcome(int ExitCode, string? Error);
-
 /// <summary>
 /// One subjob attempt as a real process: started straight into a new session (<see cref="SessionProcess"/>) so
 /// it leads its own process group, with <c>QB_JOBSLOTS</c>, <c>QB_ALLOCATIONS</c>, <c>QB_JOBID</c>, <c>QB_SUBID</c> and <c>HEARTH_ALLOCATION_FILE</c> set, stdin closed,

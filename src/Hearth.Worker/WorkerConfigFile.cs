@@ -181,39 +181,3 @@ public sealed record WorkerConfigFile
         return $"{first}{where}{line}";
     }
 }
-
-/// <summary>TLS to the supervisor: <c>ca_file</c> is a PEM certificate of the CA that signed the supervisor's certificate.</summary>
-public sealed record WorkerTlsConfig
-{
-    public string? CaFile { get; init; }
-}
-
-/// <summary>
-/// <c>"sandbox": {"mode": "auto", "network": true, "jobs": false, "uid_base": 1500000000, "uid_count": 1000000,
-/// "tmp_mb": 256, "pids": 512}</c>; every field optional.
-/// </summary>
-public sealed record WorkerSandboxConfig
-{
-    /// <summary>auto, required or off.</summary>
-    public string? Mode { get; init; }
-
-    public bool? Network { get; init; }
-
-    public bool? Jobs { get; init; }
-
-    public int? UidBase { get; init; }
-
-    public int? UidCount { get; init; }
-
-    public long? TmpMb { get; init; }
-
-    public int? Pids { get; init; }
-
-    internal string? Problem() =>
-        Mode is not (null or "auto" or "required" or "off") ? $"\"sandbox.mode\" is \"{Mode}\"; expected \"auto\", \"required\" or \"off\""
-        : UidBase is <= 0 ? $"\"sandbox.uid_base\" is {UidBase}; expected a uid above 0"
-        : UidCount is <= 0 ? $"\"sandbox.uid_count\" is {UidCount}; expected 1 or more"
-        : TmpMb is <= 0 ? $"\"sandbox.tmp_mb\" is {TmpMb}; expected 1 or more"
-        : Pids is < 8 ? $"\"sandbox.pids\" is {Pids}; expected 8 or more"
-        : null;
-}

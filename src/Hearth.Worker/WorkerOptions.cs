@@ -112,10 +112,3 @@ public sealed record WorkerOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
-
-/// <summary>See <see cref="WorkerOptions.OnDisconnect"/>.</summary>
-public enum WorkerDisconnectAction
-{
-    Stop,
-    Keep,
-}

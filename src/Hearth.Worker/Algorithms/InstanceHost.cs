@@ -5,45 +5,6 @@ using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Worker.Algorithms;
 
-/// <summary>What the supervisor asks a worker to start: an instance of a build, with what the build needs to run.</summary>
-internal sealed record InstanceStart(
-    string InstanceId, string Account, string Algorithm, string Hash, string? Version, string? ArchiveSha256,
-    IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout)
-{
-    /// <summary>The supervisor's grant to fetch this build while the instance starts.</summary>
-    public string? BuildGrant { get; init; }
-
-    /// <summary>The manifest's reservation and what the ledger granted, kept so a restarted supervisor can adopt the instance.</summary>
-    public string Reservations { get; init; } = "";
-
-    public IReadOnlyDictionary<string, int> Allocations { get; init; } = new Dictionary<string, int>();
-
-    /// <summary>Variables the supervisor gives the instance (Algorithmia's <c>ALGORITHMIA_API</c> and <c>ALGORITHMIA_API_KEY</c>).</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-}
-
-/// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>
-internal sealed record InstanceSnapshot(InstanceStart Start, bool Ready, bool Busy, int ProcessId);
-
-/// <summary>
-/// Where an instance's cold start went, step by step: fetching the build and unpacking it (both zero when it was
-/// cached), setting up its sandbox (the cgroup, the runtime's location, and the sandbox's own start until it runs the
-/// program; zero without one), spawning the process, and loading until <c>PIPE_INIT_COMPLETE</c>. The steps add up to
-/// at most <paramref name="Total"/>, which also holds waits between them.
-/// </summary>
-internal sealed record ColdStart(TimeSpan Fetch, TimeSpan Unpack, TimeSpan Sandbox, TimeSpan Start, TimeSpan Load, TimeSpan Total);
-
-/// <summary>Where the instance host reports what happened; the worker agent turns these into stream messages.</summary>
-internal interface IInstanceReports
-{
-    void Ready(string instanceId, ColdStart coldStart);
-
-    /// <summary>The instance is gone. <paramref name="duringLoad"/> when it never became ready.</summary>
-    void Exited(string instanceId, string reason, bool duringLoad);
-
-    void CallDone(string instanceId, long callId, InstanceReply reply);
-}
-
 /// <summary>
 /// A worker's algorithm instances: it fetches builds through the cache, starts instances, passes calls to them and
 /// reports readiness, results and exits. A call the supervisor sends reaches the instance's pipe without waiting on

@@ -1,16 +1,5 @@
 namespace Hearth.Worker.Algorithms;
 
-/// <summary>Which stream a log line came from.</summary>
-internal enum LogStream
-{
-    Stdout,
-    Stderr,
-    Worker,
-}
-
-/// <summary>One line of an instance's log.</summary>
-internal sealed record InstanceLogLine(DateTimeOffset At, LogStream Stream, string Text);
-
 /// <summary>
 /// An instance's log: what it prints on stdout and stderr (stdout after PIPE_INIT_COMPLETE; everything before is the
 /// load output), kept as the last <see cref="Capacity"/> lines and handed to an optional sink as it arrives.

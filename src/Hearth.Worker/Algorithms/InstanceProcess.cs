@@ -1,61 +1,9 @@
 using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using Hearth.Core.Algorithms;
-using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
 
 namespace Hearth.Worker.Algorithms;
-
-/// <summary>How to start one instance: its ID, the build directory, the entry argv and how long it may take to load.</summary>
-internal sealed record InstanceLaunch(string Id, string Directory, IReadOnlyList<string> Entrypoint, TimeSpan LoadTimeout, string RuntimeDirectory)
-{
-    /// <summary>The base environment (<see cref="ChildEnvironment.Base"/>); the instance's own variables are set over it.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = ChildEnvironment.Base();
-
-    /// <summary>Told the process ID as soon as the process exists, before it has loaded, so it can be recorded.</summary>
-    public Action<int>? Spawned { get; init; }
-
-    /// <summary>The sandbox the instance runs in, or null to run it as the worker does.</summary>
-    public ProcessSandbox? Sandbox { get; init; }
-}
-
-/// <summary>The instance could not be started: it failed to spawn, exited while loading, or took too long to load.</summary>
-internal sealed class InstanceStartException(string message) : Exception(message);
-
-/// <summary>How a call on an instance ended.</summary>
-internal enum CallOutcome
-{
-    /// <summary>A response line arrived on the output pipe.</summary>
-    Replied,
-
-    /// <summary>The process exited while the call was in flight.</summary>
-    Crashed,
-
-    /// <summary>No response within the call's timeout; the process was killed.</summary>
-    TimedOut,
-
-    /// <summary>The instance was stopped while the call was in flight.</summary>
-    Stopped,
-}
-
-/// <summary>A call's ending: the response line on <see cref="CallOutcome.Replied"/>, else a message saying what happened.</summary>
-internal sealed record InstanceReply(CallOutcome Outcome, byte[]? Line, string? Failure)
-{
-    /// <summary>What the instance printed on stdout while serving the call, when the call asked for it.</summary>
-    public string? Stdout { get; init; }
-
-    public PipeResponse Parse() => Line is null ? new PipeMalformed(Failure ?? "no response") : PipeProtocol.ParseResponse(Line);
-}
-
-/// <summary>
-/// Where a start's time went: <paramref name="Start"/> until the first process is spawned (its FIFO made and
-/// <c>fork</c>/<c>exec</c> done), <paramref name="Sandbox"/> from then until the sandbox runs the entry program (zero
-/// without one), and <paramref name="Load"/> from then until <c>PIPE_INIT_COMPLETE</c>.
-/// </summary>
-internal sealed record LaunchTimes(TimeSpan Start, TimeSpan Sandbox, TimeSpan Load);
-
-/// <summary>How the process ended.</summary>
-internal sealed record InstanceExit(int? ExitCode, bool Killed, string Description);
 
 /// <summary>
 /// One running instance, driven with the pipe protocol (SPEC section 4): the entry command starts in the build
@@ -63,44 +11,37 @@ internal sealed record InstanceExit(int? ExitCode, bool Killed, string Descripti
 /// per line on stdin and answers with one JSON line on the FIFO, whether it holds the FIFO open or reopens it for
 /// every response. One call at a time. A crash (exit) or hang (call timeout) gives the call in flight a clear error.
 /// </summary>
-internal sealed partial class InstanceProcess : IAsyncDisposable
+internal sealed class InstanceProcess : IAsyncDisposable
 {
     private readonly InstanceLaunch _launch;
     private readonly InstanceLog _log;
     private readonly TimeProvider _time;
     private readonly Process _process;
-    private readonly string _fifoPath;
-    private readonly FileStream _fifo;
-    private readonly FileStream _fifoWriter;
+    private readonly ResponsePipe _pipe;
+    private readonly InstanceOutput _output;
     private readonly Stream _stdin;
-    private readonly byte[] _sentinel;
-    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<InstanceExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Thread _reader;
     private const int SmallRequest = 16 * 1024;
+    private static readonly TimeSpan MinimumRearm = TimeSpan.FromMilliseconds(1);
 
+    private readonly Lock _timerGate = new();
     private PendingCall? _pending;
-    private StdoutCapture? _capture;
+    private ITimer? _callTimer;
     private volatile bool _stopping;
     private volatile string? _killReason;
     private int _disposed;
     private long _startedAt;
     private long _spawnedAt;
-    private long _enteredAt;
-    private long _initializedAt;
 
-    private InstanceProcess(InstanceLaunch launch, InstanceLog log, TimeProvider time, Process process, string fifoPath, FileStream fifo, FileStream fifoWriter)
+    private InstanceProcess(InstanceLaunch launch, InstanceLog log, TimeProvider time, Process process, ResponsePipe pipe)
     {
         _launch = launch;
         _log = log;
         _time = time;
         _process = process;
-        _fifoPath = fifoPath;
-        _fifo = fifo;
-        _fifoWriter = fifoWriter;
+        _pipe = pipe;
+        _output = new InstanceOutput(process, log, launch.Sandbox is not null);
         _stdin = process.StandardInput.BaseStream;
-        _sentinel = Encoding.ASCII.GetBytes($"\u0001hearth-pipe-closed-{Guid.NewGuid():N}\n");
-        _reader = new Thread(ReadResponses) { IsBackground = true, Name = $"instance {launch.Id} output" };
     }
 
     public string Id => _launch.Id;
@@ -114,8 +55,8 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     {
         get
         {
-            var initialized = Volatile.Read(ref _initializedAt);
-            var entered = Volatile.Read(ref _enteredAt) is var e and not 0 ? Math.Min(e, initialized) : _spawnedAt;
+            var initialized = _output.InitializedAt;
+            var entered = _output.EnteredAt is var e and not 0 ? Math.Min(e, initialized) : _spawnedAt;
             return new LaunchTimes(
                 Stopwatch.GetElapsedTime(_startedAt, _spawnedAt), Stopwatch.GetElapsedTime(_spawnedAt, entered), Stopwatch.GetElapsedTime(entered, initialized));
         }
@@ -137,40 +78,10 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(launch);
         var startedAt = Stopwatch.GetTimestamp();
         Directory.CreateDirectory(launch.RuntimeDirectory);
-        var fifoPath = Fifo.PathFor(launch.RuntimeDirectory, launch.Id);
-        File.Delete(fifoPath);
-        Fifo.Create(fifoPath);
-        var fifo = Fifo.OpenReader(fifoPath);
-        var writer = Fifo.OpenWriter(fifoPath);
+        var pipe = ResponsePipe.Create(launch.RuntimeDirectory, launch.Id);
+        var fifoPath = pipe.Path;
 
-        var start = new ProcessStartInfo
-        {
-            FileName = ResolveProgram(launch.Entrypoint[0], launch.Directory),
-            WorkingDirectory = launch.Directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var arg in launch.Entrypoint.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // ProcessStartInfo starts from the worker's whole environment; the instance gets only its own.
-        start.Environment.Clear();
-        foreach (var (name, value) in ChildEnvironment.For(launch.Environment, (PipeProtocol.OutputVariable, fifoPath), ("HEARTH_INSTANCE_ID", launch.Id)))
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment.TryAdd("PYTHONUNBUFFERED", "1");
-        if (launch.Sandbox is { } sandbox)
-        {
-            Sandboxed(start, sandbox, launch, fifoPath);
-        }
+        var start = InstanceCommand.StartInfo(launch, fifoPath);
 
         Process process;
         try
@@ -181,16 +92,14 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            await fifo.DisposeAsync().ConfigureAwait(false);
-            await writer.DisposeAsync().ConfigureAwait(false);
-            File.Delete(fifoPath);
+            await pipe.DisposeAsync().ConfigureAwait(false);
             // The exception's own message names the worker's absolute paths; the caller gets only the reason.
             throw new InstanceStartException($"cannot run entrypoint {launch.Entrypoint[0]} in the build's directory: {new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}");
         }
 
         var spawnedAt = Stopwatch.GetTimestamp();
         launch.Spawned?.Invoke(process.Id);
-        var instance = new InstanceProcess(launch, log, time, process, fifoPath, fifo, writer) { _startedAt = startedAt, _spawnedAt = spawnedAt };
+        var instance = new InstanceProcess(launch, log, time, process, pipe) { _startedAt = startedAt, _spawnedAt = spawnedAt };
         instance.Begin();
         try
         {
@@ -222,7 +131,7 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
     /// </summary>
     public void Call(ReadOnlyMemory<byte> request, TimeSpan timeout, bool captureStdout, Action<InstanceReply> done)
     {
-        var call = new PendingCall(done, captureStdout ? new StdoutCapture(_time) : null);
+        var call = new PendingCall(done, captureStdout ? new StdoutCapture(_time) : null, timeout, _time.GetTimestamp());
         if (Interlocked.CompareExchange(ref _pending, call, null) is not null)
         {
             throw new InvalidOperationException($"instance {Id} is already serving a call; an instance serves one call at a time");
@@ -234,9 +143,11 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
             return;
         }
 
-        Volatile.Write(ref _capture, call.Capture);
-        call.Timeout = timeout;
-        call.Timer = _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+        _output.Attach(call.Capture);
+        lock (_timerGate)
+        {
+            ArmCallTimer(timeout);
+        }
         if (request.Length <= SmallRequest)
         {
             // The instance has read every earlier line (it answered them), so a small line fits the pipe's buffer at once.
@@ -324,46 +235,14 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         }
 
         await _exited.Task.ConfigureAwait(false);
-        if (_reader.IsAlive)
+        lock (_timerGate)
         {
-            await Task.Run(() => _reader.Join(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            _callTimer?.Dispose();
         }
 
-        await _fifo.DisposeAsync().ConfigureAwait(false);
-        await _fifoWriter.DisposeAsync().ConfigureAwait(false);
+        await _pipe.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
-        try
-        {
-            File.Delete(_fifoPath);
-        }
-        catch (IOException)
-        {
-            // Left for the runtime directory's clean-up.
-        }
     }
-
-    /// <summary>The same start inside the sandbox: the FIFO appears at /tmp/algoout, and only these variables pass in.</summary>
-    private static void Sandboxed(ProcessStartInfo start, ProcessSandbox sandbox, InstanceLaunch launch, string fifoPath)
-    {
-        sandbox.GrantOutput(fifoPath);
-        // The instance's own environment, already minimal, with the output pipe where the sandbox mounts it.
-        var environment = start.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
-        environment[PipeProtocol.OutputVariable] = SandboxCommand.OutputPath;
-        var argv = sandbox.Command(launch.Entrypoint.Skip(1), fifoPath, environment, announce: true);
-        // The sandbox's first process (pid 1 inside) is bubblewrap itself: it gets nothing of the worker's environment either.
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        start.FileName = argv[0];
-        start.ArgumentList.Clear();
-        foreach (var arg in argv.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-    }
-
-    /// <summary>A relative program path is taken from the build directory; a bare name is looked up on PATH.</summary>
-    private static string ResolveProgram(string program, string directory) =>
-        program.Contains('/', StringComparison.Ordinal) && !Path.IsPathRooted(program) ? Path.GetFullPath(Path.Combine(directory, program)) : program;
 
     private string ExitMessage(string when)
     {
@@ -377,19 +256,27 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         return tail.Length == 0 ? $"{exit} {when}" : $"{exit} {when}; last output: {tail}";
     }
 
-    private sealed class PendingCall(Action<InstanceReply> done, StdoutCapture? capture)
+    private sealed class PendingCall(Action<InstanceReply> done, StdoutCapture? capture, TimeSpan timeout, long startedAt)
     {
         public StdoutCapture? Capture { get; } = capture;
 
-        public TimeSpan Timeout { get; set; }
+        public TimeSpan Timeout { get; } = timeout;
 
-        public ITimer? Timer { get; set; }
+        public long StartedAt { get; } = startedAt;
 
-        public void Complete(InstanceReply reply)
-        {
-            Timer?.Dispose();
-            done(reply);
-        }
+        public void Complete(InstanceReply reply) => done(reply);
+    }
+
+    /// <summary>
+    /// One timer per instance, moved for every call rather than made and disposed per call (each timer is a
+    /// finalizable object in the runtime's timer queue). It is not disarmed when a call ends: a firing then finds no
+    /// call, or a later call whose own deadline it checks. Called under <see cref="_timerGate"/>, so the last arming
+    /// is always for the call in flight.
+    /// </summary>
+    private void ArmCallTimer(TimeSpan due)
+    {
+        _callTimer ??= _time.CreateTimer(static state => ((InstanceProcess)state!).OnCallTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _callTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void Complete(PendingCall call, InstanceReply reply)
@@ -409,8 +296,129 @@ internal sealed partial class InstanceProcess : IAsyncDisposable
         _ = Task.Run(async () =>
         {
             await capture.DrainAsync().ConfigureAwait(false);
-            Interlocked.CompareExchange(ref _capture, null, capture);
+            _output.Detach(capture);
             call.Complete(reply with { Stdout = capture.Text() });
         });
+    }
+
+    private void Begin()
+    {
+        _pipe.Start(_log, OnResponse, FailPending);
+        var pumps = _output.PumpAsync();
+        _ = WatchExitAsync(pumps);
+    }
+
+    private async Task WaitForInitAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_launch.LoadTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            var first = await Task.WhenAny(_output.Initialized, _exited.Task).WaitAsync(linked.Token).ConfigureAwait(false);
+            if (first == _output.Initialized)
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Load timeout or cancellation, told apart below.
+        }
+
+        if (_exited.Task.IsCompleted)
+        {
+            throw new InstanceStartException(ExitMessage($"during load, before printing {PipeProtocol.InitComplete}"));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Kill("the start was cancelled");
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        Kill("load timeout");
+        await _exited.Task.ConfigureAwait(false);
+        var tail = _log.Tail();
+        throw new InstanceStartException(
+            $"did not print {PipeProtocol.InitComplete} within the load timeout of {_launch.LoadTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; it was killed"
+            + (tail.Length == 0 ? "" : $"; last output: {tail}"));
+    }
+
+    private async Task WatchExitAsync(Task pumps)
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        if (_launch.Sandbox?.ExceededReservation() is { } exceeded)
+        {
+            _killReason ??= exceeded;
+            _log.Add(LogStream.Worker, exceeded);
+        }
+
+        try
+        {
+            // Its last words are in the log before its exit is told; a child it left behind may hold the pipes, so not forever.
+            await pumps.WaitAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Whatever arrived by now is what the messages quote.
+        }
+
+        var code = _process.ExitCode;
+        _exited.TrySetResult(new InstanceExit(code, _killReason is not null, ExitDescription.For(code, _killReason, _launch.Sandbox is not null)));
+
+        // Everything the process wrote to the pipe before exiting is ahead of this line, so when the reader meets it
+        // no response can still arrive.
+        _pipe.Close();
+    }
+
+    private void OnCallTimeout()
+    {
+        PendingCall? call;
+        lock (_timerGate)
+        {
+            call = Volatile.Read(ref _pending);
+            if (call is null)
+            {
+                return;
+            }
+
+            var left = call.Timeout - _time.GetElapsedTime(call.StartedAt);
+            if (left > TimeSpan.Zero)
+            {
+                // Set for an earlier call, or a hair early by the timer's coarser clock: this call's deadline is still ahead.
+                ArmCallTimer(left < MinimumRearm ? MinimumRearm : left);
+                return;
+            }
+        }
+
+        var seconds = call.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        Complete(call, new InstanceReply(CallOutcome.TimedOut, null,
+            $"the call timed out after {seconds} s with no response; the instance was stopped"));
+        Kill($"a call timed out after {seconds} s");
+    }
+
+    /// <summary>A response line, on the pipe's reader thread: it answers the call in flight.</summary>
+    private void OnResponse(byte[] line)
+    {
+        if (Volatile.Read(ref _pending) is { } call)
+        {
+            Complete(call, new InstanceReply(CallOutcome.Replied, line, null));
+        }
+        else
+        {
+            _log.Add(LogStream.Worker, "a line arrived on the output pipe with no call in flight; it was dropped");
+        }
+    }
+
+    private void FailPending(string? why)
+    {
+        if (Volatile.Read(ref _pending) is not { } call)
+        {
+            return;
+        }
+
+        var outcome = _stopping && _killReason is null ? CallOutcome.Stopped : CallOutcome.Crashed;
+        var message = why ?? (outcome == CallOutcome.Stopped ? "the instance was stopped during the call" : ExitMessage("during the call"));
+        Complete(call, new InstanceReply(outcome, null, message));
     }
 }

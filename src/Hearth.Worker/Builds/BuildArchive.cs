@@ -5,9 +5,6 @@ using Hearth.Core.Algorithms;
 
 namespace Hearth.Worker.Builds;
 
-/// <summary>A written archive: where it is, how big, and the SHA-256 of its bytes for integrity checks.</summary>
-internal sealed record ArchiveInfo(string Path, long Size, string Sha256);
-
 /// <summary>
 /// Builds travel as gzip-compressed tar archives (PAX format): files with their Unix modes and symbolic links, in
 /// <see cref="BuildTree"/> order, without <c>.git</c>.

@@ -6,46 +6,36 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Worker.Builds;
 
-/// <summary>Where the cache gets a build it does not hold: the supervisor's build store, in production.</summary>
-internal interface IBuildSource
-{
-    /// <summary>Opens the archive of build <paramref name="hash"/>, with the supervisor's grant to fetch it if there is one.</summary>
-    Task<Stream> OpenAsync(string hash, string? grant, CancellationToken cancellationToken);
-}
-
-/// <summary>The build could not be fetched or unpacked; the message says why.</summary>
-internal sealed class BuildFetchException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// The worker's local cache of builds, content-addressed by hash: <c>ROOT/HASH/</c> holds the unpacked build.
 /// A build is fetched once, even when several instances of it cold-start together; it is unpacked beside the
 /// cache and moved into place whole, so a directory under its hash is always complete. The cache is capped in
 /// size: after each fetch the least recently used builds nobody holds a lease on are evicted until it fits.
 /// </summary>
-internal sealed partial class BuildCache
+internal sealed class BuildCache
 {
     /// <summary>The default cap, 10 GiB: a few dozen typical model builds.</summary>
     public const long DefaultCapacityBytes = 10240L * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<FetchedBuild>>> _inFlight = new(StringComparer.Ordinal);
     private readonly IBuildSource _source;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly BuildIndex _index;
 
     public BuildCache(string root, IBuildSource source, long capacityBytes = DefaultCapacityBytes, TimeProvider? time = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
         Root = Path.GetFullPath(root);
         _source = source;
-        CapacityBytes = capacityBytes;
-        _time = time ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
+        _index = new BuildIndex(Root, capacityBytes, time ?? TimeProvider.System, _inFlight.ContainsKey, logger ?? NullLogger.Instance);
     }
 
     public string Root { get; }
 
     /// <summary>The size the cache is trimmed to after a fetch; builds in use may hold it above.</summary>
-    public long CapacityBytes { get; }
+    public long CapacityBytes => _index.CapacityBytes;
+
+    /// <summary>The bytes of the builds cached now, as last measured.</summary>
+    public long SizeBytes => _index.SizeBytes;
 
     public bool Contains(string hash) => Directory.Exists(PathOf(hash));
 
@@ -60,7 +50,7 @@ internal sealed partial class BuildCache
     /// </summary>
     public async Task<BuildLease> AcquireAsync(string hash, string? expectedSha256, CancellationToken cancellationToken, string? grant = null)
     {
-        if (Pin(hash))
+        if (_index.Pin(hash))
         {
             return new BuildLease(this, hash, PathOf(hash));
         }
@@ -73,7 +63,7 @@ internal sealed partial class BuildCache
         }
         catch
         {
-            Unpin(hash, touch: false);
+            _index.Unpin(hash, touch: false);
             throw;
         }
     }
@@ -104,7 +94,7 @@ internal sealed partial class BuildCache
 
     private async Task<FetchedBuild> FetchAsync(string hash, string? expectedSha256, string? grant, CancellationToken cancellationToken)
     {
-        if (IsIndexed(hash))
+        if (_index.IsIndexed(hash))
         {
             // A fetch of it finished between this caller's look and its joining the fetch.
             return new FetchedBuild(PathOf(hash), TimeSpan.Zero);
@@ -147,7 +137,7 @@ internal sealed partial class BuildCache
             }
 
             var target = PathOf(hash);
-            var size = SizeOf(stem);
+            var size = BuildIndex.SizeOf(stem);
             try
             {
                 Directory.Move(stem, target);
@@ -158,7 +148,7 @@ internal sealed partial class BuildCache
                 Directory.Delete(stem, recursive: true);
             }
 
-            Fetched(hash, size);
+            _index.Fetched(hash, size);
             return new FetchedBuild(target, unpacking);
         }
         finally
@@ -182,28 +172,13 @@ internal sealed partial class BuildCache
             throw new BuildFetchException($"cannot fetch build {hash}: {e.Message}", e);
         }
     }
-}
 
-/// <summary>A fetch's outcome: where the build is, and how much of the fetch was unpacking.</summary>
-internal sealed record FetchedBuild(string Path, TimeSpan Unpacking);
+    /// <summary>
+    /// Evicts least recently used builds until the cache fits its cap. A build under a lease (its instance is running
+    /// or starting) or being fetched is never evicted; when those alone exceed the cap, the cache stays over it and says so.
+    /// </summary>
+    public void Trim() => _index.Trim();
 
-/// <summary>A build held for use: its directory stays in the cache until this is disposed (once).</summary>
-internal sealed class BuildLease(BuildCache cache, string hash, string path) : IDisposable
-{
-    private int _released;
-
-    public string Hash { get; } = hash;
-
-    public string Path { get; } = path;
-
-    /// <summary>How long unpacking the archive took when this acquisition fetched (or waited for) it; zero when it was cached.</summary>
-    public TimeSpan Unpacking { get; init; }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-        {
-            cache.Release(Hash);
-        }
-    }
+    /// <summary>A lease ended: the build was in use until now.</summary>
+    internal void Release(string hash) => _index.Release(hash);
 }

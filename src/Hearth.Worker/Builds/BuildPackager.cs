@@ -3,12 +3,6 @@ using Hearth.Core.Algorithms;
 
 namespace Hearth.Worker.Builds;
 
-/// <summary>A packaged build ready to upload: its hash, where that came from, its manifest and its archive.</summary>
-internal sealed record PackagedBuild(string Hash, HashSource Source, AlgorithmManifest Manifest, ArchiveInfo Archive);
-
-/// <summary>The directory cannot be packaged: no or bad manifest, or its build command failed.</summary>
-internal sealed class BuildException(string message) : Exception(message);
-
 /// <summary>
 /// Packaging for <c>algo push</c>: reads <c>hearth.json</c>, runs its build command in the directory (its output
 /// goes to <c>log</c>), then computes the hash and writes the archive. The hash is taken after the build so a

@@ -1,8 +1,5 @@
 namespace Hearth.Worker.Builds;
 
-/// <summary>One file or symbolic link in a build directory, by its path relative to the root with '/' separators.</summary>
-internal sealed record BuildFile(string RelativePath, string FullPath, bool IsLink);
-
 /// <summary>
 /// The files a build holds: everything under the directory except version-control metadata (<c>.git</c>), in
 /// ordinal order of relative path so hashing and archiving are deterministic.

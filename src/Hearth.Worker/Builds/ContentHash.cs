@@ -5,16 +5,6 @@ using System.Text;
 
 namespace Hearth.Worker.Builds;
 
-/// <summary>Where a build's hash came from.</summary>
-internal enum HashSource
-{
-    /// <summary>The git HEAD commit of the directory, which is the top of a git checkout.</summary>
-    Git,
-
-    /// <summary>A SHA-1 over the directory's relative paths, kinds, modes and bytes.</summary>
-    Content,
-}
-
 /// <summary>
 /// A build's 40-hex identity: the git HEAD commit when the directory is the top of a git checkout (a directory
 /// somewhere inside a larger checkout is not its own source, so it gets a content hash), otherwise a content hash.

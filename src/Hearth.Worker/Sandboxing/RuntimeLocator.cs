@@ -3,12 +3,6 @@ using System.Diagnostics;
 
 namespace Hearth.Worker.Sandboxing;
 
-/// <summary>An entry command made ready for the sandbox: the program to run and the directories it needs from the host.</summary>
-internal sealed record SandboxRuntime(string Program, IReadOnlyList<string> Directories);
-
-/// <summary>The entry command's program cannot run in the sandbox; the message says why.</summary>
-internal sealed class SandboxException(string message) : Exception(message);
-
 /// <summary>
 /// Finds what an entry command's program needs beyond the system directories, so the sandbox can bind exactly that
 /// read-only: a Python under <c>~/.pyenv</c> or a Node under <c>~/.nvm</c> lives outside <c>/usr</c>. Version-manager

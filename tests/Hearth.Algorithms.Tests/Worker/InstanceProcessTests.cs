@@ -148,6 +148,25 @@ public sealed class InstanceProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEarlierCallsShortTimeoutDoesNotEndALaterLongerCall()
+    {
+        var instance = await FixtureAsync("hold");
+        Assert.Equal("text \"quick\"", ResultOf(await CallAsync(instance, PayloadType.Text, "quick", TimeSpan.FromMilliseconds(200))));
+        // Still running when the first call's deadline passes; its own is far off.
+        Assert.Equal("text \"sleep:0.6\"", ResultOf(await CallAsync(instance, PayloadType.Text, "sleep:0.6", Generous)));
+        Assert.False(instance.HasExited);
+    }
+
+    [Fact]
+    public async Task ALaterCallsShorterTimeoutIsKeptAfterALongerOne()
+    {
+        var instance = await FixtureAsync("hold");
+        Assert.Equal("text \"first\"", ResultOf(await CallAsync(instance, PayloadType.Text, "first", Generous)));
+        var reply = await CallAsync(instance, PayloadType.Text, "hang", TimeSpan.FromMilliseconds(300)).WaitAsync(Generous, TestContext.Current.CancellationToken);
+        Assert.Equal(CallOutcome.TimedOut, reply.Outcome);
+    }
+
+    [Fact]
     public async Task AnInstanceServesOneCallAtATime()
     {
         var instance = await FixtureAsync("hold");

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Hearth.Worker.Builds;
 
-internal sealed partial class BuildCache
+internal sealed partial class BuildIndex
 {
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Evicted build {Hash} ({Bytes} bytes, last used {LastUse:O}) from the build cache, which now holds {CacheBytes} of its {CapacityBytes} bytes")]

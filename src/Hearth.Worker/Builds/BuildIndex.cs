@@ -1,21 +1,27 @@
+using Microsoft.Extensions.Logging;
+
 namespace Hearth.Worker.Builds;
 
 /// <summary>
-/// The cache's size cap. Which builds are cached, their sizes and last uses are kept in memory, loaded once from
+/// The build cache's index and size cap. Which builds are cached, their sizes and last uses are kept in memory, loaded once from
 /// the cache directory. A build's last use is also written to disk as its directory's modification time: the
 /// build's files are immutable, so the directory's own time is free to carry it, it changes atomically with no
 /// index file to keep consistent with the directories (or to lose in a crash), and an operator sees the eviction
 /// order with <c>ls -lt</c>. So a restarted worker evicts in the same order as the one before it.
 /// </summary>
-internal sealed partial class BuildCache
+/// <param name="isFetching">Whether a fetch of a build is under way: such a build is never evicted.</param>
+internal sealed partial class BuildIndex(string root, long capacityBytes, TimeProvider time, Func<string, bool> isFetching, ILogger logger)
 {
     private const string EvictingDirectory = ".evicting";
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
+    private readonly ILogger _logger = logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CachedBuild> _builds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _leases = new(StringComparer.Ordinal);
     private bool _loaded;
+
+    public long CapacityBytes { get; } = capacityBytes;
 
     /// <summary>The bytes of the builds cached now, as last measured.</summary>
     public long SizeBytes
@@ -31,7 +37,7 @@ internal sealed partial class BuildCache
     }
 
     /// <summary>Counts a lease on <paramref name="hash"/>; true when the build is cached already (and then it is used now).</summary>
-    private bool Pin(string hash)
+    public bool Pin(string hash)
     {
         lock (_gate)
         {
@@ -54,7 +60,7 @@ internal sealed partial class BuildCache
         }
     }
 
-    private bool IsIndexed(string hash)
+    public bool IsIndexed(string hash)
     {
         lock (_gate)
         {
@@ -63,7 +69,7 @@ internal sealed partial class BuildCache
     }
 
     /// <summary>A lease ended: the build was in use until now. Its size is measured again, as an instance may write into its directory.</summary>
-    internal void Release(string hash)
+    public void Release(string hash)
     {
         if (Unpin(hash, touch: true) && Directory.Exists(PathOf(hash)))
         {
@@ -79,7 +85,7 @@ internal sealed partial class BuildCache
     }
 
     /// <summary>Drops one lease; true when it was the last.</summary>
-    private bool Unpin(string hash, bool touch)
+    public bool Unpin(string hash, bool touch)
     {
         lock (_gate)
         {
@@ -103,12 +109,12 @@ internal sealed partial class BuildCache
     }
 
     /// <summary>A fetched build is in place: it is indexed as used now, and the cache is trimmed to its cap.</summary>
-    private void Fetched(string hash, long size)
+    public void Fetched(string hash, long size)
     {
         lock (_gate)
         {
             Load();
-            var build = new CachedBuild(size, _time.GetUtcNow());
+            var build = new CachedBuild(size, time.GetUtcNow());
             _builds[hash] = build;
             Touch(hash, build);
         }
@@ -129,7 +135,7 @@ internal sealed partial class BuildCache
         {
             Load();
             total = _builds.Values.Sum(b => b.Size);
-            var candidates = _builds.Where(b => !_leases.ContainsKey(b.Key) && !_inFlight.ContainsKey(b.Key))
+            var candidates = _builds.Where(b => !_leases.ContainsKey(b.Key) && !isFetching(b.Key))
                 .OrderBy(b => b.Value.LastUse).ThenBy(b => b.Key, StringComparer.Ordinal).ToList();
             foreach (var (hash, build) in candidates)
             {
@@ -139,7 +145,7 @@ internal sealed partial class BuildCache
                 }
 
                 // Moved aside first, in one step, so no one ever sees a half-deleted build under its hash.
-                var doomed = Path.Combine(Root, EvictingDirectory, $"{hash}-{Guid.NewGuid():N}");
+                var doomed = Path.Combine(root, EvictingDirectory, $"{hash}-{Guid.NewGuid():N}");
                 try
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(doomed)!);
@@ -160,7 +166,7 @@ internal sealed partial class BuildCache
                 evicted.Add((hash, build, doomed));
             }
 
-            inUse = _builds.Keys.Count(h => _leases.ContainsKey(h) || _inFlight.ContainsKey(h));
+            inUse = _builds.Keys.Count(h => _leases.ContainsKey(h) || isFetching(h));
         }
 
         foreach (var (hash, build, doomed) in evicted)
@@ -188,20 +194,20 @@ internal sealed partial class BuildCache
         }
 
         _loaded = true;
-        Directory.CreateDirectory(Root);
-        TryDelete(Path.Combine(Root, EvictingDirectory));
-        var incoming = new DirectoryInfo(Path.Combine(Root, ".incoming"));
+        Directory.CreateDirectory(root);
+        TryDelete(Path.Combine(root, EvictingDirectory));
+        var incoming = new DirectoryInfo(Path.Combine(root, ".incoming"));
         if (incoming.Exists)
         {
             // Fetches this worker started died with it; a recent entry may be another process's fetch under way.
-            var cutoff = _time.GetUtcNow() - AbandonedAfter;
+            var cutoff = time.GetUtcNow() - AbandonedAfter;
             foreach (var entry in incoming.EnumerateFileSystemInfos().Where(e => e.LastWriteTimeUtc < cutoff))
             {
                 TryDelete(entry.FullName);
             }
         }
 
-        foreach (var directory in new DirectoryInfo(Root).EnumerateDirectories())
+        foreach (var directory in new DirectoryInfo(root).EnumerateDirectories())
         {
             if (IsHash(directory.Name))
             {
@@ -212,7 +218,7 @@ internal sealed partial class BuildCache
 
     private void Touch(string hash, CachedBuild build)
     {
-        build.LastUse = _time.GetUtcNow();
+        build.LastUse = time.GetUtcNow();
         try
         {
             Directory.SetLastWriteTimeUtc(PathOf(hash), build.LastUse.UtcDateTime);
@@ -242,6 +248,8 @@ internal sealed partial class BuildCache
 
         return size;
     }
+
+    private string PathOf(string hash) => Path.Combine(root, hash);
 
     private static bool IsHash(string name) => name.Length == 40 && name.All(char.IsAsciiHexDigitLower);
 

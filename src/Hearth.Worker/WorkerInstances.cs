@@ -2,36 +2,46 @@ using Google.Protobuf;
 using Hearth.Protocol.Workers;
 using Hearth.Worker.Algorithms;
 using Hearth.Worker.Builds;
+using Microsoft.Extensions.Logging;
 
 namespace Hearth.Worker;
 
-/// <summary>The worker's algorithm instances: started, called and stopped on the supervisor's word, reported back on the stream.</summary>
-public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
+/// <summary>
+/// The worker's algorithm instances: started, called and stopped on the supervisor's word, reported back through
+/// the outbox. The instance host (and its build cache) is made on the first start, so a worker that never runs an
+/// instance leaves no build directory.
+/// </summary>
+/// <param name="environment">The base environment of the worker's children.</param>
+/// <param name="mustNotStart">True while the worker is fenced: a start read then is left out, as a subjob is.</param>
+internal sealed partial class WorkerInstances(
+    WorkerOptions options, Outbox outbox, SupervisorApi supervisor, string runDirectory, IReadOnlyDictionary<string, string> environment,
+    ProcessRecords records, Sandboxing.Sandbox? sandbox, Func<bool> mustNotStart, ILogger logger) : IInstanceReports
 {
-    private InstanceHost? _instanceHost;
+    private readonly ILogger _logger = logger;
+    private InstanceHost? _host;
 
-    private InstanceHost Instances => LazyInitializer.EnsureInitialized(ref _instanceHost, () => new InstanceHost(
-        new BuildCache(_options.BuildCacheDirectory ?? Path.Combine(_runDirectory, "builds"), this, _options.BuildCacheMegabytes * 1024 * 1024, _options.Time, _logger),
-        Path.Combine(_runDirectory, "instances"),
-        _options.Time,
+    private InstanceHost Host => LazyInitializer.EnsureInitialized(ref _host, () => new InstanceHost(
+        new BuildCache(options.BuildCacheDirectory ?? Path.Combine(runDirectory, "builds"), supervisor, options.BuildCacheMegabytes * 1024 * 1024, options.Time, _logger),
+        Path.Combine(runDirectory, "instances"),
+        options.Time,
         this,
-        Spawning.ChildEnvironment.For(_environment, ("HEARTH_WORKER", Name)),
-        _records,
-        _sandbox,
-        _options.SandboxPids));
+        Spawning.ChildEnvironment.For(environment, ("HEARTH_WORKER", options.Name)),
+        records,
+        sandbox,
+        options.SandboxPids));
 
     /// <summary>How many algorithm instances run here, loading or warm.</summary>
-    public int InstanceCount => _instanceHost?.Count ?? 0;
+    public int Count => _host?.Count ?? 0;
 
-    private void StartInstance(StartInstance start)
+    public void Start(StartInstance start)
     {
-        if (Fencing && _fence.Expired)
+        if (mustNotStart())
         {
             // Left out of the next registration instead, as a subjob is.
             return;
         }
 
-        Instances.Start(new InstanceStart(
+        Host.Start(new InstanceStart(
             start.InstanceId, start.Account, start.Algorithm, start.Hash, NullIfEmpty(start.Version), NullIfEmpty(start.ArchiveSha256),
             [.. start.Entrypoint], TimeSpan.FromMilliseconds(start.LoadTimeoutMs > 0 ? start.LoadTimeoutMs : 300_000))
         {
@@ -41,24 +51,28 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
             Environment = new Dictionary<string, string>(start.Environment)
             {
                 // Algorithmia's clients find the API here; the instance reaches the supervisor as this worker does.
-                ["ALGORITHMIA_API"] = _activeSupervisor.ToString().TrimEnd('/'),
+                ["ALGORITHMIA_API"] = supervisor.Active.ToString().TrimEnd('/'),
             },
         });
     }
 
-    private void CallInstance(CallInstance call) =>
-        Instances.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)), call.CaptureStdout);
+    public void Call(CallInstance call) =>
+        Host.Call(call.InstanceId, call.CallId, call.Request.Memory, TimeSpan.FromMilliseconds(Math.Max(1, call.TimeoutMs)), call.CaptureStdout);
 
-    private void StopInstance(StopInstance stop) => Instances.Stop(stop.InstanceId, TimeSpan.FromMilliseconds(Math.Max(0, stop.GraceMs)));
+    public void Stop(StopInstance stop) => Host.Stop(stop.InstanceId, TimeSpan.FromMilliseconds(Math.Max(0, stop.GraceMs)));
 
-    private void AddInstanceReports(Register register)
+    /// <summary>Stops every instance within <paramref name="grace"/> and waits for them.</summary>
+    public Task StopAllAsync(TimeSpan grace) => _host?.StopAllAsync(grace) ?? Task.CompletedTask;
+
+    /// <summary>The instances that run here, for a (re)registration, so a restarted supervisor can adopt them.</summary>
+    public void AddReports(Register register)
     {
-        if (_instanceHost is null)
+        if (_host is null)
         {
             return;
         }
 
-        foreach (var snapshot in _instanceHost.Snapshot())
+        foreach (var snapshot in _host.Snapshot())
         {
             var start = snapshot.Start;
             var report = new InstanceReport
@@ -82,13 +96,11 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
         }
     }
 
-    private Task StopInstancesAsync() => _instanceHost?.StopAllAsync(_options.StopGrace) ?? Task.CompletedTask;
-
     void IInstanceReports.Ready(string instanceId, ColdStart coldStart)
     {
         LogInstanceReady(instanceId, (int)coldStart.Total.TotalMilliseconds, (int)coldStart.Fetch.TotalMilliseconds, (int)coldStart.Unpack.TotalMilliseconds,
             (int)coldStart.Sandbox.TotalMilliseconds, (int)coldStart.Start.TotalMilliseconds, (int)coldStart.Load.TotalMilliseconds);
-        _outbox.Post(new WorkerMessage
+        outbox.Post(new WorkerMessage
         {
             InstanceReady = new InstanceReady
             {
@@ -110,14 +122,8 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
     void IInstanceReports.Exited(string instanceId, string reason, bool duringLoad)
     {
         LogInstanceExited(instanceId, reason);
-        _outbox.Post(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
+        outbox.Post(new WorkerMessage { InstanceExited = new InstanceExited { InstanceId = instanceId, Reason = reason, DuringLoad = duringLoad } });
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} is warm after {TotalMs} ms (fetch {FetchMs}, unpack {UnpackMs}, sandbox {SandboxMs}, start {StartMs}, load {LoadMs})")]
-    private partial void LogInstanceReady(string instance, int totalMs, int fetchMs, int unpackMs, int sandboxMs, int startMs, int loadMs);
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Instance {Instance} ended: {Reason}")]
-    private partial void LogInstanceExited(string instance, string reason);
 
     void IInstanceReports.CallDone(string instanceId, long callId, InstanceReply reply)
     {
@@ -131,7 +137,7 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
             };
         }
 
-        _outbox.Post(new WorkerMessage
+        outbox.Post(new WorkerMessage
         {
             CallResult = new CallResult
             {
@@ -149,42 +155,6 @@ public sealed partial class WorkerAgent : IInstanceReports, IBuildSource
                 Stdout = reply.Stdout ?? "",
             },
         });
-    }
-
-    /// <summary>Builds come from the supervisor's build store, with this worker's key and the grant sent with the start.</summary>
-    async Task<Stream> IBuildSource.OpenAsync(string hash, string? grant, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_activeSupervisor, $"v1/builds/{hash}"));
-        if (grant is not null)
-        {
-            request.Headers.Add("Hearth-Build-Grant", grant);
-        }
-
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = (int)response.StatusCode;
-            var detail = await ProblemDetailAsync(response, cancellationToken).ConfigureAwait(false);
-            response.Dispose();
-            throw new IOException($"the supervisor answered HTTP {status} for build {hash}{detail}");
-        }
-
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>": DETAIL" from a problem+json answer, so a refusal says why; empty for anything else.</summary>
-    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            using var problem = System.Text.Json.JsonDocument.Parse(body);
-            return problem.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text ? $": {text}" : "";
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or HttpRequestException or InvalidOperationException)
-        {
-            return "";
-        }
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;

@@ -1,0 +1,4 @@
+namespace Hearth.Worker.Algorithms;
+
+/// <summary>One line of an instance's log.</summary>
+internal sealed record InstanceLogLine(DateTimeOffset At, LogStream Stream, string Text);
