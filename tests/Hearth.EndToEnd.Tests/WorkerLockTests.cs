@@ -34,7 +34,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
 
         // The purge kills the sleep on w1 and it starts again on w2, as a new attempt.
         await _cluster.JsonAsync("workers", "lock", "w1", "--purge");
-        await TestCluster.WaitUntilAsync("the purged subjob to run again on w2", async () =>
+        await Poll.UntilAsync("the purged subjob to run again on w2", async () =>
         {
             var subjob = (await _cluster.JobAsync(purged)).GetProperty("subjobs")[0];
             return subjob.GetProperty("state").GetString() == "running" && subjob.GetProperty("host").GetString() == "w2";
@@ -52,7 +52,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
         await _cluster.JsonAsync("workers", "lock", "w1");
         await _cluster.JsonAsync("workers", "lock", "w2");
         await _cluster.RestartSupervisorAsync();
-        await TestCluster.WaitUntilAsync("both workers to reconnect", async () =>
+        await Poll.UntilAsync("both workers to reconnect", async () =>
         {
             var workers = await _cluster.WorkersAsync();
             return TestCluster.WorkerState(workers, "w1") == "up" && TestCluster.WorkerState(workers, "w2") == "up";
@@ -60,7 +60,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
         Assert.All((await _cluster.WorkersAsync()).EnumerateArray(), w => Assert.True(w.GetProperty("locked").GetBoolean()));
 
         var id = await _cluster.SubmitAsync("host.processors=1", "true");
-        await TestCluster.WaitUntilAsync("the job to be seen pending", async () => (await _cluster.JobAsync(id)).GetProperty("state").GetString() == "pending");
+        await Poll.UntilAsync("the job to be seen pending", async () => (await _cluster.JobAsync(id)).GetProperty("state").GetString() == "pending");
         await _cluster.JsonAsync("workers", "unlock", "w2");
         var job = await _cluster.WaitForJobAsync(id);
         Assert.Equal(("complete", "w2"), (job.GetProperty("state").GetString(), job.GetProperty("subjobs")[0].GetProperty("host").GetString()));

@@ -25,7 +25,7 @@ public sealed class JobOwnershipCluster : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Cluster = await TestCluster.StartAsync(resources: "host.processors=8,host.memory=4000");
+        Cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=8,host.memory=4000");
         await Cluster.AccountAsync("alice");
         await Cluster.AccountAsync("bob");
         await Cluster.AccountAsync("acme", org: true);
@@ -219,7 +219,7 @@ public sealed class JobOwnershipTests(JobOwnershipCluster fixture) : IClassFixtu
     /// <summary>Polls (bounded) until the job's process has started.</summary>
     private async Task<JobView> WaitRunningAsync(long id)
     {
-        var deadline = DateTime.UtcNow + TestCluster.Bound;
+        var deadline = DateTime.UtcNow + Poll.DefaultBound;
         while (true)
         {
             var job = await JobAsync(fixture.Admin, id);

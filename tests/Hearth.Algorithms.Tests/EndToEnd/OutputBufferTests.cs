@@ -16,9 +16,9 @@ public sealed partial class OutputBufferTests
     [Fact]
     public async Task OutputPrintedWhileTheSupervisorIsDownKeepsItsEndAndTheLogSaysHowMuchWasDropped()
     {
-        await using var cluster = await TestCluster.StartAsync(outputBufferBytes: BufferBytes);
+        await using var cluster = await TestCluster.StartInProcessAsync(outputBufferBytes: BufferBytes);
         var ct = TestContext.Current.CancellationToken;
-        var work = Directory.CreateDirectory(Path.Combine(cluster.ScratchPath, "job")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(cluster.Root, "job")).FullName;
         var script = "touch started; i=0; while [ ! -e go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; "
             + $"head -c {Printed} /dev/zero | tr '\\000' x; echo; echo last words >&2";
         var submitted = await cluster.Admin.PostAsJsonAsync("/v1/jobs", new SubmitJobRequest(["sh", "-c", script], WorkingDirectory: work), ApiJson.Options, ct);
@@ -29,7 +29,7 @@ public sealed partial class OutputBufferTests
         await cluster.StopSupervisorAsync();
         await File.WriteAllTextAsync(Path.Combine(work, "go"), "", ct);
         await Until(() => cluster.SubjobsOnWorkers == 0, "the job to end on its worker");
-        await cluster.StartSupervisorAgainAsync();
+        await cluster.StartSupervisorAsync();
 
         var log = await Until(async () =>
         {
@@ -51,7 +51,7 @@ public sealed partial class OutputBufferTests
 
     private static async Task<T> Until<T>(Func<Task<T?>> attempt, string what) where T : class
     {
-        var deadline = DateTime.UtcNow + TestCluster.Bound;
+        var deadline = DateTime.UtcNow + Poll.DefaultBound;
         while (true)
         {
             if (await attempt() is { } done)
