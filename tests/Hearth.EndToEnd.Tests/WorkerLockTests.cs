@@ -15,7 +15,9 @@ public sealed class WorkerLockTests : IAsyncLifetime
     {
         // Only w1 is open: the long job lands there.
         await _cluster.JsonAsync("workers", "lock", "w2");
-        var drained = await _cluster.SubmitAsync("host.processors=1", "sh", "-c", "sleep 10; echo done");
+        // It runs until released, so it is still running whenever w1 is locked, and ends as soon as the test says.
+        var go = Path.Combine(_cluster.Root, "go");
+        var drained = await _cluster.SubmitAsync("host.processors=1", "sh", "-c", $"while [ ! -e '{go}' ]; do sleep 0.1; done; echo done");
         var purged = await _cluster.SubmitAsync("host.processors=1", "sleep", "300");
         await _cluster.WaitForStateAsync(drained, "running");
         await _cluster.WaitForStateAsync(purged, "running");
@@ -28,6 +30,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
         var freshJob = await _cluster.WaitForJobAsync(fresh);
         Assert.Equal("w2", freshJob.GetProperty("subjobs")[0].GetProperty("host").GetString());
 
+        await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
         var drainedJob = await _cluster.WaitForJobAsync(drained);
         Assert.Equal(("complete", "w1"), (drainedJob.GetProperty("state").GetString(), drainedJob.GetProperty("subjobs")[0].GetProperty("host").GetString()));
         Assert.Equal("running", (await _cluster.JobAsync(purged)).GetProperty("state").GetString());
