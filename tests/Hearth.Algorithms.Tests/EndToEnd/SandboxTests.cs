@@ -170,13 +170,9 @@ public sealed class SandboxTests
         submitted.EnsureSuccessStatusCode();
         var id = (await submitted.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, ct))!.Id;
 
-        var deadline = DateTime.UtcNow + Poll.DefaultBound;
-        JobView job;
-        while ((job = (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", ApiJson.Options, ct))!).FinishedAt is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the job did not end: {JsonSerializer.Serialize(job, ApiJson.Options)}");
-            await Task.Delay(50, ct);
-        }
+        JobView job = null!;
+        await Poll.UntilAsync("the job to end", async () => (job = (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", ApiJson.Options, ct))!).FinishedAt is not null,
+            state: () => JsonSerializer.Serialize(job, ApiJson.Options));
 
         var logs = (await cluster.Admin.GetFromJsonAsync<JobLogsView>($"/v1/jobs/{id}/logs", ApiJson.Options, ct))!.Subjobs.Single();
         Assert.Matches("^pid [1-3]\nallocation readable\n$", logs.Stdout);

@@ -12,10 +12,10 @@ internal static class HeldJobs
 {
     private const string Script = """
         #!/bin/sh
-        # Records this start, then runs until released, its cluster is gone, or 10 minutes pass, so nothing outlives a broken test.
+        # Records this start, then runs until released, its cluster stops, or 10 minutes pass, so nothing outlives a broken test.
         echo "$$ $QB_JOBSLOTS" >> "$1/started.$QB_JOBID.$QB_SUBID"
         i=0
-        while [ -d "$1" ] && [ ! -e "$1/release.$QB_JOBID.$QB_SUBID" ] && [ ! -e "$1/release.all" ] && [ $i -lt 6000 ]; do
+        while [ ! -e "$2" ] && [ ! -e "$1/release.$QB_JOBID.$QB_SUBID" ] && [ ! -e "$1/release.all" ] && [ $i -lt 6000 ]; do
           sleep 0.1
           i=$((i + 1))
         done
@@ -30,9 +30,10 @@ internal static class HeldJobs
         /// <summary>The supervisor's <c>--db</c>, or null for SQLite in its data directory.</summary>
         public string? Database => farm.Options.Database;
 
-        public string Marks => Path.Combine(farm.Root, "marks");
+        /// <summary>A directory the cluster's jobs record their starts in, made on first use.</summary>
+        public string Marks => Directory.CreateDirectory(Path.Combine(farm.Root, "marks")).FullName;
 
-        /// <summary>A command that records its start in <see cref="Marks"/> and runs until released.</summary>
+        /// <summary>A command that records its start in <see cref="Marks"/> and runs until released or the cluster stops.</summary>
         public IReadOnlyList<string> HeldCommand
         {
             get
@@ -40,11 +41,10 @@ internal static class HeldJobs
                 var script = Path.Combine(farm.Root, "job.sh");
                 if (!File.Exists(script))
                 {
-                    Directory.CreateDirectory(farm.Marks);
                     File.WriteAllText(script, Script);
                 }
 
-                return ["sh", script, farm.Marks];
+                return ["sh", script, farm.Marks, farm.StoppingMark];
             }
         }
 

@@ -43,6 +43,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(_root.FullName, "supervisor");
 
+    /// <summary>A file made when the cluster starts to stop, so jobs that wait on the test can end with it rather than hold up their workers.</summary>
+    public string StoppingMark => Path.Combine(_root.FullName, "stopping");
+
     /// <summary>The supervisor process (process mode).</summary>
     public ClusterProcess Supervisor { get; private set; } = null!;
 
@@ -333,6 +336,15 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await File.WriteAllTextAsync(StoppingMark, "");
+        }
+        catch (IOException)
+        {
+            // The directory is going anyway.
+        }
+
         // Workers first (they stop their processes), then the supervisor.
         foreach (var worker in _workers.Values)
         {
