@@ -21,7 +21,7 @@ public sealed partial class AdminPageTests(TwoWorkerCluster fixture) : IClassFix
     [Fact]
     public async Task ClusterPageNeedsTheAdminKeyThenShowsWorkersResourcesAndJobs()
     {
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(Cluster.Url) };
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(Cluster.BaseUrl) };
         var anonymous = await http.GetAsync(new Uri("/admin", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.EndsWith("/admin/login", anonymous.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
 

@@ -15,7 +15,7 @@ public sealed class AlgorithmWalkthroughTests
     internal static string CopyExample(TestCluster cluster, string name)
     {
         var source = Path.Combine(Examples, name);
-        var target = Path.Combine(cluster.WorkDirectory, "examples", name);
+        var target = Path.Combine(cluster.Root, "examples", name);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
@@ -31,7 +31,7 @@ public sealed class AlgorithmWalkthroughTests
         return target;
     }
 
-    private static Dictionary<string, string?> As(TestCluster cluster, string key) => new() { ["HEARTH_URL"] = cluster.Url, ["HEARTH_API_KEY"] = key };
+    private static Dictionary<string, string?> As(TestCluster cluster, string key) => new() { ["HEARTH_URL"] = cluster.BaseUrl, ["HEARTH_API_KEY"] = key };
 
     private static async Task<JsonElement> JsonAsync(Dictionary<string, string?> env, params string[] args)
     {
@@ -129,12 +129,12 @@ public sealed class AlgorithmWalkthroughTests
         var both = await cluster.RunAsync("algo", "publish", "acme/echo", "--hash", hash, "--version", "3.0.0", "--public", "--private");
         Assert.Equal((2, "hearth: give exactly one of --public or --private\n"), (both.ExitCode, both.Stderr));
 
-        var keyless = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.Url }, "call", "acme/echo", "1");
+        var keyless = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.BaseUrl }, "call", "acme/echo", "1");
         Assert.Equal(1, keyless.ExitCode);
         Assert.Contains("(HTTP 401): an API key is required", keyless.Stderr, StringComparison.Ordinal);
         var missing = await cluster.RunAsync("account", "create", "bad name");
         Assert.Equal((2, "hearth: account name \"bad name\" may hold only letters, digits, '_' and '-'\n"), (missing.ExitCode, missing.Stderr));
-        var noManifest = await cluster.RunAsync("algo", "push", cluster.WorkDirectory, "--as", "acme/empty");
+        var noManifest = await cluster.RunAsync("algo", "push", cluster.Root, "--as", "acme/empty");
         Assert.Equal(2, noManifest.ExitCode);
         Assert.Contains("has no hearth.json", noManifest.Stderr, StringComparison.Ordinal);
     }

@@ -22,7 +22,7 @@ public sealed class CallStormTests
         await using var cluster = await TestCluster.StartAsync(workers: ("w1", "host.processors=4,host.memory=4000"));
         await cluster.JsonAsync("account", "create", "alice");
         var key = (await cluster.JsonAsync("key", "create", "alice")).GetProperty("key").GetString()!;
-        var alice = new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.Url, ["HEARTH_API_KEY"] = key };
+        var alice = new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.BaseUrl, ["HEARTH_API_KEY"] = key };
         var echo = AlgorithmWalkthroughTests.CopyExample(cluster, "echo");
         var push = await HearthCli.RunAsync(alice, "algo", "push", echo, "--as", "alice/echo", "--json");
         Assert.True(push.ExitCode == 0, $"push failed: {push}");
@@ -31,7 +31,7 @@ public sealed class CallStormTests
         Assert.True(publish.ExitCode == 0, $"publish failed: {publish}");
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(cluster.Url), Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
 
         var answered = 0;
@@ -86,8 +86,8 @@ public sealed class CallStormTests
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(() => CallerAsync(c))));
 
         Assert.True(failures.IsEmpty,  $"{failures.Count} calls went wrong (answered {answered}, refused {refused}, supervisor running {cluster.SupervisorRunning}):\n"
-            + string.Join('\n', failures.Take(20)) + "\nsupervisor log:\n" + cluster.SupervisorLogTail);
-        Assert.True(cluster.SupervisorRunning, "the supervisor exited:\n" + cluster.SupervisorLogTail);
+            + string.Join('\n', failures.Take(20)) + "\nsupervisor log:\n" + cluster.Supervisor.Output);
+        Assert.True(cluster.SupervisorRunning, "the supervisor exited:\n" + cluster.Supervisor.Output);
         Assert.True(answered > Callers, $"only {answered} calls were answered ({refused} refused)");
 
         // Still serving afterwards, from the same instances.

@@ -98,7 +98,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task UnreachableSupervisorGetsOneClearLine()
     {
-        var url = $"http://127.0.0.1:{TestCluster.FreePort()}";
+        var url = $"http://127.0.0.1:{FreePort.Pick()}";
 
         var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = url, ["HEARTH_API_KEY"] = Cluster.AdminKey }, "jobs");
 
@@ -108,7 +108,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task BadKeyGetsOneClearLine()
     {
-        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = "hearth_wrong" }, "workers");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.BaseUrl, ["HEARTH_API_KEY"] = "hearth_wrong" }, "workers");
 
         AssertOneLine(result, 1, "refused the API key in HEARTH_API_KEY: the API key is not valid");
     }
@@ -116,7 +116,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task MissingKeyGetsOneClearLine()
     {
-        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url }, "jobs");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.BaseUrl }, "jobs");
 
         AssertOneLine(result, 1, "no API key: set HEARTH_API_KEY");
     }
@@ -124,7 +124,7 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
     [Fact]
     public async Task WorkerKeyCannotSubmitJobs()
     {
-        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
+        var result = await HearthCli.RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = Cluster.BaseUrl, ["HEARTH_API_KEY"] = Cluster.WorkerKey }, "submit", "--", "true");
 
         AssertOneLine(result, 1, "the supervisor refused the API key in HEARTH_API_KEY: this needs an account's API key or an admin key; the key sent is a worker key");
     }
@@ -150,5 +150,5 @@ public sealed class ErrorTests(TwoWorkerCluster fixture) : IClassFixture<TwoWork
         Assert.Equal(0, (await HearthCli.RunAsync(kate, "kill", $"{id}")).ExitCode);
     }
 
-    private Dictionary<string, string?> As(string key) => new() { ["HEARTH_URL"] = Cluster.Url, ["HEARTH_API_KEY"] = key };
+    private Dictionary<string, string?> As(string key) => new() { ["HEARTH_URL"] = Cluster.BaseUrl, ["HEARTH_API_KEY"] = key };
 }

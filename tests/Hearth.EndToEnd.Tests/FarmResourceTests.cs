@@ -19,7 +19,7 @@ public sealed class FarmResourceTests : IAsyncLifetime
         Assert.Equal((2, 0, 2, 0), Usage(report));
 
         var id = await _cluster.SubmitAsync("license.nuke=1", "sh", "-c", "echo $QB_ALLOCATIONS");
-        await TestCluster.WaitUntilAsync("the pending reason to name the outside use", async () =>
+        await Poll.UntilAsync("the pending reason to name the outside use", async () =>
             (await _cluster.JobAsync(id)).TryGetProperty("pending_reason", out var why)
             && why.GetString()?.Contains("2 in use outside the farm", StringComparison.Ordinal) == true);
         Assert.Equal("pending", (await _cluster.JobAsync(id)).GetProperty("state").GetString());
@@ -42,7 +42,7 @@ public sealed class FarmResourceTests : IAsyncLifetime
         Assert.Contains(worker.GetProperty("resources").EnumerateArray(), r => r.GetProperty("resource").GetString() == "host.gpu");
 
         await _cluster.RestartSupervisorAsync();
-        await TestCluster.WaitUntilAsync("w1 to reconnect", async () => TestCluster.WorkerState(await _cluster.WorkersAsync(), "w1") == "up");
+        await Poll.UntilAsync("w1 to reconnect", async () => TestCluster.WorkerState(await _cluster.WorkersAsync(), "w1") == "up");
 
         var resources = await _cluster.JsonAsync("resources");
         Assert.Equal(3, Global(resources, "global.maya").GetProperty("total").GetInt32());

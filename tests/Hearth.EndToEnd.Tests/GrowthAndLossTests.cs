@@ -44,7 +44,7 @@ public sealed class GrowthAndLossTests
             // however slow the machine; on the survivor it ends at once.
             "if [ \"$HEARTH_WORKER\" = doomed ]; then sleep 120; fi; echo finished on $HEARTH_WORKER attempt of job $QB_JOBID");
         var pid = 0;
-        await TestCluster.WaitUntilAsync("the job to start on the doomed worker", async () =>
+        await Poll.UntilAsync("the job to start on the doomed worker", async () =>
         {
             var subjob = (await cluster.JobAsync(id)).GetProperty("subjobs")[0];
             pid = subjob.GetProperty("pid").ValueKind == JsonValueKind.Number ? subjob.GetProperty("pid").GetInt32() : 0;
@@ -53,9 +53,9 @@ public sealed class GrowthAndLossTests
 
         try
         {
-            cluster.KillWorker("doomed");
+            await cluster.KillWorkerAsync("doomed");
             await cluster.StartWorkerAsync("survivor", "host.processors=1");
-            await TestCluster.WaitUntilAsync("the lost worker to be declared down", async () =>
+            await Poll.UntilAsync("the lost worker to be declared down", async () =>
                 TestCluster.WorkerState(await cluster.WorkersAsync(), "doomed") == "down");
 
             var job = await cluster.WaitForJobAsync(id);

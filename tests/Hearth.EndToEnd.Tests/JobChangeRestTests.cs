@@ -44,7 +44,7 @@ public sealed class JobChangeRestTests(SupervisorOnly fixture) : IClassFixture<S
 
     private HttpClient Client()
     {
-        var http = new HttpClient { BaseAddress = new Uri(fixture.Cluster.Url), Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient { BaseAddress = new Uri(fixture.Cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", fixture.Cluster.AdminKey);
         return http;
     }

@@ -6,7 +6,7 @@ namespace Hearth.EndToEnd.Tests;
 /// <summary>A supervisor and two 4-slot workers, with one license of global.maya.</summary>
 public sealed class TwoWorkerCluster : IAsyncLifetime
 {
-    public TestCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
         Cluster = await TestCluster.StartAsync(globals: "global.maya=1", workers: [("w1", "host.processors=4"), ("w2", "host.processors=4")]);
@@ -120,7 +120,7 @@ public sealed class JobsTests(TwoWorkerCluster fixture) : IClassFixture<TwoWorke
         var id = await Cluster.SubmitAsync("host.processors=2", "sh", "-c", "sleep 300 & sleep 300 & echo started; wait");
         var running = await Cluster.WaitForStateAsync(id, "running");
         var pid = 0;
-        await TestCluster.WaitUntilAsync("the process to start", async () =>
+        await Poll.UntilAsync("the process to start", async () =>
         {
             var subjob = (await Cluster.JobAsync(id)).GetProperty("subjobs")[0];
             pid = subjob.GetProperty("pid").ValueKind == JsonValueKind.Number ? subjob.GetProperty("pid").GetInt32() : 0;
@@ -133,7 +133,7 @@ public sealed class JobsTests(TwoWorkerCluster fixture) : IClassFixture<TwoWorke
 
         Assert.True(kill.ExitCode == 0, kill.ToString());
         Assert.Equal("killed", kill.Json.GetProperty("state").GetString());
-        await TestCluster.WaitUntilAsync("the process group to be gone", () => Task.FromResult(ProcessSignals.InGroup(pid).Count == 0), TimeSpan.FromSeconds(10));
+        await Poll.UntilAsync("the process group to be gone", () => Task.FromResult(ProcessSignals.InGroup(pid).Count == 0), TimeSpan.FromSeconds(10));
         Assert.Equal(0, await UsedAsync(host));
         var again = await Cluster.RunAsync("kill", $"{id}");
         Assert.Equal(1, again.ExitCode);

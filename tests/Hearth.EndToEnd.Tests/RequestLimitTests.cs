@@ -21,7 +21,7 @@ public sealed class RequestLimitTests(SupervisorOnly fixture) : IClassFixture<Su
 
     private HttpClient Client(string? key)
     {
-        var http = new HttpClient { BaseAddress = new Uri(Cluster.Url), Timeout = TimeSpan.FromSeconds(60) };
+        var http = new HttpClient { BaseAddress = new Uri(Cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
@@ -181,10 +181,10 @@ public sealed class RequestLimitTests(SupervisorOnly fixture) : IClassFixture<Su
     {
         const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         const UnixFileMode OwnerDirectory = OwnerFile | UnixFileMode.UserExecute;
-        var data = Path.Combine(Cluster.WorkDirectory, "supervisor");
+        var data = Path.Combine(Cluster.Root, "supervisor");
         // A write makes sure the journal files exist; the supervisor keeps its connections, and so them, open.
         Assert.Equal(HttpStatusCode.Created, (await SubmitAsync("""{"command": ["true"]}""")).StatusCode);
-        await TestCluster.WaitUntilAsync("the database's journal files", () =>
+        await Poll.UntilAsync("the database's journal files", () =>
             Task.FromResult(File.Exists(Path.Combine(data, "hearth.db-wal")) && File.Exists(Path.Combine(data, "hearth.db-shm"))));
 
         foreach (var directory in new[] { data, Path.Combine(data, "builds"), Path.Combine(data, "cookie-keys") })

@@ -15,12 +15,12 @@ public sealed class RequeueCapTests : IAsyncLifetime
     {
         var id = await _cluster.SubmitAsync("host.processors=1", "sleep", "300");
         var first = await HostWhenRunningAsync(id, attempt: 1);
-        _cluster.KillWorker(first);
+        await _cluster.KillWorkerAsync(first);
 
         // Requeued once, away from the lost worker.
         var second = await HostWhenRunningAsync(id, attempt: 2);
         Assert.NotEqual(first, second);
-        _cluster.KillWorker(second);
+        await _cluster.KillWorkerAsync(second);
 
         var job = await _cluster.WaitForJobAsync(id);
         Assert.Equal("failed", job.GetProperty("state").GetString());
@@ -35,7 +35,7 @@ public sealed class RequeueCapTests : IAsyncLifetime
     private async Task<string> HostWhenRunningAsync(long id, int attempt)
     {
         var host = "";
-        await TestCluster.WaitUntilAsync($"attempt {attempt} of job {id} to run", async () =>
+        await Poll.UntilAsync($"attempt {attempt} of job {id} to run", async () =>
         {
             var subjob = (await _cluster.JobAsync(id)).GetProperty("subjobs")[0];
             host = subjob.GetProperty("host").GetString() ?? "";

@@ -33,7 +33,7 @@ public sealed class RequirementsTests : IAsyncLifetime
 
         var windows = await _cluster.RunAsync("submit", "--json", "--requirements", "host.os == \"windows\" and \"render\" in host.groups", "--", "true");
         var id = windows.Json.GetProperty("id").GetInt64();
-        await TestCluster.WaitUntilAsync("the pending reason to name the unmet part", async () =>
+        await Poll.UntilAsync("the pending reason to name the unmet part", async () =>
             (await _cluster.JobAsync(id)).TryGetProperty("pending_reason", out var reason) && reason.GetString() == "no up host has host.os == \"windows\"");
         Assert.Equal("host.os == \"windows\" and \"render\" in host.groups", (await _cluster.JobAsync(id)).GetProperty("requirements").GetString());
 
@@ -60,7 +60,7 @@ public sealed class RequirementsTests : IAsyncLifetime
         Assert.Contains("column 22: expected ) to close the ( at column 1", badSyntax.Stderr, StringComparison.Ordinal);
 
         await _cluster.RestartSupervisorAsync();
-        await TestCluster.WaitUntilAsync("both workers to reconnect", async () =>
+        await Poll.UntilAsync("both workers to reconnect", async () =>
         {
             var workers = await _cluster.WorkersAsync();
             return TestCluster.WorkerState(workers, "plain") == "up" && TestCluster.WorkerState(workers, "gpubox") == "up";

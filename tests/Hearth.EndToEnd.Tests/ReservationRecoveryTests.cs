@@ -12,8 +12,8 @@ public sealed class ReservationRecoveryTests
     private static async Task<(long Reservation, Dictionary<string, string?> Alice)> ReserveEchoAsync(TestCluster cluster, int count)
     {
         await cluster.JsonAsync("account", "create", "alice");
-        var alice = new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.Url, ["HEARTH_API_KEY"] = (await cluster.JsonAsync("key", "create", "alice")).GetProperty("key").GetString() };
-        var echo = Path.Combine(cluster.WorkDirectory, "echo");
+        var alice = new Dictionary<string, string?> { ["HEARTH_URL"] = cluster.BaseUrl, ["HEARTH_API_KEY"] = (await cluster.JsonAsync("key", "create", "alice")).GetProperty("key").GetString() };
+        var echo = Path.Combine(cluster.Root, "echo");
         Directory.CreateDirectory(echo);
         await File.WriteAllTextAsync(Path.Combine(echo, "hearth.json"), """{"entrypoint": ["python3", "echo.py"], "reservations": "host.processors=1,host.memory=64"}""");
         await File.WriteAllTextAsync(Path.Combine(echo, "echo.py"), """
@@ -33,7 +33,7 @@ public sealed class ReservationRecoveryTests
     }
 
     private static async Task WaitForReadyAsync(TestCluster cluster, long id) =>
-        await TestCluster.WaitUntilAsync($"reservation {id} to be ready", async () =>
+        await Poll.UntilAsync($"reservation {id} to be ready", async () =>
             (await cluster.JsonAsync("reservations", "list")).GetProperty("reservations").EnumerateArray()
                 .Single(r => r.GetProperty("id").GetInt64() == id).GetProperty("status").GetProperty("state").GetString() == "ready");
 
@@ -48,8 +48,8 @@ public sealed class ReservationRecoveryTests
         var lost = (await ReservedAsync(cluster)).First().GetProperty("worker").GetString()!;
         var survivor = lost == "w1" ? "w2" : "w1";
 
-        cluster.KillWorker(lost);
-        await TestCluster.WaitUntilAsync($"both reserved instances to be warm on {survivor}", async () =>
+        await cluster.KillWorkerAsync(lost);
+        await Poll.UntilAsync($"both reserved instances to be warm on {survivor}", async () =>
             await ReservedAsync(cluster) is { Count: 2 } reserved
             && reserved.All(i => i.GetProperty("worker").GetString() == survivor && i.GetProperty("state").GetString() == "idle"));
         await WaitForReadyAsync(cluster, id);
@@ -63,7 +63,7 @@ public sealed class ReservationRecoveryTests
         var before = (await ReservedAsync(cluster)).Select(i => i.GetProperty("id").GetString()).Order().ToList();
 
         await cluster.RestartSupervisorAsync();
-        await TestCluster.WaitUntilAsync("the worker to reconnect", async () => TestCluster.WorkerState(await cluster.WorkersAsync(), "w1") == "up");
+        await Poll.UntilAsync("the worker to reconnect", async () => TestCluster.WorkerState(await cluster.WorkersAsync(), "w1") == "up");
         await WaitForReadyAsync(cluster, id);
 
         var instances = (await cluster.JsonAsync("instances")).GetProperty("instances").EnumerateArray().ToList();

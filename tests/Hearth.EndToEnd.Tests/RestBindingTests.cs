@@ -9,7 +9,7 @@ namespace Hearth.EndToEnd.Tests;
 /// <summary>A supervisor with no workers, for requests that are refused before any work is done.</summary>
 public sealed class SupervisorOnly : IAsyncLifetime
 {
-    public TestCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() => Cluster = await TestCluster.StartAsync();
 
@@ -26,7 +26,7 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
 
     private HttpClient Client(string key)
     {
-        var http = new HttpClient { BaseAddress = new Uri(Cluster.Url), Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient { BaseAddress = new Uri(Cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
         return http;
     }
@@ -114,15 +114,15 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"hearth: worker misdirected ({result.Stderr.Split('(', ')')[1]}) connecting to {workerUrl}/, run directory ", lines[0], StringComparison.Ordinal);
-        Assert.Equal($"hearth: {workerUrl} is the supervisor's worker port (gRPC over HTTP/2), not its API: use --supervisor {Cluster.Url}", lines[1]);
+        Assert.Equal($"hearth: {workerUrl} is the supervisor's worker port (gRPC over HTTP/2), not its API: use --supervisor {Cluster.BaseUrl}", lines[1]);
     }
 
     [Fact]
     public async Task TheWorkerCommandLineUpPrintsAddsAWorker()
     {
-        var data = Path.Combine(Cluster.WorkDirectory, "up");
-        var port = TestCluster.FreePort();
-        using var up = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?>(), "up", "--data", data, "--port", $"{port}", "--worker-port", $"{TestCluster.FreePort()}", "--workers", "0"))!;
+        var data = Path.Combine(Cluster.Root, "up");
+        var port = FreePort.Pick();
+        using var up = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?>(), "up", "--data", data, "--port", $"{port}", "--worker-port", $"{FreePort.Pick()}", "--workers", "0"))!;
         Process? worker = null;
         try
         {
@@ -142,7 +142,7 @@ public sealed class RestBindingTests(SupervisorOnly fixture) : IClassFixture<Sup
             var key = (await File.ReadAllTextAsync(keyFile, TestContext.Current.CancellationToken)).Trim();
             worker = Process.Start(HearthCli.StartInfo(new Dictionary<string, string?> { ["HEARTH_WORKER_KEY"] = key }, [.. hint[prefix.Length..].Split(' '), "--name", "added"]))!;
             var admin = new Dictionary<string, string?> { ["HEARTH_URL"] = $"http://127.0.0.1:{port}", ["HEARTH_API_KEY"] = (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"), TestContext.Current.CancellationToken)).Trim() };
-            await TestCluster.WaitUntilAsync("the added worker to be up", async () =>
+            await Poll.UntilAsync("the added worker to be up", async () =>
             {
                 var workers = await HearthCli.RunAsync(admin, "workers", "--json");
                 return workers.ExitCode == 0 && TestCluster.WorkerState(workers.Json.GetProperty("workers"), "added") == "up";

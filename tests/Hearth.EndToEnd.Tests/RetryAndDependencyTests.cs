@@ -12,7 +12,7 @@ public sealed class RetryAndDependencyTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
-    private string Marker(string name) => Path.Combine(_cluster.WorkDirectory, name);
+    private string Marker(string name) => Path.Combine(_cluster.Root, name);
 
     [Fact]
     public async Task AScriptThatFailsTheFirstTimeSucceedsOnItsRetryOnTheOtherWorkerAndBothAttemptsAreKept()
@@ -117,7 +117,7 @@ public sealed class RetryAndDependencyTests : IAsyncLifetime
     [Fact]
     public async Task TheRestApiDescribesRetryAndRefusesAnUnknownDependencyWith400()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_cluster.Url) };
+        using var http = new HttpClient { BaseAddress = new Uri(_cluster.BaseUrl) };
         var ct = TestContext.Current.CancellationToken;
         var document = await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), ct);
         Assert.Contains("/v1/jobs/{id}/retry", document, StringComparison.Ordinal);

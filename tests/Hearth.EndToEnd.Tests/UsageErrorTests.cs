@@ -80,7 +80,7 @@ public sealed class UsageErrorTests
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var data = Directory.CreateTempSubdirectory("hearth-usage-").FullName;
 
-        string[] args = [command, "--data", data, "--port", $"{port}", "--worker-port", $"{TestCluster.FreePort()}"];
+        string[] args = [command, "--data", data, "--port", $"{port}", "--worker-port", $"{FreePort.Pick()}"];
 
         var result = await HearthCli.RunAsync(NoCluster, command == "up" ? [.. args, "--workers", "0"] : args);
 

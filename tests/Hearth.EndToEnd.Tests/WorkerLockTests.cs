@@ -15,7 +15,9 @@ public sealed class WorkerLockTests : IAsyncLifetime
     {
         // Only w1 is open: the long job lands there.
         await _cluster.JsonAsync("workers", "lock", "w2");
-        var drained = await _cluster.SubmitAsync("host.processors=1", "sh", "-c", "sleep 10; echo done");
+        // It runs until released, so it is still running whenever w1 is locked, and ends as soon as the test says.
+        var go = Path.Combine(_cluster.Root, "go");
+        var drained = await _cluster.SubmitAsync("host.processors=1", "sh", "-c", $"while [ ! -e '{go}' ]; do sleep 0.1; done; echo done");
         var purged = await _cluster.SubmitAsync("host.processors=1", "sleep", "300");
         await _cluster.WaitForStateAsync(drained, "running");
         await _cluster.WaitForStateAsync(purged, "running");
@@ -28,13 +30,14 @@ public sealed class WorkerLockTests : IAsyncLifetime
         var freshJob = await _cluster.WaitForJobAsync(fresh);
         Assert.Equal("w2", freshJob.GetProperty("subjobs")[0].GetProperty("host").GetString());
 
+        await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
         var drainedJob = await _cluster.WaitForJobAsync(drained);
         Assert.Equal(("complete", "w1"), (drainedJob.GetProperty("state").GetString(), drainedJob.GetProperty("subjobs")[0].GetProperty("host").GetString()));
         Assert.Equal("running", (await _cluster.JobAsync(purged)).GetProperty("state").GetString());
 
         // The purge kills the sleep on w1 and it starts again on w2, as a new attempt.
         await _cluster.JsonAsync("workers", "lock", "w1", "--purge");
-        await TestCluster.WaitUntilAsync("the purged subjob to run again on w2", async () =>
+        await Poll.UntilAsync("the purged subjob to run again on w2", async () =>
         {
             var subjob = (await _cluster.JobAsync(purged)).GetProperty("subjobs")[0];
             return subjob.GetProperty("state").GetString() == "running" && subjob.GetProperty("host").GetString() == "w2";
@@ -52,7 +55,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
         await _cluster.JsonAsync("workers", "lock", "w1");
         await _cluster.JsonAsync("workers", "lock", "w2");
         await _cluster.RestartSupervisorAsync();
-        await TestCluster.WaitUntilAsync("both workers to reconnect", async () =>
+        await Poll.UntilAsync("both workers to reconnect", async () =>
         {
             var workers = await _cluster.WorkersAsync();
             return TestCluster.WorkerState(workers, "w1") == "up" && TestCluster.WorkerState(workers, "w2") == "up";
@@ -60,7 +63,7 @@ public sealed class WorkerLockTests : IAsyncLifetime
         Assert.All((await _cluster.WorkersAsync()).EnumerateArray(), w => Assert.True(w.GetProperty("locked").GetBoolean()));
 
         var id = await _cluster.SubmitAsync("host.processors=1", "true");
-        await TestCluster.WaitUntilAsync("the job to be seen pending", async () => (await _cluster.JobAsync(id)).GetProperty("state").GetString() == "pending");
+        await Poll.UntilAsync("the job to be seen pending", async () => (await _cluster.JobAsync(id)).GetProperty("state").GetString() == "pending");
         await _cluster.JsonAsync("workers", "unlock", "w2");
         var job = await _cluster.WaitForJobAsync(id);
         Assert.Equal(("complete", "w2"), (job.GetProperty("state").GetString(), job.GetProperty("subjobs")[0].GetProperty("host").GetString()));

@@ -20,11 +20,11 @@ public abstract class AlgorithmCrashRestartTests : IAsyncLifetime
         [Echo] = new() { ["host.processors"] = 1, ["host.memory"] = 64 },
     };
 
-    private protected TestFarm Farm { get; private set; } = null!;
+    private protected TestCluster Farm { get; private set; } = null!;
 
     protected abstract Task<string?> CreateDatabaseAsync();
 
-    public async ValueTask InitializeAsync() => Farm = await TestFarm.StartAsync(new FarmOptions { Database = await CreateDatabaseAsync() });
+    public async ValueTask InitializeAsync() => Farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), Database = await CreateDatabaseAsync() });
 
     public async ValueTask DisposeAsync()
     {
@@ -51,7 +51,7 @@ public abstract class AlgorithmCrashRestartTests : IAsyncLifetime
 
         await Farm.KillSupervisorAsync();
         await Farm.StartSupervisorAsync();
-        await Bounded.UntilAsync("both workers to reconnect", async () =>
+        await Poll.UntilAsync("both workers to reconnect", async () =>
             await Farm.Api.WorkerStateAsync("w1") == "up" && await Farm.Api.WorkerStateAsync("w2") == "up");
 
         Assert.False(Cold(aliceCall));
@@ -63,7 +63,7 @@ public abstract class AlgorithmCrashRestartTests : IAsyncLifetime
         var reservation = await ReadyAsync(reserved.Id);
         Assert.Equal(("alice", Echo, "latest_public", 2), (reservation.CallingUser, reservation.Algorithm, reservation.VersionType, reservation.Count));
         IReadOnlyList<InstanceItemView> adopted = [];
-        await Bounded.UntilAsync("the warm instances to be adopted", async () =>
+        await Poll.UntilAsync("the warm instances to be adopted", async () =>
         {
             adopted = (await Farm.Api.InstancesAsync()).Instances;
             return adopted.Select(i => i.Id).Order().SequenceEqual(instances.Select(i => i.Id).Order());
@@ -84,22 +84,22 @@ public abstract class AlgorithmCrashRestartTests : IAsyncLifetime
     private async Task<(string Alice, string Bob)> PublishEchoAsync()
     {
         var (url, admin) = (Farm.Url, Farm.AdminKey);
-        await CliRun.RequireAsync(url, admin, "account", "create", "acme", "--org");
-        await CliRun.RequireAsync(url, admin, "account", "create", "alice");
-        await CliRun.RequireAsync(url, admin, "account", "create", "bob");
-        await CliRun.RequireAsync(url, admin, "org", "add-member", "acme", "alice");
-        var alice = (await CliRun.RequireAsync(url, admin, "key", "create", "alice", "--json")).Json.GetProperty("key").GetString()!;
-        var bob = (await CliRun.RequireAsync(url, admin, "key", "create", "bob", "--json")).Json.GetProperty("key").GetString()!;
-        var echo = Path.Combine(CliRun.Repository(), "examples", "algorithms", "echo");
-        var hash = (await CliRun.RequireAsync(url, alice, "algo", "push", echo, "--as", Echo, "--json")).Json.GetProperty("hash").GetString()!;
-        await CliRun.RequireAsync(url, alice, "algo", "publish", Echo, "--hash", hash, "--version", "1.0.0", "--public");
+        await HearthCli.RequireAsync(url, admin, "account", "create", "acme", "--org");
+        await HearthCli.RequireAsync(url, admin, "account", "create", "alice");
+        await HearthCli.RequireAsync(url, admin, "account", "create", "bob");
+        await HearthCli.RequireAsync(url, admin, "org", "add-member", "acme", "alice");
+        var alice = (await HearthCli.RequireAsync(url, admin, "key", "create", "alice", "--json")).Json.GetProperty("key").GetString()!;
+        var bob = (await HearthCli.RequireAsync(url, admin, "key", "create", "bob", "--json")).Json.GetProperty("key").GetString()!;
+        var echo = Path.Combine(HearthCli.Repository(), "examples", "algorithms", "echo");
+        var hash = (await HearthCli.RequireAsync(url, alice, "algo", "push", echo, "--as", Echo, "--json")).Json.GetProperty("hash").GetString()!;
+        await HearthCli.RequireAsync(url, alice, "algo", "publish", Echo, "--hash", hash, "--version", "1.0.0", "--public");
         return (alice, bob);
     }
 
     private async Task<ReservationView> ReadyAsync(long id)
     {
         ReservationView? reservation = null;
-        await Bounded.UntilAsync($"reservation {id} to be ready", async () =>
+        await Poll.UntilAsync($"reservation {id} to be ready", async () =>
         {
             reservation = (await Farm.Api.ReservationsAsync()).Reservations.SingleOrDefault(r => r.Id == id);
             return reservation?.Status is { State: ReservationStates.Ready, Ready: 2 };

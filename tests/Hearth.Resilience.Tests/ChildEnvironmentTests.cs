@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hearth.Protocol.Rest;
 using Hearth.Resilience.Tests.Harness;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests;
 
@@ -19,9 +20,9 @@ public sealed class ChildEnvironmentTests : IAsyncLifetime
             out.flush()
         """;
 
-    private TestFarm _farm = null!;
+    private TestCluster _farm = null!;
 
-    public async ValueTask InitializeAsync() => _farm = await TestFarm.StartAsync(new FarmOptions());
+    public async ValueTask InitializeAsync() => _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30) });
 
     public async ValueTask DisposeAsync() => await _farm.DisposeAsync();
 
@@ -37,8 +38,8 @@ public sealed class ChildEnvironmentTests : IAsyncLifetime
             ["environment"] = new Dictionary<string, string> { ["SITE_SCRATCH"] = "/scratch/site" },
         }), TestContext.Current.CancellationToken);
         // The worker reads its own key from HEARTH_WORKER_KEY, as an admin's shell would give it.
-        await _farm.StartWorkerAsync("w1", "", ["env", $"HEARTH_WORKER_KEY={_farm.WorkerKey}", $"HEARTH_API_KEY={_farm.AdminKey}", "LEAKY=1"],
-            ["worker", "--config", config, "--verbose"]);
+        await _farm.StartWorkerProcessAsync("w1", ["worker", "--config", config, "--verbose"],
+            ["env", $"HEARTH_WORKER_KEY={_farm.WorkerKey}", $"HEARTH_API_KEY={_farm.AdminKey}", "LEAKY=1"]);
 
         var job = await _farm.Api.SubmitAsync(new SubmitJobRequest(["env"], Reservations: "host.processors=1"));
         await _farm.WaitForJobAsync(job, JobStates.Complete);

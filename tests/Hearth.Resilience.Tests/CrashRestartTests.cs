@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Hearth.Protocol.Rest;
 using Hearth.Resilience.Tests.Harness;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests;
 
@@ -14,14 +15,14 @@ public abstract class CrashRestartTests : IAsyncLifetime
 {
     private const string Licenses = "global.lic=3";
 
-    private protected TestFarm Farm { get; private set; } = null!;
+    private protected TestCluster Farm { get; private set; } = null!;
 
     /// <summary>The <c>--db</c> value for a fresh store, or null for SQLite in the data directory.</summary>
     protected abstract Task<string?> CreateDatabaseAsync();
 
     public async ValueTask InitializeAsync()
     {
-        Farm = await TestFarm.StartAsync(new FarmOptions { Database = await CreateDatabaseAsync(), GlobalResources = Licenses });
+        Farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), Database = await CreateDatabaseAsync(), GlobalResources = Licenses });
     }
 
     public async ValueTask DisposeAsync()
@@ -55,9 +56,9 @@ public abstract class CrashRestartTests : IAsyncLifetime
         Assert.Equal(4, running.Count);
         Assert.All(running, r => Assert.True(ProcessAlive(r.Subjob.Pid!.Value), $"subjob {r.Job}.{r.Subjob.Id} died with the supervisor"));
         Farm.Release(licensed, 0);
-        await Bounded.UntilAsync("licensed.0 to exit while the supervisor is down", () => Task.FromResult(!ProcessAlive(running[0].Subjob.Pid!.Value)));
+        await Poll.UntilAsync("licensed.0 to exit while the supervisor is down", () => Task.FromResult(!ProcessAlive(running[0].Subjob.Pid!.Value)));
         await Farm.StartSupervisorAsync();
-        await Bounded.UntilAsync("both workers to reconnect", async () =>
+        await Poll.UntilAsync("both workers to reconnect", async () =>
             await Farm.Api.WorkerStateAsync("w1") == "up" && await Farm.Api.WorkerStateAsync("w2") == "up");
         api = Farm.Api;
 
@@ -117,7 +118,7 @@ public abstract class CrashRestartTests : IAsyncLifetime
                 }
             }
         })).ToList();
-        await Bounded.UntilAsync("200 submissions to be acknowledged", () => Task.FromResult(acknowledged.Count >= 200));
+        await Poll.UntilAsync("200 submissions to be acknowledged", () => Task.FromResult(acknowledged.Count >= 200));
 
         await Farm.KillSupervisorAsync();
         var acked = acknowledged.ToDictionary();
@@ -150,14 +151,14 @@ public abstract class CrashRestartTests : IAsyncLifetime
     [Fact]
     public async Task ASecondSupervisorOnTheSameStoreRefusesToStartAndNamesTheFirst()
     {
-        var port = TestFarm.FreePort("127.0.0.1");
-        List<string> args = ["supervisor", "--data", Farm.DataDirectory, "--port", $"{port}", "--worker-port", $"{TestFarm.FreePort("127.0.0.1")}", "--store-wait", "1s"];
+        var port = FreePort.Pick();
+        List<string> args = ["supervisor", "--data", Farm.DataDirectory, "--port", $"{port}", "--worker-port", $"{FreePort.Pick()}", "--store-wait", "1s"];
         if (Farm.Database is { } database)
         {
             args.AddRange(["--db", database]);
         }
 
-        await using var second = HearthProcess.Start("second supervisor", [], args);
+        await using var second = ClusterProcess.Start("second supervisor", args);
         await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, second.ExitCode);

@@ -13,14 +13,14 @@ namespace Hearth.Resilience.Tests;
 /// </summary>
 public sealed class FencingTests : IAsyncLifetime
 {
-    private TestFarm _farm = null!;
+    private TestCluster _farm = null!;
     private CuttableProxy _proxy = null!;
 
     private string Log => Path.Combine(_farm.Marks, "copies");
 
     public async ValueTask InitializeAsync()
     {
-        _farm = await TestFarm.StartAsync(new FarmOptions { HeartbeatTimeout = "3s" });
+        _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), HeartbeatTimeout = "3s" });
         _proxy = CuttableProxy.Start(_farm.Port, _farm.WorkerPort);
         await File.WriteAllTextAsync(Path.Combine(_farm.Root, "copy.sh"), """
             #!/bin/sh
@@ -58,7 +58,7 @@ public sealed class FencingTests : IAsyncLifetime
 
         // Back in touch, the worker re-registers without the fenced attempt, and nothing is booked twice.
         _proxy.Heal();
-        await Bounded.UntilAsync("the cut-off worker to return", async () => await _farm.Api.WorkerStateAsync("cut") == "up",
+        await Poll.UntilAsync("the cut-off worker to return", async () => await _farm.Api.WorkerStateAsync("cut") == "up",
             state: () => _farm.Worker("cut").Output);
         Assert.Contains("stopping 1 subjob(s)", _farm.Worker("cut").Output, StringComparison.Ordinal);
         await LedgerCheck.AssertConsistentAsync(_farm.Api);
@@ -76,7 +76,7 @@ public sealed class FencingTests : IAsyncLifetime
     /// <summary>Runs one subjob on a worker behind the proxy, cuts the link, and waits for the second copy on another worker.</summary>
     private async Task<(int First, int Second, string[] Lines)> CutOffWhileRunningAsync(string[] extra)
     {
-        await _farm.StartWorkerAsync("cut", "", args:
+        await _farm.StartWorkerProcessAsync("cut",
         [
             "worker", "--supervisor", CuttableProxy.Url(_farm.Port).ToString(), "--name", "cut", "--resources", "host.processors=1",
             "--key", _farm.WorkerKey, "--verbose", .. extra,
@@ -90,7 +90,7 @@ public sealed class FencingTests : IAsyncLifetime
         var moved = await _farm.WaitForSubjobsAsync(job, JobStates.Running, 1, attempt: 2);
         Assert.Equal("spare", moved.Subjobs[0].Host);
         string[] lines = [];
-        await Bounded.UntilAsync("the second copy to log its start", async () =>
+        await Poll.UntilAsync("the second copy to log its start", async () =>
         {
             lines = await File.ReadAllLinesAsync(Log);
             return lines.Count(l => l.StartsWith("start ", StringComparison.Ordinal)) == 2;

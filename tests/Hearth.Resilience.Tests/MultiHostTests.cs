@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hearth.Protocol.Rest;
 using Hearth.Resilience.Tests.Harness;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests;
 
@@ -11,9 +12,9 @@ namespace Hearth.Resilience.Tests;
 public sealed class MultiHostTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private TestFarm _farm = null!;
+    private TestCluster _farm = null!;
 
-    public async ValueTask InitializeAsync() => _farm = await TestFarm.StartAsync(new FarmOptions());
+    public async ValueTask InitializeAsync() => _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30) });
 
     public async ValueTask DisposeAsync() => await _farm.DisposeAsync();
 
@@ -22,8 +23,8 @@ public sealed class MultiHostTests : IAsyncLifetime
     {
         var gpu = WriteConfig(_farm, "gpu-box", new { supervisor = _farm.Url, name = "gpu-box", resources = "host.processors=2,host.gpu=1", key_file = "supervisor/worker.key" });
         var cpu = WriteConfig(_farm, "cpu-box", new { supervisor = _farm.Url, name = "cpu-box", resources = "host.processors=3", key_file = "supervisor/worker.key", log_format = "json" });
-        await _farm.StartWorkerAsync("gpu-box", "", args: ["worker", "--config", gpu]);
-        await _farm.StartWorkerAsync("cpu-box", "", args: ["worker", "--config", cpu]);
+        await _farm.StartWorkerProcessAsync("gpu-box", ["worker", "--config", gpu]);
+        await _farm.StartWorkerProcessAsync("cpu-box", ["worker", "--config", cpu]);
 
         var resources = await _farm.Api.ResourcesAsync();
         Assert.Equal([("host.gpu", 1), ("host.processors", 2)], Totals(resources, "gpu-box", "host.gpu", "host.processors"));
@@ -44,7 +45,7 @@ public sealed class MultiHostTests : IAsyncLifetime
     public async Task AWorkerWithoutAKeyIsRefusedBeforeItConnectsAndSaysWhereAKeyComesFrom()
     {
         var config = WriteConfig(_farm, "keyless", new { supervisor = _farm.Url, name = "keyless" });
-        await using var worker = HearthProcess.Start("keyless worker", [], ["worker", "--config", config]);
+        await using var worker = ClusterProcess.Start("keyless worker", ["worker", "--config", config]);
 
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
@@ -58,7 +59,7 @@ public sealed class MultiHostTests : IAsyncLifetime
     public async Task AWorkerWithAWrongKeyStopsWithTheSupervisorsRefusal()
     {
         var config = WriteConfig(_farm, "impostor", new { supervisor = _farm.Url, name = "impostor", key = "hearth_not-a-real-key" });
-        await using var worker = HearthProcess.Start("impostor worker", [], ["worker", "--config", config]);
+        await using var worker = ClusterProcess.Start("impostor worker", ["worker", "--config", config]);
 
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
@@ -85,7 +86,7 @@ public sealed class MultiHostTests : IAsyncLifetime
     {
         var path = Path.Combine(_farm.Root, $"bad-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, json, TestContext.Current.CancellationToken);
-        await using var worker = HearthProcess.Start("misconfigured worker", [], ["worker", "--config", path]);
+        await using var worker = ClusterProcess.Start("misconfigured worker", ["worker", "--config", path]);
 
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
@@ -97,23 +98,23 @@ public sealed class MultiHostTests : IAsyncLifetime
     public async Task AWorkerTrustsATlsSupervisorThroughThePrivateCaNamedInItsConfig()
     {
         var tls = TestCertificates.Create(_farm.Root, "127.0.0.1");
-        await using var farm = await TestFarm.StartAsync(new FarmOptions { Tls = tls });
+        await using var farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), Tls = tls });
         var trusting = WriteConfig(farm, "trusting", new { supervisor = farm.Url, name = "trusting", key_file = "supervisor/worker.key", resources = "host.processors=1", tls = new { ca_file = tls.Authority } });
         var untrusting = WriteConfig(farm, "untrusting", new { supervisor = farm.Url, name = "untrusting", key_file = "supervisor/worker.key", verbose = true });
 
-        await farm.StartWorkerAsync("trusting", "", args: ["worker", "--config", trusting]);
-        await using var stranger = HearthProcess.Start("untrusting worker", [], ["worker", "--config", untrusting]);
+        await farm.StartWorkerProcessAsync("trusting", ["worker", "--config", trusting]);
+        await using var stranger = ClusterProcess.Start("untrusting worker", ["worker", "--config", untrusting]);
         var job = await farm.Api.SubmitAsync(new SubmitJobRequest(["echo", "over tls"]));
         await farm.WaitForJobAsync(job, JobStates.Complete);
 
         Assert.StartsWith("https://", farm.Url.ToString(), StringComparison.Ordinal);
         Assert.Equal("over tls\n", (await farm.Api.LogsAsync(job)).Subjobs[0].Stdout);
-        await Bounded.UntilAsync("the untrusting worker to report the certificate", () =>
+        await Poll.UntilAsync("the untrusting worker to report the certificate", () =>
             Task.FromResult(stranger.Output.Contains("certificate", StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(30), () => stranger.Output);
         Assert.Equal("absent", await farm.Api.WorkerStateAsync("untrusting"));
     }
 
-    internal static string WriteConfig(TestFarm farm, string name, object config)
+    internal static string WriteConfig(TestCluster farm, string name, object config)
     {
         var path = Path.Combine(farm.Root, $"{name}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config, Indented));

@@ -33,8 +33,10 @@ public abstract class NetworkNamespaceTests : IAsyncLifetime
     public async Task WorkersInTheirOwnNamespacesRunJobsForASupervisorBoundToItsBridgeAddressAndSurviveItsRestart()
     {
         _lab = await NetworkLab.CreateAsync(workers: 2);
-        await using var farm = await TestFarm.StartAsync(new FarmOptions
+        await using var farm = await TestCluster.StartAsync(new ClusterOptions
         {
+            Verbose = true,
+            ClientTimeout = TimeSpan.FromSeconds(30),
             Address = _lab.SupervisorAddress,
             SupervisorWrapper = NetworkLab.Wrapper(_lab.SupervisorNamespace),
             Database = await CreateDatabaseAsync(),
@@ -49,7 +51,7 @@ public abstract class NetworkNamespaceTests : IAsyncLifetime
                 key_file = "supervisor/worker.key",
                 run_directory = $"run-{i}",
             });
-            await farm.StartWorkerAsync($"ns-w{i}", "", NetworkLab.Wrapper(_lab.WorkerNamespace(i)), ["worker", "--config", config]);
+            await farm.StartWorkerProcessAsync($"ns-w{i}", ["worker", "--config", config], NetworkLab.Wrapper(_lab.WorkerNamespace(i)));
         }
 
         var probe = await farm.Api.SubmitAsync(new SubmitJobRequest(["sh", "-c", "ip -o -4 addr show scope global"], "where am I", "host.processors=2", Cpus: 2));
@@ -69,7 +71,7 @@ public abstract class NetworkNamespaceTests : IAsyncLifetime
         var before = (await farm.WaitForSubjobsAsync(held, JobStates.Running, 1)).Subjobs[0];
         await farm.KillSupervisorAsync();
         await farm.StartSupervisorAsync();
-        await Bounded.UntilAsync("both namespaced workers to reconnect", async () =>
+        await Poll.UntilAsync("both namespaced workers to reconnect", async () =>
             await farm.Api.WorkerStateAsync("ns-w1") == "up" && await farm.Api.WorkerStateAsync("ns-w2") == "up");
         var after = (await farm.Api.JobAsync(held)).Subjobs[0];
 

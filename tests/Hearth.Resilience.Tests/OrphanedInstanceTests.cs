@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hearth.Resilience.Tests.Harness;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests;
 
@@ -20,9 +21,9 @@ public sealed class OrphanedInstanceTests : IAsyncLifetime
         while :; do read -r line || sleep 100000; done
         """;
 
-    private TestFarm _farm = null!;
+    private TestCluster _farm = null!;
 
-    public async ValueTask InitializeAsync() => _farm = await TestFarm.StartAsync(new FarmOptions { HeartbeatTimeout = "3s" });
+    public async ValueTask InitializeAsync() => _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), HeartbeatTimeout = "3s" });
 
     public async ValueTask DisposeAsync() => await _farm.DisposeAsync();
 
@@ -40,18 +41,18 @@ public sealed class OrphanedInstanceTests : IAsyncLifetime
         Assert.Equal(pids.Order(), Processes(instance));
 
         await _farm.KillWorkerAsync("w1");
-        await Bounded.UntilAsync("w1 to be declared down", async () => await _farm.Api.WorkerStateAsync("w1") == "down");
+        await Poll.UntilAsync("w1 to be declared down", async () => await _farm.Api.WorkerStateAsync("w1") == "down");
         // Its stdin is at EOF now, which it shrugs off by starting another sleep.
         Assert.Subset(Processes(instance).ToHashSet(), pids.ToHashSet());
         await StartWorkerAsync();
 
         Assert.Empty(Processes(instance));
         Assert.All(pids, pid => Assert.False(Alive(pid), $"process {pid} of instance {instance} is still running"));
-        await Bounded.UntilAsync("the instance to be gone from the list", async () => (await _farm.Api.InstancesAsync()).Instances.Count == 0);
+        await Poll.UntilAsync("the instance to be gone from the list", async () => (await _farm.Api.InstancesAsync()).Instances.Count == 0);
         await LedgerCheck.AssertConsistentAsync(_farm.Api);
     }
 
-    private Task<HearthProcess> StartWorkerAsync() => _farm.StartWorkerAsync("w1", "host.processors=2,host.memory=1000", args:
+    private Task<ClusterProcess> StartWorkerAsync() => _farm.StartWorkerProcessAsync("w1",
         ["worker", "--supervisor", _farm.Url.ToString(), "--name", "w1", "--resources", "host.processors=2,host.memory=1000", "--key", _farm.WorkerKey,
          "--sandbox", "off", "--verbose"]);
 

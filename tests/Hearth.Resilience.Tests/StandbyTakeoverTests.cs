@@ -21,11 +21,11 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
 {
     private const string Echo = "acme/echo";
 
-    private TestFarm _farm = null!;
-    private HearthProcess? _standby;
+    private TestCluster _farm = null!;
+    private ClusterProcess? _standby;
 
     public async ValueTask InitializeAsync() =>
-        _farm = await TestFarm.StartAsync(new FarmOptions { Database = await server.CreateDatabaseAsync(TestContext.Current.CancellationToken) });
+        _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), Database = await server.CreateDatabaseAsync(TestContext.Current.CancellationToken) });
 
     public async ValueTask DisposeAsync()
     {
@@ -40,15 +40,15 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task AStandbyTakesOverFromASigkilledSupervisorAndAdoptsEverythingThatRuns()
     {
-        var (port, workerPort) = (TestFarm.FreePort("127.0.0.1"), TestFarm.FreePort("127.0.0.1"));
+        var (port, workerPort) = (FreePort.Pick(), FreePort.Pick());
         var standbyUrl = new Uri($"http://127.0.0.1:{port}");
-        _standby = HearthProcess.Start("standby", [],
+        _standby = ClusterProcess.Start("standby",
         [
             "supervisor", "--standby", "--data", _farm.DataDirectory, "--db", _farm.Database!, "--bind", "127.0.0.1",
             "--port", port.ToString(CultureInfo.InvariantCulture), "--worker-port", workerPort.ToString(CultureInfo.InvariantCulture), "--verbose",
         ]);
         using var standby = new SupervisorApi(standbyUrl, _farm.AdminKey);
-        await Bounded.UntilAsync("the standby to hold its port and say it stands by", async () =>
+        await Poll.UntilAsync("the standby to hold its port and say it stands by", async () =>
         {
             Assert.False(_standby.HasExited, $"the standby exited:\n{_standby.Output}");
             var (status, body) = await standby.ReadyAsync();
@@ -67,13 +67,13 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
         var both = $"{_farm.Url},{standbyUrl}";
         foreach (var name in new[] { "w1", "w2" })
         {
-            await _farm.StartWorkerAsync(name, "", args:
+            await _farm.StartWorkerProcessAsync(name,
                 ["worker", "--supervisor", both, "--name", name, "--resources", "host.processors=4,host.memory=4000", "--key", _farm.WorkerKey, "--verbose"]);
         }
 
         var alice = await PublishEchoAsync();
         var reserved = await _farm.Api.AddReservationAsync("alice", Echo, "latest_public", 1);
-        await Bounded.UntilAsync("the reserved instance to be warm", async () =>
+        await Poll.UntilAsync("the reserved instance to be warm", async () =>
             (await _farm.Api.ReservationsAsync()).Reservations.Single(r => r.Id == reserved.Id).Status is { State: ReservationStates.Ready, Ready: 1 });
         var held = new List<long>();
         for (var i = 0; i < 3; i++)
@@ -93,7 +93,7 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
         var calls = new ConcurrentBag<HttpStatusCode>();
         var submitting = SubmitUntilAsync([_farm.Url, standbyUrl], acknowledged, traffic.Token);
         var calling = CallUntilAsync([_farm.Url, standbyUrl], alice, calls, traffic.Token);
-        await Bounded.UntilAsync("traffic to flow", () => Task.FromResult(acknowledged.Count >= 3 && calls.Count(c => c == HttpStatusCode.OK) >= 3));
+        await Poll.UntilAsync("traffic to flow", () => Task.FromResult(acknowledged.Count >= 3 && calls.Count(c => c == HttpStatusCode.OK) >= 3));
 
         var (okBefore, acknowledgedBefore) = (calls.Count(c => c == HttpStatusCode.OK), acknowledged.Count);
         var warm = (await _farm.Api.InstancesAsync()).Instances.Where(i => i.State is "idle" or "busy").ToList();
@@ -101,14 +101,14 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await _farm.KillSupervisorAsync();
         var killed = clock.Elapsed;
-        await Bounded.UntilAsync("the standby to be ready", async () => (await standby.ReadyAsync()).Status == HttpStatusCode.OK,
+        await Poll.UntilAsync("the standby to be ready", async () => (await standby.ReadyAsync()).Status == HttpStatusCode.OK,
             bound: TimeSpan.FromSeconds(30), state: () => _standby.Output);
         var ready = clock.Elapsed;
-        await Bounded.UntilAsync("both workers to move to the standby", async () =>
+        await Poll.UntilAsync("both workers to move to the standby", async () =>
             await standby.WorkerStateAsync("w1") == "up" && await standby.WorkerStateAsync("w2") == "up",
             bound: TimeSpan.FromSeconds(30), state: () => _standby.Output);
         var workers = clock.Elapsed;
-        await Bounded.UntilAsync("calls and submissions to succeed on the standby", () =>
+        await Poll.UntilAsync("calls and submissions to succeed on the standby", () =>
             Task.FromResult(calls.Count(c => c == HttpStatusCode.OK) >= okBefore + 3 && acknowledged.Count >= acknowledgedBefore + 3));
         await traffic.CancelAsync();
         await Task.WhenAll(submitting, calling);
@@ -134,7 +134,7 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
         _farm.ReleaseAll();
         foreach (var job in held)
         {
-            await Bounded.UntilAsync($"job {job} to complete", async () => (await standby.JobAsync(job)).State == JobStates.Complete);
+            await Poll.UntilAsync($"job {job} to complete", async () => (await standby.JobAsync(job)).State == JobStates.Complete);
             Assert.Single(_farm.Starts(job, 0));
         }
     }
@@ -205,13 +205,13 @@ public sealed class StandbyTakeoverTests(PostgresServer server) : IAsyncLifetime
     private async Task<string> PublishEchoAsync()
     {
         var (url, admin) = (_farm.Url, _farm.AdminKey);
-        await CliRun.RequireAsync(url, admin, "account", "create", "acme", "--org");
-        await CliRun.RequireAsync(url, admin, "account", "create", "alice");
-        await CliRun.RequireAsync(url, admin, "org", "add-member", "acme", "alice");
-        var alice = (await CliRun.RequireAsync(url, admin, "key", "create", "alice", "--json")).Json.GetProperty("key").GetString()!;
-        var echo = Path.Combine(CliRun.Repository(), "examples", "algorithms", "echo");
-        var hash = (await CliRun.RequireAsync(url, alice, "algo", "push", echo, "--as", Echo, "--json")).Json.GetProperty("hash").GetString()!;
-        await CliRun.RequireAsync(url, alice, "algo", "publish", Echo, "--hash", hash, "--version", "1.0.0", "--public");
+        await HearthCli.RequireAsync(url, admin, "account", "create", "acme", "--org");
+        await HearthCli.RequireAsync(url, admin, "account", "create", "alice");
+        await HearthCli.RequireAsync(url, admin, "org", "add-member", "acme", "alice");
+        var alice = (await HearthCli.RequireAsync(url, admin, "key", "create", "alice", "--json")).Json.GetProperty("key").GetString()!;
+        var echo = Path.Combine(HearthCli.Repository(), "examples", "algorithms", "echo");
+        var hash = (await HearthCli.RequireAsync(url, alice, "algo", "push", echo, "--as", Echo, "--json")).Json.GetProperty("hash").GetString()!;
+        await HearthCli.RequireAsync(url, alice, "algo", "publish", Echo, "--hash", hash, "--version", "1.0.0", "--public");
         return alice;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Hearth.Protocol.Rest;
 using Hearth.Resilience.Tests.Harness;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests;
 
@@ -13,11 +14,11 @@ namespace Hearth.Resilience.Tests;
 /// </summary>
 public sealed class WorkerIdentityTests : IAsyncLifetime
 {
-    private TestFarm _farm = null!;
+    private TestCluster _farm = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _farm = await TestFarm.StartAsync(new FarmOptions { HeartbeatTimeout = "3s" });
+        _farm = await TestCluster.StartAsync(new ClusterOptions { Verbose = true, ClientTimeout = TimeSpan.FromSeconds(30), HeartbeatTimeout = "3s" });
     }
 
     public async ValueTask DisposeAsync() => await _farm.DisposeAsync();
@@ -32,7 +33,7 @@ public sealed class WorkerIdentityTests : IAsyncLifetime
 
         await _farm.KillWorkerAsync("ext");
         Assert.NotEmpty(Session(first));
-        await Bounded.UntilAsync("ext to be declared down", async () => await _farm.Api.WorkerStateAsync("ext") == "down");
+        await Poll.UntilAsync("ext to be declared down", async () => await _farm.Api.WorkerStateAsync("ext") == "down");
         var requeued = await _farm.Api.JobAsync(job);
         Assert.Equal(JobStates.Pending, requeued.Subjobs[0].State);
         Assert.NotEmpty(Session(first));
@@ -78,7 +79,8 @@ public sealed class WorkerIdentityTests : IAsyncLifetime
     [Fact]
     public async Task ASecondWorkerUnderAConnectedNameIsRefusedWithOneLineAndTakesOverOnlyOnceTheFirstIsGone()
     {
-        var original = await _farm.StartWorkerAsync("w1", "host.processors=2");
+        await _farm.StartWorkerAsync("w1", "host.processors=2");
+        var original = _farm.Worker("w1");
         var sameDirectory = _farm.LaunchWorker("same directory", WorkerArgs("w1", "host.processors=3"));
         await sameDirectory.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(1, sameDirectory.ExitCode);
@@ -88,10 +90,10 @@ public sealed class WorkerIdentityTests : IAsyncLifetime
         var config = Path.Combine(_farm.Root, "second.json");
         await File.WriteAllTextAsync(config, $$"""{"run_directory": "{{Path.Combine(_farm.Root, "second")}}"}""", TestContext.Current.CancellationToken);
         var second = _farm.LaunchWorker("second w1", [.. WorkerArgs("w1", "host.processors=3"), "--config", config]);
-        await Bounded.UntilAsync("the second w1 to say it was refused", () => Task.FromResult(second.Output.Contains("already connected", StringComparison.Ordinal)),
+        await Poll.UntilAsync("the second w1 to say it was refused", () => Task.FromResult(second.Output.Contains("already connected", StringComparison.Ordinal)),
             state: () => second.Output);
         // It keeps retrying (it is still running) but says so once, and the first never lost its connection.
-        await Bounded.UntilAsync("the second w1 to have retried", () => Task.FromResult(
+        await Poll.UntilAsync("the second w1 to have retried", () => Task.FromResult(
             TimesSeen(_farm.Supervisor.Output, "already connected") >= 3), state: () => _farm.Supervisor.Output);
         Assert.False(second.HasExited);
         Assert.Equal(1, TimesSeen(second.Output, "already connected"));
@@ -101,7 +103,7 @@ public sealed class WorkerIdentityTests : IAsyncLifetime
         Assert.Equal(("w1", "up", 2), (held.Name, held.State, held.Resources.Single(r => r.Resource == "host.processors").Total));
 
         await original.TerminateAsync(TimeSpan.FromSeconds(30));
-        await Bounded.UntilAsync("the second w1 to take the name over", async () =>
+        await Poll.UntilAsync("the second w1 to take the name over", async () =>
             (await _farm.Api.WorkersAsync()).Workers.Single() is { State: "up" } w && w.Resources.Single(r => r.Resource == "host.processors").Total == 3,
             state: () => second.Output);
     }
@@ -116,30 +118,30 @@ public sealed class WorkerIdentityTests : IAsyncLifetime
         Assert.Contains("worker ext is up; stop it first", await refusedUp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
         await _farm.KillWorkerAsync("ext");
-        await Bounded.UntilAsync("ext to be declared down", async () => await _farm.Api.WorkerStateAsync("ext") == "down");
+        await Poll.UntilAsync("ext to be declared down", async () => await _farm.Api.WorkerStateAsync("ext") == "down");
         var resources = await _farm.Api.ResourcesAsync();
         var ext = resources.Hosts.Single(h => h.Host == "ext");
         Assert.Equal(("down", 2, 0), (ext.State, Processors(ext.Resources).Total, Processors(ext.Resources).Free));
         Assert.Equal((1, 4, 4), (resources.Available.Hosts, Processors(resources.Available.Resources).Total, Processors(resources.Available.Resources).Free));
         Assert.Equal((1, 2, 0), (resources.Down.Hosts, Processors(resources.Down.Resources).Total, Processors(resources.Down.Resources).Free));
         Assert.Equal(["ext"], resources.Down.Workers);
-        var text = await CliRun.RequireAsync(_farm.Url, _farm.AdminKey, "resources");
+        var text = await HearthCli.RequireAsync(_farm.Url, _farm.AdminKey, "resources");
         Assert.Contains("hosts down or unreachable (1: ext): not free", text.Stdout, StringComparison.Ordinal);
 
         using var workerKey = new SupervisorApi(_farm.Url, _farm.WorkerKey, null);
         using var notAdmin = await workerKey.RawDeleteAsync("v1/workers/ext");
         Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
-        var removed = await CliRun.RequireAsync(_farm.Url, _farm.AdminKey, "workers", "remove", "ext");
+        var removed = await HearthCli.RequireAsync(_farm.Url, _farm.AdminKey, "workers", "remove", "ext");
         Assert.Equal("worker ext removed\n", removed.Stdout);
         Assert.Equal(["live"], (await _farm.Api.WorkersAsync()).Workers.Select(w => w.Name));
         Assert.Equal(0, (await _farm.Api.ResourcesAsync()).Down.Hosts);
-        var again = await CliRun.RunAsync(_farm.Url, _farm.AdminKey, "workers", "remove", "ext");
+        var again = await HearthCli.RunAsync(_farm.Url, _farm.AdminKey, "workers", "remove", "ext");
         Assert.Equal((1, "hearth: worker ext not found\n"), (again.ExitCode, again.Stderr));
 
         // Forgotten for good: a supervisor restart does not bring it back from the store.
         await _farm.Supervisor.TerminateAsync(TimeSpan.FromSeconds(30));
         await _farm.StartSupervisorAsync();
-        await Bounded.UntilAsync("live to reconnect", async () => await _farm.Api.WorkerStateAsync("live") == "up");
+        await Poll.UntilAsync("live to reconnect", async () => await _farm.Api.WorkerStateAsync("live") == "up");
         Assert.Equal(["live"], (await _farm.Api.WorkersAsync()).Workers.Select(w => w.Name));
     }
 

@@ -70,16 +70,6 @@ public sealed class SessionProcessTests
         return count;
     }
 
-    private static async Task WaitUntilAsync(string what, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task OutputOnBothStreamsAndTheExitCodeAreCaptured()
     {
@@ -172,7 +162,7 @@ public sealed class SessionProcessTests
 
         Assert.Equal(0, exit.ExitCode);
         Assert.False(Exists(process.Pid), $"the leader {process.Pid} was not reaped");
-        await WaitUntilAsync("the orphaned sleep to be killed", () => !Exists(sleeper) || Stat(sleeper)[0] == "Z");
+        await Poll.UntilAsync("the orphaned sleep to be killed", () => !Exists(sleeper) || Stat(sleeper)[0] == "Z", Bound);
     }
 
     [Fact]
@@ -186,7 +176,7 @@ public sealed class SessionProcessTests
         var exit = await process.Exited.WaitAsync(Bound, TestContext.Current.CancellationToken);
 
         Assert.Equal(128 + 15, exit.ExitCode);
-        await WaitUntilAsync("every process of the group to end", () => Members(process.Pid) == 0);
+        await Poll.UntilAsync("every process of the group to end", () => Members(process.Pid) == 0, Bound);
     }
 
     [Fact]

@@ -42,6 +42,32 @@ public static class HearthCli
         return start;
     }
 
+    /// <summary>Runs a client command against <paramref name="url"/> as <paramref name="key"/>.</summary>
+    public static Task<CliResult> RunAsync(Uri url, string key, params string[] args) =>
+        RunAsync(new Dictionary<string, string?> { ["HEARTH_URL"] = url.ToString().TrimEnd('/'), ["HEARTH_API_KEY"] = key }, args);
+
+    /// <summary>Runs a client command that must succeed, against <paramref name="url"/> as <paramref name="key"/>.</summary>
+    public static async Task<CliResult> RequireAsync(Uri url, string key, params string[] args)
+    {
+        var result = await RunAsync(url, key, args);
+        Xunit.Assert.True(result.ExitCode == 0, $"hearth {string.Join(' ', args)} failed: {result}");
+        return result;
+    }
+
+    /// <summary>The repository's directory, found from the test's output directory.</summary>
+    public static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hearth.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Hearth.slnx above {AppContext.BaseDirectory}");
+    }
+
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var process = Process.Start(StartInfo(environment, args))!;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Hearth.Testing;
@@ -146,7 +144,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            _port = FreePort();
+            _port = FreePort.Pick();
             // Durability is not under test here (the supervisor is what gets killed), so fsync is off for speed.
             var settings = string.Join(' ',
                 $"-c listen_addresses=127.0.0.1 -p {_port.ToString(CultureInfo.InvariantCulture)}",
@@ -183,13 +181,6 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             return $"(unreadable: {e.Message})";
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken)

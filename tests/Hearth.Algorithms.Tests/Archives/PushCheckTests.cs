@@ -12,7 +12,7 @@ public sealed class PushCluster : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Cluster = await TestCluster.StartAsync(workers: 0);
+        Cluster = await TestCluster.StartInProcessAsync(workers: 0);
         await Cluster.AccountAsync("acme", org: true);
     }
 
@@ -33,7 +33,7 @@ public sealed class PushCheckTests(PushCluster fixture) : IClassFixture<PushClus
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private string Store => Path.Combine(fixture.Cluster.ScratchPath, "data", "builds");
+    private string Store => Path.Combine(fixture.Cluster.DataDirectory, "builds");
 
     [Theory]
     [MemberData(nameof(ArchiveCases.Refused), MemberType = typeof(ArchiveCases))]

@@ -32,7 +32,7 @@ public sealed class AlgorithmiaCallTests
     internal static string Layout(TestCluster cluster, string fixture, bool adk = false)
     {
         var source = Path.Combine(AppContext.BaseDirectory, "AlgorithmiaFixtures", fixture);
-        var target = Path.Combine(cluster.ScratchPath, $"{fixture}-{Guid.NewGuid():N}");
+        var target = Path.Combine(cluster.Root, $"{fixture}-{Guid.NewGuid():N}");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var destination = Path.Combine(target, Path.GetRelativePath(source, file));
@@ -77,7 +77,7 @@ public sealed class AlgorithmiaCallTests
     [InlineData("acme/adk", "WORLD", "{\"adk\": {\"n\": 1}}", "AwIBAA==")]
     public async Task TextJsonAndBinaryComeBackTypedWithTheBareKey(string algorithm, string text, string json, string binary)
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, _, _) = await AlgorithmsAsync(cluster);
 
         var t = await TestCluster.CallAsync(alice, algorithm, Text("world", "application/text"));
@@ -95,7 +95,7 @@ public sealed class AlgorithmiaCallTests
     [InlineData("acme/adk", "adk algorithm refused the input", "AlgorithmError")]
     public async Task AnAlgorithmsErrorIs200WithItsMessageTypeAndStacktrace(string algorithm, string message, string errorType)
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, _, _) = await AlgorithmsAsync(cluster);
 
         var answer = await TestCluster.CallAsync(alice, algorithm, Text("error"));
@@ -112,7 +112,7 @@ public sealed class AlgorithmiaCallTests
     [Fact]
     public async Task RawOutputIsTheBareResultAndAnAlgorithmErrorThereIs400()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, _, _) = await AlgorithmsAsync(cluster);
 
         var text = await PostAsync(alice, "acme/hello?output=raw", Text("raw"));
@@ -133,7 +133,7 @@ public sealed class AlgorithmiaCallTests
     [Fact]
     public async Task VoidOutputAnswersAtOnceWhileTheCallRunsAndCounts()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, _, _) = await AlgorithmsAsync(cluster);
 
         var reply = await PostAsync(alice, "acme/hello?output=void", Text("sleep:2"));
@@ -149,20 +149,17 @@ public sealed class AlgorithmiaCallTests
         Assert.Equal("alice", served.Single().Account);
 
         // The call is counted when its outcome reaches the caller's side, just after the instance is released.
-        var deadline = DateTime.UtcNow + TestCluster.Bound;
         const string Counted = "hearth_algorithm_calls_total{otel_scope_name=\"Hearth.Algorithms\",status=\"ok\"} 1";
-        string metrics;
-        while (!(metrics = await cluster.Admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(Counted, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the void call was never counted; metrics: {metrics}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        var metrics = "";
+        await Poll.UntilAsync("the void call to be counted", async () =>
+            (metrics = await cluster.Admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(Counted, StringComparison.Ordinal),
+            state: () => $"metrics: {metrics}");
     }
 
     [Fact]
     public async Task StdoutIsGivenToTheOwnersMembersOnlyAndOnlyWhenAsked()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, bob, _) = await AlgorithmsAsync(cluster);
 
         var member = await TestCluster.CallAsync(alice, "acme/hello?stdout=True", Text("print:a line from the algorithm"));
@@ -182,7 +179,7 @@ public sealed class AlgorithmiaCallTests
     [Fact]
     public async Task AnInstanceCallsOtherAlgorithmsAsItsCallerWithAKeyRevokedWhenItStops()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, bob, _) = await AlgorithmsAsync(cluster);
 
         var nested = await TestCluster.CallAsync(bob, "acme/hello", Text("call:from inside"));

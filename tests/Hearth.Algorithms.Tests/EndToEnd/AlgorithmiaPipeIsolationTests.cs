@@ -30,7 +30,7 @@ public sealed class AlgorithmiaPipeIsolationTests
     [Fact]
     public async Task TwoAccountsCallingAnAdkAlgorithmAtOnceNeverGetEachOthersAnswers()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, bob, _) = await AlgorithmiaCallTests.AlgorithmsAsync(cluster);
         await AssertNoCrossedAnswersAsync(alice, bob, "acme/adk", input => input.ToUpperInvariant());
     }
@@ -42,7 +42,7 @@ public sealed class AlgorithmiaPipeIsolationTests
     [Fact]
     public async Task TwoAccountsCallingANativeFixedPipeAlgorithmAtOnceNeverGetEachOthersAnswers()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (alice, bob, _) = await AlgorithmiaCallTests.AlgorithmsAsync(cluster);
         var hash = await cluster.PushAsync(AlgorithmiaCallTests.Layout(cluster, "fixed-pipe"), "acme/fixedpipe");
         await cluster.PublishAsync("acme/fixedpipe", hash, "1.0.0", isPublic: true);

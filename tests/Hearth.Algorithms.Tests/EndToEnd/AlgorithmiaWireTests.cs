@@ -47,7 +47,7 @@ public sealed class AlgorithmiaWireTests
     [Fact]
     public async Task TheOfficialClientsBytesGetAlgorithmiasAnswersByteForByte()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, _, key) = await AlgorithmiaCallTests.AlgorithmsAsync(cluster);
         var hash = (await cluster.Admin.GetStringAsync("/v1/algorithms/acme/hello/versions", TestContext.Current.CancellationToken)) is var versions
             ? Regex.Match(versions, "[0-9a-f]{40}").Value

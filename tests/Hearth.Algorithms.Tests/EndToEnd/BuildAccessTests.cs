@@ -10,7 +10,7 @@ public sealed class BuildAccessTests
     [Fact]
     public async Task TheWorkerKeyAloneIsRefusedEveryBuildWhileTheWorkerStillFetchesTheOneItStarts()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         await cluster.AccountAsync("acme", org: true);
         await cluster.AccountAsync("alice");
         using var alice = cluster.Client(await cluster.KeyAsync("alice"));

@@ -23,7 +23,7 @@ public sealed class CallTests
     [Fact]
     public async Task TheFirstCallIsColdAndTheNextIsWarmOnTheSameInstance()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, _, hash) = await EchoAsync(cluster);
 
         var cold = await TestCluster.CallAsync(alice, "acme/echo", """{"n": 1}""");
@@ -45,7 +45,7 @@ public sealed class CallTests
     [Fact]
     public async Task TextAndBinaryBodiesComeBackTyped()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, _, _) = await EchoAsync(cluster);
         using var text = new StringContent("hello there", Encoding.UTF8, "text/plain");
         var t = await TestCluster.CallAsync(alice, "acme/echo", text);
@@ -60,7 +60,7 @@ public sealed class CallTests
     [Fact]
     public async Task TwoAccountsNeverShareAnInstance()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, bob, _) = await EchoAsync(cluster);
         Assert.True((await TestCluster.CallAsync(alice, "acme/echo", "1")).ColdStart);
         Assert.True((await TestCluster.CallAsync(bob, "acme/echo", "2")).ColdStart);
@@ -75,7 +75,7 @@ public sealed class CallTests
     [Fact]
     public async Task PrivateVersionsAndUnpublishedHashesAreForMembersOnly()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, bob, publicHash) = await EchoAsync(cluster);
         var privateHash = await cluster.PushAsync(Paths.Fixtures, "acme/echo");
         await cluster.PublishAsync("acme/echo", privateHash, "1.1.0", isPublic: false);
@@ -109,7 +109,7 @@ public sealed class CallTests
     [Fact]
     public async Task MissingWrongAndNonAccountKeysAreRefused()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         await EchoAsync(cluster);
         var none = await TestCluster.CallAsync(cluster.Anonymous, "acme/echo", "1");
         Assert.Equal((401, "an API key is required: send the header \"Authorization: Simple KEY\" (or the bare key, as Algorithmia's clients do)"),
@@ -126,7 +126,7 @@ public sealed class CallTests
     [Fact]
     public async Task BodiesOverTenMebibytesAreRefusedWith413AndTenMebibytesGoThrough()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, _, _) = await EchoAsync(cluster);
         var limit = 10 * 1024 * 1024;
         using var over = new ByteArrayContent(new byte[limit + 1]);
@@ -146,7 +146,7 @@ public sealed class CallTests
     [Fact]
     public async Task BadJsonAndBadTimeoutsAreRefusedAsBadRequests()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var (_, alice, _, _) = await EchoAsync(cluster);
         var json = await TestCluster.CallAsync(alice, "acme/echo", "{\"a\": ");
         Assert.Equal(400, json.Status);
@@ -158,7 +158,7 @@ public sealed class CallTests
     /// <summary>A copy of <paramref name="directory"/> with one more file, so it gets another content hash.</summary>
     internal static string CopyWithChange(TestCluster cluster, string directory)
     {
-        var copy = Path.Combine(cluster.ScratchPath, "copy-" + Guid.NewGuid().ToString("N")[..8]);
+        var copy = Path.Combine(cluster.Root, "copy-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(copy);
         foreach (var file in Directory.GetFiles(directory))
         {

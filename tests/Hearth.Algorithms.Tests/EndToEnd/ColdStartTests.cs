@@ -16,7 +16,7 @@ public sealed class ColdStartTests
     [InlineData(SandboxMode.Off)]
     public async Task TheColdStartedCallReportsFetchUnpackSandboxStartAndLoad(SandboxMode sandbox)
     {
-        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = sandbox });
+        await using var cluster = await TestCluster.StartInProcessAsync(worker: o => o with { Sandbox = sandbox });
         await cluster.AccountAsync("acme");
         var hash = await cluster.PushAsync(Paths.Fixtures, "acme/fixture");
         await cluster.PublishAsync("acme/fixture", hash, "1.0.0", isPublic: true);

@@ -23,7 +23,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AnIdleInstanceStopsAfterTheIdleTimeout()
     {
-        await using var cluster = await TestCluster.StartAsync(idleTimeout: TimeSpan.FromSeconds(1));
+        await using var cluster = await TestCluster.StartInProcessAsync(idleTimeout: TimeSpan.FromSeconds(1));
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"hi\"")).Status);
         Assert.Single(await cluster.InstancesAsync());
@@ -38,7 +38,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AnIdleInstanceIsEvictedToMakeRoomForAJob()
     {
-        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=1,host.memory=1000", minResidency: TimeSpan.FromMilliseconds(200));
+        await using var cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000", minResidency: TimeSpan.FromMilliseconds(200));
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"hi\"")).Status);
 
@@ -53,7 +53,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task ConcurrentCallsFindingEveryInstanceBusySpillOverToNewOnes()
     {
-        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=4,host.memory=4000");
+        await using var cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=4,host.memory=4000");
         var alice = await FixtureAsync(cluster);
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).ColdStart);
 
@@ -71,7 +71,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task WithNoRoomForAnotherInstanceACallQueuesForTheBusyOne()
     {
-        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=1,host.memory=1000");
+        await using var cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000");
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).Status);
 
@@ -87,7 +87,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AQueuedCallGivesUpAtItsTimeoutWithTheReason()
     {
-        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=1,host.memory=1000");
+        await using var cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000");
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).Status);
 
@@ -103,7 +103,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task ACrashingAlgorithmGivesTheCallAClearErrorAndIsReplacedOnDemand()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).Status);
 
@@ -120,7 +120,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AHungCallTimesOutAndItsInstanceIsStopped()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var alice = await FixtureAsync(cluster);
         Assert.Equal(200, (await TestCluster.CallAsync(alice, "acme/fixture", "\"warm-up\"")).Status);
         var hung = await TestCluster.CallAsync(alice, "acme/fixture", "\"hang\"", timeout: 1);
@@ -132,10 +132,10 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AnAlgorithmThatFailsToLoadGivesTheWaitingCallItsOutput()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         await cluster.AccountAsync("acme", org: true);
         await cluster.AccountAsync("alice");
-        var broken = Path.Combine(cluster.ScratchPath, "broken");
+        var broken = Path.Combine(cluster.Root, "broken");
         Directory.CreateDirectory(broken);
         File.Copy(Path.Combine(Paths.Fixtures, "behaving.py"), Path.Combine(broken, "behaving.py"));
         await File.WriteAllTextAsync(Path.Combine(broken, "hearth.json"),
@@ -154,7 +154,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task AnAlgorithmErrorAnswers200WithItsErrorBodyAndTheInstanceStaysWarm()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var alice = await FixtureAsync(cluster);
         var error = await TestCluster.CallAsync(alice, "acme/fixture", "\"error\"");
         Assert.Equal((200, "the input was rejected", "InputError"), (error.Status, error.Error,
@@ -165,7 +165,7 @@ public sealed class InstanceLifecycleTests
     [Fact]
     public async Task WarmInstancesSurviveASupervisorRestartAndAreAdoptedFromTheirWorker()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         var alice = await FixtureAsync(cluster);
         Assert.True((await TestCluster.CallAsync(alice, "acme/fixture", "\"before\"")).ColdStart);
         var before = Assert.Single(await cluster.InstancesAsync());

@@ -13,10 +13,10 @@ public sealed class InstanceStopTests
     [Fact]
     public async Task AnInstanceStuckLoadingIsStoppedByTheAdminAndItsWaitingCallFailsAtOnce()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         await cluster.AccountAsync("acme", org: true);
         await cluster.AccountAsync("alice");
-        var stuck = Path.Combine(cluster.ScratchPath, "stuck");
+        var stuck = Path.Combine(cluster.Root, "stuck");
         Directory.CreateDirectory(stuck);
         File.Copy(Path.Combine(Paths.Fixtures, "behaving.py"), Path.Combine(stuck, "behaving.py"));
         await File.WriteAllTextAsync(Path.Combine(stuck, "hearth.json"),
@@ -45,7 +45,7 @@ public sealed class InstanceStopTests
     [Fact]
     public async Task ABusyInstanceIsRefusedAndAnIdleOneStops()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await TestCluster.StartInProcessAsync();
         await cluster.AccountAsync("acme", org: true);
         await cluster.AccountAsync("alice");
         await cluster.PublishAsync("acme/fixture", await cluster.PushAsync(Paths.Fixtures, "acme/fixture"), "1.0.0", isPublic: true);

@@ -18,7 +18,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task CallsColdStartsWarmHitsSpilloversAndQueueWaitsAreCountedWithLatencyHistograms()
     {
-        await using var cluster = await TestCluster.StartAsync(resources: "host.processors=1,host.memory=1000");
+        await using var cluster = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000");
         await cluster.AccountAsync("acme", org: true);
         await cluster.AccountAsync("alice");
         var hash = await cluster.PushAsync(Paths.Fixtures, "acme/fixture");

@@ -18,7 +18,7 @@ public sealed class SandboxTests
 
     private static async Task<(TestCluster Cluster, HttpClient Mallory, HttpClient Bob)> StartAsync()
     {
-        var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Required, SandboxPids = PidsLimit });
+        var cluster = await TestCluster.StartInProcessAsync(worker: o => o with { Sandbox = SandboxMode.Required, SandboxPids = PidsLimit });
         var agent = Assert.Single(cluster.Agents);
         Assert.True(agent.Isolation == "sandbox", agent.IsolationNote);
         await cluster.AccountAsync("mallory");
@@ -45,7 +45,7 @@ public sealed class SandboxTests
         var victimPids = HostPidsOf(victimId);
         Assert.NotEmpty(victimPids);
         var runDirectory = cluster.Agents[0].RunDirectory;
-        var dataDirectory = Path.Combine(cluster.ScratchPath, "data");
+        var dataDirectory = cluster.DataDirectory;
         var victimScript = Assert.Single(Directory.GetFiles(runDirectory, "victim.py", SearchOption.AllDirectories));
         var ownBuild = Path.GetDirectoryName(Assert.Single(Directory.GetFiles(runDirectory, "hostile.py", SearchOption.AllDirectories)))!;
         var workerFiles = Directory.EnumerateFiles(runDirectory, "*", SearchOption.AllDirectories).Where(f => !f.StartsWith(ownBuild + "/", StringComparison.Ordinal));
@@ -130,7 +130,7 @@ public sealed class SandboxTests
     [Fact]
     public async Task AWorkerWithTheSandboxOffShowsNoIsolation()
     {
-        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Off });
+        await using var cluster = await TestCluster.StartInProcessAsync(worker: o => o with { Sandbox = SandboxMode.Off });
         Assert.Equal(("none", "no isolation: the sandbox is off (--sandbox off)"), (cluster.Agents[0].Isolation, cluster.Agents[0].IsolationNote));
         var workers = await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options, TestContext.Current.CancellationToken);
         Assert.Equal("none", Assert.Single(workers!.Workers).Isolation);
@@ -140,7 +140,7 @@ public sealed class SandboxTests
     public async Task TwoAccountsEachGetTheirOwnAlgoout()
     {
         // Room for every caller's instance, so no account's idle instance is let go to make room for the other's.
-        await using var cluster = await TestCluster.StartAsync(
+        await using var cluster = await TestCluster.StartInProcessAsync(
             resources: "host.processors=32,host.memory=64000", worker: o => o with { Sandbox = SandboxMode.Required });
         await cluster.AccountAsync("alice");
         await cluster.AccountAsync("bob");
@@ -160,9 +160,9 @@ public sealed class SandboxTests
     [Fact]
     public async Task ASandboxedSubjobWritesItsWorkingDirectoryAndStopsAtItsMemory()
     {
-        await using var cluster = await TestCluster.StartAsync(worker: o => o with { Sandbox = SandboxMode.Required, SandboxJobs = true });
+        await using var cluster = await TestCluster.StartInProcessAsync(worker: o => o with { Sandbox = SandboxMode.Required, SandboxJobs = true });
         var ct = TestContext.Current.CancellationToken;
-        var work = Directory.CreateDirectory(Path.Combine(cluster.ScratchPath, "job")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(cluster.Root, "job")).FullName;
         var script = "echo pid $$; cat \"$HEARTH_ALLOCATION_FILE\" >/dev/null && echo allocation readable; touch made; "
             + "exec python3 -c 'x = b\"x\" * (300 * 1024 * 1024)'";
         var submitted = await cluster.Admin.PostAsJsonAsync(
@@ -170,13 +170,9 @@ public sealed class SandboxTests
         submitted.EnsureSuccessStatusCode();
         var id = (await submitted.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, ct))!.Id;
 
-        var deadline = DateTime.UtcNow + TestCluster.Bound;
-        JobView job;
-        while ((job = (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", ApiJson.Options, ct))!).FinishedAt is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the job did not end: {JsonSerializer.Serialize(job, ApiJson.Options)}");
-            await Task.Delay(50, ct);
-        }
+        JobView job = null!;
+        await Poll.UntilAsync("the job to end", async () => (job = (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", ApiJson.Options, ct))!).FinishedAt is not null,
+            state: () => JsonSerializer.Serialize(job, ApiJson.Options));
 
         var logs = (await cluster.Admin.GetFromJsonAsync<JobLogsView>($"/v1/jobs/{id}/logs", ApiJson.Options, ct))!.Subjobs.Single();
         Assert.Matches("^pid [1-3]\nallocation readable\n$", logs.Stdout);

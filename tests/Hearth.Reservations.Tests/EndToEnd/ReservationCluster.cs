@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net.Http.Headers;
@@ -10,90 +9,42 @@ using Hearth.Protocol.Rest;
 namespace Hearth.Reservations.Tests.EndToEnd;
 
 /// <summary>
-/// A real cluster shared by the end-to-end and browser tests: <c>hearth up</c> (a supervisor and two local workers in
-/// one process) on free loopback ports with a short idle timeout, its instances real Python processes. Tests create
-/// their own accounts and algorithms, so they never see each other's instances.
+/// The cluster the end-to-end and browser tests share: <c>hearth up</c> (a supervisor and two local workers in one
+/// process) with a short idle timeout, its instances real Python processes, and the reservation API on top. Tests
+/// create their own accounts and algorithms, so they never see each other's instances.
 /// </summary>
 public sealed class ReservationCluster : IAsyncLifetime
 {
     /// <summary>Unreserved idle instances stop after this; reserved ones must outlive it.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(3);
 
-    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(90);
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("hearth-reservations-e2e-");
-    private readonly List<string> _log = [];
-    private Process? _process;
+    private TestCluster _cluster = null!;
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _cluster.Url;
 
-    public string AdminKey { get; private set; } = "";
+    public string AdminKey => _cluster.AdminKey;
 
     /// <summary>Calls the API with the admin key.</summary>
-    public HttpClient Admin { get; private set; } = null!;
+    public HttpClient Admin => _cluster.Admin;
 
-    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { ["HEARTH_URL"] = Url.ToString().TrimEnd('/'), ["HEARTH_API_KEY"] = AdminKey };
+    public IReadOnlyDictionary<string, string?> Environment => _cluster.Environment;
 
-    public string WorkDirectory => _data.FullName;
+    public string WorkDirectory => _cluster.Root;
 
-    public async ValueTask InitializeAsync() => await StartAsync();
+    public async ValueTask InitializeAsync() => _cluster = await TestCluster.StartAsync(new ClusterOptions
+    {
+        LocalWorkers = 2,
+        LocalWorkerResources = "host.processors=16,host.memory=8192",
+        IdleTimeout = IdleTimeout,
+        ClientTimeout = TimeSpan.FromSeconds(60),
+    });
 
     /// <summary>Stops the cluster (SIGTERM) and starts it again on the same data directory, as an operator restarting it would.</summary>
-    public async Task RestartAsync()
-    {
-        Admin.Dispose();
-        await StopAsync();
-        await StartAsync();
-    }
+    public Task RestartAsync() => _cluster.RestartSupervisorAsync();
 
-    private async Task StartAsync()
-    {
-        var start = HearthCli.StartInfo(new Dictionary<string, string?>(),
-            "up", "--data", Path.Combine(_data.FullName, "supervisor"), "--port", "0", "--worker-port", "0", "--workers", "2",
-            "--worker-resources", "host.processors=16,host.memory=8192", "--idle-timeout", $"{IdleTimeout.TotalSeconds}s", "--json");
-        var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = Process.Start(start)!;
-        _process.StandardInput.Close();
-        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        _process.OutputDataReceived += (_, e) =>
-        {
-            Remember(e.Data);
-            if (e.Data is null)
-            {
-                announced.TrySetException(new InvalidOperationException($"hearth up exited before announcing itself:\n{string.Join('\n', _log)}"));
-            }
-            else if (e.Data.StartsWith('{'))
-            {
-                announced.TrySetResult(e.Data);
-            }
-        };
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        using (var line = JsonDocument.Parse(await announced.Task.WaitAsync(StartBound)))
-        {
-            Url = new Uri(line.RootElement.GetProperty("url").GetString()!);
-            AdminKey = line.RootElement.GetProperty("admin_key").GetString()!;
-        }
+    public HttpClient Client(string? key) => _cluster.Client(key);
 
-        Admin = Client(AdminKey);
-        await WaitUntilAsync("both workers to be up", async () =>
-        {
-            var workers = await Admin.GetFromJsonAsync<JsonElement>("/v1/workers");
-            return workers.GetProperty("workers").EnumerateArray().Count(w => w.GetProperty("state").GetString() == "up") == 2;
-        });
-    }
-
-    public HttpClient Client(string? key)
-    {
-        var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Simple", key);
-        }
-
-        return http;
-    }
-
-    public Task<CliResult> RunAsync(params string[] args) => HearthCli.RunAsync(Environment, args);
+    public Task<CliResult> RunAsync(params string[] args) => _cluster.RunAsync(args);
 
     /// <summary>Removes reservation <paramref name="id"/> when disposed (if it is still there), so a test leaves no warm instances behind.</summary>
     public IAsyncDisposable Removing(long id) => new Removal(this, id);
@@ -154,73 +105,11 @@ public sealed class ReservationCluster : IAsyncLifetime
         return view;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing clearly after a bound.</summary>
-    public async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? bound = null, Func<string>? detail = null)
-    {
-        var limit = bound ?? StartBound;
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"timed out after {limit.TotalSeconds:0}s waiting for {what}{(detail is null ? "" : "; " + detail())}\nlast output:\n{string.Join('\n', _log.TakeLast(20))}");
-            }
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing with the cluster's last output after a bound.</summary>
+    public Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? bound = null, Func<string>? detail = null) =>
+        Poll.UntilAsync(what, condition, bound, () => $"{(detail is null ? "" : detail() + "\n")}last output:\n{string.Join('\n', _cluster.Supervisor.Lines.TakeLast(20))}");
 
-            await Task.Delay(100);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Admin?.Dispose();
-        await StopAsync();
-        try
-        {
-            _data.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A straggling writer; the temporary directory is harmless.
-        }
-    }
-
-    private async Task StopAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            // SIGTERM: the supervisor stops its workers, and they their instances.
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Add(line);
-        }
-    }
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 }
 
 /// <summary>Deletes a reservation at the end of a test; one already removed is fine.</summary>

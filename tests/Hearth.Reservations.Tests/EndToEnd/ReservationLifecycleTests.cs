@@ -31,8 +31,14 @@ public sealed class ReservationLifecycleTests(ReservationCluster cluster)
         var reserved = (await cluster.InstancesAsync("idle-alice")).Where(i => i.Reserved).Select(i => i.Id).Order().ToList();
         Assert.Equal(2, reserved.Count);
 
-        // A long idle: three idle timeouts of real time, which an unreserved instance would not survive.
-        await Task.Delay(ReservationCluster.IdleTimeout * 3, TestContext.Current.CancellationToken);
+        // A long idle, shown by an unreserved instance that went idle after the reserved ones and has since been stopped
+        // by the idle timeout: by then the reserved ones have been idle longer, and the timeout has passed them over.
+        using var carol = await cluster.UserAsync("idle-carol");
+        await cluster.PublishAsync("idle-carol/echo", Algorithms.Echo(cluster.WorkDirectory, "v1"), "1.0.0");
+        _ = await ReservationCluster.CallAsync(carol, "idle-carol/echo", "\"a call that leaves an unreserved instance\"");
+        var unreserved = Assert.Single(await cluster.InstancesAsync("idle-carol")).Id;
+        await cluster.WaitUntilAsync("the idle timeout to stop the unreserved instance",
+            async () => (await cluster.InstancesAsync("idle-carol")).All(i => i.Id != unreserved));
         var after = await cluster.InstancesAsync("idle-alice");
         Assert.Equal(reserved, after.Where(i => i.Reserved && i.State == "idle").Select(i => i.Id).Order());
 

@@ -1,5 +1,7 @@
 using Hearth.Protocol.Rest;
 
+using Hearth.Testing;
+
 namespace Hearth.Resilience.Tests.Harness;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal static class LedgerCheck
     public static async Task AssertConsistentAsync(SupervisorApi api, IReadOnlyDictionary<string, Dictionary<string, int>>? manifests = null)
     {
         var last = "";
-        await Bounded.UntilAsync("the ledger to equal the sum of live allocations", async () =>
+        await Poll.UntilAsync("the ledger to equal the sum of live allocations", async () =>
         {
             last = await DifferencesAsync(api, manifests ?? new Dictionary<string, Dictionary<string, int>>());
             return last.Length == 0;

@@ -2,16 +2,33 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Hearth.Protocol.Rest;
+using Hearth.Testing;
 
 namespace Hearth.Resilience.Tests.Harness;
 
 /// <summary>The supervisor's REST API as an admin sees it, typed with the API's own contracts.</summary>
-internal sealed class SupervisorApi(Uri url, string adminKey, string? authority = null) : IDisposable
+internal sealed class SupervisorApi : IDisposable
 {
-    private readonly HttpClient _http = Create(url, adminKey, authority);
-    private readonly HttpClient _anonymous = Create(url, null, authority);
+    private readonly Func<HttpClient> _admin;
+    private readonly Func<HttpClient> _anonymousClient;
+    private readonly bool _owned;
 
-    public Uri Url => url;
+    /// <summary>Over clients of its own, e.g. for a second supervisor or another key.</summary>
+    public SupervisorApi(Uri url, string adminKey, string? authority = null)
+    {
+        var admin = Create(url, adminKey, authority);
+        var anonymous = Create(url, null, authority);
+        (_admin, _anonymousClient, _owned, Url) = (() => admin, () => anonymous, true, url);
+    }
+
+    /// <summary>Over a cluster's admin and anonymous clients, which the cluster owns.</summary>
+    public SupervisorApi(TestCluster cluster) => (_admin, _anonymousClient, _owned, Url) = (() => cluster.Admin, () => cluster.Anonymous, false, cluster.Url);
+
+    public Uri Url { get; }
+
+    private HttpClient Http => _admin();
+
+    private HttpClient AnonymousHttp => _anonymousClient();
 
     private static HttpClient Create(Uri url, string? key, string? authority)
     {
@@ -28,7 +45,7 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public async Task<long> SubmitAsync(SubmitJobRequest request)
     {
-        using var response = await _http.PostAsJsonAsync("v1/jobs", request, ApiJson.Options, Cancel);
+        using var response = await Http.PostAsJsonAsync("v1/jobs", request, ApiJson.Options, Cancel);
         await EnsureAsync(response, $"submit {string.Join(' ', request.Command ?? [])}");
         return (await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, Cancel))!.Id;
     }
@@ -51,7 +68,7 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public async Task KillAsync(long id)
     {
-        using var response = await _http.PostAsync(new Uri($"v1/jobs/{id}/kill", UriKind.Relative), null, Cancel);
+        using var response = await Http.PostAsync(new Uri($"v1/jobs/{id}/kill", UriKind.Relative), null, Cancel);
         await EnsureAsync(response, $"kill {id}");
     }
 
@@ -65,7 +82,7 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public async Task<ReservationView> AddReservationAsync(string callingUser, string algorithm, string versionType, int count)
     {
-        using var response = await _http.PostAsJsonAsync(
+        using var response = await Http.PostAsJsonAsync(
             "v1/admin/reservations", new { calling_user = callingUser, algorithm, version_type = versionType, count }, Cancel);
         await EnsureAsync(response, $"add a reservation of {algorithm} for {callingUser}");
         return (await response.Content.ReadFromJsonAsync<ReservationView>(ApiJson.Options, Cancel))!;
@@ -79,7 +96,7 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Simple", key);
-        using var response = await _http.SendAsync(request, Cancel);
+        using var response = await Http.SendAsync(request, Cancel);
         await EnsureAsync(response, $"call {algorithm}");
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Cancel)).Clone();
     }
@@ -97,7 +114,7 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
         {
             // As a load balancer asks: without a key, so the answer never depends on looking one up.
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("readyz", UriKind.Relative));
-            using var response = await _anonymous.SendAsync(request, Cancel);
+            using var response = await AnonymousHttp.SendAsync(request, Cancel);
             return (response.StatusCode, await response.Content.ReadFromJsonAsync<HealthView>(ApiJson.Options, Cancel));
         }
         catch (HttpRequestException)
@@ -111,14 +128,14 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public async Task<T> GetAsync<T>(string path)
     {
-        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
         await EnsureAsync(response, $"GET {path}");
         return (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, Cancel))!;
     }
 
-    public async Task<HttpResponseMessage> RawGetAsync(string path) => await _http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+    public async Task<HttpResponseMessage> RawGetAsync(string path) => await Http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
 
-    public async Task<HttpResponseMessage> RawDeleteAsync(string path) => await _http.DeleteAsync(new Uri(path, UriKind.Relative), Cancel);
+    public async Task<HttpResponseMessage> RawDeleteAsync(string path) => await Http.DeleteAsync(new Uri(path, UriKind.Relative), Cancel);
 
     private static async Task EnsureAsync(HttpResponseMessage response, string what)
     {
@@ -130,7 +147,10 @@ internal sealed class SupervisorApi(Uri url, string adminKey, string? authority 
 
     public void Dispose()
     {
-        _http.Dispose();
-        _anonymous.Dispose();
+        if (_owned)
+        {
+            Http.Dispose();
+            AnonymousHttp.Dispose();
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Hearth.Testing;
+
 namespace Hearth.Resilience.Tests.Harness;
 
 /// <summary>Small algorithms written by a test, pushed and published through the real CLI.</summary>
@@ -9,7 +11,7 @@ internal static class TestAlgorithms
     /// <c>ACCOUNT/NAME</c> 1.0.0. Returns the account's key and the build's hash.
     /// </summary>
     public static async Task<(string Key, string Hash)> PublishAsync(
-        TestFarm farm, string account, string name, string[] entrypoint, IReadOnlyDictionary<string, string> files)
+        TestCluster farm, string account, string name, string[] entrypoint, IReadOnlyDictionary<string, string> files)
     {
         var directory = Directory.CreateDirectory(Path.Combine(farm.Root, "algorithms", name)).FullName;
         var manifest = System.Text.Json.JsonSerializer.Serialize(new { entrypoint, reservations = "host.processors=1,host.memory=64" });
@@ -20,11 +22,11 @@ internal static class TestAlgorithms
         }
 
         var (url, admin) = (farm.Url, farm.AdminKey);
-        await CliRun.RequireAsync(url, admin, "account", "create", account);
-        var key = (await CliRun.RequireAsync(url, admin, "key", "create", account, "--json")).Json.GetProperty("key").GetString()!;
+        await HearthCli.RequireAsync(url, admin, "account", "create", account);
+        var key = (await HearthCli.RequireAsync(url, admin, "key", "create", account, "--json")).Json.GetProperty("key").GetString()!;
         var algorithm = $"{account}/{name}";
-        var hash = (await CliRun.RequireAsync(url, key, "algo", "push", directory, "--as", algorithm, "--json")).Json.GetProperty("hash").GetString()!;
-        await CliRun.RequireAsync(url, key, "algo", "publish", algorithm, "--hash", hash, "--version", "1.0.0", "--private");
+        var hash = (await HearthCli.RequireAsync(url, key, "algo", "push", directory, "--as", algorithm, "--json")).Json.GetProperty("hash").GetString()!;
+        await HearthCli.RequireAsync(url, key, "algo", "publish", algorithm, "--hash", hash, "--version", "1.0.0", "--private");
         return (key, hash);
     }
 }

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Hearth.Resilience.Tests.Harness;
+namespace Hearth.Testing;
 
 /// <summary>
 /// One long-running CLI process (<c>dotnet hearth.dll ...</c>), optionally under a wrapper such as
-/// <c>ip netns exec NS</c>. It keeps the tail of its output for failure messages.
+/// <c>ip netns exec NS</c>. It keeps the tail of its output for failure messages and for tests that wait on a line.
 /// </summary>
-internal sealed partial class HearthProcess : IAsyncDisposable
+internal sealed class ClusterProcess : IAsyncDisposable
 {
-    public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
+    /// <summary>How long a SIGTERMed process gets to stop on its own before it and its children are killed.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
     private const int KeptLines = 200;
 
     private readonly Process _process;
@@ -18,7 +18,7 @@ internal sealed partial class HearthProcess : IAsyncDisposable
     private readonly Lock _lock = new();
     private int _disposed;
 
-    private HearthProcess(string label, Process process)
+    private ClusterProcess(string label, Process process)
     {
         Label = label;
         _process = process;
@@ -32,8 +32,9 @@ internal sealed partial class HearthProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static HearthProcess Start(string label, IReadOnlyList<string> wrapper, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ClusterProcess Start(string label, IReadOnlyList<string> args, IReadOnlyList<string>? wrapper = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        wrapper ??= [];
         var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
             UseShellExecute = false,
@@ -41,7 +42,7 @@ internal sealed partial class HearthProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var arg in wrapper.Skip(1).Concat(wrapper.Count > 0 ? ["dotnet"] : []).Append(Dll).Concat(args))
+        foreach (var arg in wrapper.Skip(1).Concat(wrapper.Count > 0 ? ["dotnet"] : []).Append(HearthCli.Dll).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -49,13 +50,13 @@ internal sealed partial class HearthProcess : IAsyncDisposable
         start.Environment.Remove("HEARTH_URL");
         start.Environment.Remove("HEARTH_API_KEY");
         start.Environment.Remove("HEARTH_WORKER_KEY");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{label} did not start");
-        var launched = new HearthProcess(label, process);
+        var launched = new ClusterProcess(label, process);
         process.StandardInput.Close();
         process.OutputDataReceived += (_, e) => launched.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => launched.Keep(e.Data);
@@ -69,15 +70,24 @@ internal sealed partial class HearthProcess : IAsyncDisposable
     {
         get
         {
+            var text = new StringBuilder();
+            foreach (var line in Lines)
+            {
+                text.Append("  ").AppendLine(line);
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>The last lines it printed (stdout and stderr, in arrival order).</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
             lock (_lock)
             {
-                var text = new StringBuilder();
-                foreach (var line in _output)
-                {
-                    text.Append("  ").AppendLine(line);
-                }
-
-                return text.ToString();
+                return [.. _output];
             }
         }
     }
@@ -104,19 +114,19 @@ internal sealed partial class HearthProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _ = Signal(_process.Id, 9);
+            ProcessSignals.KillNow(_process.Id);
         }
 
-        await WaitForExitAsync(TimeSpan.FromSeconds(20));
+        await WaitForExitAsync(StopGrace);
     }
 
-    /// <summary>SIGTERM, then waits for a clean exit; returns how long it took.</summary>
+    /// <summary>SIGTERM, then waits for a clean exit; returns how long it took, or fails after <paramref name="bound"/>.</summary>
     public async Task<TimeSpan> TerminateAsync(TimeSpan bound)
     {
         var clock = Stopwatch.StartNew();
         if (!_process.HasExited)
         {
-            _ = Signal(_process.Id, 15);
+            ProcessSignals.Terminate(_process.Id);
         }
 
         await WaitForExitAsync(bound);
@@ -136,9 +146,23 @@ internal sealed partial class HearthProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The one stop of a test process: SIGTERM, and if it has not exited within the grace, SIGKILL to it and its children.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            await TerminateAsync(StopGrace);
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        // A farm may hold a process twice (its killed supervisor, not replaced, is also among the exited ones).
+        // A cluster may hold a process twice (a killed supervisor is also among the exited ones).
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
@@ -146,21 +170,11 @@ internal sealed partial class HearthProcess : IAsyncDisposable
 
         try
         {
-            if (!_process.HasExited)
-            {
-                await TerminateAsync(TimeSpan.FromSeconds(20));
-            }
-        }
-        catch (TimeoutException)
-        {
-            _process.Kill(entireProcessTree: true);
+            await StopAsync();
         }
         finally
         {
             _process.Dispose();
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Signal(int pid, int signal);
 }

@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Hearth.EndToEnd.Tests;
+namespace Hearth.Testing;
 
 /// <summary>Signals and process-group checks the tests need and .NET does not expose.</summary>
 internal static partial class ProcessSignals
 {
     public static void Terminate(int pid) => _ = Kill(pid, 15);
+
+    public static void KillNow(int pid) => _ = Kill(pid, 9);
 
     public static void KillGroup(int groupId) => _ = Kill(-groupId, 9);
 
