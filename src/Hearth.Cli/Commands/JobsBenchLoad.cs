@@ -5,9 +5,6 @@ using Hearth.Supervisor.Scheduling;
 
 namespace Hearth.Cli.Commands;
 
-/// <summary>The submitted jobs of one benchmark phase, each with the time just before its submission was sent.</summary>
-internal sealed record SubmittedJobs(long[] Ids, DateTimeOffset[] Submitted);
-
 /// <summary>
 /// The two ways <c>bench jobs</c> submits its <c>true</c> jobs over REST. Both learn that a job ended from the
 /// supervisor's own end-of-job signal (the one its wait endpoint uses), so nothing waits on a poll.

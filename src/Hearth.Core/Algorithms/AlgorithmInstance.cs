@@ -1,33 +1,6 @@
 using Hearth.Core.Placement;
-using Hearth.Core.Requirements;
-using Hearth.Core.Resources;
 
 namespace Hearth.Core.Algorithms;
-
-/// <summary>An instance's lifecycle: starting (cold) → idle (warm) ⇄ busy → stopping.</summary>
-public enum InstanceState
-{
-    /// <summary>Waiting for placement (no worker yet) or loading on its worker.</summary>
-    Starting,
-
-    Idle,
-
-    Busy,
-
-    Stopping,
-}
-
-/// <summary>Instances are never shared across accounts: the pool is keyed by calling account and build.</summary>
-public readonly record struct PoolKey(string Account, string Hash)
-{
-    public override string ToString() => $"{Account}@{Hash}";
-}
-
-/// <summary>What an instance runs: the build, the version it was reached through, and what it reserves.</summary>
-public sealed record InstanceTemplate(AlgorithmName Algorithm, string Hash, SemanticVersion? Version, ReservationSpec Reservations, Requirement? Requirements = null);
-
-/// <summary>An instance asked to do what its state does not allow.</summary>
-public sealed class InstanceTransitionException(string message) : InvalidOperationException(message);
 
 /// <summary>
 /// One process of one build for one calling account, holding the build's reservation on one worker.

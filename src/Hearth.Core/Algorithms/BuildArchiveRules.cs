@@ -2,9 +2,6 @@ using System.Formats.Tar;
 
 namespace Hearth.Core.Algorithms;
 
-/// <summary>A build archive holds an entry a build may not have; the message names the entry and says why.</summary>
-public sealed class BuildArchiveException(string message) : Exception(message);
-
 /// <summary>
 /// What a build archive may hold, checked entry by entry in archive order, by the supervisor when a build is pushed
 /// and again by a worker as it unpacks one: regular files, directories and symbolic links, at relative paths without

@@ -4,32 +4,6 @@ using System.Text.Json;
 
 namespace Hearth.Core.Algorithms;
 
-/// <summary>How a call's input and an algorithm's result are typed: JSON, UTF-8 text or bytes (base64 on the pipe).</summary>
-public enum PayloadType
-{
-    Json,
-    Text,
-    Binary,
-}
-
-/// <summary>An algorithm's answer to one request, as read from its output pipe.</summary>
-public abstract record PipeResponse;
-
-/// <summary>
-/// A result. <paramref name="Result"/> is the raw JSON value exactly as the algorithm wrote it; for
-/// <see cref="PayloadType.Binary"/> it is a base64 JSON string.
-/// </summary>
-public sealed record PipeResult(PayloadType ContentType, ReadOnlyMemory<byte> Result) : PipeResponse;
-
-/// <summary>
-/// The algorithm reported an error for this request: its message and, when it gave them (as Algorithmia's runners do),
-/// the kind of error and the stack trace.
-/// </summary>
-public sealed record PipeError(string Message, string? ErrorType = null, string? Stacktrace = null) : PipeResponse;
-
-/// <summary>A line on the output pipe that is not a response; the message says what is wrong with it.</summary>
-public sealed record PipeMalformed(string Message) : PipeResponse;
-
 /// <summary>
 /// The instance pipe protocol's wire format (SPEC section 4): one JSON request per line on the process's stdin,
 /// <c>{"content_type": "json|text|binary", "data": ...}</c>, and one JSON response per line on the pipe named by

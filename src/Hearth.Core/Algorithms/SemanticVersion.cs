@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace Hearth.Core.Algorithms;
 
-/// <summary>Raised for a malformed name, version, version reference or manifest; the message says what is wrong.</summary>
-public sealed class AlgorithmFormatException(string message) : FormatException(message);
-
 /// <summary>
 /// A published version, <c>MAJOR.MINOR.PATCH</c>: three non-negative integers with no leading zeros, no
 /// pre-release or build suffix. Ordered numerically, part by part.

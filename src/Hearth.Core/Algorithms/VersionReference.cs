@@ -1,24 +1,5 @@
 namespace Hearth.Core.Algorithms;
 
-/// <summary>The forms a version reference takes in a call (SPEC section 4).</summary>
-public enum VersionReferenceKind
-{
-    /// <summary>None or <c>latest</c>: the latest public version.</summary>
-    LatestPublic,
-
-    /// <summary><c>latestPrivate</c>: the latest private version, for members only.</summary>
-    LatestPrivate,
-
-    /// <summary><c>1.2.3</c>: exactly that version.</summary>
-    Exact,
-
-    /// <summary><c>1.2</c>, <c>1.2.*</c>, <c>1</c> or <c>1.*</c>: the latest public version matching.</summary>
-    Partial,
-
-    /// <summary>40 hex digits: that build.</summary>
-    Hash,
-}
-
 /// <summary>A parsed version reference. <see cref="Text"/> is what was written, or null when nothing was.</summary>
 public sealed record VersionReference(VersionReferenceKind Kind, string? Text)
 {
@@ -106,19 +87,4 @@ public sealed record VersionReference(VersionReferenceKind Kind, string? Text)
         $"version \"{text}\" is not latest, latestPrivate, a version (1.2.3), a partial version (1.2 or 1.2.*) or a 40-hex build hash";
 
     public override string ToString() => Text ?? "latest";
-}
-
-/// <summary>A build's identity: 40 hexadecimal digits, a git commit or a content hash. Stored in lower case.</summary>
-public static class BuildHash
-{
-    public const int Length = 40;
-
-    public static bool IsValid(string? text) => text is { Length: Length } && text.All(char.IsAsciiHexDigit);
-
-    public static string Normalize(string text) => text.ToLowerInvariant();
-
-    /// <summary>The hash in lower case, or an error naming what is wrong.</summary>
-    public static string Parse(string? text) => IsValid(text)
-        ? Normalize(text!)
-        : throw new AlgorithmFormatException($"hash \"{text}\" is not 40 hexadecimal digits");
 }

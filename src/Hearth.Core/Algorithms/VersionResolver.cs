@@ -1,23 +1,6 @@
 namespace Hearth.Core.Algorithms;
 
 /// <summary>
-/// What a call resolved to: a build, and the version it was reached through (null for an unpublished
-/// build reached by hash).
-/// </summary>
-public sealed record ResolvedBuild(AlgorithmName Algorithm, AlgorithmBuild Build, SemanticVersion? Version)
-{
-    public string Hash => Build.Hash;
-}
-
-/// <summary>Either a resolved build or a refusal saying why not.</summary>
-public sealed record Resolution(ResolvedBuild? Build, Refusal? Refusal)
-{
-    public static Resolution Of(ResolvedBuild build) => new(build, null);
-
-    public static Resolution Refused(Refusal refusal) => new(null, refusal);
-}
-
-/// <summary>
 /// Version references resolved against an algorithm's versions and builds, with SPEC section 4's access rules:
 /// <list type="bullet">
 /// <item>none or <c>latest</c>: the latest public version, for anyone;</item>
@@ -101,39 +84,5 @@ public static class VersionResolver
         var build = algorithm.FindBuild(version.Hash)
             ?? throw new InvalidOperationException($"{algorithm.Name} version {version.Version} names build {version.Hash}, which is missing");
         return Resolution.Of(new ResolvedBuild(algorithm.Name, build, version.Version));
-    }
-}
-
-/// <summary>Rules for changing an algorithm: who may push and publish, and which versions are allowed.</summary>
-public static class AlgorithmRules
-{
-    /// <summary>Pushing and publishing are for members of the owning account.</summary>
-    public static Refusal? CheckManage(AlgorithmName algorithm, Caller caller, string action) =>
-        caller.IsMemberOf(algorithm.Owner)
-            ? null
-            : Refusal.Forbidden($"only members of {algorithm.Owner} may {action} {algorithm}, and {caller.Account} is not one");
-
-    /// <summary>
-    /// A publish names a build of this algorithm and a version greater than every version published before.
-    /// </summary>
-    public static Refusal? CheckPublish(AlgorithmEntry algorithm, string hash, SemanticVersion version)
-    {
-        ArgumentNullException.ThrowIfNull(algorithm);
-        if (algorithm.FindBuild(hash) is null)
-        {
-            return Refusal.NotFound($"{algorithm.Name} has no build {hash}; push it first");
-        }
-
-        if (algorithm.FindVersion(version) is not null)
-        {
-            return Refusal.Conflict($"{algorithm.Name} version {version} is already published; versions are immutable");
-        }
-
-        if (algorithm.Highest is { } highest && version < highest.Version)
-        {
-            return Refusal.Conflict($"version {version} is lower than {algorithm.Name}'s latest version {highest.Version}; versions only increase");
-        }
-
-        return null;
     }
 }

@@ -3,16 +3,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Placement;
 
-/// <summary>An attempt to over-commit or to release what is not held; the ledger is left unchanged.</summary>
-public sealed class LedgerException(string message) : InvalidOperationException(message);
-
-/// <summary>Total and used counts of one resource; <paramref name="Outside"/> is a license's use outside the farm.</summary>
-public readonly record struct ResourceUsage(ResourceName Resource, int Total, int Used, int Outside = 0)
-{
-    /// <summary>What more the farm may take: never negative, even below a lowered total or past outside use.</summary>
-    public int Free => Math.Max(0, Total - Used - Outside);
-}
-
 /// <summary>
 /// The resource ledger: per-host and global totals and used counts. Reserve and release are exact and
 /// all-or-nothing; <c>used</c> never exceeds <c>total</c> and never goes negative. It also keeps the

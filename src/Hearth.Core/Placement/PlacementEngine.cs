@@ -3,12 +3,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Placement;
 
-/// <summary>The decisions of one cycle, and the freed hosts it examined for growth.</summary>
-public sealed record PlacementPlan(IReadOnlyList<PlacementDecision> Decisions, IReadOnlyList<int> ExaminedHosts)
-{
-    public static readonly PlacementPlan None = new([], []);
-}
-
 /// <summary>
 /// Placement: from the cluster's state to the decisions of one cycle. Work is taken by priority, then
 /// submission; at equal priority the growth of running <c>N-M</c> work comes before new work. Work that does

@@ -22,31 +22,3 @@ public sealed record HostProperties(string Name, string Os, string Arch, string 
         return false;
     }
 }
-
-/// <summary>A text property of a host that requirements can name.</summary>
-public enum HostProperty
-{
-    Name,
-    Os,
-    Arch,
-    CpuModel,
-    Cluster,
-}
-
-/// <summary>Which count of a resource an expression reads.</summary>
-public enum ResourceMeasure
-{
-    Free,
-    Total,
-    Used,
-}
-
-/// <summary>One host as requirements see it. Placement reads the ledger; a pending reason reads the cluster view.</summary>
-public interface IHostFacts
-{
-    string Text(HostProperty which);
-
-    bool InGroup(string group);
-
-    int Amount(Resources.ResourceName resource, ResourceMeasure measure);
-}

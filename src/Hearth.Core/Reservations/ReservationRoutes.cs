@@ -2,13 +2,6 @@ using Hearth.Core.Algorithms;
 
 namespace Hearth.Core.Reservations;
 
-/// <summary>Whether a call that a reservation covers was served by one of its instances or spilled over to another.</summary>
-public enum ReservedCallOutcome
-{
-    Warm,
-    Spilled,
-}
-
 /// <summary>
 /// What the call path needs from the reservations, rebuilt after every reconciliation: which builds a caller's
 /// reservations serve, so a call can fall back to a previous build's warm instances while a roll completes, and

@@ -2,15 +2,6 @@ using Hearth.Core.Algorithms;
 
 namespace Hearth.Core.Reservations;
 
-/// <summary>The outcome of checking a request: a definition, or every field error found (never both).</summary>
-public sealed record ReservationCheck(ReservationDefinition? Definition, IReadOnlyList<FieldError> Errors)
-{
-    public bool IsValid => Definition is not null;
-
-    /// <summary>The first error for <paramref name="field"/>, for showing beside that field.</summary>
-    public string? ErrorFor(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
-}
-
 /// <summary>
 /// SPEC section 5's validation of a reservation, shared by the admin API, the CLI's error output and the admin page's
 /// field-level messages. Every failure is one <see cref="FieldError"/> naming the field and the reason; all of them
@@ -199,6 +190,3 @@ public static class ReservationRules
         }
     }
 }
-
-/// <summary>A request whose fields are well formed, not yet checked against the catalog.</summary>
-public sealed record ReservationParts(string CallingUser, AlgorithmName Algorithm, VersionType VersionType, string? Version, int Count, ReservationSchedule? Schedule);

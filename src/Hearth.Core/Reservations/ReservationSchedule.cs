@@ -1,64 +1,6 @@
-using System.Globalization;
 using Cronos;
 
 namespace Hearth.Core.Reservations;
-
-/// <summary>One window of a schedule as written: two cron expressions and a count, all still text.</summary>
-public sealed record ScheduleWindowInput(string? Start, string? End, string? Count)
-{
-    /// <summary>
-    /// Reads the text form <c>[from] START to END keep COUNT</c>, e.g. <c>0 8 * * MON-FRI to 0 18 * * MON-FRI keep 5</c>.
-    /// The parts are only split here; <see cref="ReservationSchedule.Create"/> checks them.
-    /// </summary>
-    public static ScheduleWindowInput? ParseText(string? text, out string? error)
-    {
-        error = null;
-        var words = (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (words.Count > 0 && words[0].Equals("from", StringComparison.OrdinalIgnoreCase))
-        {
-            words.RemoveAt(0);
-        }
-
-        var to = words.FindIndex(w => w.Equals("to", StringComparison.OrdinalIgnoreCase));
-        var keep = words.FindIndex(w => w.Equals("keep", StringComparison.OrdinalIgnoreCase));
-        if (to <= 0 || keep <= to + 1 || keep != words.Count - 2)
-        {
-            error = $"\"{text}\" must be written START to END keep COUNT, e.g. \"0 8 * * MON-FRI to 0 18 * * MON-FRI keep 5\"";
-            return null;
-        }
-
-        return new ScheduleWindowInput(string.Join(' ', words[..to]), string.Join(' ', words[(to + 1)..keep]), words[^1]);
-    }
-}
-
-/// <summary>
-/// A window in which a reservation keeps <see cref="Count"/> instances instead of its base count: it opens at each
-/// occurrence of <see cref="Start"/> and closes at the next occurrence of <see cref="End"/> (as KEDA's cron scaler does).
-/// </summary>
-public sealed record ScheduleWindow(string Start, string End, int Count)
-{
-    internal CronExpression StartCron { get; init; } = CronExpression.Parse(Start);
-
-    internal CronExpression EndCron { get; init; } = CronExpression.Parse(End);
-
-    /// <summary>Open when the next event after <paramref name="now"/> is a close rather than an open.</summary>
-    public bool IsOpen(DateTimeOffset now, TimeZoneInfo zone)
-    {
-        var nextStart = StartCron.GetNextOccurrence(now, zone);
-        var nextEnd = EndCron.GetNextOccurrence(now, zone);
-        return nextEnd is { } end && (nextStart is not { } start || end < start);
-    }
-
-    /// <summary>When the window next opens or closes, whichever comes first.</summary>
-    public DateTimeOffset? NextChange(DateTimeOffset now, TimeZoneInfo zone)
-    {
-        var nextStart = StartCron.GetNextOccurrence(now, zone);
-        var nextEnd = EndCron.GetNextOccurrence(now, zone);
-        return nextStart is { } s && nextEnd is { } e ? (s < e ? s : e) : nextStart ?? nextEnd;
-    }
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Start} to {End} keep {Count}");
-}
 
 /// <summary>
 /// A reservation's cron windows, e.g. keep 5 on weekdays 08:00–18:00 and the base count otherwise. Where windows

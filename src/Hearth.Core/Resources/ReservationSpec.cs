@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace Hearth.Core.Resources;
 
-/// <summary>Raised for input that breaks the reservation language; the message names the offending item.</summary>
-public sealed class ReservationSyntaxException(string message) : FormatException(message);
-
 /// <summary>
 /// A parsed reservation string: <c>type.name=quantity[,type.name=quantity...]</c>.
 /// Quantities are <c>N</c>, <c>N+</c>, <c>N*</c>, <c>all</c> or <c>N-M</c>; the elastic forms apply to host resources only.

@@ -4,14 +4,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Simulation;
 
-/// <summary>What one benchmark run measured.</summary>
-public sealed record PlacementBenchmarkResult(int Hosts, int Jobs, long Dispatches, long Grows, long Cycles, TimeSpan Elapsed)
-{
-    public long Decisions => Dispatches + Grows;
-
-    public double DecisionsPerSecond => Decisions / Elapsed.TotalSeconds;
-}
-
 /// <summary>
 /// A synthetic cluster and a stream of submissions and finishes drawn from every reservation form, run
 /// through the real engine. Hosts start part-filled (some idle, some fragmented) so placement searches a

@@ -5,27 +5,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Simulation;
 
-/// <summary>A scenario file that cannot be read; the message gives the location.</summary>
-public sealed class ScenarioException(string message) : FormatException(message);
-
-/// <summary>A host of a scenario, what it offers, and the properties requirements read (unknown when not given).</summary>
-public sealed record ScenarioHost(string Name, IReadOnlyDictionary<ResourceName, int> Resources, HostProperties? Properties = null);
-
-/// <summary>One event of a scenario.</summary>
-public abstract record ScenarioEvent;
-
-/// <summary>Submit work. <see cref="Reservations"/> and <see cref="Requirements"/> are unparsed: a bad one is rejected when it happens, not when the file is read.</summary>
-public sealed record SubmitEvent(string Id, string? Reservations, int Priority, string? Requirements = null) : ScenarioEvent;
-
-public sealed record FinishEvent(string Id) : ScenarioEvent;
-
-public sealed record HostDownEvent(string Host) : ScenarioEvent;
-
-public sealed record HostUpEvent(string Host) : ScenarioEvent;
-
-/// <summary>An admin locks a host (no new work, running work stays) or unlocks it.</summary>
-public sealed record HostLockEvent(string Host, bool Locked) : ScenarioEvent;
-
 /// <summary>
 /// The scenario format of <c>hearth simulate</c>:
 /// <c>{"hosts": [{"name", "resources", "os", "arch", "cpu_model", "groups": [...], "cluster"}], "global": "global.x=N", "events": [{"submit": {"id", "reservations", "priority", "requirements"}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.

@@ -4,19 +4,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Simulation;
 
-/// <summary>One line of simulator output.</summary>
-public abstract record SimulationOutput;
-
-public sealed record DispatchOutput(string Id, string Host, Allocation Allocations) : SimulationOutput;
-
-public sealed record GrowOutput(string Id, string Host, Allocation Allocations) : SimulationOutput;
-
-public sealed record ReleaseOutput(string Id, string Host) : SimulationOutput;
-
-public sealed record RejectedOutput(string Id, string Error) : SimulationOutput;
-
-public sealed record EndOutput(IReadOnlyList<string> Pending, IReadOnlyList<RunningWork> Running) : SimulationOutput;
-
 /// <summary>
 /// Runs a scenario through the real placement engine, with no processes: after each event one dispatch
 /// cycle, whose decisions are the output. The same scenario always gives the same output.

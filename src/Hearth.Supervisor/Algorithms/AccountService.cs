@@ -6,15 +6,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>A refusal carried out of a service to its endpoint, which maps it onto a status.</summary>
-internal sealed class RefusedException(Refusal refusal) : Exception(refusal.Message)
-{
-    public Refusal Refusal { get; } = refusal;
-}
-
-/// <summary>Who a presented key belongs to: an account's key, or an admin or worker key (no account).</summary>
-internal sealed record KeyIdentity(string KeyId, string Role, string? Account);
-
 /// <summary>
 /// Accounts (users, organizations and their members) and their API keys. Keys are shown once and stored hashed.
 /// The call path looks keys and memberships up here, from memory: the key store caches keys, and memberships are

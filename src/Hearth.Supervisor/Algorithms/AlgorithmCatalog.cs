@@ -4,12 +4,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>An algorithm as the call path needs it: the resolver's view and each build's stored record.</summary>
-internal sealed record CatalogEntry(AlgorithmEntry Entry, IReadOnlyDictionary<string, BuildRecord> Builds, DateTimeOffset CreatedAt);
-
-/// <summary>What a push did: the build's hash, and whether it was new.</summary>
-internal sealed record PushOutcome(AlgorithmName Algorithm, string Hash, bool Created, string Source, long Size);
-
 /// <summary>
 /// Algorithms, builds and versions: pushes and publishes write through to the store, and reads come from memory
 /// (every algorithm is loaded once and replaced after each change), so resolving a call's version costs nothing.

@@ -6,9 +6,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>An uploaded archive, checked and waiting to be kept under its hash.</summary>
-internal sealed record StagedBuild(string TempPath, string Sha256, long Size, AlgorithmManifest Manifest);
-
 /// <summary>
 /// The supervisor's content-addressed build store: <c>DIR/builds/HASH.tar.gz</c>. An upload is written beside the
 /// store, hashed, opened to read its manifest, then moved into place whole; a hash already stored keeps its first

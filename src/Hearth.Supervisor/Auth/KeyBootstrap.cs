@@ -2,9 +2,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Auth;
 
-/// <summary>The keys an operator starts with, written beside the database.</summary>
-public sealed record BootstrapKeys(string AdminKeyPath, string? AdminKey, string WorkerKeyPath, string? WorkerKey, bool AdminKeyCreated);
-
 /// <summary>
 /// On first start, generates an admin key and a worker key, stores their hashes and writes the keys to
 /// <c>DIR/admin.key</c> and <c>DIR/worker.key</c> (owner read/write only). Later starts read them back; a

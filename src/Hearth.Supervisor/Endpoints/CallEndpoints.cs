@@ -11,14 +11,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hearth.Supervisor.Endpoints;
 
-/// <summary>How a call's result is given: the JSON reply, the bare result, or nothing but a request ID.</summary>
-internal enum CallOutput
-{
-    Default,
-    Raw,
-    Void,
-}
-
 /// <summary>
 /// <c>POST /v1/algo/OWNER/NAME[/VERSION]</c>: call an algorithm with <c>Authorization: Simple KEY</c> (or the bare key,
 /// as Algorithmia's clients send it), with Algorithmia's <c>output=raw|void</c> and <c>stdout=true</c>. The reply is

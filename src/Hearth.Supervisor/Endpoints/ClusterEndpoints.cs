@@ -68,11 +68,3 @@ internal static class ClusterEndpoints
             .Select(g => new ResourceUsageView(g.Key, g.Sum(r => r.Total), g.Sum(r => r.Used), g.Sum(r => r.Free))),
     ];
 }
-
-/// <summary>Where the supervisor listens, known once Kestrel has bound its ports.</summary>
-public sealed class SupervisorEndpoints
-{
-    public int ApiPort { get; internal set; }
-
-    public int WorkerPort { get; internal set; }
-}

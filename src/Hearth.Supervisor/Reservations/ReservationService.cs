@@ -6,19 +6,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Reservations;
 
-/// <summary>What the rules need to know, loaded for one request: the calling user's account and the algorithm named.</summary>
-internal interface IReservationCatalogSource
-{
-    /// <summary>A catalog that knows at least <paramref name="account"/> and <paramref name="algorithm"/> (either may be null when malformed).</summary>
-    Task<IReservationCatalog> ForAsync(string? account, AlgorithmName? algorithm, CancellationToken cancellationToken);
-}
-
-/// <summary>The outcome of a change: the reservation as it now is, or the field errors, or a conflict.</summary>
-internal sealed record ReservationChange(ReservationView? Reservation, IReadOnlyList<FieldError> Errors, bool NotFound = false)
-{
-    public bool Succeeded => Reservation is not null;
-}
-
 /// <summary>
 /// Adding, changing and removing reservations for the admin API and the admin page: each checked with the same rules
 /// (<see cref="ReservationRules"/>), stored, then put in the <see cref="ReservationBook"/> for the loop to reconcile.

@@ -1,0 +1,6 @@
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Algorithms;
+
+/// <summary>An instance asked to do what its state does not allow.</summary>
+public sealed class InstanceTransitionException(string message) : InvalidOperationException(message);

@@ -1,0 +1,14 @@
+using Hearth.Core.Requirements;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Placement;
+
+/// <summary>
+/// A piece of work waiting for resources: a job's subjob or an algorithm instance.
+/// Lower <paramref name="Priority"/> numbers go first (1 is highest); then lower <paramref name="Sequence"/> (submission order).
+/// <paramref name="Requirements"/>, when given, limits the hosts it may run on.
+/// </summary>
+public sealed record WorkRequest(string Id, ReservationSpec Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null)
+{
+    public const int DefaultPriority = 9999;
+}

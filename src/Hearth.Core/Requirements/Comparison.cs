@@ -1,0 +1,11 @@
+namespace Hearth.Core.Requirements;
+
+internal enum Comparison
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}

@@ -1,0 +1,6 @@
+using Hearth.Core.Requirements;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+public sealed record HostDownEvent(string Host) : ScenarioEvent;

@@ -1,0 +1,7 @@
+using Hearth.Core.Requirements;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+/// <summary>An admin locks a host (no new work, running work stays) or unlocks it.</summary>
+public sealed record HostLockEvent(string Host, bool Locked) : ScenarioEvent;

@@ -1,0 +1,5 @@
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+public sealed record ReleaseOutput(string Id, string Host) : SimulationOutput;

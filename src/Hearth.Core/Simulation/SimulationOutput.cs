@@ -1,0 +1,6 @@
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+/// <summary>One line of simulator output.</summary>
+public abstract record SimulationOutput;

@@ -1,0 +1,7 @@
+using Hearth.Core.Requirements;
+using Hearth.Core.Resources;
+
+namespace Hearth.Core.Simulation;
+
+/// <summary>Submit work. <see cref="Reservations"/> and <see cref="Requirements"/> are unparsed: a bad one is rejected when it happens, not when the file is read.</summary>
+public sealed record SubmitEvent(string Id, string? Reservations, int Priority, string? Requirements = null) : ScenarioEvent;

@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record AccountListView(IReadOnlyList<AccountView> Accounts);

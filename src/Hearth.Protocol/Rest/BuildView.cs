@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record BuildView(string Hash, string Source, DateTimeOffset PushedAt, long Size, IReadOnlyList<string> Versions);

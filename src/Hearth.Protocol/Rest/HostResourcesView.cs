@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record HostResourcesView(string Host, string State, IReadOnlyList<ResourceUsageView> Resources);

@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record JobListView(IReadOnlyList<JobSummaryView> Jobs);

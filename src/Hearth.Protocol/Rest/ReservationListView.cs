@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record ReservationListView(IReadOnlyList<ReservationView> Reservations);

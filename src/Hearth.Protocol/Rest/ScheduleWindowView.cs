@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record ScheduleWindowView(string Start, string End, int Count);

@@ -1,0 +1,3 @@
+namespace Hearth.Protocol.Rest;
+
+public sealed record SubmitJobResponse(long Id);

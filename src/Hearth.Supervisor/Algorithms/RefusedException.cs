@@ -1,0 +1,10 @@
+using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Storage;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>A refusal carried out of a service to its endpoint, which maps it onto a status.</summary>
+internal sealed class RefusedException(Refusal refusal) : Exception(refusal.Message)
+{
+    public Refusal Refusal { get; } = refusal;
+}

@@ -1,0 +1,7 @@
+using System.Security.Cryptography;
+using Hearth.Core.Algorithms;
+
+namespace Hearth.Supervisor.Algorithms;
+
+/// <summary>An uploaded archive, checked and waiting to be kept under its hash.</summary>
+internal sealed record StagedBuild(string TempPath, string Sha256, long Size, AlgorithmManifest Manifest);
