@@ -5,12 +5,6 @@ using Hearth.Supervisor.Jobs;
 
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>A farm control asked for something that does not exist; the message names it.</summary>
-public sealed class FarmTargetNotFoundException(string message) : Exception(message);
-
-/// <summary>A farm control was given a value it cannot take; the message says why.</summary>
-public sealed class FarmRequestException(string message) : Exception(message);
-
 internal sealed partial class SchedulerState
 {
     /// <summary>Run-time totals, outside use and locks, kept in the store.</summary>

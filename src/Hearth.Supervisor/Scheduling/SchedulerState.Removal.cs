@@ -1,8 +1,5 @@
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>A worker cannot be removed now; the message says why and what to do.</summary>
-public sealed class WorkerRemovalRefusedException(string message) : Exception(message);
-
 internal sealed partial class SchedulerState
 {
     /// <summary>

@@ -4,9 +4,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>A retry by hand cannot be done now; the message says why and what to do.</summary>
-public sealed class JobRetryRefusedException(string message) : Exception(message);
-
 internal sealed partial class SchedulerState
 {
     /// <summary>Failed subjobs waiting out their job's retry delay; they join the queue when it has passed.</summary>

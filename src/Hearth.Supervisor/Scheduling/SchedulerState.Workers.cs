@@ -9,12 +9,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>A worker's registration was refused; the message says why.</summary>
-public sealed class WorkerRejectedException(string message) : Exception(message);
-
-/// <summary>Another worker process holds the name on a live connection; the message names where from and since when.</summary>
-public sealed class WorkerNameTakenException(string message) : Exception(message);
-
 internal sealed partial class SchedulerState
 {
     /// <summary>
@@ -324,15 +318,4 @@ internal sealed partial class SchedulerState
     }
 
     private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
-}
-
-/// <summary>The cluster as the loop last saw it: workers with total/used/free, global resources, queue sizes.</summary>
-public sealed record ClusterView(
-    IReadOnlyList<WorkerView> Workers,
-    IReadOnlyList<ResourceUsageView> Global,
-    int PendingSubjobs,
-    int RunningSubjobs,
-    DateTimeOffset At)
-{
-    public static readonly ClusterView Empty = new([], [], 0, 0, DateTimeOffset.UnixEpoch);
 }
