@@ -119,9 +119,43 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
         return true;
     }
 
-    /// <summary>Returns the subjobs booked on <paramref name="host"/> whose assignment a reconnecting worker did not report.</summary>
-    public void ReturnForgotten(string host, HashSet<string> reported, CycleEffects fx, DateTimeOffset now)
+    /// <summary>
+    /// Reconciles the processes a (re)connecting worker reports with the attempts assigned to it, before it is
+    /// offered any work: those of attempts still assigned to it are adopted (or ended, if they exited meanwhile),
+    /// the others are killed and kept as stale until they are gone, and attempts it no longer knows about return
+    /// to the queue.
+    /// </summary>
+    public void Reconcile(WorkerEntry worker, IEnumerable<ProcessReport> processes, CycleEffects fx)
     {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var process in processes)
+        {
+            reported.Add(process.AssignmentId);
+            if (TryFindCurrent(process.AssignmentId, worker.Name, out var subjob))
+            {
+                if (!process.Running)
+                {
+                    End(subjob, process.ExitCode, NullIfEmpty(process.Error), fx);
+                }
+                else if (subjob.KillRequested)
+                {
+                    fx.Send(worker.Session, KillMessage(subjob.AssignmentId));
+                }
+            }
+            else if (process.Running)
+            {
+                worker.Stale.Add(process.AssignmentId);
+                fx.Send(worker.Session, KillMessage(process.AssignmentId));
+            }
+        }
+
+        ReturnForgotten(worker.Name, reported, fx);
+    }
+
+    /// <summary>Returns the subjobs booked on <paramref name="host"/> whose assignment a reconnecting worker did not report.</summary>
+    private void ReturnForgotten(string host, HashSet<string> reported, CycleEffects fx)
+    {
+        var now = time.GetUtcNow();
         var forgotten = cluster.Running
             .Where(w => w.Host == host && jobs.Subjobs.TryGetValue(w.Id, out var s) && !reported.Contains(s.AssignmentId)).ToList();
         foreach (var work in forgotten)
@@ -144,5 +178,7 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
         }
     }
 
-    public SupervisorMessage KillMessage(string assignmentId) => WorkerMessages.Kill(assignmentId, settings.KillGrace);
+    private SupervisorMessage KillMessage(string assignmentId) => WorkerMessages.Kill(assignmentId, settings.KillGrace);
+
+    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
 }

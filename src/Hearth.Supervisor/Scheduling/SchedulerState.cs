@@ -138,29 +138,7 @@ internal sealed partial class SchedulerState
     {
         var totals = _farm.ForWorker(register.Name, WorkerRegistry.ParseTotals(register));
         var worker = _workers.Accept(session, fx);
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var process in register.Processes)
-        {
-            reported.Add(process.AssignmentId);
-            if (_assignments.TryFindCurrent(process.AssignmentId, worker.Name, out var subjob))
-            {
-                if (!process.Running)
-                {
-                    _assignments.End(subjob, process.ExitCode, NullIfEmpty(process.Error), fx);
-                }
-                else if (subjob.KillRequested)
-                {
-                    fx.Send(session, _assignments.KillMessage(subjob.AssignmentId));
-                }
-            }
-            else if (process.Running)
-            {
-                worker.Stale.Add(process.AssignmentId);
-                fx.Send(session, _assignments.KillMessage(process.AssignmentId));
-            }
-        }
-
-        _assignments.ReturnForgotten(worker.Name, reported, fx, _time.GetUtcNow());
+        _assignments.Reconcile(worker, register.Processes, fx);
         var ledger = Cluster.Ledger;
         if (!ledger.TryGetHostIndex(worker.Name, out var host) || ledger.RunningOn(host) == 0)
         {
