@@ -92,7 +92,7 @@ public sealed class Job
     /// </summary>
     internal void Reopen(DateTimeOffset at)
     {
-        var next = Derive();
+        var next = Derive().State;
         if (next.IsTerminal())
         {
             throw new IllegalTransitionException($"job {Id} has no reopened subjob and stays {State.ToText()}");
@@ -115,9 +115,9 @@ public sealed class Job
     /// </summary>
     public bool Refresh(DateTimeOffset at)
     {
-        var next = Derive();
+        var (next, firstStart) = Derive();
         var started = false;
-        if (StartedAt is null && _subjobs.Select(s => s.StartedAt).Where(t => t is not null).Min() is { } first)
+        if (StartedAt is null && firstStart is { } first)
         {
             StartedAt = first;
             started = true;
@@ -142,11 +142,18 @@ public sealed class Job
         return true;
     }
 
-    private WorkState Derive()
+    /// <summary>The state and the earliest subjob start, in one pass: it runs on every subjob event, so it allocates nothing.</summary>
+    private (WorkState State, DateTimeOffset? FirstStart) Derive()
     {
         bool anyPending = false, anyRunning = false, anyKilled = false, anyFailed = false, anyEnded = false;
+        DateTimeOffset? firstStart = null;
         foreach (var s in _subjobs)
         {
+            if (s.StartedAt is { } startedAt && (firstStart is null || startedAt < firstStart))
+            {
+                firstStart = startedAt;
+            }
+
             switch (s.State)
             {
                 case WorkState.Pending:
@@ -167,17 +174,12 @@ public sealed class Job
             }
         }
 
-        if (anyRunning || (anyPending && anyEnded))
-        {
-            return WorkState.Running;
-        }
-
-        if (anyPending)
-        {
-            return _waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending;
-        }
-
-        return anyKilled ? WorkState.Killed : anyFailed ? WorkState.Failed : WorkState.Complete;
+        var state = anyRunning || (anyPending && anyEnded) ? WorkState.Running
+            : anyPending ? (_waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending)
+            : anyKilled ? WorkState.Killed
+            : anyFailed ? WorkState.Failed
+            : WorkState.Complete;
+        return (state, firstStart);
     }
 
     internal JobRecord ToRecord() => new(

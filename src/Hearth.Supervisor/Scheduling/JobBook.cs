@@ -1,16 +1,15 @@
 using Hearth.Core.Placement;
 using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
-using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>
-/// The unfinished jobs and their subjobs, with what waits outside the queue: retries waiting out their delay and
-/// attempts killed by a purge. Every change to a subjob's place in the loop's <see cref="Cluster"/> (queued, placed,
-/// finished, withdrawn) goes through here, so the queue and the jobs never disagree. Only the loop touches it.
+/// The unfinished jobs and their subjobs, with the dependencies between jobs and the subjobs waiting out a retry
+/// delay. It queues, withdraws and requeues subjobs in the loop's <see cref="Cluster"/>, so the queue and the jobs
+/// never disagree; the attempts on workers are <see cref="Assignments"/>'. Only the loop touches it.
 /// </summary>
 internal sealed class JobBook(
     Cluster cluster, WorkerRegistry workers, FarmControls farm, TimeProvider time, SchedulerSettings settings, Func<long> nextSequence)

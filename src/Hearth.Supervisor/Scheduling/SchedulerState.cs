@@ -12,9 +12,10 @@ namespace Hearth.Supervisor.Scheduling;
 /// Everything the scheduler knows, in memory. It owns the core <see cref="Cluster"/> (ledger and queue) and the
 /// order of its queue, and composes the parts that own the rest: the <see cref="WorkerRegistry"/>, the
 /// <see cref="JobBook"/>, the attempts on workers (<see cref="Assignments"/>) and the <see cref="FarmControls"/>.
-/// An event that concerns more than one of them (a worker arriving with processes, or lost with its work) is
-/// applied here. <see cref="Place"/> runs one placement cycle. Not thread-safe: only the scheduling loop (or a
-/// test) calls it.
+/// Each part is handed the cluster because each of its changes is also a change in the ledger or the queue; they
+/// all run on the loop, one call at a time. An event that concerns more than one part (a worker arriving with its
+/// processes, or lost with its work) is applied here. <see cref="Place"/> runs one placement cycle. Not
+/// thread-safe: only the scheduling loop (or a test) calls it.
 /// </summary>
 internal sealed partial class SchedulerState
 {
