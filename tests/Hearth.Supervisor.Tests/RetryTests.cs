@@ -1,3 +1,5 @@
+using Hearth.Core.Requirements;
+using Hearth.Core.Resources;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
@@ -159,6 +161,21 @@ public sealed class RetryTests
         Assert.Equal(2, again.Attempt);
         h.Exit("w1", again.AssignmentId, 0);
         Assert.Equal(WorkState.Complete, retried.State);
+    }
+
+    [Fact]
+    public void AnEndedJobRetriedByHandKeepsItsRequirements()
+    {
+        var h = new SchedulerHarness();
+        var requirements = Requirement.Parse("host.os == \"linux\"");
+        var job = h.State.Submit(
+            new JobSubmission("test", ["true"], ReservationSpec.Parse("host.processors=1"), 9999, 1, null, Requirements: requirements), h.Next());
+        Assert.Equal(KillOutcome.Killed, h.State.Kill(job.Id, h.Next()));
+
+        var retried = RetryByHand(h, job);
+
+        Assert.Equal(requirements.Text, retried.Requirements?.Text);
+        Assert.Equal(requirements.Text, h.State.Cluster.Pending.Single().Requirements?.Text);
     }
 
     [Fact]

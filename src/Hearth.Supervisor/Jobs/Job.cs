@@ -92,7 +92,7 @@ public sealed class Job
     /// </summary>
     internal void Reopen(DateTimeOffset at)
     {
-        var next = Derive();
+        var next = Derive().State;
         if (next.IsTerminal())
         {
             throw new IllegalTransitionException($"job {Id} has no reopened subjob and stays {State.ToText()}");
@@ -115,9 +115,9 @@ public sealed class Job
     /// </summary>
     public bool Refresh(DateTimeOffset at)
     {
-        var next = Derive();
+        var (next, firstStart) = Derive();
         var started = false;
-        if (StartedAt is null && _subjobs.Select(s => s.StartedAt).Where(t => t is not null).Min() is { } first)
+        if (StartedAt is null && firstStart is { } first)
         {
             StartedAt = first;
             started = true;
@@ -142,11 +142,18 @@ public sealed class Job
         return true;
     }
 
-    private WorkState Derive()
+    /// <summary>The state and the earliest subjob start, in one pass: it runs on every subjob event, so it allocates nothing.</summary>
+    private (WorkState State, DateTimeOffset? FirstStart) Derive()
     {
         bool anyPending = false, anyRunning = false, anyKilled = false, anyFailed = false, anyEnded = false;
+        DateTimeOffset? firstStart = null;
         foreach (var s in _subjobs)
         {
+            if (s.StartedAt is { } startedAt && (firstStart is null || startedAt < firstStart))
+            {
+                firstStart = startedAt;
+            }
+
             switch (s.State)
             {
                 case WorkState.Pending:
@@ -167,17 +174,12 @@ public sealed class Job
             }
         }
 
-        if (anyRunning || (anyPending && anyEnded))
-        {
-            return WorkState.Running;
-        }
-
-        if (anyPending)
-        {
-            return _waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending;
-        }
-
-        return anyKilled ? WorkState.Killed : anyFailed ? WorkState.Failed : WorkState.Complete;
+        var state = anyRunning || (anyPending && anyEnded) ? WorkState.Running
+            : anyPending ? (_waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending)
+            : anyKilled ? WorkState.Killed
+            : anyFailed ? WorkState.Failed
+            : WorkState.Complete;
+        return (state, firstStart);
     }
 
     internal JobRecord ToRecord() => new(
@@ -236,21 +238,4 @@ public sealed class Job
         Version = record.Version;
         WaitFor(record.Controls?.Waiting ?? []);
     }
-}
-
-/// <summary>
-/// What a submission fixes besides the command and its reservations: how many times a failed subjob runs again and
-/// after how long, and which jobs must complete first.
-/// </summary>
-public sealed record JobControls(int Retries, TimeSpan RetryDelay, IReadOnlyList<long> DependsOn)
-{
-    public static readonly JobControls None = new(0, TimeSpan.Zero, []);
-
-    internal JobControlsRecord? ToRecord(IReadOnlyCollection<long> waiting) =>
-        Retries == 0 && RetryDelay == TimeSpan.Zero && DependsOn.Count == 0
-            ? null
-            : new JobControlsRecord(Retries, (long)RetryDelay.TotalMilliseconds, DependsOn, [.. waiting]);
-
-    internal static JobControls From(JobControlsRecord? record) =>
-        record is null ? None : new JobControls(record.Retries, TimeSpan.FromMilliseconds(record.RetryDelayMs), record.DependsOn);
 }

@@ -4,9 +4,6 @@ using Hearth.Protocol.Rest;
 
 namespace Hearth.Supervisor.Jobs;
 
-/// <summary>A field of a request that is larger than its documented limit; the message names the field and the limit.</summary>
-public sealed class FieldTooLargeException(string message) : Exception(message);
-
 /// <summary>
 /// What a job submission may hold. Every job is kept in the store, listed and sent to a worker, so its fields have
 /// limits well below what an operating system would take (Linux starts a process with up to 2 MiB of arguments).

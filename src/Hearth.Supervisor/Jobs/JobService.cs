@@ -8,9 +8,6 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Jobs;
 
-/// <summary>A request the API refuses; the message says what is wrong.</summary>
-public sealed class InvalidRequestException(string message) : Exception(message);
-
 /// <summary>What the job endpoints do: validate, hand writes to the scheduler, read from the store.</summary>
 public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time)
 {

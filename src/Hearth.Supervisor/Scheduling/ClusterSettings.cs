@@ -152,8 +152,3 @@ internal sealed class ClusterSettings
 
     private static readonly JsonSerializerOptions StoredJsonOptions = new(JsonSerializerDefaults.Web);
 }
-
-internal sealed record PrioritySetting(int Priority);
-
-/// <summary>A cluster-wide resource as set at run time: its total (null: as configured), and (licenses only) how many are in use outside the farm.</summary>
-internal sealed record ResourceSetting(int? Total, int Outside);

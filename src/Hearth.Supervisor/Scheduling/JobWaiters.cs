@@ -26,7 +26,7 @@ public sealed class JobWaiters
 
     internal int Count => _waiting.Count;
 
-    internal void Ended(IEnumerable<long> jobIds)
+    internal void Ended(List<long> jobIds)
     {
         foreach (var id in jobIds)
         {

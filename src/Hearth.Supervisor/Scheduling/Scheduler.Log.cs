@@ -8,13 +8,13 @@ public sealed partial class Scheduler
     private partial void LogRestored(int workers, int jobs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} registered, reporting {Processes} processes")]
-    private partial void LogWorkerConnected(string worker, int processes);
+    internal static partial void LogWorkerConnected(ILogger logger, string worker, int processes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} left")]
-    private partial void LogWorkerLeft(string worker);
+    internal static partial void LogWorkerLeft(ILogger logger, string worker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} sent an unexpected {Message} message")]
-    private partial void LogUnexpectedMessage(string worker, string message);
+    internal static partial void LogUnexpectedMessage(ILogger logger, string worker, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Command} failed")]
     private partial void LogCommandFailed(string command, Exception error);

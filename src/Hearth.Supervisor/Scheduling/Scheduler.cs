@@ -1,6 +1,7 @@
-using System.Threading.Channels;
+using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 {
     private const int MaxCommandsPerCycle = 2048;
 
-    private readonly Channel<SchedulerCommand> _inbox = Channel.CreateUnbounded<SchedulerCommand>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly CommandInbox _inbox;
+    private readonly Func<DateTimeOffset?> _nextWake;
     private readonly IInstanceWork? _instances;
     private readonly RestartBudget _restarts = RestartBudget.Default;
     private SchedulerState _state;
@@ -28,8 +29,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CycleEffects _fx = new();
     private readonly IReservationWork? _reservations;
-    private readonly List<Action> _replies = [];
-    private readonly List<Action<Exception>> _failures = [];
+    /// <summary>This cycle's commands whose callers wait for its commit.</summary>
+    private readonly List<SchedulerCommand> _answers = [];
     private Task _loop = Task.CompletedTask;
     private int _disposed;
     private bool _cycleCommitted;
@@ -49,6 +50,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _reservations = reservations;
         _store = store;
         _time = time;
+        _inbox = new CommandInbox(time);
+        _nextWake = NextWake;
         _logger = logger;
         _lifetime = lifetime;
         Waiters = waiters;
@@ -99,7 +102,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _inbox.Writer.TryComplete();
+        _inbox.Close();
         try
         {
             await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -123,37 +126,66 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    public Task<long> SubmitAsync(JobSubmission submission)
-    {
-        var reply = NewReply<long>();
-        Post(new SubmitCommand(submission, reply));
-        return reply.Task;
-    }
+    public Task<long> SubmitAsync(JobSubmission submission) => Ask<long>(reply => new SubmitCommand(submission, reply));
 
-    public Task<KillOutcome> KillAsync(long jobId)
-    {
-        var reply = NewReply<KillOutcome>();
-        Post(new KillCommand(jobId, reply));
-        return reply.Task;
-    }
+    public Task<KillOutcome> KillAsync(long jobId) => Ask<KillOutcome>(reply => new KillCommand(jobId, reply));
 
     /// <summary>The ledger checked against the live allocations, taken between two cycles.</summary>
-    public Task<LedgerAuditView> AuditAsync()
+    public Task<LedgerAuditView> AuditAsync() => Ask<LedgerAuditView>(reply => new AuditCommand(reply));
+
+    /// <summary>Registers a connection; completes once the worker's registration is reconciled and stored, or throws <see cref="WorkerRejectedException"/>.</summary>
+    public Task ConnectAsync(WorkerSession session, Register register) => Ask<bool>(reply => new ConnectCommand(session, register, reply));
+
+    public void Receive(WorkerSession session, WorkerMessage message) => Post(new WorkerEventCommand(session, message));
+
+    public void Disconnected(WorkerSession session) => Post(new DisconnectCommand(session));
+
+    /// <summary>Forgets a down worker: true if removed, false if unknown; throws <see cref="WorkerRemovalRefusedException"/> while it is up or holds work.</summary>
+    public Task<bool> RemoveWorkerAsync(string name) => Ask<bool>(reply => new RemoveWorkerCommand(name, reply));
+
+    /// <summary>Sets a cluster-wide resource's total; throws <see cref="FarmRequestException"/> for a value it cannot take.</summary>
+    public Task<ResourceUsageView> SetResourceTotalAsync(ResourceName resource, int total) =>
+        FarmAsync((state, fx) => state.SetClusterTotal(resource, total, fx));
+
+    /// <summary>Records a license's use outside the farm; throws <see cref="FarmTargetNotFoundException"/> for an undefined license.</summary>
+    public Task<ResourceUsageView> ReportOutsideUseAsync(ResourceName resource, int inUse) =>
+        FarmAsync((state, fx) => state.ReportOutsideUse(resource, inUse, fx));
+
+    /// <summary>Sets host resource totals on a worker; throws <see cref="FarmTargetNotFoundException"/> for an unknown worker.</summary>
+    public Task<WorkerView> SetWorkerResourcesAsync(string name, IReadOnlyDictionary<ResourceName, int> totals) =>
+        FarmAsync((state, fx) => state.SetWorkerResources(name, totals, fx));
+
+    /// <summary>Locks a worker against new work; <paramref name="purge"/> also kills and requeues its running subjobs.</summary>
+    public Task<WorkerView> LockWorkerAsync(string name, bool purge) => FarmAsync((state, fx) => state.LockWorker(name, purge, fx));
+
+    public Task<WorkerView> UnlockWorkerAsync(string name) => FarmAsync((state, fx) => state.UnlockWorker(name, fx));
+
+    /// <summary>
+    /// Reruns a job's failed or killed subjobs (or subjob <paramref name="index"/>) and answers with the job's new
+    /// state. An ended job comes back from <paramref name="stored"/>; <paramref name="storedStates"/> holds the stored
+    /// states of the jobs it depends on.
+    /// </summary>
+    public Task<string> RetryJobAsync(long jobId, int? index, JobDetails? stored, IReadOnlyDictionary<long, string> storedStates) =>
+        FarmAsync((state, fx) => state.Retry(jobId, index, stored, storedStates, fx).State.ToText());
+
+    /// <summary>Changes a job; false when it is not active. Throws <see cref="JobChangeRefusedException"/> or <see cref="PriorityNotAllowedException"/>.</summary>
+    public Task<bool> ModifyJobAsync(long jobId, JobModification change) => FarmAsync((state, fx) => state.Modify(jobId, change, fx));
+
+    public Task<PolicyView> SetHighestUserPriorityAsync(int priority) => FarmAsync((state, fx) => state.SetHighestUserPriority(priority, fx));
+
+    public Task<PolicyView> PolicyAsync() => FarmAsync((state, _) => state.Policy());
+
+    private Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> control) => Ask<T>(reply => new FarmCommand<T>(control, reply));
+
+    /// <summary>Posts the command <paramref name="command"/> builds around a new reply, and hands back the reply's task.</summary>
+    private Task<T> Ask<T>(Func<TaskCompletionSource<T>, SchedulerCommand> command)
     {
-        var reply = NewReply<LedgerAuditView>();
-        Post(new AuditCommand(reply));
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(command(reply));
         return reply.Task;
     }
 
-    private static TaskCompletionSource<T> NewReply<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private void Post(SchedulerCommand command)
-    {
-        if (!_inbox.Writer.TryWrite(command))
-        {
-            command.Fail(new OperationCanceledException("the supervisor is stopping"));
-        }
-    }
+    private void Post(SchedulerCommand command) => _inbox.Post(command);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -163,7 +195,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    while (await WaitForWorkAsync(cancellationToken).ConfigureAwait(false))
+                    while (await _inbox.WaitAsync(_nextWake, cancellationToken).ConfigureAwait(false))
                     {
                         await CycleAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -187,8 +219,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         finally
         {
             // Nothing reads the inbox from here on: later commands fail at once instead of waiting forever.
-            _inbox.Writer.TryComplete();
-            FailQueued(new OperationCanceledException("the supervisor is stopping"));
+            _inbox.CloseAndFail(new OperationCanceledException("the supervisor is stopping"));
         }
     }
 
@@ -205,17 +236,16 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         var failure = restart == 0
             ? new OperationCanceledException("the supervisor is stopping: its scheduling loop failed", error)
             : new OperationCanceledException("the scheduling loop restarted before this was stored; try again", error);
-        foreach (var reply in _replies)
+        foreach (var command in _answers)
         {
             if (_cycleCommitted)
             {
-                reply();
+                command.Answer();
             }
-        }
-
-        foreach (var fail in _failures)
-        {
-            fail(failure);
+            else
+            {
+                command.Fail(failure);
+            }
         }
 
         if (restart == 0)
@@ -266,45 +296,12 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         return true;
     }
 
-    /// <summary>Waits for a command or for the next worker expiry; false when the inbox is closed.</summary>
-    private async Task<bool> WaitForWorkAsync(CancellationToken cancellationToken)
-    {
-        if (_inbox.Reader.TryPeek(out _))
-        {
-            return true;
-        }
-
-        var expiry = NextWake();
-        if (expiry is null)
-        {
-            return await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var delay = expiry.Value - _time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        using var timeout = new CancellationTokenSource(delay, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            return await _inbox.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return true;
-        }
-    }
-
     private async Task CycleAsync(CancellationToken cancellationToken)
     {
         _fx.Clear();
-        _replies.Clear();
-        _failures.Clear();
+        _answers.Clear();
         _cycleCommitted = false;
-        for (var n = 0; n < MaxCommandsPerCycle && _inbox.Reader.TryRead(out var command); n++)
+        for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
         {
             Handle(command);
         }
@@ -330,9 +327,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
                 // told to try again (503), not handed the store's exception.
                 var stopping = new OperationCanceledException($"the store did not take the change ({e.Message}); the scheduling loop restarts from it, try again", e);
-                foreach (var fail in _failures)
+                foreach (var command in _answers)
                 {
-                    fail(stopping);
+                    command.Fail(stopping);
                 }
 
                 throw;
@@ -353,9 +350,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             session.Close();
         }
 
-        foreach (var reply in _replies)
+        foreach (var command in _answers)
         {
-            reply();
+            command.Answer();
         }
 
         Waiters.Ended(_fx.EndedJobs);
@@ -374,41 +371,14 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     {
         try
         {
-            switch (command)
+            // Instance work is run by the loop itself: it reaches the warm pool's side as well as the state.
+            if (command is InstanceWorkCommand instances)
             {
-                case SubmitCommand submit:
-                    var job = _state.Submit(submit.Submission, _fx);
-                    Answer(submit.Reply, job.Id);
-                    break;
-                case KillCommand kill:
-                    Answer(kill.Reply, _state.Kill(kill.JobId, _fx));
-                    break;
-                case ConnectCommand connect:
-                    _state.Connect(connect.Session, connect.Register, _fx);
-                    _replies.Add(() => connect.Reply.TrySetResult());
-                    _failures.Add(e => connect.Reply.TrySetException(e));
-                    LogWorkerConnected(connect.Session.Name, connect.Register.Processes.Count);
-                    break;
-                case WorkerEventCommand e:
-                    HandleWorkerMessage(e.Session, e.Message);
-                    break;
-                case RemoveWorkerCommand remove:
-                    Answer(remove.Reply, _state.RemoveWorker(remove.Name, _fx));
-                    break;
-                case AuditCommand audit:
-                    Answer(audit.Reply, _state.Audit());
-                    break;
-                case FarmCommand farm:
-                    Answer(farm.Reply, farm.Run(_state, _fx));
-                    break;
-                case DisconnectCommand d:
-                    _state.Disconnect(d.Session, _fx);
-                    break;
-                case InstanceWorkCommand instances:
-                    HandleInstanceWork(instances);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown command {command.GetType().Name}");
+                HandleInstanceWork(instances);
+            }
+            else if (command.Run(_state, _fx, _logger))
+            {
+                _answers.Add(command);
             }
         }
         catch (Exception e)
@@ -417,46 +387,6 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             {
                 LogCommandFailed(command.GetType().Name, e);
             }
-        }
-    }
-
-    private void HandleWorkerMessage(WorkerSession session, WorkerMessage message)
-    {
-        switch (message.BodyCase)
-        {
-            case WorkerMessage.BodyOneofCase.Heartbeat:
-                _state.Heartbeat(session, message.Heartbeat, _fx);
-                break;
-            case WorkerMessage.BodyOneofCase.Started:
-                _state.Started(session, message.Started, _fx);
-                break;
-            case WorkerMessage.BodyOneofCase.Exited:
-                _state.Exited(session, message.Exited, _fx);
-                break;
-            case WorkerMessage.BodyOneofCase.Log:
-                _state.Log(session, message.Log, _fx);
-                break;
-            case WorkerMessage.BodyOneofCase.Leave:
-                _state.Leave(session, _fx);
-                LogWorkerLeft(session.Name);
-                break;
-            default:
-                LogUnexpectedMessage(session.Name, message.BodyCase.ToString());
-                break;
-        }
-    }
-
-    private void Answer<T>(TaskCompletionSource<T> reply, T value)
-    {
-        _replies.Add(() => reply.TrySetResult(value));
-        _failures.Add(e => reply.TrySetException(e));
-    }
-
-    private void FailQueued(Exception error)
-    {
-        while (_inbox.Reader.TryRead(out var command))
-        {
-            command.Fail(error);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Hearth.Core.Placement;
 using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
+using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
@@ -8,18 +9,27 @@ using Hearth.Supervisor.Storage;
 namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>
-/// Everything the scheduler knows, in memory: the core <see cref="Cluster"/> (ledger and queue), the unfinished
-/// jobs and the workers. Events change it and record their effects; <see cref="Place"/> runs one placement
-/// cycle. Not thread-safe: only the scheduling loop (or a test) calls it.
+/// Everything the scheduler knows, in memory. It owns the core <see cref="Cluster"/> (ledger and queue) and the
+/// order of its queue, and composes the parts that own the rest: the <see cref="WorkerRegistry"/>, the
+/// <see cref="JobBook"/>, the attempts on workers (<see cref="Assignments"/>) and the <see cref="FarmControls"/>.
+/// Each part is handed the cluster because each of its changes is also a change in the ledger or the queue; they
+/// all run on the loop, one call at a time. An event that concerns more than one part (a worker arriving with its
+/// processes, or lost with its work) is applied here. <see cref="Place"/> runs one placement cycle. Not
+/// thread-safe: only the scheduling loop (or a test) calls it.
 /// </summary>
 internal sealed partial class SchedulerState
 {
     private readonly TimeProvider _time;
     private readonly SchedulerSettings _settings;
-    private readonly Dictionary<long, Job> _jobs = [];
-    private readonly Dictionary<string, Subjob> _subjobs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
-    private long _lastJobId;
+    private readonly WorkerRegistry _workers;
+    private readonly JobBook _jobs;
+    private readonly Assignments _assignments;
+    private readonly FarmControls _farm;
+
+    /// <summary>The job book's unfinished subjobs, read by the instance side to tell its work from theirs.</summary>
+    private readonly IReadOnlyDictionary<string, Subjob> _subjobs;
+
+    /// <summary>The last queue position given out; subjobs and instances share the one queue order.</summary>
     private long _lastSequence;
 
     public SchedulerState(TimeProvider time, SchedulerSettings settings)
@@ -30,43 +40,43 @@ internal sealed partial class SchedulerState
         {
             Cluster.Ledger.DefineGlobal(resource, total);
         }
+
+        _workers = new WorkerRegistry(time, settings);
+        _farm = new FarmControls(Cluster);
+        _jobs = new JobBook(Cluster, _workers, _farm, time, settings, () => ++_lastSequence);
+        _assignments = new Assignments(_jobs, Cluster, _workers, time, settings);
+        _subjobs = _jobs.Subjobs;
     }
 
     public Cluster Cluster { get; } = new();
 
     public SchedulerSettings Settings => _settings;
 
-    public IReadOnlyDictionary<long, Job> ActiveJobs => _jobs;
+    public IReadOnlyDictionary<long, Job> ActiveJobs => _jobs.Jobs;
 
-    internal IReadOnlyDictionary<string, WorkerEntry> Workers => _workers;
+    internal IReadOnlyDictionary<string, WorkerEntry> Workers => _workers.All;
+
+    /// <inheritdoc cref="WorkerRegistry.AwaitingWorkers"/>
+    public bool AwaitingWorkers => _workers.AwaitingWorkers;
+
+    /// <inheritdoc cref="WorkerRegistry.Returning"/>
+    public IReadOnlyCollection<string> Returning => _workers.Returning;
 
     /// <summary>Rebuilds from the store: pending work is queued again, running work is adopted on its worker, which is unreachable until it reconnects.</summary>
     public void Restore(StoredCluster stored, CycleEffects fx)
     {
         var now = _time.GetUtcNow();
-        _lastJobId = stored.LastJobId;
         _lastSequence = stored.LastSequence;
-        RestoreSettings(stored);
+        _farm.Restore(stored);
         foreach (var record in stored.Workers)
         {
-            var worker = new WorkerEntry(record.Name)
-            {
-                Totals = ToResources(record.Resources),
-                Status = WorkerEntry.ParseStatus(record.State) == WorkerStatus.Down ? WorkerStatus.Down : WorkerStatus.Unreachable,
-                LastSeen = now,
-                Version = record.Version,
-            };
-            _workers.Add(worker.Name, worker);
+            var worker = _workers.Restore(record, now);
             Cluster.AddHost(worker.Name, worker.Totals);
         }
 
-        RestoreLocks();
-        foreach (var details in stored.UnfinishedJobs)
-        {
-            RestoreJob(details, fx, now);
-        }
-
-        foreach (var worker in _workers.Values)
+        _farm.RestoreLocks();
+        _jobs.Restore(stored, fx, now);
+        foreach (var worker in _workers.All.Values)
         {
             var host = Cluster.Ledger.HostIndex(worker.Name);
             if (worker.Status == WorkerStatus.Down && Cluster.Ledger.RunningOn(host) > 0)
@@ -75,143 +85,31 @@ internal sealed partial class SchedulerState
             }
 
             Cluster.Ledger.SetUp(host, false);
-            if (worker.Status == WorkerStatus.Unreachable)
-            {
-                _returning.Add(worker.Name);
-            }
+            _workers.AwaitReturn(worker);
         }
 
         fx.ViewChanged = true;
     }
 
-    private void RestoreJob(JobDetails details, CycleEffects fx, DateTimeOffset now)
-    {
-        var record = details.Job;
-        var spec = ReservationSpec.Parse(record.Reservations);
-        var job = new Job(
-            record.Id, record.Name, record.Command, spec, record.Priority, record.WorkingDirectory, record.SubmittedAt, record.SubmittedBy,
-            JobControls.From(record.Controls), Requirement.ParseOrNone(record.Requirements));
-        job.Restore(record);
-        _jobs.Add(job.Id, job);
-        Depend(job);
-        foreach (var s in details.Subjobs)
-        {
-            var subjob = job.AddSubjob(s.Sequence);
-            subjob.Restore(s, ToAllocation(s.Allocations));
-            if (subjob.State.IsTerminal())
-            {
-                continue;
-            }
-
-            _subjobs.Add(subjob.WorkId, subjob);
-            var request = RequestFor(subjob);
-            if (subjob.State == WorkState.Running && subjob.Host is { } host && _workers.ContainsKey(host))
-            {
-                foreach (var (resource, amount) in subjob.Allocation.Where(kv => !kv.Key.IsHost && !Cluster.Ledger.HasGlobal(kv.Key)))
-                {
-                    // A global resource removed from the configuration while work held it: keep what is held.
-                    Cluster.Ledger.DefineGlobal(resource, amount);
-                }
-
-                Cluster.Adopt(new RunningWork(request, host, subjob.Allocation));
-                continue;
-            }
-
-            if (subjob.State == WorkState.Running)
-            {
-                subjob.Requeue(now);
-                fx.Touch(subjob);
-            }
-
-            if (job.Waiting.Count == 0)
-            {
-                Queue(subjob, fx, now);
-            }
-        }
-
-        if (job.Refresh(now))
-        {
-            fx.Touch(job);
-        }
-
-        if (job.State.IsTerminal())
-        {
-            Forget(job, fx);
-        }
-    }
-
     /// <summary>Queues a new job; throws <see cref="PlacementException"/> for a global resource the cluster does not define.</summary>
-    public Job Submit(JobSubmission submission, CycleEffects fx)
-    {
-        CheckPriorityFloor(submission.Priority, submission.SubmittedBy);
-        CheckGlobalsDefined(submission.Reservations);
-        var controls = submission.Controls ?? JobControls.None;
-        var (waiting, failed) = CheckDependencies(controls.DependsOn, submission.StoredStates);
-        var now = _time.GetUtcNow();
-        var job = new Job(
-            ++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now,
-            submission.SubmittedBy, controls, submission.Requirements);
-        job.WaitFor(failed is null ? waiting : []);
-        _jobs.Add(job.Id, job);
-        Depend(job);
-        fx.Touch(job);
-        for (var i = 0; i < submission.Cpus; i++)
-        {
-            var subjob = job.AddSubjob(++_lastSequence);
-            _subjobs.Add(subjob.WorkId, subjob);
-            fx.Touch(subjob);
-            if (failed is null && job.Waiting.Count == 0)
-            {
-                Cluster.Submit(RequestFor(subjob));
-            }
-        }
+    public Job Submit(JobSubmission submission, CycleEffects fx) => _jobs.Submit(submission, fx);
 
-        if (failed is { } reason)
-        {
-            FailBlocked(job, reason, fx, now);
-        }
-        else
-        {
-            Refreshed(job, fx, now);
-        }
+    public KillOutcome Kill(long jobId, CycleEffects fx) => _jobs.Kill(jobId, fx);
 
-        return job;
-    }
+    /// <inheritdoc cref="JobBook.Retry"/>
+    public Job Retry(long jobId, int? index, JobDetails? stored, IReadOnlyDictionary<long, string>? storedStates, CycleEffects fx) =>
+        _jobs.Retry(jobId, index, stored, storedStates, fx);
 
-    public KillOutcome Kill(long jobId, CycleEffects fx)
-    {
-        if (!_jobs.TryGetValue(jobId, out var job))
-        {
-            return KillOutcome.NotActive;
-        }
+    /// <inheritdoc cref="JobBook.Modify"/>
+    public bool Modify(long jobId, JobModification change, CycleEffects fx) => _jobs.Modify(jobId, change, fx);
 
-        var now = _time.GetUtcNow();
-        foreach (var subjob in job.Subjobs)
-        {
-            if (subjob.State == WorkState.Pending)
-            {
-                Cluster.Withdraw(subjob.WorkId);
-                _delayed.Remove(subjob);
-                subjob.Cancel(now);
-                _subjobs.Remove(subjob.WorkId);
-                fx.Touch(subjob);
-            }
-            else if (subjob.State == WorkState.Running && !subjob.KillRequested)
-            {
-                subjob.RequestKill();
-                fx.Touch(subjob);
-                fx.Send(WorkerOf(subjob)?.Session, KillMessage(subjob.AssignmentId));
-            }
-        }
-
-        Refreshed(job, fx, now);
-        return job.State.IsTerminal() ? KillOutcome.Killed : KillOutcome.Stopping;
-    }
+    /// <inheritdoc cref="JobBook.NextRetry"/>
+    public DateTimeOffset? NextRetry() => _jobs.NextRetry();
 
     /// <summary>One placement cycle: decide on the current state, apply, record and send the assignments.</summary>
     public PlacementPlan Place(CycleEffects fx)
     {
-        QueueDueRetries(fx);
+        _jobs.QueueDueRetries(fx);
         var plan = PlacementEngine.Decide(Cluster);
         if (plan.Decisions.Count == 0 && plan.ExaminedHosts.Count == 0)
         {
@@ -222,156 +120,276 @@ internal sealed partial class SchedulerState
         var now = _time.GetUtcNow();
         foreach (var decision in plan.Decisions)
         {
-            if (!_subjobs.TryGetValue(decision.WorkId, out var subjob))
+            if (!_assignments.Placed(decision, fx, now))
             {
                 DispatchInstance(decision);
-                continue;
             }
-
-            var session = _workers.GetValueOrDefault(decision.Host)?.Session;
-            if (decision is DispatchDecision)
-            {
-                subjob.Dispatch(decision.Host, decision.Allocation);
-                fx.Send(session, AssignMessage(subjob));
-                Refreshed(subjob.Job, fx, now);
-            }
-            else
-            {
-                subjob.Grow(decision.Allocation);
-                fx.Send(session, new SupervisorMessage
-                {
-                    Grow = new Grow { AssignmentId = subjob.AssignmentId, Allocations = { subjob.Allocation.ToDictionary() } },
-                });
-            }
-
-            fx.Touch(subjob);
-            fx.Record(new AllocationChangeRecord(
-                subjob.Job.Id, subjob.Index, subjob.Attempt,
-                decision is DispatchDecision ? AllocationChangeKinds.Dispatch : AllocationChangeKinds.Grow,
-                decision.Host, decision.Allocation.ToDictionary(), now));
         }
 
         fx.ViewChanged |= plan.Decisions.Count > 0;
         return plan;
     }
 
-    internal void Enqueue(Subjob subjob, WorkRequest request, CycleEffects fx, DateTimeOffset now)
+    /// <summary>
+    /// A worker (re)connects. Its reported processes are reconciled before it is offered any work: those of
+    /// attempts still assigned to it are adopted, the others are killed, and attempts it no longer knows about
+    /// return to the queue.
+    /// </summary>
+    public void Connect(WorkerSession session, Register register, CycleEffects fx)
     {
-        try
+        var totals = _farm.ForWorker(register.Name, WorkerRegistry.ParseTotals(register));
+        var worker = _workers.Accept(session, fx);
+        _assignments.Reconcile(worker, register.Processes, fx);
+        var ledger = Cluster.Ledger;
+        if (!ledger.TryGetHostIndex(worker.Name, out var host) || ledger.RunningOn(host) == 0)
         {
-            Cluster.Submit(request);
+            host = Cluster.AddHost(worker.Name, totals);
+            worker.Totals = totals;
+            ledger.SetLocked(host, _farm.IsLocked(worker.Name));
         }
-        catch (PlacementException e)
+        else
         {
-            subjob.Reject(e.Message, now);
-            _subjobs.Remove(subjob.WorkId);
-            fx.Touch(subjob);
+            // It still holds adopted work: keep the totals that work was booked against.
+            Cluster.HostUp(worker.Name);
+        }
+
+        worker.Properties = new HostProperties(worker.Name, register.Os, register.Arch, register.CpuModel, [.. register.Groups], register.Cluster);
+        ledger.SetProperties(host, worker.Properties);
+        worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
+        ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
+        ReconcileInstances(session, register);
+        if (worker.Stale.Count > 0)
+        {
+            ledger.SetUp(host, false);
+        }
+
+        _workers.MarkUp(worker, fx);
+    }
+
+    /// <summary>The connection ended. Its work is kept until the heartbeat timeout, but nothing new goes there.</summary>
+    public void Disconnect(WorkerSession session, CycleEffects fx)
+    {
+        if (_workers.Disconnect(session, fx))
+        {
+            Cluster.Ledger.SetUp(Cluster.Ledger.HostIndex(session.Name), false);
         }
     }
 
-    /// <summary>Ends a running subjob whose process is gone, releasing what it held exactly once.</summary>
-    private void EndSubjob(Subjob subjob, int exitCode, string? error, CycleEffects fx)
+    /// <summary>A clean shutdown: the worker stopped its processes itself, so its work is requeued at once.</summary>
+    public void Leave(WorkerSession session, CycleEffects fx)
     {
-        if (TryReturnPurged(subjob, fx))
+        if (_workers.Current(session) is { } worker)
+        {
+            MarkDown(worker, fx);
+        }
+    }
+
+    public void Heard(WorkerSession session) => _workers.Heard(session);
+
+    /// <summary>
+    /// Counts a heartbeat and confirms it, after the fact: a worker fences from the last heartbeat confirmed, so a
+    /// heartbeat that reached a session this supervisor has already given up on is not confirmed.
+    /// </summary>
+    public void Heartbeat(WorkerSession session, Heartbeat heartbeat, CycleEffects fx)
+    {
+        if (_workers.Current(session) is { } worker)
+        {
+            worker.LastSeen = _time.GetUtcNow();
+            fx.Send(session, new SupervisorMessage { HeartbeatAck = new HeartbeatAck { Sequence = heartbeat.Sequence } });
+        }
+    }
+
+    public void Started(WorkerSession session, ProcessStarted started, CycleEffects fx)
+    {
+        Heard(session);
+        if (_assignments.TryFindCurrent(started.AssignmentId, session.Name, out var subjob))
+        {
+            _assignments.Started(subjob, started.Pid, fx);
+        }
+    }
+
+    public void Exited(WorkerSession session, ProcessExited exited, CycleEffects fx)
+    {
+        Heard(session);
+        if (!_workers.TryGet(session.Name, out var worker))
         {
             return;
         }
 
+        if (worker.Stale.Remove(exited.AssignmentId))
+        {
+            if (worker.Stale.Count == 0 && worker.Status == WorkerStatus.Up)
+            {
+                Cluster.HostUp(worker.Name);
+                fx.ViewChanged = true;
+            }
+
+            return;
+        }
+
+        if (_assignments.TryFindCurrent(exited.AssignmentId, worker.Name, out var subjob))
+        {
+            _assignments.End(subjob, exited.ExitCode, NullIfEmpty(exited.Error), fx);
+        }
+    }
+
+    public void Log(WorkerSession session, LogChunk chunk, CycleEffects fx)
+    {
+        Heard(session);
+        if (AssignmentId.TryParse(chunk.AssignmentId, out var id) && !chunk.Data.IsEmpty)
+        {
+            var stream = chunk.Stream == OutputStream.Stderr ? 2 : 1;
+            fx.Record(new LogChunkRecord(id.JobId, id.Index, id.Attempt, stream, chunk.Data.ToByteArray()));
+        }
+    }
+
+    /// <summary>Declares down every worker not heard from within the heartbeat timeout and fencing margin, by the supervisor's clock.</summary>
+    public void ExpireWorkers(CycleEffects fx)
+    {
+        foreach (var worker in _workers.Expired() ?? [])
+        {
+            MarkDown(worker, fx);
+        }
+    }
+
+    /// <inheritdoc cref="WorkerRegistry.NextExpiry"/>
+    public DateTimeOffset? NextExpiry() => _workers.NextExpiry();
+
+    /// <summary>Releases everything the worker held, exactly once, and requeues its work.</summary>
+    private void MarkDown(WorkerEntry worker, CycleEffects fx)
+    {
         var now = _time.GetUtcNow();
-        Cluster.Finish(subjob.WorkId);
-        var failed = error is not null || exitCode != 0;
-        if (failed && !subjob.KillRequested && subjob.Retried < subjob.Job.Controls.Retries)
+        _workers.MarkDown(worker, fx);
+        if (Cluster.Ledger.TryGetHostIndex(worker.Name, out _))
         {
-            subjob.RetryAfterFailure(exitCode, error, now, now + subjob.Job.Controls.RetryDelay);
-            Queue(subjob, fx, now);
-        }
-        else
-        {
-            subjob.Finish(exitCode, error, now);
-            _subjobs.Remove(subjob.WorkId);
-        }
-
-        fx.Touch(subjob);
-        Refreshed(subjob.Job, fx, now);
-    }
-
-    /// <summary>Back to the queue at its old position, or killed if a kill was asked for. Its resources are already released.</summary>
-    private void ReturnLostWork(RunningWork work, CycleEffects fx, DateTimeOffset now)
-    {
-        if (!_subjobs.TryGetValue(work.Id, out var subjob))
-        {
-            Instances?.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
-            fx.ViewChanged = true;
-            return;
-        }
-
-        if (subjob.KillRequested)
-        {
-            subjob.Cancel(now);
-            _subjobs.Remove(subjob.WorkId);
-        }
-        else if (subjob.RequeueAfterLoss(_settings.MaxRequeues, now))
-        {
-            Cluster.Submit(RequestFor(subjob));
-        }
-        else
-        {
-            _subjobs.Remove(subjob.WorkId);
-        }
-
-        fx.Touch(subjob);
-        Refreshed(subjob.Job, fx, now);
-    }
-
-    private void Refreshed(Job job, CycleEffects fx, DateTimeOffset now)
-    {
-        if (job.Refresh(now))
-        {
-            fx.Touch(job);
-        }
-
-        if (job.State.IsTerminal())
-        {
-            Forget(job, fx);
+            foreach (var work in Cluster.HostDown(worker.Name))
+            {
+                if (!_assignments.ReturnLost(work, fx, now))
+                {
+                    Instances?.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
+                    fx.ViewChanged = true;
+                }
+            }
         }
     }
 
-    private void Forget(Job job, CycleEffects fx)
+    /// <summary>
+    /// Forgets a down worker: it leaves the listings and the store, and its host keeps no capacity in the ledger.
+    /// A worker that is up or only unreachable (its work is still kept for it), or that still holds work, is
+    /// refused. False when there is no such worker. Should it come back later, it registers as a new worker.
+    /// </summary>
+    public bool RemoveWorker(string name, CycleEffects fx)
     {
-        _jobs.Remove(job.Id);
-        fx.EndedJobs.Add(job.Id);
-        Ended(job, fx);
-    }
-
-    private WorkerEntry? WorkerOf(Subjob subjob) => subjob.Host is { } host ? _workers.GetValueOrDefault(host) : null;
-
-    private bool TryFindCurrent(string assignmentId, string worker, out Subjob subjob)
-    {
-        subjob = null!;
-        return AssignmentId.TryParse(assignmentId, out var id)
-            && _subjobs.TryGetValue(id.WorkId, out subjob!)
-            && subjob.State == WorkState.Running
-            && subjob.Attempt == id.Attempt
-            && subjob.Host == worker;
-    }
-
-    private static SupervisorMessage AssignMessage(Subjob subjob) => new()
-    {
-        Assign = new Assign
+        if (!_workers.TryGet(name, out var worker))
         {
-            AssignmentId = subjob.AssignmentId,
-            JobId = subjob.Job.Id,
-            SubjobIndex = subjob.Index,
-            Argv = { subjob.Job.Command },
-            Allocations = { subjob.Allocation.ToDictionary() },
-            WorkingDirectory = subjob.Job.WorkingDirectory ?? "",
-        },
-    };
+            return false;
+        }
 
-    private SupervisorMessage KillMessage(string assignmentId) => new()
+        if (worker.Status != WorkerStatus.Down)
+        {
+            throw new WorkerRemovalRefusedException(worker.Status == WorkerStatus.Up
+                ? $"worker {name} is up; stop it first (a worker that leaves cleanly is marked down at once)"
+                : $"worker {name} is unreachable and its work is kept for it until the heartbeat timeout; remove it once it is down");
+        }
+
+        var ledger = Cluster.Ledger;
+        if (ledger.TryGetHostIndex(name, out var host))
+        {
+            var running = ledger.RunningOn(host);
+            if (running > 0)
+            {
+                throw new WorkerRemovalRefusedException($"worker {name} still holds {running} running work item(s); wait for them to end or kill them first");
+            }
+
+            // The ledger's hosts are numbered for good; a forgotten one stays as an empty host that is down.
+            Cluster.AddHost(name, new Dictionary<ResourceName, int>());
+            ledger.SetUp(host, false);
+        }
+
+        _farm.ForgetWorker(name, fx);
+        _workers.Forget(worker, fx);
+        return true;
+    }
+
+    /// <inheritdoc cref="FarmControls.SetClusterTotal"/>
+    public ResourceUsageView SetClusterTotal(ResourceName resource, int total, CycleEffects fx) => _farm.SetClusterTotal(resource, total, fx);
+
+    /// <inheritdoc cref="FarmControls.ReportOutsideUse"/>
+    public ResourceUsageView ReportOutsideUse(ResourceName resource, int inUse, CycleEffects fx) => _farm.ReportOutsideUse(resource, inUse, fx);
+
+    /// <inheritdoc cref="FarmControls.SetHighestUserPriority"/>
+    public PolicyView SetHighestUserPriority(int priority, CycleEffects fx) => _farm.SetHighestUserPriority(priority, fx);
+
+    public PolicyView Policy() => _farm.Policy();
+
+    /// <summary>Sets host resource totals on a known worker, kept over what the worker itself reports.</summary>
+    public WorkerView SetWorkerResources(string name, IReadOnlyDictionary<ResourceName, int> totals, CycleEffects fx)
     {
-        Kill = new Kill { AssignmentId = assignmentId, GraceMs = (int)_settings.KillGrace.TotalMilliseconds },
-    };
+        var worker = Known(name);
+        worker.Totals = _farm.SetWorkerTotals(worker, totals, fx);
+        fx.Touch(worker);
+        return View(worker);
+    }
+
+    /// <summary>
+    /// Locks a worker: it takes no new work and its running work grows no more, but that work runs to the end.
+    /// With <paramref name="purge"/> its running subjobs are killed and go back to the queue (as on worker loss), and
+    /// its idle warm instances that no reservation holds are stopped. Other warm instances stay until they are idle and
+    /// stopped; reserved ones move to other workers, each let go only once its replacement is warm.
+    /// </summary>
+    public WorkerView LockWorker(string name, bool purge, CycleEffects fx)
+    {
+        var worker = Known(name);
+        _farm.Lock(name, true, fx);
+        if (purge)
+        {
+            _assignments.Purge(name, fx);
+            Instances?.StopIdleOn(name, $"worker {name} was locked with a purge");
+        }
+
+        return View(worker);
+    }
+
+    public WorkerView UnlockWorker(string name, CycleEffects fx)
+    {
+        var worker = Known(name);
+        _farm.Lock(name, false, fx);
+        return View(worker);
+    }
+
+    /// <summary>The ledger checked against the live allocations; see <see cref="LedgerAudit"/>.</summary>
+    public LedgerAuditView Audit() => LedgerAudit.Check(Cluster, _subjobs, IsInstanceWork, _time.GetUtcNow());
+
+    public ClusterView View()
+    {
+        var workers = new List<WorkerView>(_workers.All.Count);
+        foreach (var worker in _workers.All.Values.OrderBy(w => w.Name, StringComparer.Ordinal))
+        {
+            workers.Add(View(worker));
+        }
+
+        var ledger = Cluster.Ledger;
+        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
+    }
+
+    private WorkerView View(WorkerEntry worker)
+    {
+        var ledger = Cluster.Ledger;
+        var known = ledger.TryGetHostIndex(worker.Name, out var host);
+        // A worker that is not up takes no work: none of its capacity is free, whatever the ledger holds for it.
+        List<ResourceUsageView> resources = known
+            ? [.. ledger.HostUsage(host).Select(u => worker.Status == WorkerStatus.Up ? ToView(u) : ToView(u) with { Free = 0 })]
+            : [];
+        var p = worker.Properties;
+        return new WorkerView(
+            worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation,
+            _farm.IsLocked(worker.Name), new WorkerPropertiesView(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster));
+    }
+
+    private WorkerEntry Known(string name) =>
+        _workers.TryGet(name, out var worker) ? worker : throw new FarmTargetNotFoundException($"worker {name} not found");
+
+    internal static ResourceUsageView ToView(ResourceUsage usage) => new(usage.Resource.ToString(), usage.Total, usage.Used, usage.Free, usage.Outside);
 
     internal static Allocation ToAllocation(IReadOnlyDictionary<string, int> amounts) =>
         new(amounts.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
@@ -381,4 +399,6 @@ internal sealed partial class SchedulerState
 
     private static ResourceName ParseResource(string text) =>
         ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
+
+    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
 }

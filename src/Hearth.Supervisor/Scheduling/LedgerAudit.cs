@@ -5,23 +5,24 @@ using Hearth.Supervisor.Jobs;
 
 namespace Hearth.Supervisor.Scheduling;
 
-internal sealed partial class SchedulerState
+/// <summary>The ledger's bookkeeping checked against the work that holds resources; it reads the loop's state and changes nothing.</summary>
+internal static class LedgerAudit
 {
     /// <summary>
     /// Checks the ledger against the live allocations, summed from the work itself (each running subjob's
     /// recorded allocation on its host, each placed algorithm instance's manifest reservation) rather than from
     /// the ledger's own bookkeeping, so a leak or a double release in either shows up as a difference.
     /// </summary>
-    public LedgerAuditView Audit()
+    public static LedgerAuditView Check(Cluster cluster, IReadOnlyDictionary<string, Subjob> subjobs, Func<string, bool> isInstanceWork, DateTimeOffset now)
     {
-        var ledger = Cluster.Ledger;
+        var ledger = cluster.Ledger;
         var onHosts = new Dictionary<(string Host, ResourceName Resource), int>();
         var global = new Dictionary<ResourceName, int>();
         // A per-host global resource costs each host the most any one holder there asked for, not the sum.
         var perHost = new Dictionary<(string Host, ResourceName Resource), int>();
         var problems = new List<string>();
         var live = 0;
-        foreach (var subjob in _subjobs.Values.Where(s => s.State == WorkState.Running))
+        foreach (var subjob in subjobs.Values.Where(s => s.State == WorkState.Running))
         {
             live++;
             if (subjob.Host is not { } host)
@@ -46,20 +47,20 @@ internal sealed partial class SchedulerState
                 }
             }
 
-            if (Cluster.FindRunning(subjob.WorkId) is not { } work || work.Host != host)
+            if (cluster.FindRunning(subjob.WorkId) is not { } work || work.Host != host)
             {
                 problems.Add($"subjob {subjob.WorkId} is running on {host} but the ledger does not book it there");
             }
         }
 
-        foreach (var work in Cluster.Running)
+        foreach (var work in cluster.Running)
         {
-            if (_subjobs.TryGetValue(work.Id, out var subjob) && subjob.State == WorkState.Running)
+            if (subjobs.TryGetValue(work.Id, out var subjob) && subjob.State == WorkState.Running)
             {
                 continue;
             }
 
-            if (!IsInstanceWork(work.Id))
+            if (!isInstanceWork(work.Id))
             {
                 problems.Add($"the ledger books {work.Id} on {work.Host} ({work.Allocation}) but no running work claims it");
                 continue;
@@ -129,6 +130,6 @@ internal sealed partial class SchedulerState
             }
         }
 
-        return new LedgerAuditView(problems.Count == 0, _time.GetUtcNow(), live, lines, problems);
+        return new LedgerAuditView(problems.Count == 0, now, live, lines, problems);
     }
 }

@@ -1,0 +1,10 @@
+using Hearth.Protocol.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>Checks the ledger between two cycles.</summary>
+internal sealed record AuditCommand(TaskCompletionSource<LedgerAuditView> Reply) : AnsweredCommand<LedgerAuditView>(Reply)
+{
+    protected override LedgerAuditView Execute(SchedulerState state, CycleEffects fx, ILogger log) => state.Audit();
+}

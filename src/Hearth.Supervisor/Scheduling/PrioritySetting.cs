@@ -1,0 +1,3 @@
+namespace Hearth.Supervisor.Scheduling;
+
+internal sealed record PrioritySetting(int Priority);

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Supervisor.Scheduling;
+
+/// <summary>
+/// Something for the scheduling loop to do. Each command does its own work on the loop's state and carries its own
+/// answer and failure: the loop answers it once the cycle's writes commit, and fails it (never the loop) when it
+/// throws, the commit fails or the loop stops.
+/// </summary>
+internal abstract record SchedulerCommand
+{
+    /// <summary>Does the command's work; true when a caller waits for <see cref="Answer"/> after the commit.</summary>
+    public virtual bool Run(SchedulerState state, CycleEffects fx, ILogger log) =>
+        throw new InvalidOperationException($"{GetType().Name} has no work of its own for the loop's state");
+
+    /// <summary>Hands the result of <see cref="Run"/> to the caller, once it is stored.</summary>
+    public virtual void Answer()
+    {
+    }
+
+    /// <summary>Hands <paramref name="error"/> to the caller; false when nobody waits for this command.</summary>
+    public virtual bool Fail(Exception error) => false;
+}
