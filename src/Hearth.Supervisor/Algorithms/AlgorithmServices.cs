@@ -28,11 +28,12 @@ internal static class AlgorithmServices
         services.AddSingleton(settings);
         services.AddSingleton<AlgorithmMetrics>();
         services.AddSingleton<BuildGrants>();
+        services.AddSingleton<IInstanceWorkRequests>(sp => sp.GetRequiredService<SchedulerInbox>());
+        services.AddSingleton<InstanceTransport>();
+        services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceTransport>());
+        services.AddSingleton<InstancePool>();
         services.AddSingleton<InstanceBridge>();
         services.AddSingleton<IInstanceWork>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<InstancePool>();
         services.AddSingleton<InstanceKeys>();
         services.AddSingleton<AlgorithmCalls>();
         services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());

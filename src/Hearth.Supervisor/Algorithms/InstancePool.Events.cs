@@ -7,23 +7,27 @@ namespace Hearth.Supervisor.Algorithms;
 internal sealed partial class InstancePool
 {
     /// <summary>
-    /// The loop placed an instance's work on <paramref name="worker"/>. False when the pool no longer wants it (every
-    /// call waiting for it left first); the loop then releases the work at once.
+    /// The loop placed an instance's work on <paramref name="worker"/> (its cycle has committed): the instance starts
+    /// there. When the pool no longer wants it (every call waiting for it left first), the loop is asked to release it.
     /// </summary>
-    public bool Placed(string instanceId, string worker)
+    public void Placed(string instanceId, string worker)
     {
-        AlgorithmInstance instance;
-        InstanceLaunchInfo? launch;
+        AlgorithmInstance? instance = null;
+        InstanceLaunchInfo? launch = null;
         lock (_gate)
         {
-            if (_pool.Find(instanceId) is not { State: InstanceState.Starting, Worker: null } found)
+            if (_pool.Find(instanceId) is { State: InstanceState.Starting, Worker: null } found)
             {
-                return false;
+                instance = found;
+                _pool.Placed(instanceId, worker);
+                _launchByHash.TryGetValue(instance.Template.Hash, out launch);
             }
+        }
 
-            instance = found;
-            _pool.Placed(instanceId, worker);
-            _launchByHash.TryGetValue(instance.Template.Hash, out launch);
+        if (instance is null)
+        {
+            _loop.Release(instanceId);
+            return;
         }
 
         LogStarting(instanceId, instance.Template.Algorithm.ToString(), instance.Account, worker);
@@ -31,8 +35,6 @@ internal sealed partial class InstancePool
         {
             Exited(instanceId, launch is null ? "nothing is known about how to start its build" : $"worker {worker} is not connected", duringLoad: true);
         }
-
-        return true;
     }
 
     /// <summary>The instance printed PIPE_INIT_COMPLETE; a waiting call takes it at once.</summary>
@@ -73,8 +75,8 @@ internal sealed partial class InstancePool
         Metrics.InstanceLoaded(loadTime, breakdown);
         LogReady(instanceId, Math.Round(loadTime.TotalMilliseconds));
 
-        // A new idle instance has an idle timeout to watch; the loop learns when.
-        _ledger.Nudge();
+        // No wake-up for the loop: the warm-pool policy already looks again by the earliest idle timeout this
+        // instance could reach, and a reserved one's load reaches the loop through its reservation's health.
         if (stopOn is not null)
         {
             _transport.Stop(stopOn, instanceId, Settings.StopGrace);
@@ -142,8 +144,11 @@ internal sealed partial class InstancePool
         }
     }
 
-    /// <summary>The instance is gone: stopped, crashed, failed to load, or lost with its worker. Its resources are released.</summary>
-    public void Exited(string instanceId, string reason, bool duringLoad)
+    /// <summary>
+    /// The instance is gone: stopped, crashed, failed to load, or lost with its worker. Its resources are released:
+    /// by the loop, unless <paramref name="workReleased"/> says the loop has done so already.
+    /// </summary>
+    public void Exited(string instanceId, string reason, bool duringLoad, bool workReleased = false)
     {
         RemovalOutcome outcome;
         PendingCall? interrupted = null;
@@ -189,11 +194,15 @@ internal sealed partial class InstancePool
             _reservations?.LoadFailed(reservation, instance.Template.Hash, _time.GetUtcNow(), reason);
         }
 
-        _ledger.Release(instanceId);
+        if (!workReleased)
+        {
+            _loop.Release(instanceId);
+        }
+
         if (outcome.Replacements.Count > 0)
         {
             Metrics.InstanceStarted(outcome.Replacements.Count);
-            _ledger.Submit(outcome.Replacements);
+            _loop.Submit(outcome.Replacements);
         }
 
         if (interrupted is not null)
@@ -208,23 +217,30 @@ internal sealed partial class InstancePool
     }
 
     /// <summary>
-    /// One round of warm-pool decisions, on the scheduling loop after its placement cycle: expired waits fail,
-    /// unneeded unplaced starts leave the queue, idle and evicted instances are stopped. Returns when to look again.
+    /// The warm-pool policy's decisions on the pool as it is now, for the scheduling loop, which applies them: it
+    /// withdraws the withdrawn instances' work itself and hands the plan back through <see cref="Apply"/>.
     /// </summary>
-    public DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now)
+    public WarmPoolPlan Decide(Cluster cluster, DateTimeOffset now)
     {
-        WarmPoolPlan plan;
+        lock (_gate)
+        {
+            return WarmPoolPolicy.Decide(_pool, cluster, now);
+        }
+    }
+
+    /// <summary>
+    /// Applies a plan the loop decided and committed: expired waits fail, withdrawn starts leave the pool, idle and
+    /// evicted instances are stopped. What changed since the decision is skipped; the next decision sees it again.
+    /// </summary>
+    public void Apply(WarmPoolPlan plan)
+    {
+        WarmPoolPlan applied;
         var expired = new List<(PendingCall Call, string Message)>();
         var stops = new List<(string Worker, string Id)>();
         lock (_gate)
         {
-            plan = WarmPoolPolicy.Decide(_pool, cluster, now);
-            if (plan.IsEmpty)
-            {
-                return plan.NextDue;
-            }
-
-            foreach (var waiting in plan.Expired)
+            applied = WarmPoolPolicy.Apply(_pool, plan, _time.GetUtcNow());
+            foreach (var waiting in applied.Expired)
             {
                 if (_calls.Remove(waiting.Id, out var call))
                 {
@@ -232,8 +248,7 @@ internal sealed partial class InstancePool
                 }
             }
 
-            WarmPoolPolicy.Apply(_pool, plan, now);
-            foreach (var stop in plan.Stops)
+            foreach (var stop in applied.Stops)
             {
                 if (stop.Instance.Worker is { } worker)
                 {
@@ -242,12 +257,7 @@ internal sealed partial class InstancePool
             }
         }
 
-        foreach (var instance in plan.Withdrawn)
-        {
-            cluster.Withdraw(instance.Id);
-        }
-
-        foreach (var stop in plan.Stops)
+        foreach (var stop in applied.Stops)
         {
             LogStopping(stop.Instance.Id, stop.Reason);
         }
@@ -257,12 +267,16 @@ internal sealed partial class InstancePool
             _transport.Stop(worker, id, Settings.StopGrace);
         }
 
+        if (applied.Replacements.Count > 0)
+        {
+            Metrics.InstanceStarted(applied.Replacements.Count);
+            _loop.Submit(applied.Replacements);
+        }
+
         foreach (var (call, message) in expired)
         {
             Complete(call, CallStatus.NoCapacity, null, message);
         }
-
-        return plan.NextDue;
     }
 
     /// <summary>Instances a reconnecting worker reports as running, taken back as idle (a supervisor restart loses no warm instance).</summary>
@@ -298,15 +312,6 @@ internal sealed partial class InstancePool
         lock (_gate)
         {
             return _pool.Find(instanceId)?.State;
-        }
-    }
-
-    /// <summary>True when the pool knows the instance (the loop uses it to tell instance work from job work).</summary>
-    public bool Owns(string workId)
-    {
-        lock (_gate)
-        {
-            return _pool.Find(workId) is not null;
         }
     }
 
@@ -363,7 +368,7 @@ internal sealed partial class InstancePool
         if (surplus)
         {
             // A start queued for this call is no longer needed; the loop withdraws it before it takes room.
-            _ledger.Nudge();
+            _loop.Nudge();
         }
 
         Metrics.QueueWait(now - call.Created);

@@ -15,8 +15,11 @@ internal sealed partial class InstancePool
         }
     }
 
-    /// <summary>Starts an instance that <paramref name="reservationId"/> holds from the start; its work goes to the ledger.</summary>
-    public string StartReserved(string reservationId, string account, InstanceTemplate template, InstanceLaunchInfo launch)
+    /// <summary>
+    /// Starts an instance that <paramref name="reservationId"/> holds from the start. Called on the scheduling loop,
+    /// which queues its work in the same cycle.
+    /// </summary>
+    public AlgorithmInstance StartReserved(string reservationId, string account, InstanceTemplate template, InstanceLaunchInfo launch)
     {
         AlgorithmInstance instance;
         lock (_gate)
@@ -26,8 +29,7 @@ internal sealed partial class InstancePool
         }
 
         Metrics.InstanceStarted(1);
-        _ledger.Submit([instance]);
-        return instance.Id;
+        return instance;
     }
 
     /// <summary>
@@ -75,11 +77,11 @@ internal sealed partial class InstancePool
 
         if (withdrawn)
         {
-            _ledger.Release(instanceId);
+            _loop.Release(instanceId);
             if (replacements.Count > 0)
             {
                 Metrics.InstanceStarted(replacements.Count);
-                _ledger.Submit(replacements);
+                _loop.Submit(replacements);
             }
         }
         else

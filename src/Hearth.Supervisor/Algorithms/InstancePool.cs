@@ -32,7 +32,7 @@ internal sealed record InstanceView(
 /// <summary>
 /// The supervisor's warm pool: calls are routed here without passing through the scheduling loop, so a warm call
 /// costs one lock, one message to its worker and one back. Cold starts go through the shared ledger
-/// (<see cref="IInstanceLedger"/>); worker reports and the loop's ticks come back in through the methods in
+/// (<see cref="IInstanceWorkRequests"/>); worker reports and the loop's ticks come back in through the methods in
 /// InstancePool.Events.cs. One lock guards the pool; nothing slow happens under it.
 /// </summary>
 internal sealed partial class InstancePool : IDisposable
@@ -41,7 +41,7 @@ internal sealed partial class InstancePool : IDisposable
     private readonly WarmPool _pool;
     private readonly Dictionary<long, PendingCall> _calls = [];
     private readonly Dictionary<string, InstanceLaunchInfo> _launchByHash = new(StringComparer.Ordinal);
-    private readonly IInstanceLedger _ledger;
+    private readonly IInstanceWorkRequests _loop;
     private readonly IInstanceTransport _transport;
     private readonly TimeProvider _time;
     private readonly IReservationHooks? _reservations;
@@ -49,12 +49,12 @@ internal sealed partial class InstancePool : IDisposable
     private long _lastCallId;
 
     public InstancePool(
-        InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
+        InstancePoolSettings settings, IInstanceWorkRequests loop, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
         IReservationHooks? reservations = null, ILogger<InstancePool>? logger = null)
     {
         _reservations = reservations;
         Settings = settings;
-        _ledger = ledger;
+        _loop = loop;
         _transport = transport;
         Metrics = metrics;
         _time = time;
@@ -121,7 +121,7 @@ internal sealed partial class InstancePool : IDisposable
         else if (started is not null)
         {
             Metrics.InstanceStarted(1);
-            _ledger.Submit([started]);
+            _loop.Submit([started]);
         }
 
         using var deadline = _time.CreateTimer(static state => ((PendingCall)state!).Pool.OnDeadline((PendingCall)state), call, timeout, Timeout.InfiniteTimeSpan);
@@ -221,7 +221,7 @@ internal sealed partial class InstancePool : IDisposable
         }
 
         Complete(call, CallStatus.Unavailable, null, "the caller went away");
-        _ledger.Nudge();
+        _loop.Nudge();
     }
 
     /// <summary>
@@ -251,7 +251,7 @@ internal sealed partial class InstancePool : IDisposable
         }
 
         Complete(call, CallStatus.NoCapacity, null, message);
-        _ledger.Nudge();
+        _loop.Nudge();
     }
 
     private async Task GiveUpAfterGraceAsync(PendingCall call)

@@ -1,35 +1,69 @@
-using Hearth.Core.Algorithms;
-
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>Instance work posted to the loop by the warm pool, which routes calls without it.</summary>
-internal sealed record InstanceWorkCommand(IReadOnlyList<AlgorithmInstance> Submit, string? Release) : SchedulerCommand;
-
+/// <summary>The loop's instance steps: the pool's commands, reservations and the warm-pool policy, and the hand-over after commit.</summary>
 public sealed partial class Scheduler
 {
     private DateTimeOffset? _instancesDue;
     private DateTimeOffset? _reservationsDue;
+    private long _cycles;
 
-    /// <summary>The ledger priority of instance work: calls are interactive, so instances go before batch work.</summary>
-    public int InstancePriority { get; set; } = 1;
-
-    internal void SubmitInstances(IReadOnlyList<AlgorithmInstance> instances) => Post(new InstanceWorkCommand(instances, null));
-
-    internal void ReleaseInstance(string instanceId) => Post(new InstanceWorkCommand([], instanceId));
-
-    /// <summary>Wakes the loop so the warm-pool policy runs soon.</summary>
-    internal void Nudge() => Post(new InstanceWorkCommand([], null));
+    /// <summary>How many cycles the loop has run: each is one commit at most, so tests count them to bound a flow's cost.</summary>
+    public long Cycles => Interlocked.Read(ref _cycles);
 
     private void HandleInstanceWork(InstanceWorkCommand command)
     {
         if (command.Submit.Count > 0)
         {
-            _state.SubmitInstances(command.Submit, InstancePriority, _fx);
+            _state.Instances?.Submit(command.Submit, _fx);
         }
 
         if (command.Release is { } id)
         {
-            _state.ReleaseInstance(id, _fx);
+            _state.Instances?.Release(id, _fx);
+        }
+    }
+
+    /// <summary>
+    /// After placement: reservations, then the warm-pool policy. Instances a reservation starts are queued and placed
+    /// in this same cycle, so a reserved instance is on its way to a worker one cycle after its reservation changed.
+    /// </summary>
+    private void RunInstanceSteps()
+    {
+        // After a restart, reservations wait for the workers to report the instances that survived (or to time
+        // out), so they take those back instead of cold-starting duplicates; and a cycle that adopted or lost
+        // instances lets the pool learn it (after the commit) before reservations look at the pool.
+        if (_reservations is not null && !_state.AwaitingWorkers)
+        {
+            if (_fx.Instances.Exists(e => e is InstanceAdopted or InstanceLost))
+            {
+                _reservationsDue = _time.GetUtcNow();
+            }
+            else
+            {
+                var pass = _reservations.Reconcile(_state.Cluster, _time.GetUtcNow());
+                _reservationsDue = pass.NextDue;
+                if (pass.Started.Count > 0 && _state.Instances is { } instances)
+                {
+                    instances.Submit(pass.Started, _fx);
+                    _state.Place(_fx);
+                }
+            }
+        }
+
+        _instancesDue = _state.Instances?.Tick(_fx);
+    }
+
+    /// <summary>After the commit: the published sessions first (a placement may start an instance on a session accepted this cycle), then the pool.</summary>
+    private void HandOverInstances()
+    {
+        if (_fx.WorkersChanged || _fx.SessionsToClose.Count > 0)
+        {
+            _sessions.Publish(_state.Workers);
+        }
+
+        if (_fx.Instances.Count > 0 && _instances is not null)
+        {
+            _instancesDue = Earliest(_instancesDue, _instances.Apply(_fx.Instances));
         }
     }
 

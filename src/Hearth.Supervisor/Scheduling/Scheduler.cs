@@ -16,8 +16,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 {
     private const int MaxCommandsPerCycle = 2048;
 
-    private readonly Channel<SchedulerCommand> _inbox = Channel.CreateUnbounded<SchedulerCommand>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly SchedulerInbox _inboxOwner;
+    private readonly Channel<SchedulerCommand> _inbox;
+    private readonly WorkerSessions _sessions;
     private readonly IInstanceWork? _instances;
     private readonly RestartBudget _restarts = RestartBudget.Default;
     private SchedulerState _state;
@@ -44,8 +45,13 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         ILogger<Scheduler> logger,
         IHostApplicationLifetime? lifetime = null,
         IInstanceWork? instances = null,
-        IReservationWork? reservations = null)
+        IReservationWork? reservations = null,
+        SchedulerInbox? inbox = null,
+        WorkerSessions? sessions = null)
     {
+        _inboxOwner = inbox ?? new SchedulerInbox();
+        _inbox = _inboxOwner.Channel;
+        _sessions = sessions ?? new WorkerSessions();
         _reservations = reservations;
         _store = store;
         _time = time;
@@ -53,7 +59,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _lifetime = lifetime;
         Waiters = waiters;
         _instances = instances;
-        _state = new SchedulerState(time, settings) { Instances = instances };
+        _state = new SchedulerState(time, settings) { InstanceOwner = instances };
     }
 
     public JobWaiters Waiters { get; }
@@ -86,6 +92,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.MarkCommitted();
         _fx.Clear();
         _view = _state.View();
+        _sessions.Publish(_state.Workers);
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
     }
 
@@ -147,13 +154,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     private static TaskCompletionSource<T> NewReply<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private void Post(SchedulerCommand command)
-    {
-        if (!_inbox.Writer.TryWrite(command))
-        {
-            command.Fail(new OperationCanceledException("the supervisor is stopping"));
-        }
-    }
+    private void Post(SchedulerCommand command) => _inboxOwner.Post(command);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -230,7 +231,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             worker.Session?.Close();
         }
 
-        _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
+        _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
         _instancesDue = null;
         _reservationsDue = null;
         while (true)
@@ -250,7 +251,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 }
 
                 LogLoopRestarting(e, restart, _restarts.Max, _restarts.Window.TotalSeconds);
-                _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
+                _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
                 // The store itself failed; give it a moment rather than spend the budget at once.
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
@@ -260,7 +261,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         {
             // The rebuilt ledger holds no instance: placed ones come back as their workers report them, and the ones
             // still waiting for a place are queued again.
-            _state.SubmitInstances(_instances.Unplaced(), InstancePriority, _fx);
+            _state.Instances?.Submit(_instances.Unplaced(), _fx);
         }
 
         return true;
@@ -304,6 +305,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _replies.Clear();
         _failures.Clear();
         _cycleCommitted = false;
+        Interlocked.Increment(ref _cycles);
         for (var n = 0; n < MaxCommandsPerCycle && _inbox.Reader.TryRead(out var command); n++)
         {
             Handle(command);
@@ -311,14 +313,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
-        // After a restart, reservations wait for the workers to report the instances that survived (or to time
-        // out), so they take those back instead of cold-starting duplicates.
-        if (_reservations is not null && !_state.AwaitingWorkers)
-        {
-            _reservationsDue = _reservations.Reconcile(_state.Cluster, _time.GetUtcNow());
-        }
-
-        _instancesDue = _state.TickInstances();
+        RunInstanceSteps();
         if (_fx.HasWrites)
         {
             try
@@ -352,6 +347,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         {
             session.Close();
         }
+
+        HandOverInstances();
 
         foreach (var reply in _replies)
         {

@@ -156,7 +156,7 @@ internal sealed partial class SchedulerState
                 }
             }
 
-            Instances?.StopIdleOn(name, $"worker {name} was locked with a purge");
+            PurgeIdleInstances(name, $"worker {name} was locked with a purge", fx);
         }
 
         fx.ViewChanged = true;

@@ -108,7 +108,7 @@ internal sealed partial class SchedulerState
         ledger.SetProperties(host, worker.Properties);
         worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
         ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
-        ReconcileInstances(session, register);
+        ReconcileInstances(session, register, fx);
         if (worker.Stale.Count > 0)
         {
             ledger.SetUp(host, false);

@@ -224,7 +224,7 @@ internal sealed partial class SchedulerState
         {
             if (!_subjobs.TryGetValue(decision.WorkId, out var subjob))
             {
-                DispatchInstance(decision);
+                DispatchInstance(decision, fx);
                 continue;
             }
 
@@ -300,7 +300,7 @@ internal sealed partial class SchedulerState
     {
         if (!_subjobs.TryGetValue(work.Id, out var subjob))
         {
-            Instances?.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
+            LoseInstance(work.Id, $"its worker {work.Host} was lost", fx);
             fx.ViewChanged = true;
             return;
         }
