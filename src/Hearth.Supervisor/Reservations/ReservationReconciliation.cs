@@ -46,7 +46,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         _algorithms = algorithms;
         _time = time;
         _logger = logger;
-        _book.Changed += loop.Nudge;
+        _book.Changed += NudgeIfInputsCover;
         _algorithms.Changed += loop.Nudge;
         _inputs.Refreshed += loop.Nudge;
     }
@@ -136,6 +136,18 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         return plan.NextDue;
     }
 
+    /// <summary>
+    /// A reservation or its health changed: the loop looks again now if it can decide, and otherwise when the
+    /// inputs' reload (which the change started) nudges it, so no cycle is spent finding the inputs not there yet.
+    /// </summary>
+    private void NudgeIfInputsCover()
+    {
+        if (_inputs.For(_book.Definitions()) is not null)
+        {
+            _loop.Nudge();
+        }
+    }
+
     /// <summary>The hosts an admin has locked; usually none, so no set is made.</summary>
     private static HashSet<string>? LockedWorkers(Ledger ledger)
     {
@@ -170,7 +182,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
 
     public void Dispose()
     {
-        _book.Changed -= _loop.Nudge;
+        _book.Changed -= NudgeIfInputsCover;
         _algorithms.Changed -= _loop.Nudge;
         _inputs.Refreshed -= _loop.Nudge;
         _stopping.Dispose();
