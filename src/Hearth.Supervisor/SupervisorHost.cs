@@ -181,8 +181,6 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddSingleton<IKeyStore>(new CachedKeyStore(backend.Keys, options.Time));
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace, MaxRequeues = options.MaxRequeues });
         services.AddSingleton<JobWaiters>();
-        services.AddSingleton<SchedulerInbox>();
-        services.AddSingleton<WorkerSessions>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<JobService>();

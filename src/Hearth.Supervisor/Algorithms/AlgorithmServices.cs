@@ -6,6 +6,7 @@ using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -28,6 +29,10 @@ internal static class AlgorithmServices
         services.AddSingleton(settings);
         services.AddSingleton<AlgorithmMetrics>();
         services.AddSingleton<BuildGrants>();
+        // The loop's inbox and its published sessions, which the loop takes from the container too: the pool posts
+        // to and sends on the same ones.
+        services.TryAddSingleton<SchedulerInbox>();
+        services.TryAddSingleton<WorkerSessions>();
         services.AddSingleton<IInstanceWorkRequests>(sp => sp.GetRequiredService<SchedulerInbox>());
         services.AddSingleton<InstanceTransport>();
         services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceTransport>());

@@ -19,6 +19,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly SchedulerInbox _inboxOwner;
     private readonly Channel<SchedulerCommand> _inbox;
     private readonly WorkerSessions _sessions;
+    private readonly LoopInstanceSteps _instanceSteps;
     private readonly IInstanceWork? _instances;
     private readonly RestartBudget _restarts = RestartBudget.Default;
     private SchedulerState _state;
@@ -36,6 +37,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private bool _cycleCommitted;
     private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
+    private long _cycles;
 
     public Scheduler(
         ISchedulerStore store,
@@ -52,6 +54,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _inboxOwner = inbox ?? new SchedulerInbox();
         _inbox = _inboxOwner.Channel;
         _sessions = sessions ?? new WorkerSessions();
+        _instanceSteps = new LoopInstanceSteps(instances, reservations, _sessions, time);
         _reservations = reservations;
         _store = store;
         _time = time;
@@ -68,6 +71,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     /// <summary>The cluster as of the last cycle that changed it.</summary>
     public ClusterView View => _view;
+
+    /// <summary>How many cycles the loop has run: each is one commit at most, so tests count them to bound a flow's cost.</summary>
+    public long Cycles => Interlocked.Read(ref _cycles);
 
     /// <summary>Raised (on the loop) after a cycle that changed the cluster view.</summary>
     public event Action? ViewChanged;
@@ -232,8 +238,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         }
 
         _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
-        _instancesDue = null;
-        _reservationsDue = null;
+        _instanceSteps.Reset();
         while (true)
         {
             try
@@ -313,7 +318,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
-        RunInstanceSteps();
+        _instanceSteps.Run(_state, _fx);
         if (_fx.HasWrites)
         {
             try
@@ -348,7 +353,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             session.Close();
         }
 
-        HandOverInstances();
+        _instanceSteps.HandOver(_state, _fx);
 
         foreach (var reply in _replies)
         {
@@ -402,7 +407,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                     _state.Disconnect(d.Session, _fx);
                     break;
                 case InstanceWorkCommand instances:
-                    HandleInstanceWork(instances);
+                    LoopInstanceSteps.Handle(instances, _state, _fx);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown command {command.GetType().Name}");
@@ -448,6 +453,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _replies.Add(() => reply.TrySetResult(value));
         _failures.Add(e => reply.TrySetException(e));
     }
+
+    /// <summary>The earliest of the next worker expiry, retry, warm-pool decision and reservation change.</summary>
+    private DateTimeOffset? NextWake() =>
+        LoopInstanceSteps.Earliest(LoopInstanceSteps.Earliest(_state.NextExpiry(), _instanceSteps.NextDue), _state.NextRetry());
 
     private void FailQueued(Exception error)
     {
