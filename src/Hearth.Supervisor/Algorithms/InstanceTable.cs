@@ -360,7 +360,7 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
     {
         lock (_gate)
         {
-            return [.. _pool.Instances.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).Select(ToView)];
+            return [.. _pool.Instances.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).Select(InstanceView.Of)];
         }
     }
 
@@ -428,10 +428,6 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
     }
 
     public static string Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture);
-
-    private static InstanceView ToView(AlgorithmInstance i) => new(
-        i.Id, i.Account, i.Template.Algorithm.ToString(), i.Template.Hash, i.Template.Version?.ToString(), i.Worker,
-        i.State.ToString().ToLowerInvariant(), i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed);
 
     private static string NewInstanceId() => "i-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
 }
