@@ -89,12 +89,16 @@ public sealed class LoopRestartTests : LoopStoreFixture
         await Assert.ThrowsAsync<OperationCanceledException>(() => scheduler.SubmitAsync(Job("too late")));
     }
 
-    /// <summary>An instance owner whose warm-pool tick throws while armed: a fault in the middle of a cycle.</summary>
+    /// <summary>An instance owner whose warm-pool decision throws while armed: a fault in the middle of a cycle.</summary>
     private sealed class FailingTicks : IInstanceWork
     {
         public volatile int FailuresLeft;
 
-        public DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now)
+        public int InstancePriority => 1;
+
+        public TimeSpan StopGrace => TimeSpan.FromSeconds(1);
+
+        public WarmPoolPlan Decide(Cluster cluster, DateTimeOffset now)
         {
             if (FailuresLeft > 0)
             {
@@ -102,24 +106,18 @@ public sealed class LoopRestartTests : LoopStoreFixture
                 throw new InvalidOperationException("the tick failed on purpose");
             }
 
-            return null;
+            return new WarmPoolPlan([], [], [], null);
         }
 
         public bool Owns(string workId) => false;
 
-        public bool Placed(string workId, string host) => false;
+        public InstanceState? StateOf(string instanceId) => null;
 
-        public void Lost(string workId, string reason, bool duringLoad)
-        {
-        }
+        public IReadOnlyList<(string Id, InstanceState State)> InstancesOn(string worker) => [];
 
         public IReadOnlyList<AlgorithmInstance> Unplaced() => [];
 
-        public int StopIdleOn(string worker, string reason) => 0;
-
-        public void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence)
-        {
-        }
+        public DateTimeOffset? Apply(IReadOnlyList<InstanceEffect> effects) => null;
     }
 
     private sealed class Lifetime : IHostApplicationLifetime

@@ -6,39 +6,32 @@ using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Supervisor.Tests;
 
 /// <summary>
 /// The scheduling loop's state with its real instance owner (the supervisor's instance pool behind the same bridge
-/// the worker streams use), modelled workers and callers, and a fake clock. Nothing runs by itself: each step is one
+/// the worker streams use, sending on the sessions the loop publishes), modelled workers and callers, and a fake clock. Nothing runs by itself: each step is one
 /// thing a client, a worker or the loop does, so a test chooses exactly how they interleave. What the pool posts to
 /// the loop waits in <see cref="Inbox"/> until the loop's <see cref="HandleInbox"/> step, as it does in the channel.
 /// </summary>
-internal sealed class LoopWorld : IInstanceLedger, IDisposable
+internal sealed class LoopWorld : IInstanceWorkRequests, IDisposable
 {
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(30);
     private static readonly InstanceLaunchInfo Launch = new(["python3", "echo.py"], null, TimeSpan.FromMinutes(5));
-    private readonly ServiceProvider _services;
     private readonly HashSet<long> _sentCalls = [];
     private int _reservations;
 
     public LoopWorld(params (string Name, int Processors)[] workers)
     {
         var settings = new SchedulerSettings(HeartbeatTimeout, new Dictionary<ResourceName, int>());
-        var collection = new ServiceCollection();
-        collection.AddSingleton(_ => Pool!);
-        collection.AddSingleton<InstanceKeys>();
-        // The bridge asks the loop for its instance priority only; an instance handed to the container is not disposed by it.
-        collection.AddSingleton(new Scheduler(new UnusedStore(), settings, Time, new JobWaiters(), NullLogger<Scheduler>.Instance));
-        _services = collection.BuildServiceProvider();
-        Bridge = new InstanceBridge(_services);
+        var keys = new InstanceKeys();
+        var grants = new BuildGrants();
         var poolSettings = new InstancePoolSettings(new WarmPoolSettings(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5)), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
-        Pool = new InstancePool(poolSettings, this, Bridge, new AlgorithmMetrics(), Time);
-        State = new SchedulerState(Time, settings) { Instances = Bridge };
+        Pool = new InstancePool(poolSettings, this, new InstanceTransport(Sessions, keys, grants), new AlgorithmMetrics(), Time);
+        Bridge = new InstanceBridge(Pool, keys, grants, Time);
+        State = new SchedulerState(Time, settings) { InstanceOwner = Bridge };
         foreach (var (name, processors) in workers)
         {
             Workers.Add(name, new ModelWorker(name, processors));
@@ -53,6 +46,9 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
 
     public InstanceBridge Bridge { get; }
 
+    /// <summary>The sessions as the loop publishes them after each step's commit.</summary>
+    public WorkerSessions Sessions { get; } = new();
+
     public Dictionary<string, ModelWorker> Workers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>What the pool posted to the loop and the loop has not taken yet.</summary>
@@ -66,12 +62,12 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         ? new(AlgorithmName.Parse("acme/echo"), new string('a', 40), SemanticVersion.Parse("1.0.0"), ReservationSpec.Parse("host.processors=1"))
         : new(AlgorithmName.Parse("acme/big"), new string('b', 40), SemanticVersion.Parse("1.0.0"), ReservationSpec.Parse("host.processors=2"));
 
-    // The pool's way to the loop: queued, as Scheduler.Post queues them.
-    void IInstanceLedger.Submit(IReadOnlyList<AlgorithmInstance> instances) => Inbox.Add(new PoolCommand([.. instances], null));
+    // The pool's way to the loop: queued, as the loop's inbox queues them.
+    void IInstanceWorkRequests.Submit(IReadOnlyList<AlgorithmInstance> instances) => Inbox.Add(new PoolCommand([.. instances], null));
 
-    void IInstanceLedger.Release(string instanceId) => Inbox.Add(new PoolCommand([], instanceId));
+    void IInstanceWorkRequests.Release(string instanceId) => Inbox.Add(new PoolCommand([], instanceId));
 
-    void IInstanceLedger.Nudge()
+    void IInstanceWorkRequests.Nudge()
     {
     }
 
@@ -85,12 +81,12 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         {
             if (command.Submit.Count > 0)
             {
-                State.SubmitInstances(command.Submit, 1, fx);
+                State.Instances!.Submit(command.Submit, fx);
             }
 
             if (command.Release is { } id)
             {
-                State.ReleaseInstance(id, fx);
+                State.Instances!.Release(id, fx);
             }
         }
 
@@ -105,7 +101,7 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         Deliver(fx);
     }
 
-    public void Tick() => State.TickInstances();
+    public void Tick() => Deliver(Effects(fx => State.Instances!.Tick(fx)));
 
     public void Cycle()
     {
@@ -133,9 +129,11 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
 
     public string Reserve(int account, int template)
     {
-        var id = Pool.StartReserved($"r{++_reservations}", account == 0 ? "alice" : "bob", Template(template), Launch);
-        ReservedInstances.Add(id);
-        return id;
+        // As the reconciliation does on the loop: the pool starts it, and the loop queues its work in the same cycle.
+        var instance = Pool.StartReserved($"r{++_reservations}", account == 0 ? "alice" : "bob", Template(template), Launch);
+        Deliver(Effects(fx => State.Instances!.Submit([instance], fx)));
+        ReservedInstances.Add(instance.Id);
+        return instance.Id;
     }
 
     // Workers.
@@ -151,10 +149,8 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         var register = new Register { Name = name, Resources = { ["host.processors"] = worker.Processors }, Incarnation = worker.Incarnation };
         register.Processes.AddRange(worker.Subjobs.Keys.Select(id => new ProcessReport { AssignmentId = id, Running = true, Pid = 4242 }));
         register.Instances.AddRange(worker.Instances.Values.Select(i => i.Report()));
-        Bridge.Connected(session);
         var fx = new CycleEffects();
         State.Connect(session, register, fx);
-        Bridge.Accepted(session);
         worker.Session = session;
         Deliver(fx);
     }
@@ -350,8 +346,8 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         return fx;
     }
 
-    /// <summary>What the loop does after its commit: messages out, replaced sessions closed.</summary>
-    private static void Deliver(CycleEffects fx)
+    /// <summary>What the loop does after its commit: messages out, replaced sessions closed, sessions published, instance effects handed to the pool.</summary>
+    private void Deliver(CycleEffects fx)
     {
         foreach (var (session, message) in fx.Messages)
         {
@@ -362,6 +358,9 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         {
             session.Close();
         }
+
+        Sessions.Publish(State.Workers);
+        Bridge.Apply(fx.Instances);
     }
 
     public void Dispose()
@@ -376,16 +375,6 @@ internal sealed class LoopWorld : IInstanceLedger, IDisposable
         {
             worker.Session?.Dispose();
         }
-
-        _services.Dispose();
-    }
-
-    /// <summary>The loop is built but never started here: nothing reaches its store.</summary>
-    private sealed class UnusedStore : Storage.ISchedulerStore
-    {
-        public Task<Storage.StoredCluster> LoadAsync(CancellationToken cancellationToken) => throw new NotSupportedException("the model never starts the loop");
-
-        public Task CommitAsync(Storage.ChangeSet changes, CancellationToken cancellationToken) => throw new NotSupportedException("the model never starts the loop");
     }
 }
 

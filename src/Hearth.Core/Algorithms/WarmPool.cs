@@ -1,35 +1,5 @@
 namespace Hearth.Core.Algorithms;
 
-/// <summary>The pool's tunables. <see cref="InstancePriority"/> is the ledger priority of an instance's work.</summary>
-public sealed record WarmPoolSettings(TimeSpan IdleTimeout, TimeSpan MinResidency, int InstancePriority = 1, int MaxStartingPerKey = 16)
-{
-    public static readonly WarmPoolSettings Default = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(15));
-}
-
-/// <summary>A call waiting for an instance of its key, until <see cref="Deadline"/>.</summary>
-public sealed record WaitingCall(long Id, string Account, InstanceTemplate Template, DateTimeOffset QueuedAt, DateTimeOffset Deadline)
-{
-    public PoolKey Key => new(Account, Template.Hash);
-}
-
-/// <summary>Where <see cref="WarmPool.Route"/> sent a call.</summary>
-public abstract record RouteResult;
-
-/// <summary>The call holds <paramref name="Instance"/>, now busy with it.</summary>
-public sealed record RoutedWarm(AlgorithmInstance Instance) : RouteResult;
-
-/// <summary>
-/// The call waits. <paramref name="Started"/> is set when a new instance was added for it: its work must be
-/// submitted to the ledger to be placed.
-/// </summary>
-public sealed record RoutedQueued(WaitingCall Call, AlgorithmInstance? Started) : RouteResult;
-
-/// <summary>A waiting call handed an instance. <paramref name="ColdStart"/> when the instance was started for it.</summary>
-public sealed record Assignment(WaitingCall Call, AlgorithmInstance Instance, bool ColdStart);
-
-/// <summary>What removing an instance means for calls: the call it was serving, and waiting calls left without hope.</summary>
-public sealed record RemovalOutcome(long? InterruptedCall, IReadOnlyList<WaitingCall> Abandoned, IReadOnlyList<AlgorithmInstance> Replacements);
-
 /// <summary>
 /// The warm pool's state: instances by (account, build) and calls waiting for them. No I/O and no clock:
 /// every method takes the time. The routing methods are the hot path of a call and do O(instances of one key)

@@ -3,29 +3,6 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Core.Algorithms;
 
-/// <summary>Why the policy stops an instance.</summary>
-public enum StopCause
-{
-    IdleTimeout,
-    Evicted,
-}
-
-public sealed record InstanceStop(AlgorithmInstance Instance, StopCause Cause, string Reason);
-
-/// <summary>
-/// One round of warm-pool decisions: calls whose queue wait timed out, starting instances no call needs any more
-/// (still unplaced, so they can be withdrawn from the ledger's queue), and instances to stop. <see cref="NextDue"/>
-/// is when the next decision could change, so the loop can sleep until then.
-/// </summary>
-public sealed record WarmPoolPlan(
-    IReadOnlyList<WaitingCall> Expired,
-    IReadOnlyList<AlgorithmInstance> Withdrawn,
-    IReadOnlyList<InstanceStop> Stops,
-    DateTimeOffset? NextDue)
-{
-    public bool IsEmpty => Expired.Count == 0 && Withdrawn.Count == 0 && Stops.Count == 0;
-}
-
 /// <summary>
 /// The periodic warm-pool decisions, pure over the pool, the cluster and the time:
 /// <list type="bullet">
@@ -84,7 +61,20 @@ public static class WarmPoolPolicy
         var stops = new List<InstanceStop>();
         foreach (var instance in pool.Instances)
         {
-            if (instance.State != InstanceState.Idle || instance.Reserved)
+            if (instance.Reserved)
+            {
+                continue;
+            }
+
+            if (instance.State is InstanceState.Starting or InstanceState.Busy)
+            {
+                // It goes idle no earlier than now, so its idle timeout ends no earlier than this: the pool need not
+                // wake the loop when it goes idle, since the loop looks again by then anyway.
+                Due(now + settings.IdleTimeout);
+                continue;
+            }
+
+            if (instance.State != InstanceState.Idle)
             {
                 continue;
             }
@@ -107,27 +97,46 @@ public static class WarmPoolPolicy
     }
 
     /// <summary>
-    /// Applies a plan to the pool. The caller then fails the expired calls, withdraws the withdrawn instances'
-    /// work from the ledger, and asks workers to stop the stopped ones.
+    /// Applies a plan to the pool, possibly some time after it was decided: what changed meanwhile (a call that
+    /// found an instance, an instance that took a call or went) is skipped, and the next decision sees it again.
+    /// Returns what it applied, whose effects the caller carries out: it fails the expired calls, and asks workers to
+    /// stop the stopped instances. The withdrawn instances' work is the ledger owner's to withdraw, before this.
     /// </summary>
-    public static void Apply(WarmPool pool, WarmPoolPlan plan, DateTimeOffset now)
+    public static WarmPoolPlan Apply(WarmPool pool, WarmPoolPlan plan, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(plan);
+        var expired = new List<WaitingCall>(plan.Expired.Count);
         foreach (var call in plan.Expired)
         {
-            pool.Cancel(call);
+            if (pool.Cancel(call))
+            {
+                expired.Add(call);
+            }
         }
 
+        var withdrawn = new List<AlgorithmInstance>(plan.Withdrawn.Count);
+        var replacements = new List<AlgorithmInstance>();
         foreach (var instance in plan.Withdrawn)
         {
-            pool.Remove(instance.Id, failedLoading: false, now);
+            if (pool.Find(instance.Id) is { State: InstanceState.Starting, Worker: null })
+            {
+                replacements.AddRange(pool.Remove(instance.Id, failedLoading: false, now).Replacements);
+                withdrawn.Add(instance);
+            }
         }
 
+        var stops = new List<InstanceStop>(plan.Stops.Count);
         foreach (var stop in plan.Stops)
         {
-            pool.Stop(stop.Instance.Id, stop.Reason);
+            if (pool.Find(stop.Instance.Id) is { State: InstanceState.Idle })
+            {
+                pool.Stop(stop.Instance.Id, stop.Reason);
+                stops.Add(stop);
+            }
         }
+
+        return new WarmPoolPlan(expired, withdrawn, stops, plan.NextDue) { Replacements = replacements };
     }
 
     private static List<InstanceStop> PlanEvictions(

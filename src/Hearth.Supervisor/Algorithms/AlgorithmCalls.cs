@@ -6,18 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>A call's answer, ready to write: the status, the body and its media type, and when a refused caller may try again.</summary>
-internal sealed record CallReply(int Status, byte[] Body, string ContentType = "application/json")
-{
-    /// <summary>Seconds for a <c>Retry-After</c> header; set on the 503s a caller can simply retry.</summary>
-    public int? RetryAfterSeconds { get; init; }
-}
-
-/// <summary>A call that passed every check and is ready to run: who calls, which build, and the request line.</summary>
-internal sealed record PreparedCall(
-    string Account, ResolvedBuild Build, InstanceTemplate Template, InstanceLaunchInfo Launch, byte[] Request,
-    IReadOnlyList<InstanceTemplate> Alternatives, bool CaptureStdout);
-
 /// <summary>
 /// Calling an algorithm, from the request's key, path and body to the outcome: the key and the version resolve from
 /// memory, the body becomes one request line, the warm pool runs it. Every refusal is a clear message with a 4xx

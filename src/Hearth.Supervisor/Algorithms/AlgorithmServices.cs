@@ -6,6 +6,7 @@ using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -28,11 +29,16 @@ internal static class AlgorithmServices
         services.AddSingleton(settings);
         services.AddSingleton<AlgorithmMetrics>();
         services.AddSingleton<BuildGrants>();
+        // The loop's inbox and its published sessions, which the loop takes from the container too: the pool posts
+        // to and sends on the same ones.
+        services.TryAddSingleton<SchedulerInbox>();
+        services.TryAddSingleton<WorkerSessions>();
+        services.AddSingleton<IInstanceWorkRequests>(sp => sp.GetRequiredService<SchedulerInbox>());
+        services.AddSingleton<InstanceTransport>();
+        services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceTransport>());
+        services.AddSingleton<InstancePool>();
         services.AddSingleton<InstanceBridge>();
         services.AddSingleton<IInstanceWork>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<IInstanceTransport>(sp => sp.GetRequiredService<InstanceBridge>());
-        services.AddSingleton<InstancePool>();
         services.AddSingleton<InstanceKeys>();
         services.AddSingleton<AlgorithmCalls>();
         services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());

@@ -1,70 +1,49 @@
-using System.Diagnostics;
-using System.Globalization;
 using Hearth.Core.Algorithms;
+using Hearth.Core.Placement;
+using Hearth.Core.Reservations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Supervisor.Algorithms;
 
-/// <summary>Tunables of the supervisor's side of instances.</summary>
-internal sealed record InstancePoolSettings(WarmPoolSettings Pool, TimeSpan LoadTimeout, TimeSpan StopGrace)
-{
-    /// <summary>How long past a call's deadline the supervisor waits for its worker's own timeout report.</summary>
-    public TimeSpan WorkerGrace { get; init; } = TimeSpan.FromSeconds(5);
-
-    public static InstancePoolSettings Default { get; } = new(WarmPoolSettings.Default, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5));
-}
-
-/// <summary>What an operator's stop of one instance did.</summary>
-internal enum InstanceStopResult
-{
-    Stopping,
-    AlreadyStopping,
-    Busy,
-    NotFound,
-}
-
-/// <summary>One instance as <c>hearth instances</c> lists it.</summary>
-internal sealed record InstanceView(
-    string Id, string Account, string Algorithm, string Hash, string? Version, string? Worker, string State, bool Reserved,
-    DateTimeOffset LastUsed, DateTimeOffset CreatedAt, long CallsServed);
-
 /// <summary>
-/// The supervisor's warm pool: calls are routed here without passing through the scheduling loop, so a warm call
-/// costs one lock, one message to its worker and one back. Cold starts go through the shared ledger
-/// (<see cref="IInstanceLedger"/>); worker reports and the loop's ticks come back in through the methods in
-/// InstancePool.Events.cs. One lock guards the pool; nothing slow happens under it.
+/// The supervisor's warm pool: the instances' lives, from a start to an exit. Calls go to the
+/// <see cref="CallDispatcher"/>; the instances and calls themselves are the <see cref="InstanceTable"/>'s. Starts
+/// and releases of instance work are requests to the scheduling loop (<see cref="IInstanceWorkRequests"/>), which
+/// alone owns the ledger; what its cycles did comes back after their commits (placements, the warm-pool policy's
+/// decisions, adoptions), and worker reports come in from the worker streams.
 /// </summary>
 internal sealed partial class InstancePool : IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly WarmPool _pool;
-    private readonly Dictionary<long, PendingCall> _calls = [];
-    private readonly Dictionary<string, InstanceLaunchInfo> _launchByHash = new(StringComparer.Ordinal);
-    private readonly IInstanceLedger _ledger;
+    private readonly InstanceTable _table;
+    private readonly InstanceLaunches _launches = new();
+    private readonly CallDispatcher _calls;
+    private readonly IInstanceWorkRequests _loop;
     private readonly IInstanceTransport _transport;
     private readonly TimeProvider _time;
     private readonly IReservationHooks? _reservations;
     private readonly ILogger _logger;
-    private long _lastCallId;
 
     public InstancePool(
-        InstancePoolSettings settings, IInstanceLedger ledger, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
+        InstancePoolSettings settings, IInstanceWorkRequests loop, IInstanceTransport transport, AlgorithmMetrics metrics, TimeProvider time,
         IReservationHooks? reservations = null, ILogger<InstancePool>? logger = null)
     {
-        _reservations = reservations;
         Settings = settings;
-        _ledger = ledger;
-        _transport = transport;
         Metrics = metrics;
+        _loop = loop;
+        _transport = transport;
         _time = time;
+        _reservations = reservations;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _pool = new WarmPool(settings.Pool, NewInstanceId);
+        _table = new InstanceTable(settings.Pool);
+        _calls = new CallDispatcher(_table, _launches, loop, transport, metrics, time, reservations, settings.WorkerGrace);
     }
 
     public InstancePoolSettings Settings { get; }
 
     public AlgorithmMetrics Metrics { get; }
+
+    public int WaitingCount => _table.WaitingCount;
 
     /// <summary>
     /// Runs one call on an instance of <paramref name="template"/> for <paramref name="account"/>: a warm one if idle,
@@ -72,266 +51,218 @@ internal sealed partial class InstancePool : IDisposable
     /// algorithm or the cluster does; the outcome says. <paramref name="alternatives"/> are previous builds a rolling
     /// reservation still keeps warm: an idle instance of one serves the call when none of the template's is idle.
     /// </summary>
-    public async Task<CallOutcome> CallAsync(
+    public Task<CallOutcome> CallAsync(
         string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout,
         IReadOnlyList<InstanceTemplate> alternatives, CancellationToken cancellationToken) =>
-        await CallAsync(account, template, launch, request, timeout, alternatives, captureStdout: false, cancellationToken).ConfigureAwait(false);
+        _calls.CallAsync(account, template, launch, request, timeout, alternatives, captureStdout: false, cancellationToken);
 
     /// <summary>As above; with <paramref name="captureStdout"/> the outcome carries what the instance printed meanwhile.</summary>
-    public async Task<CallOutcome> CallAsync(
+    public Task<CallOutcome> CallAsync(
         string account, InstanceTemplate template, InstanceLaunchInfo launch, byte[] request, TimeSpan timeout,
-        IReadOnlyList<InstanceTemplate> alternatives, bool captureStdout, CancellationToken cancellationToken)
+        IReadOnlyList<InstanceTemplate> alternatives, bool captureStdout, CancellationToken cancellationToken) =>
+        _calls.CallAsync(account, template, launch, request, timeout, alternatives, captureStdout, cancellationToken);
+
+    /// <summary>A worker's answer to a call.</summary>
+    public void CallDone(string instanceId, long callId, bool replied, byte[]? line, string? failure, bool timedOut, string? stdout = null) =>
+        _calls.CallDone(instanceId, callId, replied, line, failure, timedOut, stdout);
+
+    public IReadOnlyList<InstanceView> List() => _table.List();
+
+    /// <summary>Every instance as the reservation reconciler sees it.</summary>
+    public IReadOnlyList<InstanceSnapshot> Snapshot() => _table.Snapshot();
+
+    public InstanceState? StateOf(string instanceId) => _table.StateOf(instanceId);
+
+    /// <summary>The instances the pool has placed on <paramref name="worker"/>, with their states.</summary>
+    public IReadOnlyList<(string Id, InstanceState State)> InstancesOn(string worker) => _table.InstancesOn(worker);
+
+    /// <summary>Starting instances still waiting for a place on the ledger.</summary>
+    public IReadOnlyList<AlgorithmInstance> Unplaced() => _table.Unplaced();
+
+    /// <summary>
+    /// The loop placed an instance's work on <paramref name="worker"/> (its cycle has committed): the instance starts
+    /// there. When the pool no longer wants it (every call waiting for it left first), the loop is asked to release it.
+    /// </summary>
+    public void Placed(string instanceId, string worker)
+    {
+        if (_table.Placed(instanceId, worker) is not { } instance)
+        {
+            _loop.Release(instanceId);
+            return;
+        }
+
+        LogStarting(instanceId, instance.Template.Algorithm.ToString(), instance.Account, worker);
+        var launch = _launches.Find(instance.Template.Hash);
+        if (launch is null || !_transport.Start(worker, instance, launch))
+        {
+            Exited(instanceId, launch is null ? "nothing is known about how to start its build" : $"worker {worker} is not connected", duringLoad: true);
+        }
+    }
+
+    /// <summary>The instance printed PIPE_INIT_COMPLETE; a waiting call takes it at once.</summary>
+    public void Ready(string instanceId, TimeSpan loadTime, ColdStartBreakdown? breakdown = null)
     {
         var now = _time.GetUtcNow();
-        var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout) { CaptureStdout = captureStdout };
-        AlgorithmInstance? warm = null;
-        AlgorithmInstance? started = null;
-        string? worker = null;
-        lock (_gate)
+        var (instance, next, stopOn) = _table.Ready(instanceId, breakdown, now);
+        if (instance?.ReservationId is { } reservation)
         {
-            _launchByHash[template.Hash] = launch;
-            _calls.Add(call.Id, call);
-            var hadInstances = _pool.InstancesOf(new PoolKey(account, template.Hash)).Count > 0;
-            var routeTo = WarmAlternativeLocked(account, template, alternatives) ?? template;
-            switch (_pool.Route(call.Id, account, routeTo, call.Deadline, now))
-            {
-                case RoutedWarm routed:
-                    warm = routed.Instance;
-                    worker = warm.Worker;
-                    call.InstanceId = warm.Id;
-                    call.Served = warm;
-                    break;
-                case RoutedQueued queued:
-                    call.Waiting = queued.Call;
-                    started = queued.Started;
-                    if (started is not null && hadInstances)
-                    {
-                        Metrics.Spillover();
-                    }
-
-                    break;
-            }
+            _reservations?.Loaded(reservation, instance.Template.Hash);
         }
 
-        if (warm is not null)
-        {
-            Metrics.WarmHit();
-            Dispatch(call, warm.Id, worker!, now);
-        }
-        else if (started is not null)
-        {
-            Metrics.InstanceStarted(1);
-            _ledger.Submit([started]);
-        }
+        Metrics.InstanceLoaded(loadTime, breakdown);
+        LogReady(instanceId, Math.Round(loadTime.TotalMilliseconds));
 
-        using var deadline = _time.CreateTimer(static state => ((PendingCall)state!).Pool.OnDeadline((PendingCall)state), call, timeout, Timeout.InfiniteTimeSpan);
-        using var abandoned = cancellationToken.Register(static state => ((PendingCall)state!).Pool.OnCallerGone((PendingCall)state), call);
-        var outcome = await call.Done.Task.ConfigureAwait(false);
-        Metrics.Call(outcome.Status, outcome.ColdStart, outcome.Duration);
-        if (outcome.Status is CallStatus.Ok or CallStatus.AlgorithmError && call.Served is { } served)
+        // No wake-up for the loop: the warm-pool policy already looks again by the earliest idle timeout this
+        // instance could reach, and a reserved one's load reaches the loop through its reservation's health.
+        if (stopOn is not null)
         {
-            _reservations?.CallServed(account, served.Template.Hash, served.ReservationId);
+            _transport.Stop(stopOn, instanceId, Settings.StopGrace);
         }
 
-        return outcome;
-    }
-
-    public IReadOnlyList<InstanceView> List()
-    {
-        lock (_gate)
+        if (next is { } n)
         {
-            return [.. _pool.Instances.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).Select(ToView)];
+            _calls.Send(n.Call, n.Instance, now);
         }
-    }
-
-    public int WaitingCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pool.WaitingCount;
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        List<PendingCall> open;
-        lock (_gate)
-        {
-            open = [.. _calls.Values];
-            _calls.Clear();
-        }
-
-        foreach (var call in open)
-        {
-            Complete(call, CallStatus.Unavailable, null, "the supervisor is stopping");
-        }
-    }
-
-    private static InstanceView ToView(AlgorithmInstance i) => new(
-        i.Id, i.Account, i.Template.Algorithm.ToString(), i.Template.Hash, i.Template.Version?.ToString(), i.Worker,
-        i.State.ToString().ToLowerInvariant(), i.Reserved, i.LastUsed, i.CreatedAt, i.CallsServed);
-
-    private static string NewInstanceId() => "i-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
-
-    /// <summary>Sends a call to its instance with what is left of its timeout.</summary>
-    private void Dispatch(PendingCall call, string instanceId, string worker, DateTimeOffset now)
-    {
-        var remaining = call.Deadline - now;
-        if (remaining < TimeSpan.FromMilliseconds(1))
-        {
-            remaining = TimeSpan.FromMilliseconds(1);
-        }
-
-        if (!_transport.Call(worker, instanceId, call.Id, call.Request, remaining, call.CaptureStdout))
-        {
-            lock (_gate)
-            {
-                _calls.Remove(call.Id);
-                if (_pool.Find(instanceId) is { State: InstanceState.Busy })
-                {
-                    _pool.Stop(instanceId, $"worker {worker} is not connected");
-                }
-            }
-
-            Complete(call, CallStatus.Unavailable, null, $"the worker {worker} holding the instance is not connected; try again");
-        }
-    }
-
-    private static void Complete(PendingCall call, CallStatus status, PipeResponse? response, string? message, string? stdout = null) =>
-        call.Done.TrySetResult(new CallOutcome(status, response, message, call.ColdStart, Stopwatch.GetElapsedTime(call.StartedTicks), call.InstanceId)
-        {
-            Served = call.Served?.Template,
-            Stdout = stdout,
-            Breakdown = call.ColdStart ? call.Breakdown : null,
-        });
-
-    private void OnCallerGone(PendingCall call)
-    {
-        lock (_gate)
-        {
-            if (call.Waiting is not { } waiting || !_pool.Cancel(waiting))
-            {
-                return;
-            }
-
-            _calls.Remove(call.Id);
-        }
-
-        Complete(call, CallStatus.Unavailable, null, "the caller went away");
-        _ledger.Nudge();
     }
 
     /// <summary>
-    /// The call's timeout passed. A call still waiting gets a capacity error; a call on an instance is the worker's to
-    /// time out, and only if the worker stays silent past a grace does the supervisor give up on it.
+    /// The instance is gone: stopped, crashed, failed to load, or lost with its worker. Its resources are released:
+    /// by the loop, unless <paramref name="workReleased"/> says the loop has done so already.
     /// </summary>
-    private void OnDeadline(PendingCall call)
+    public void Exited(string instanceId, string reason, bool duringLoad, bool workReleased = false)
     {
-        string message;
-        lock (_gate)
+        if (_table.Remove(instanceId, duringLoad, _time.GetUtcNow()) is not { } removal)
         {
-            if (!_calls.ContainsKey(call.Id))
-            {
-                return;
-            }
+            return;
+        }
 
-            if (call.Waiting is { } waiting && _pool.Cancel(waiting))
+        var instance = removal.Instance;
+        Metrics.InstanceStopped(duringLoad ? "load_failed" : instance.StopReason is { } stop && stop.StartsWith("evicted", StringComparison.Ordinal) ? "evicted" : "exited");
+        if (duringLoad || removal.Interrupted is not null)
+        {
+            LogFailed(instanceId, instance.Template.Algorithm.ToString(), instance.Account, reason);
+        }
+        else
+        {
+            LogGone(instanceId, instance.Template.Algorithm.ToString(), instance.Account, reason);
+        }
+
+        if (duringLoad && !removal.StoppedOnPurpose && instance.ReservationId is { } reservation)
+        {
+            _reservations?.LoadFailed(reservation, instance.Template.Hash, _time.GetUtcNow(), reason);
+        }
+
+        if (!workReleased)
+        {
+            _loop.Release(instanceId);
+        }
+
+        Replace(removal.Replacements);
+        removal.Interrupted?.Complete(CallStatus.InstanceFailed, null, reason);
+        foreach (var call in removal.Abandoned)
+        {
+            call.Complete(CallStatus.InstanceFailed, null, $"no instance of {instance.Template.Algorithm} could be started: {reason}");
+        }
+    }
+
+    /// <summary>
+    /// The warm-pool policy's decisions on the pool as it is now, for the scheduling loop, which applies them: it
+    /// withdraws the withdrawn instances' work itself and hands the plan back through <see cref="Apply"/>.
+    /// </summary>
+    public WarmPoolPlan Decide(Cluster cluster, DateTimeOffset now) => _table.Decide(cluster, now);
+
+    /// <summary>
+    /// Applies a plan the loop decided and committed: expired waits fail, withdrawn starts leave the pool, idle and
+    /// evicted instances are stopped. What changed since the decision is skipped; the next decision sees it again.
+    /// </summary>
+    public void Apply(WarmPoolPlan plan)
+    {
+        var (applied, expired) = _table.Apply(plan, _time.GetUtcNow());
+        foreach (var stop in applied.Stops)
+        {
+            LogStopping(stop.Instance.Id, stop.Reason);
+            if (stop.Instance.Worker is { } worker)
             {
-                _calls.Remove(call.Id);
-                message = NoCapacityMessage(waiting);
-            }
-            else
-            {
-                _ = GiveUpAfterGraceAsync(call);
-                return;
+                _transport.Stop(worker, stop.Instance.Id, Settings.StopGrace);
             }
         }
 
-        Complete(call, CallStatus.NoCapacity, null, message);
-        _ledger.Nudge();
+        Replace(applied.Replacements);
+        foreach (var (call, message) in expired)
+        {
+            call.Complete(CallStatus.NoCapacity, null, message);
+        }
     }
 
-    private async Task GiveUpAfterGraceAsync(PendingCall call)
+    /// <summary>Instances a reconnecting worker reports as running, taken back as idle (a supervisor restart loses no warm instance).</summary>
+    public AlgorithmInstance Adopt(string instanceId, string account, InstanceTemplate template, InstanceLaunchInfo launch, string worker)
     {
-        await Task.Delay(Settings.WorkerGrace, _time).ConfigureAwait(false);
-        string? worker = null;
-        string? instanceId;
-        lock (_gate)
-        {
-            if (!_calls.Remove(call.Id))
-            {
-                return;
-            }
+        _launches.RememberIfNew(template.Hash, launch);
+        return _table.Adopt(instanceId, account, template, worker, _time.GetUtcNow());
+    }
 
-            instanceId = call.InstanceId;
-            if (instanceId is not null && _pool.Find(instanceId) is { } instance)
-            {
-                worker = instance.Worker;
-                _pool.Stop(instanceId, "its worker did not answer a call in time");
-            }
+    /// <summary>
+    /// Starts an instance that <paramref name="reservationId"/> holds from the start. Called on the scheduling loop,
+    /// which queues its work in the same cycle.
+    /// </summary>
+    public AlgorithmInstance StartReserved(string reservationId, string account, InstanceTemplate template, InstanceLaunchInfo launch)
+    {
+        _launches.Remember(template.Hash, launch);
+        var instance = _table.StartReserved(reservationId, account, template, _time.GetUtcNow());
+        Metrics.InstanceStarted(1);
+        return instance;
+    }
+
+    /// <summary>
+    /// Marks an instance reserved by <paramref name="reservationId"/>, or on-demand again with null. False when it is
+    /// gone: it may exit (on a worker stream's thread) between the reconciler's snapshot and this.
+    /// </summary>
+    public bool SetReservation(string instanceId, string? reservationId) => _table.SetReservation(instanceId, reservationId, _time.GetUtcNow());
+
+    /// <summary>
+    /// An operator's stop of one instance, starting or idle: a stuck load or a misbehaving process goes, and a
+    /// reservation that held it starts a replacement. A busy one is left to finish its call, whose timeout bounds it.
+    /// </summary>
+    public InstanceStopResult Stop(string instanceId) => StopInstance(instanceId, "stopped by an admin");
+
+    /// <summary>
+    /// Stops an instance a reservation no longer needs: one still waiting for placement leaves the queue at once; a
+    /// placed one is asked to stop, and its worker's exit report releases what it holds. False when it is busy (its
+    /// call finishes first, and the reconciler retires it once it is idle), stopping already or gone.
+    /// </summary>
+    public bool Retire(string instanceId, string reason) => StopInstance(instanceId, reason) == InstanceStopResult.Stopping;
+
+    public void Dispose()
+    {
+        foreach (var call in _table.TakeAllCalls())
+        {
+            call.Complete(CallStatus.Unavailable, null, "the supervisor is stopping");
+        }
+    }
+
+    private InstanceStopResult StopInstance(string instanceId, string reason)
+    {
+        var (result, worker, withdrawn, replacements) = _table.Stop(instanceId, reason, _time.GetUtcNow());
+        if (withdrawn)
+        {
+            _loop.Release(instanceId);
+            Replace(replacements);
+        }
+        else if (worker is not null)
+        {
+            _transport.Stop(worker, instanceId, Settings.StopGrace);
         }
 
-        if (worker is not null)
+        return result;
+    }
+
+    /// <summary>Instances started for calls that still wait, in place of one that went: their work goes to the loop.</summary>
+    private void Replace(IReadOnlyList<AlgorithmInstance> replacements)
+    {
+        if (replacements.Count > 0)
         {
-            _transport.Stop(worker, instanceId!, TimeSpan.Zero);
+            Metrics.InstanceStarted(replacements.Count);
+            _loop.Submit(replacements);
         }
-
-        Complete(call, CallStatus.TimedOut, null, $"the call timed out after {Seconds(call.Deadline - call.Created)} s and its worker did not answer; the instance was stopped");
-    }
-
-    private string NoCapacityMessage(WaitingCall waiting)
-    {
-        var instances = _pool.InstancesOf(waiting.Key);
-        var busy = instances.Count(i => i.State == InstanceState.Busy);
-        var unplaced = instances.Count(i => i.State == InstanceState.Starting && i.Worker is null);
-        var starting = instances.Count(i => i.State == InstanceState.Starting && i.Worker is not null);
-        var why = unplaced > 0
-            ? $"no worker has room to start another (each instance needs {waiting.Template.Reservations})"
-            : starting > 0 ? $"{starting} instance(s) still starting" : "no instance could be started";
-        return $"no instance of {waiting.Template.Algorithm} became free within the timeout of {Seconds(waiting.Deadline - waiting.QueuedAt)} s: "
-            + $"{busy} busy, {why}";
-    }
-
-    private static string Seconds(TimeSpan span) => Math.Round(span.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A call from its arrival to its reply.</summary>
-    private sealed class PendingCall(InstancePool pool, long id, byte[] request, DateTimeOffset created, DateTimeOffset deadline)
-    {
-        public InstancePool Pool { get; } = pool;
-
-        public long Id { get; } = id;
-
-        public byte[] Request { get; } = request;
-
-        public DateTimeOffset Created { get; } = created;
-
-        public DateTimeOffset Deadline { get; } = deadline;
-
-        public long StartedTicks { get; } = Stopwatch.GetTimestamp();
-
-        /// <summary>
-        /// Completed without a hop: the reply is written by the thread that saw the answer (the worker stream's reader),
-        /// which costs a short write rather than a thread switch per call. Nothing that completes it holds the lock.
-        /// </summary>
-        public TaskCompletionSource<CallOutcome> Done { get; } = new();
-
-        /// <summary>Set while the call waits in the pool's queue.</summary>
-        public WaitingCall? Waiting { get; set; }
-
-        /// <summary>The instance serving it, once it has one.</summary>
-        public string? InstanceId { get; set; }
-
-        /// <summary>The instance serving it (its build and whether a reservation holds it), once it has one.</summary>
-        public AlgorithmInstance? Served { get; set; }
-
-        public bool ColdStart { get; set; }
-
-        /// <summary>Where the cold start this call waited for went, when it did.</summary>
-        public ColdStartBreakdown? Breakdown { get; set; }
-
-        public bool CaptureStdout { get; init; }
     }
 }

@@ -1,3 +1,4 @@
+using Hearth.Core.Algorithms;
 using Hearth.Core.Placement;
 using Hearth.Core.Reservations;
 using Hearth.Supervisor.Algorithms;
@@ -24,7 +25,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
     private readonly ReservationBook _book;
     private readonly ReservationInputs _inputs;
     private readonly InstancePool _pool;
-    private readonly IInstanceLedger _loop;
+    private readonly IInstanceWorkRequests _loop;
     private readonly AlgorithmCatalog _algorithms;
     private readonly TimeProvider _time;
     private readonly ILogger<ReservationReconciliation> _logger;
@@ -34,7 +35,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
     private bool _wasIdle;
 
     public ReservationReconciliation(
-        IReservationStore store, ReservationBook book, ReservationInputs inputs, InstancePool pool, IInstanceLedger loop,
+        IReservationStore store, ReservationBook book, ReservationInputs inputs, InstancePool pool, IInstanceWorkRequests loop,
         AlgorithmCatalog algorithms, TimeProvider time, ILogger<ReservationReconciliation> logger)
     {
         _store = store;
@@ -45,7 +46,7 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         _algorithms = algorithms;
         _time = time;
         _logger = logger;
-        _book.Changed += loop.Nudge;
+        _book.Changed += NudgeIfInputsCover;
         _algorithms.Changed += loop.Nudge;
         _inputs.Refreshed += loop.Nudge;
     }
@@ -84,20 +85,22 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
     /// One reconciliation, from memory. A failure here is logged and retried shortly; it never stops the scheduling
     /// loop, and the instances keep their reservations meanwhile.
     /// </summary>
-    public DateTimeOffset? Reconcile(Cluster cluster, DateTimeOffset now)
+    public ReservationPass Reconcile(Cluster cluster, DateTimeOffset now)
     {
+        var started = new List<AlgorithmInstance>();
         try
         {
-            return ReconcileOnce(cluster, now);
+            return new ReservationPass(started, ReconcileOnce(cluster, now, started));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogFailed(e);
-            return now + RetryAfterFailure;
+            // What it started before it failed is the pool's already: its work still goes to the ledger.
+            return new ReservationPass(started, now + RetryAfterFailure);
         }
     }
 
-    private DateTimeOffset? ReconcileOnce(Cluster cluster, DateTimeOffset now)
+    private DateTimeOffset? ReconcileOnce(Cluster cluster, DateTimeOffset now, List<AlgorithmInstance> started)
     {
         if (!_loaded)
         {
@@ -125,12 +128,24 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
         var plan = ReservationReconciler.Decide(snapshot, now);
         foreach (var command in plan.Commands)
         {
-            Apply(command, catalog);
+            Apply(command, catalog, started);
         }
 
         _book.Reconciled(reservations, plan);
         _wasIdle = idle;
         return plan.NextDue;
+    }
+
+    /// <summary>
+    /// A reservation or its health changed: the loop looks again now if it can decide, and otherwise when the
+    /// inputs' reload (which the change started) nudges it, so no cycle is spent finding the inputs not there yet.
+    /// </summary>
+    private void NudgeIfInputsCover()
+    {
+        if (_inputs.For(_book.Definitions()) is not null)
+        {
+            _loop.Nudge();
+        }
     }
 
     /// <summary>The hosts an admin has locked; usually none, so no set is made.</summary>
@@ -167,13 +182,13 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
 
     public void Dispose()
     {
-        _book.Changed -= _loop.Nudge;
+        _book.Changed -= NudgeIfInputsCover;
         _algorithms.Changed -= _loop.Nudge;
         _inputs.Refreshed -= _loop.Nudge;
         _stopping.Dispose();
     }
 
-    private void Apply(ReservationCommand command, CatalogSnapshot catalog)
+    private void Apply(ReservationCommand command, CatalogSnapshot catalog, List<AlgorithmInstance> started)
     {
         switch (command)
         {
@@ -185,8 +200,9 @@ internal sealed partial class ReservationReconciliation : IReservationWork, IHos
                     return;
                 }
 
-                var id = _pool.StartReserved(start.ReservationId, start.Account, start.Template, launch);
-                LogStarted(start.ReservationId, id, start.Template.Algorithm.ToString(), start.Template.Hash);
+                var instance = _pool.StartReserved(start.ReservationId, start.Account, start.Template, launch);
+                started.Add(instance);
+                LogStarted(start.ReservationId, instance.Id, start.Template.Algorithm.ToString(), start.Template.Hash);
                 break;
             case ReserveInstance reserve:
                 _pool.SetReservation(reserve.InstanceId, reserve.ReservationId);

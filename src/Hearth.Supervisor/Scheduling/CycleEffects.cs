@@ -6,7 +6,7 @@ namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>
 /// What one scheduling cycle did: the entities it changed (written in one transaction), the messages for
-/// workers and the jobs that ended (both released only after that transaction commits).
+/// workers, the jobs that ended and what it did to instance work (all released only after that transaction commits).
 /// </summary>
 internal sealed class CycleEffects
 {
@@ -24,6 +24,12 @@ internal sealed class CycleEffects
 
     public List<long> EndedJobs { get; } = [];
 
+    /// <summary>What the cycle did to instance work, in order, for the warm pool.</summary>
+    public List<InstanceEffect> Instances { get; } = [];
+
+    /// <summary>True when a worker changed, so its session may have: the published sessions are checked then.</summary>
+    public bool WorkersChanged { get; private set; }
+
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
@@ -40,6 +46,7 @@ internal sealed class CycleEffects
     public void Touch(WorkerEntry worker)
     {
         _workers.Add(worker);
+        WorkersChanged = true;
         ViewChanged = true;
     }
 
@@ -52,6 +59,7 @@ internal sealed class CycleEffects
             _removedWorkers.Add(worker);
         }
 
+        WorkersChanged = true;
         ViewChanged = true;
     }
 
@@ -114,6 +122,8 @@ internal sealed class CycleEffects
         Messages.Clear();
         SessionsToClose.Clear();
         EndedJobs.Clear();
+        Instances.Clear();
+        WorkersChanged = false;
         ViewChanged = false;
     }
 }

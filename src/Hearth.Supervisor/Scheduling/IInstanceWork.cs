@@ -1,39 +1,39 @@
+using Hearth.Core.Algorithms;
 using Hearth.Core.Placement;
-using Hearth.Protocol.Workers;
 
 namespace Hearth.Supervisor.Scheduling;
 
 /// <summary>
-/// Algorithm instances as the scheduling loop sees them: work on the same ledger as subjobs, whose placement,
-/// loss and clean-up the loop hands to their owner. Called on the loop only.
+/// The warm pool as the scheduling loop sees it. Instance work lives on the loop's ledger like subjobs' work, and the
+/// loop alone changes the ledger; the pool owns the instances. During a cycle the loop only reads the pool; what the
+/// cycle did to instance work reaches the pool in one <see cref="Apply"/> after the cycle's commit.
 /// </summary>
 public interface IInstanceWork
 {
-    /// <summary>True when <paramref name="workId"/> is an instance's work rather than a subjob's.</summary>
+    /// <summary>The ledger priority of instance work.</summary>
+    int InstancePriority { get; }
+
+    /// <summary>How long a worker gives an instance it is told to stop.</summary>
+    TimeSpan StopGrace { get; }
+
+    /// <summary>True when <paramref name="workId"/> is an instance the pool holds.</summary>
     bool Owns(string workId);
 
-    /// <summary>The instance's work was dispatched to <paramref name="host"/>. False when it is no longer wanted; the loop then releases it.</summary>
-    bool Placed(string workId, string host);
+    /// <summary>The instance's state, or null when the pool does not hold it.</summary>
+    InstanceState? StateOf(string instanceId);
 
-    /// <summary>The instance's work is gone with its worker (or could not be queued); its resources are already released.</summary>
-    void Lost(string workId, string reason, bool duringLoad);
-
-    /// <summary>
-    /// A purge of <paramref name="worker"/>: its idle instances that no reservation holds are stopped (reserved ones
-    /// move elsewhere make-before-break). Returns how many were asked to stop.
-    /// </summary>
-    int StopIdleOn(string worker, string reason);
+    /// <summary>The instances the pool has placed on <paramref name="worker"/>, with their states.</summary>
+    IReadOnlyList<(string Id, InstanceState State)> InstancesOn(string worker);
 
     /// <summary>Instances still waiting for a place, whose work a rebuilt ledger queues again.</summary>
-    IReadOnlyList<Hearth.Core.Algorithms.AlgorithmInstance> Unplaced();
+    IReadOnlyList<AlgorithmInstance> Unplaced();
 
-    /// <summary>Warm-pool decisions after a placement cycle; returns when to run them again.</summary>
-    DateTimeOffset? Tick(Cluster cluster, DateTimeOffset now);
+    /// <summary>The warm-pool policy's decisions on the pool as it is now and the cluster after placement; nothing is applied.</summary>
+    WarmPoolPlan Decide(Cluster cluster, DateTimeOffset now);
 
     /// <summary>
-    /// A worker (re)registered, reporting the instances it runs. Known ones stay (booked again on a rebuilt ledger),
-    /// unknown ones are adopted onto the ledger when they fit (a restarted supervisor loses no warm instance) and
-    /// stopped otherwise, and the ones it no longer runs are lost.
+    /// After a commit, the cycle's instance effects in the order they happened. Returns when the warm-pool policy
+    /// should look again because of them (an adopted instance's idle timeout), or null.
     /// </summary>
-    void Reconcile(WorkerSession session, IReadOnlyList<InstanceReport> reports, Cluster cluster, Func<long> nextSequence);
+    DateTimeOffset? Apply(IReadOnlyList<InstanceEffect> effects);
 }

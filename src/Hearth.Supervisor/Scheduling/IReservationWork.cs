@@ -6,8 +6,9 @@ namespace Hearth.Supervisor.Scheduling;
 public interface IReservationWork
 {
     /// <summary>
-    /// Keeps every reservation's instances warm against the cluster as it now is; returns when to look again. It
-    /// decides from memory and never waits: the cycle's only I/O is its commit.
+    /// Keeps every reservation's instances warm against the cluster as it now is. It decides from memory and never
+    /// waits: the cycle's only I/O is its commit. It reads the cluster only; the instances it starts come back for
+    /// the loop to queue.
     /// </summary>
-    DateTimeOffset? Reconcile(Cluster cluster, DateTimeOffset now);
+    ReservationPass Reconcile(Cluster cluster, DateTimeOffset now);
 }

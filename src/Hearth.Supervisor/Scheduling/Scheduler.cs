@@ -17,8 +17,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 {
     private const int MaxCommandsPerCycle = 2048;
 
-    private readonly CommandInbox _inbox;
+    private readonly SchedulerInbox _inbox;
     private readonly Func<DateTimeOffset?> _nextWake;
+    private readonly WorkerSessions _sessions;
+    private readonly LoopInstanceSteps _instanceSteps;
     private readonly IInstanceWork? _instances;
     private readonly RestartBudget _restarts = RestartBudget.Default;
     private SchedulerState _state;
@@ -36,6 +38,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private bool _cycleCommitted;
     private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
+    private long _cycles;
 
     public Scheduler(
         ISchedulerStore store,
@@ -45,18 +48,22 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         ILogger<Scheduler> logger,
         IHostApplicationLifetime? lifetime = null,
         IInstanceWork? instances = null,
-        IReservationWork? reservations = null)
+        IReservationWork? reservations = null,
+        SchedulerInbox? inbox = null,
+        WorkerSessions? sessions = null)
     {
+        _inbox = inbox ?? new SchedulerInbox();
+        _sessions = sessions ?? new WorkerSessions();
+        _instanceSteps = new LoopInstanceSteps(instances, reservations, _sessions, time);
         _reservations = reservations;
         _store = store;
         _time = time;
-        _inbox = new CommandInbox(time);
         _nextWake = NextWake;
         _logger = logger;
         _lifetime = lifetime;
         Waiters = waiters;
         _instances = instances;
-        _state = new SchedulerState(time, settings) { Instances = instances };
+        _state = new SchedulerState(time, settings) { InstanceOwner = instances };
     }
 
     public JobWaiters Waiters { get; }
@@ -65,6 +72,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     /// <summary>The cluster as of the last cycle that changed it.</summary>
     public ClusterView View => _view;
+
+    /// <summary>How many cycles the loop has run: each is one commit at most, so tests count them to bound a flow's cost.</summary>
+    public long Cycles => Interlocked.Read(ref _cycles);
 
     /// <summary>Raised (on the loop) after a cycle that changed the cluster view.</summary>
     public event Action? ViewChanged;
@@ -89,6 +99,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.MarkCommitted();
         _fx.Clear();
         _view = _state.View();
+        _sessions.Publish(_state.Workers);
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
     }
 
@@ -195,7 +206,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    while (await _inbox.WaitAsync(_nextWake, cancellationToken).ConfigureAwait(false))
+                    while (await _inbox.WaitAsync(_nextWake, _time, cancellationToken).ConfigureAwait(false))
                     {
                         await CycleAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -260,9 +271,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             worker.Session?.Close();
         }
 
-        _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
-        _instancesDue = null;
-        _reservationsDue = null;
+        _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
+        _instanceSteps.Reset();
         while (true)
         {
             try
@@ -280,7 +290,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 }
 
                 LogLoopRestarting(e, restart, _restarts.Max, _restarts.Window.TotalSeconds);
-                _state = new SchedulerState(_time, _state.Settings) { Instances = _instances };
+                _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
                 // The store itself failed; give it a moment rather than spend the budget at once.
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
@@ -290,7 +300,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         {
             // The rebuilt ledger holds no instance: placed ones come back as their workers report them, and the ones
             // still waiting for a place are queued again.
-            _state.SubmitInstances(_instances.Unplaced(), InstancePriority, _fx);
+            _state.Instances?.Submit(_instances.Unplaced(), _fx);
         }
 
         return true;
@@ -301,6 +311,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.Clear();
         _answers.Clear();
         _cycleCommitted = false;
+        Interlocked.Increment(ref _cycles);
         for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
         {
             Handle(command);
@@ -308,14 +319,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
         _state.ExpireWorkers(_fx);
         _state.Place(_fx);
-        // After a restart, reservations wait for the workers to report the instances that survived (or to time
-        // out), so they take those back instead of cold-starting duplicates.
-        if (_reservations is not null && !_state.AwaitingWorkers)
-        {
-            _reservationsDue = _reservations.Reconcile(_state.Cluster, _time.GetUtcNow());
-        }
-
-        _instancesDue = _state.TickInstances();
+        _instanceSteps.Run(_state, _fx);
         if (_fx.HasWrites)
         {
             try
@@ -350,6 +354,8 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             session.Close();
         }
 
+        _instanceSteps.HandOver(_state, _fx);
+
         foreach (var command in _answers)
         {
             command.Answer();
@@ -367,16 +373,15 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>The earliest of the next worker expiry, retry, warm-pool decision and reservation change.</summary>
+    private DateTimeOffset? NextWake() =>
+        LoopInstanceSteps.Earliest(LoopInstanceSteps.Earliest(_state.NextExpiry(), _instanceSteps.NextDue), _state.NextRetry());
+
     private void Handle(SchedulerCommand command)
     {
         try
         {
-            // Instance work is run by the loop itself: it reaches the warm pool's side as well as the state.
-            if (command is InstanceWorkCommand instances)
-            {
-                HandleInstanceWork(instances);
-            }
-            else if (command.Run(_state, _fx, _logger))
+            if (command.Run(_state, _fx, _logger))
             {
                 _answers.Add(command);
             }

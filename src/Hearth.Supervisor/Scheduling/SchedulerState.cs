@@ -17,7 +17,7 @@ namespace Hearth.Supervisor.Scheduling;
 /// processes, or lost with its work) is applied here. <see cref="Place"/> runs one placement cycle. Not
 /// thread-safe: only the scheduling loop (or a test) calls it.
 /// </summary>
-internal sealed partial class SchedulerState
+internal sealed class SchedulerState
 {
     private readonly TimeProvider _time;
     private readonly SchedulerSettings _settings;
@@ -49,6 +49,16 @@ internal sealed partial class SchedulerState
     }
 
     public Cluster Cluster { get; } = new();
+
+    /// <summary>The instance work on this state's cluster; null when the supervisor serves no algorithms.</summary>
+    public ClusterInstances? Instances { get; private set; }
+
+    /// <summary>The owner of instance work, whose pool the instance work reads.</summary>
+    public IInstanceWork? InstanceOwner
+    {
+        get => Instances?.Pool;
+        init => Instances = value is null ? null : new ClusterInstances(value, Cluster, () => ++_lastSequence, _time);
+    }
 
     public SchedulerSettings Settings => _settings;
 
@@ -122,7 +132,7 @@ internal sealed partial class SchedulerState
         {
             if (!_assignments.Placed(decision, fx, now))
             {
-                DispatchInstance(decision);
+                ClusterInstances.Dispatch(decision, fx);
             }
         }
 
@@ -157,7 +167,7 @@ internal sealed partial class SchedulerState
         ledger.SetProperties(host, worker.Properties);
         worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
         ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
-        ReconcileInstances(session, register);
+        Instances?.Reconcile(session, register.Instances, fx);
         if (worker.Stale.Count > 0)
         {
             ledger.SetUp(host, false);
@@ -266,7 +276,7 @@ internal sealed partial class SchedulerState
             {
                 if (!_assignments.ReturnLost(work, fx, now))
                 {
-                    Instances?.Lost(work.Id, $"its worker {work.Host} was lost", duringLoad: false);
+                    ClusterInstances.Lost(work.Id, $"its worker {work.Host} was lost", fx);
                     fx.ViewChanged = true;
                 }
             }
@@ -344,7 +354,7 @@ internal sealed partial class SchedulerState
         if (purge)
         {
             _assignments.Purge(name, fx);
-            Instances?.StopIdleOn(name, $"worker {name} was locked with a purge");
+            ClusterInstances.PurgeIdle(name, $"worker {name} was locked with a purge", fx);
         }
 
         return View(worker);
@@ -401,4 +411,6 @@ internal sealed partial class SchedulerState
         ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
 
     private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private bool IsInstanceWork(string workId) => !_subjobs.ContainsKey(workId) && Instances is { } instances && instances.Owns(workId);
 }

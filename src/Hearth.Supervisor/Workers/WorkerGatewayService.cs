@@ -37,12 +37,9 @@ internal sealed partial class WorkerGatewayService(
 
         var register = requestStream.Current.Register;
         using var session = new WorkerSession(register.Name) { Incarnation = register.Incarnation, Peer = DescribePeer(context.Peer) };
-        // Known to the warm pool before the loop accepts it: the same cycle may place an instance there.
-        instances.Connected(session);
         try
         {
             await scheduler.ConnectAsync(session, register).ConfigureAwait(false);
-            instances.Accepted(session);
         }
         catch (WorkerNameTakenException e)
         {

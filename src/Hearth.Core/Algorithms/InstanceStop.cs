@@ -1,0 +1,3 @@
+namespace Hearth.Core.Algorithms;
+
+public sealed record InstanceStop(AlgorithmInstance Instance, StopCause Cause, string Reason);
