@@ -272,7 +272,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         {
             return ResourceTotals.Parse(text, ResourceScope.Global);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new ArgumentException($"invalid global resources: {e.Message}", e);
         }

@@ -16,7 +16,7 @@ public sealed class AvoidHostTests
     public void AvoidedHostIsTakenOnlyWhenNoOtherFits(string hosts, string avoid, string spec, string expected)
     {
         var cluster = TestCluster.Create(hosts);
-        cluster.Submit(new WorkRequest("retry", ReservationSpec.Parse(spec), WorkRequest.DefaultPriority, 1, AvoidHost: avoid));
+        cluster.Submit(new WorkRequest("retry", ResourceRequest.Parse(spec), WorkRequest.DefaultPriority, 1, AvoidHost: avoid));
 
         Assert.Equal([expected], cluster.Cycle());
     }

@@ -169,15 +169,15 @@ internal static class ClusterChecks
             var free = item.Resource.IsHost ? shadow.Free(host, item.Resource) : shadow.GlobalFree(item.Resource);
             var expected = item.Mode switch
             {
-                ReservationMode.Exact => item.Min,
-                ReservationMode.Range => Math.Min(free, item.Max!.Value),
+                GrantMode.Exact => item.Min,
+                GrantMode.Range => Math.Min(free, item.Max!.Value),
                 _ => free,
             };
             Assert.True(free >= item.Min, $"{dispatch.WorkId}: {item} dispatched with only {free} free on {dispatch.Host}");
             Assert.True(
                 expected == dispatch.Allocation.AmountOf(item.Resource),
                 $"{dispatch.WorkId}: {item} with {free} free should get {expected}, got {dispatch.Allocation}");
-            Assert.True(item.Mode != ReservationMode.Idle || shadow.IsIdle(host), $"{dispatch.WorkId}: {item} sent to busy host {dispatch.Host}");
+            Assert.True(item.Mode != GrantMode.Idle || shadow.IsIdle(host), $"{dispatch.WorkId}: {item} sent to busy host {dispatch.Host}");
         }
 
         coverage.Count($"dispatch-{items.First(i => i.Resource == ResourceName.Processors).ModeText}");
@@ -191,7 +191,7 @@ internal static class ClusterChecks
         var host = shadow.Ledger.HostIndex(grow.Host);
         Assert.True(shadow.Ledger.IsUp(host));
         var expected = new List<KeyValuePair<ResourceName, int>>();
-        foreach (var item in work.Request.Spec.EffectiveItems().Where(i => i.Mode == ReservationMode.Range))
+        foreach (var item in work.Request.Spec.EffectiveItems().Where(i => i.Mode == GrantMode.Range))
         {
             var more = Math.Min(shadow.Free(host, item.Resource), item.Max!.Value - work.Allocation.AmountOf(item.Resource));
             if (more > 0)
@@ -210,7 +210,7 @@ internal static class ClusterChecks
     private static void AssertNoRoomToGrow(Shadow shadow, RunningWork work, string when)
     {
         var host = shadow.Ledger.HostIndex(work.Host);
-        foreach (var item in work.Request.Spec.EffectiveItems().Where(i => i.Mode == ReservationMode.Range))
+        foreach (var item in work.Request.Spec.EffectiveItems().Where(i => i.Mode == GrantMode.Range))
         {
             var held = work.Allocation.AmountOf(item.Resource);
             var free = shadow.Free(host, item.Resource);
@@ -250,7 +250,7 @@ internal static class ClusterChecks
                 return false;
             }
 
-            var needsIdle = items.Any(i => i.Mode == ReservationMode.Idle);
+            var needsIdle = items.Any(i => i.Mode == GrantMode.Idle);
             return Enumerable.Range(0, ledger.HostCount).Any(h =>
                 ledger.IsUp(h) && (!needsIdle || IsIdle(h)) && items.All(i => !i.Resource.IsHost || Free(h, i.Resource) >= i.Min));
         }

@@ -117,7 +117,7 @@ internal sealed class ClusterHarness
     {
         var id = $"w{_ids.Count}";
         _ids.Add(id);
-        var request = new WorkRequest(id, ReservationSpec.ParseOrDefault(submit.Spec), submit.Priority, _sequence++);
+        var request = new WorkRequest(id, ResourceRequest.ParseOrDefault(submit.Spec), submit.Priority, _sequence++);
         var unknown = request.Spec.Items.FirstOrDefault(i => !i.Resource.IsHost && !_cluster.Ledger.HasGlobal(i.Resource));
         var before = Snapshot();
         if (unknown is not null)

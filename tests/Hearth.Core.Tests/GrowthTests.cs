@@ -172,5 +172,5 @@ public sealed class GrowthTests
     }
 
     private static void Adopt(Cluster cluster, string id, string spec, int priority, long sequence, string holds) =>
-        cluster.Adopt(new RunningWork(new WorkRequest(id, ReservationSpec.Parse(spec), priority, sequence), "h1", TestCluster.Allocation(holds)));
+        cluster.Adopt(new RunningWork(new WorkRequest(id, ResourceRequest.Parse(spec), priority, sequence), "h1", TestCluster.Allocation(holds)));
 }

@@ -89,7 +89,7 @@ public sealed class PlacementRulesTests
         var work = cluster.Start("plain", null);
 
         Assert.Equal("host.processors=1", work.Allocation.ToString());
-        Assert.Same(ReservationSpec.Default, work.Request.Spec);
+        Assert.Same(ResourceRequest.Default, work.Request.Spec);
         Assert.Equal("host.memory 0/1000, host.processors 1/2", cluster.Usage("h1"));
     }
 
@@ -251,7 +251,7 @@ public sealed class PlacementRulesTests
     public void AdoptedWorkHoldsItsResourcesAndIsReleasedLikeAnyOther()
     {
         var cluster = TestCluster.Create("h1: host.processors=4; h2: host.processors=4");
-        var request = new WorkRequest("a", ReservationSpec.Parse("host.processors=3"), 5, 0);
+        var request = new WorkRequest("a", ResourceRequest.Parse("host.processors=3"), 5, 0);
         cluster.Adopt(new RunningWork(request, "h2", TestCluster.Allocation("host.processors=3")));
 
         Assert.Equal("host.processors 3/4", cluster.Usage("h2"));

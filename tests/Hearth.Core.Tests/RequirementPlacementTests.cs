@@ -34,7 +34,7 @@ public sealed class RequirementPlacementTests
             cluster.Start("busy", busy);
         }
 
-        cluster.Submit(new WorkRequest("x", ReservationSpec.Parse(spec), WorkRequest.DefaultPriority, 10, Requirement.ParseOrNone(requirements)));
+        cluster.Submit(new WorkRequest("x", ResourceRequest.Parse(spec), WorkRequest.DefaultPriority, 10, Requirement.ParseOrNone(requirements)));
 
         var decisions = cluster.Cycle();
 
@@ -45,9 +45,9 @@ public sealed class RequirementPlacementTests
     public void UnmetRequirementsDoNotHoldBackWorkBehindThem()
     {
         var cluster = Create();
-        cluster.Submit(new WorkRequest("arm", ReservationSpec.Default, 1, 1, Requirement.Parse("host.arch == \"arm64\"")));
-        cluster.Submit(new WorkRequest("win", ReservationSpec.Default, 2, 2, Requirement.Parse("host.os == \"windows\"")));
-        cluster.Submit(new WorkRequest("any", ReservationSpec.Default, 3, 3));
+        cluster.Submit(new WorkRequest("arm", ResourceRequest.Default, 1, 1, Requirement.Parse("host.arch == \"arm64\"")));
+        cluster.Submit(new WorkRequest("win", ResourceRequest.Default, 2, 2, Requirement.Parse("host.os == \"windows\"")));
+        cluster.Submit(new WorkRequest("any", ResourceRequest.Default, 3, 3));
 
         Assert.Equal(["dispatch win win1 host.processors=1", "dispatch any lin1 host.processors=1"], cluster.Cycle());
         Assert.Equal(["arm"], cluster.Pending.Select(w => w.Id));
@@ -57,7 +57,7 @@ public sealed class RequirementPlacementTests
     public void AlikeWorkWithDifferentRequirementsIsTriedSeparately()
     {
         var cluster = Create();
-        var spec = ReservationSpec.Parse("host.processors=4");
+        var spec = ResourceRequest.Parse("host.processors=4");
         cluster.Submit(new WorkRequest("a", spec, 1, 1, Requirement.Parse("host.os == \"linux\" and host.memory.total < 4000")));
         cluster.Submit(new WorkRequest("b", spec, 1, 2, Requirement.Parse("host.os == \"windows\"")));
 
@@ -69,7 +69,7 @@ public sealed class RequirementPlacementTests
     {
         var cluster = Create();
         cluster.HostDown("win1");
-        cluster.Submit(new WorkRequest("w", ReservationSpec.Default, 1, 1, Requirement.Parse("host.os == \"windows\"")));
+        cluster.Submit(new WorkRequest("w", ResourceRequest.Default, 1, 1, Requirement.Parse("host.os == \"windows\"")));
         Assert.Empty(cluster.Cycle());
 
         cluster.HostUp("win1");

@@ -37,7 +37,7 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=1*,host.memory=all,host.gpu=1+", "host.processors idle 1 -; host.memory idle 1 -; host.gpu greedy 1 -")]
     public void ValidReservationsParseToExactItems(string text, string expected)
     {
-        var spec = ReservationSpec.Parse(text);
+        var spec = ResourceRequest.Parse(text);
 
         Assert.Equal(expected, string.Join("; ", spec.Items.Select(Describe)));
     }
@@ -120,11 +120,11 @@ public sealed class ReservationLanguageTests
     [InlineData("global.maya=4294967297", "item 1 \"global.maya=4294967297\"", "is too large")]
     public void InvalidReservationsNameTheItemAndSayWhy(string text, string item, string why)
     {
-        var error = Assert.Throws<ReservationSyntaxException>(() => ReservationSpec.Parse(text));
+        var error = Assert.Throws<ResourceRequestSyntaxException>(() => ResourceRequest.Parse(text));
 
         Assert.Contains(item, error.Message, StringComparison.Ordinal);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
-        Assert.False(ReservationSpec.TryParse(text, out var spec, out var tryError));
+        Assert.False(ResourceRequest.TryParse(text, out var spec, out var tryError));
         Assert.Null(spec);
         Assert.Equal(error.Message, tryError);
     }
@@ -135,11 +135,11 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=002-08,global.maya=1", "host.processors=2-8,global.maya=1")]
     public void CanonicalTextDropsSpacesAndSpellsTheForms(string text, string canonical)
     {
-        var spec = ReservationSpec.Parse(text);
+        var spec = ResourceRequest.Parse(text);
 
         Assert.Equal(canonical, spec.Text);
-        Assert.Equal(spec, ReservationSpec.Parse(canonical));
-        Assert.Equal(spec.GetHashCode(), ReservationSpec.Parse(canonical).GetHashCode());
+        Assert.Equal(spec, ResourceRequest.Parse(canonical));
+        Assert.Equal(spec.GetHashCode(), ResourceRequest.Parse(canonical).GetHashCode());
     }
 
     [Theory]
@@ -148,9 +148,9 @@ public sealed class ReservationLanguageTests
     [InlineData("  ")]
     public void NoReservationStringMeansOneProcessor(string? text)
     {
-        var spec = ReservationSpec.ParseOrDefault(text);
+        var spec = ResourceRequest.ParseOrDefault(text);
 
-        Assert.Same(ReservationSpec.Default, spec);
+        Assert.Same(ResourceRequest.Default, spec);
         Assert.Equal("host.processors=1", spec.Text);
     }
 
@@ -162,7 +162,7 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=all", "host.processors=1*")]
     public void EveryReservationTakesAtLeastOneProcessor(string text, string effective)
     {
-        var spec = ReservationSpec.Parse(text);
+        var spec = ResourceRequest.Parse(text);
 
         Assert.Equal(effective, string.Join(',', spec.EffectiveItems()));
     }
@@ -173,16 +173,16 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=all", "item \"host.processors=1*\": only plain counts")]
     public void PlainCountPlacesRefuseElasticForms(string text, string message)
     {
-        var spec = ReservationSpec.Parse(text);
+        var spec = ResourceRequest.Parse(text);
 
-        var error = Assert.Throws<ReservationSyntaxException>(spec.RequireExactOnly);
+        var error = Assert.Throws<ResourceRequestSyntaxException>(spec.RequireExactOnly);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void PlainCountPlacesAcceptPlainCounts()
     {
-        var spec = ReservationSpec.Parse("host.processors=1,host.memory=512,global.maya=1");
+        var spec = ResourceRequest.Parse("host.processors=1,host.memory=512,global.maya=1");
 
         spec.RequireExactOnly();
 
@@ -196,8 +196,8 @@ public sealed class ReservationLanguageTests
     [InlineData("host.processors=all", "idle")]
     [InlineData("host.processors=3-5", "range")]
     public void ModesHaveTheirCommandLineNames(string text, string mode) =>
-        Assert.Equal(mode, Assert.Single(ReservationSpec.Parse(text).Items).ModeText);
+        Assert.Equal(mode, Assert.Single(ResourceRequest.Parse(text).Items).ModeText);
 
-    private static string Describe(ReservationItem item) =>
+    private static string Describe(ResourceRequestItem item) =>
         $"{item.Resource} {item.ModeText} {item.Min} {(item.Max is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")}";
 }

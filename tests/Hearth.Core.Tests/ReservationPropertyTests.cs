@@ -9,7 +9,7 @@ public sealed class ReservationPropertyTests
     private static readonly string[] Resources = ["host.processors", "host.memory", "host.gpu", "global.maya", "global.nuke"];
 
     /// <summary>One item as (resource, quantity text, expected mode, min, max).</summary>
-    private static readonly Gen<(string Resource, string Quantity, ReservationMode Mode, int Min, int? Max)> Item =
+    private static readonly Gen<(string Resource, string Quantity, GrantMode Mode, int Min, int? Max)> Item =
         Gen.Select(Gen.Int[0, Resources.Length - 1], Gen.Int[0, 4], Gen.Int[1, 50], Gen.Int[0, 50])
             .Select((r, form, n, extra) =>
             {
@@ -17,11 +17,11 @@ public sealed class ReservationPropertyTests
                 var global = resource.StartsWith("global.", StringComparison.Ordinal);
                 return (global ? 0 : form) switch
                 {
-                    0 => (resource, $"{n}", ReservationMode.Exact, n, (int?)n),
-                    1 => (resource, $"{n}+", ReservationMode.Greedy, n, null),
-                    2 => (resource, $"{n}*", ReservationMode.Idle, n, null),
-                    3 => (resource, "all", ReservationMode.Idle, 1, null),
-                    _ => (resource, $"{n}-{n + extra}", ReservationMode.Range, n, n + extra),
+                    0 => (resource, $"{n}", GrantMode.Exact, n, (int?)n),
+                    1 => (resource, $"{n}+", GrantMode.Greedy, n, null),
+                    2 => (resource, $"{n}*", GrantMode.Idle, n, null),
+                    3 => (resource, "all", GrantMode.Idle, 1, null),
+                    _ => (resource, $"{n}-{n + extra}", GrantMode.Range, n, n + extra),
                 };
             });
 
@@ -37,16 +37,16 @@ public sealed class ReservationPropertyTests
             {
                 var text = string.Join(',', items.Select(i => $"{pad[0]}{i.Resource}{pad[1]}={pad[2]}{i.Quantity}{pad[3]}"));
 
-                var parsed = ReservationSpec.Parse(text);
+                var parsed = ResourceRequest.Parse(text);
 
                 Assert.Equal(items.Length, parsed.Items.Count);
                 for (var k = 0; k < items.Length; k++)
                 {
                     var (resource, _, mode, min, max) = items[k];
-                    Assert.Equal(new ReservationItem(Name(resource), mode, min, max), parsed.Items[k]);
+                    Assert.Equal(new ResourceRequestItem(Name(resource), mode, min, max), parsed.Items[k]);
                 }
 
-                Assert.Equal(parsed, ReservationSpec.Parse(parsed.Text));
+                Assert.Equal(parsed, ResourceRequest.Parse(parsed.Text));
             }, iter: 2000);
     }
 
@@ -62,12 +62,12 @@ public sealed class ReservationPropertyTests
         {
             try
             {
-                var spec = ReservationSpec.Parse(t);
-                Assert.Equal(spec, ReservationSpec.Parse(spec.Text));
+                var spec = ResourceRequest.Parse(t);
+                Assert.Equal(spec, ResourceRequest.Parse(spec.Text));
                 Assert.All(spec.Items, i => Assert.True(i.Min >= 1 && (i.Max is null || i.Max >= i.Min)));
-                Assert.All(spec.Items, i => Assert.True(i.Resource.IsHost || i.Mode == ReservationMode.Exact));
+                Assert.All(spec.Items, i => Assert.True(i.Resource.IsHost || i.Mode == GrantMode.Exact));
             }
-            catch (ReservationSyntaxException e)
+            catch (ResourceRequestSyntaxException e)
             {
                 Assert.True(
                     e.Message.StartsWith("item ", StringComparison.Ordinal) || e.Message.StartsWith("reservation is empty", StringComparison.Ordinal),

@@ -15,13 +15,13 @@ public sealed class ResourceKindsTests
     {
         if (type is null)
         {
-            var error = Assert.Throws<ReservationSyntaxException>(() => ReservationSpec.Parse(text));
+            var error = Assert.Throws<ResourceRequestSyntaxException>(() => ResourceRequest.Parse(text));
             Assert.Contains("unknown resource type \"LICENSE\"", error.Message, StringComparison.Ordinal);
             return;
         }
 
-        var item = Assert.Single(ReservationSpec.Parse(text).Items);
-        Assert.Equal((type, name, ReservationMode.Exact, count), (item.Resource.TypeText, item.Resource.Name, item.Mode, item.Min));
+        var item = Assert.Single(ResourceRequest.Parse(text).Items);
+        Assert.Equal((type, name, GrantMode.Exact, count), (item.Resource.TypeText, item.Resource.Name, item.Mode, item.Min));
     }
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class ResourceKindsTests
     [InlineData("license.=1", "item 1 \"license.=1\": resource \"license.\" has no name after \"license.\"")]
     public void ElasticFormsAndBadNamesAreRefusedForTheNewKinds(string text, string expected)
     {
-        var error = Assert.Throws<ReservationSyntaxException>(() => ReservationSpec.Parse(text));
+        var error = Assert.Throws<ResourceRequestSyntaxException>(() => ResourceRequest.Parse(text));
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 

@@ -43,7 +43,7 @@ public sealed class ResourceTotalsTests
     [InlineData("global.=1", ResourceScope.Global, "item 1 \"global.=1\"", "has no name after \"global.\"")]
     public void InvalidDefinitionsNameTheItemAndSayWhy(string text, ResourceScope scope, string item, string why)
     {
-        var error = Assert.Throws<ReservationSyntaxException>(() => ResourceTotals.Parse(text, scope));
+        var error = Assert.Throws<ResourceRequestSyntaxException>(() => ResourceTotals.Parse(text, scope));
 
         Assert.Contains(item, error.Message, StringComparison.Ordinal);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);

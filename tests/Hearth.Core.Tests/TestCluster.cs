@@ -38,7 +38,7 @@ internal static class TestCluster
     public static WorkRequest Submit(this Cluster cluster, string id, string? spec, int priority = WorkRequest.DefaultPriority)
     {
         var sequence = Sequences.GetOrCreateValue(cluster);
-        var request = new WorkRequest(id, ReservationSpec.ParseOrDefault(spec), priority, sequence.Value++);
+        var request = new WorkRequest(id, ResourceRequest.ParseOrDefault(spec), priority, sequence.Value++);
         cluster.Submit(request);
         return request;
     }

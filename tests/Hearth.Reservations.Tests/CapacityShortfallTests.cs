@@ -74,15 +74,15 @@ public sealed class CapacityShortfallTests
             ("a", true, "host.processors=4,host.memory=8192", "host.processors=2,host.memory=1024"),
             ("b", true, "host.processors=4,host.memory=8192", "host.processors=1,host.memory=2048"),
             ("c", false, "host.processors=64,host.memory=65536,host.gpu=4", "host.processors=64,host.memory=65536,host.gpu=4"));
-        Assert.Equal(expected, CapacityShortfall.Explain(ReservationSpec.Parse(spec), waiting, capacity));
+        Assert.Equal(expected, CapacityShortfall.Explain(ResourceRequest.Parse(spec), waiting, capacity));
     }
 
     [Fact]
     public void WithNoWorkerUpTheReasonSaysSo()
     {
         var capacity = Hosts("", ("a", false, "host.processors=4", "host.processors=4"));
-        Assert.Equal("waiting for capacity: no worker is connected", CapacityShortfall.Explain(ReservationSpec.Parse("host.processors=1"), 1, capacity));
-        Assert.Null(CapacityShortfall.Explain(ReservationSpec.Parse("host.processors=1"), 0, capacity));
+        Assert.Equal("waiting for capacity: no worker is connected", CapacityShortfall.Explain(ResourceRequest.Parse("host.processors=1"), 1, capacity));
+        Assert.Null(CapacityShortfall.Explain(ResourceRequest.Parse("host.processors=1"), 0, capacity));
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public sealed class CapacityShortfallTests
             new Dictionary<ResourceName, int> { [new(ResourceScope.Global, "maya")] = 0 });
         var idleHosts = idle.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(reason, CapacityShortfall.ExplainOne(ReservationSpec.Parse(reservations), capacity, idleHosts));
+        Assert.Equal(reason, CapacityShortfall.ExplainOne(ResourceRequest.Parse(reservations), capacity, idleHosts));
     }
 
     private static Dictionary<ResourceName, int> Amounts(params (string Name, int Count)[] amounts) =>

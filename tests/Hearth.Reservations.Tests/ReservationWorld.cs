@@ -163,16 +163,16 @@ internal sealed class ReservationWorld
     public AlgorithmInstance AdoptRunning(string id, string account, string hash, string worker)
     {
         var entry = Catalog.FindAlgorithm(new AlgorithmName("acme", "model"))!;
-        var template = new InstanceTemplate(entry.Name, hash, entry.HighestVersionOf(hash, publicOnly: false)?.Version, entry.FindBuild(hash)!.Manifest.Reservations);
-        var allocation = new Allocation(template.Reservations.EffectiveItems().Select(i => KeyValuePair.Create(i.Resource, i.Min)));
-        Cluster.Adopt(new RunningWork(new WorkRequest(id, template.Reservations, Pool.Settings.InstancePriority, _sequence++), worker, allocation));
+        var template = new InstanceTemplate(entry.Name, hash, entry.HighestVersionOf(hash, publicOnly: false)?.Version, entry.FindBuild(hash)!.Manifest.Resources);
+        var allocation = new Allocation(template.Resources.EffectiveItems().Select(i => KeyValuePair.Create(i.Resource, i.Min)));
+        Cluster.Adopt(new RunningWork(new WorkRequest(id, template.Resources, Pool.Settings.InstancePriority, _sequence++), worker, allocation));
         return Pool.Adopt(id, account, template, worker, Now);
     }
 
     /// <summary>Holds resources with a job, as other work on the cluster does.</summary>
     public void RunJob(string id, string reservations)
     {
-        Cluster.Submit(new WorkRequest(id, ReservationSpec.Parse(reservations), WorkRequest.DefaultPriority, _sequence++));
+        Cluster.Submit(new WorkRequest(id, ResourceRequest.Parse(reservations), WorkRequest.DefaultPriority, _sequence++));
         Place();
         Assert.NotNull(Cluster.FindRunning(id));
     }
@@ -182,7 +182,7 @@ internal sealed class ReservationWorld
     {
         var entry = Catalog.FindAlgorithm(new AlgorithmName("acme", "model"))!;
         var build = entry.FindBuild(hash)!;
-        var template = new InstanceTemplate(entry.Name, hash, entry.HighestVersionOf(hash, publicOnly: false)?.Version, build.Manifest.Reservations);
+        var template = new InstanceTemplate(entry.Name, hash, entry.HighestVersionOf(hash, publicOnly: false)?.Version, build.Manifest.Resources);
         var route = Pool.Route(++_calls, account, template, Now.AddMinutes(5), Now);
         if (route is RoutedQueued { Started: { } started })
         {

@@ -62,7 +62,7 @@ internal sealed class TestCatalog : IReservationCatalog
 
         if (hash is not null)
         {
-            var manifest = new AlgorithmManifest(["python3", "main.py"], ReservationSpec.Parse(reservations), null);
+            var manifest = new AlgorithmManifest(["python3", "main.py"], ResourceRequest.Parse(reservations), null);
             entry.Builds.Add(new AlgorithmBuild(hash, manifest, T0.AddMinutes(++_pushes)));
         }
 

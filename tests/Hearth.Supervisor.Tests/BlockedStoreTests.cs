@@ -47,7 +47,7 @@ public sealed class BlockedStoreTests : LoopStoreFixture
 
             using var session = new WorkerSession("w1");
             await scheduler.ConnectAsync(session, new Register { Name = "w1", Resources = { ["host.processors"] = 2 } });
-            var id = await WithinBound(scheduler.SubmitAsync(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, 1, null)), "the submission");
+            var id = await WithinBound(scheduler.SubmitAsync(new JobSubmission("j", ["true"], ResourceRequest.Default, 9999, 1, null)), "the submission");
             SupervisorMessage? assign = null;
             while (assign is null)
             {

@@ -20,7 +20,7 @@ public sealed class InstanceCycleTests : LoopStoreFixture
 {
     private const string Hash = "0123456789abcdef0123456789abcdef01234567";
     private static readonly InstanceTemplate Template = new(
-        AlgorithmName.Parse("alice/echo"), Hash, SemanticVersion.Parse("1.0.0"), ReservationSpec.Parse("host.processors=1"));
+        AlgorithmName.Parse("alice/echo"), Hash, SemanticVersion.Parse("1.0.0"), ResourceRequest.Parse("host.processors=1"));
 
     private readonly SchedulerInbox _inbox = new();
     private readonly WorkerSessions _sessions = new();

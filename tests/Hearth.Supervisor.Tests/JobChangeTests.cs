@@ -37,7 +37,7 @@ public sealed class JobChangeTests
         Assert.Equal(WorkState.Pending, job.State);
 
         h.Time.Advance(TimeSpan.FromSeconds(5));
-        Assert.True(h.State.Modify(job.Id, new JobModification(null, ReservationSpec.Parse("host.processors=2"), true, Requirement.Parse("host.os == \"linux\""), "ana"), h.Next()));
+        Assert.True(h.State.Modify(job.Id, new JobModification(null, ResourceRequest.Parse("host.processors=2"), true, Requirement.Parse("host.os == \"linux\""), "ana"), h.Next()));
         h.Place();
 
         Assert.Equal(("cpu1", 2), (job.Subjobs[0].Host, job.Subjobs[0].Allocation.AmountOf(ResourceName.Processors)));
@@ -96,10 +96,10 @@ public sealed class JobChangeTests
         Assert.Equal("policy:highest_user_priority", Assert.Single(h.Effects.ToChangeSet().Settings).Name);
 
         var submit = Assert.Throws<PriorityNotAllowedException>(() =>
-            h.State.Submit(new JobSubmission("j", ["true"], ReservationSpec.Default, 99, 1, null, "ana"), h.Next()));
+            h.State.Submit(new JobSubmission("j", ["true"], ResourceRequest.Default, 99, 1, null, "ana"), h.Next()));
         Assert.Equal("priority 99 is higher than accounts may use: the highest is 100 (1 runs first; give 100 to 9999)", submit.Message);
 
-        var job = h.State.Submit(new JobSubmission("j", ["true"], ReservationSpec.Default, 100, 1, null, "ana"), h.Next());
+        var job = h.State.Submit(new JobSubmission("j", ["true"], ResourceRequest.Default, 100, 1, null, "ana"), h.Next());
         Assert.Throws<PriorityNotAllowedException>(() => h.State.Modify(job.Id, new JobModification(1, null, false, null, "ana"), h.Next()));
         Assert.Equal(100, job.Priority);
         Assert.True(h.State.Modify(job.Id, new JobModification(1, null, false, null, null), h.Next()));
@@ -116,5 +116,5 @@ public sealed class JobChangeTests
     }
 
     private static Job Submit(SchedulerHarness h, string? requirements, int priority = 9999) =>
-        h.State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Default, priority, 1, null, null, Requirements: Requirement.ParseOrNone(requirements)), h.Next());
+        h.State.Submit(new JobSubmission("test", ["true"], ResourceRequest.Default, priority, 1, null, null, Requirements: Requirement.ParseOrNone(requirements)), h.Next());
 }

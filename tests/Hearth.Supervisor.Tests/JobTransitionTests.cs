@@ -10,7 +10,7 @@ public sealed class JobTransitionTests
     private static Job NewJob(int cpus = 1)
     {
         var h = new SchedulerHarness();
-        return h.State.Submit(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, cpus, null), h.Next());
+        return h.State.Submit(new JobSubmission("j", ["true"], ResourceRequest.Default, 9999, cpus, null), h.Next());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class LoopRestartTests : LoopStoreFixture
         _lifetime,
         _instances);
 
-    private static JobSubmission Job(string name) => new(name, ["true"], ReservationSpec.Default, 9999, 1, null);
+    private static JobSubmission Job(string name) => new(name, ["true"], ResourceRequest.Default, 9999, 1, null);
 
     [Fact]
     public async Task ACycleThatThrowsFailsOnlyItsOwnCallersAndTheLoopGoesOnFromTheStore()

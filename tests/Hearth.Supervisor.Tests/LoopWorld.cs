@@ -59,8 +59,8 @@ internal sealed class LoopWorld : IInstanceWorkRequests, IDisposable
     public List<string> ReservedInstances { get; } = [];
 
     public static InstanceTemplate Template(int which) => which == 0
-        ? new(AlgorithmName.Parse("acme/echo"), new string('a', 40), SemanticVersion.Parse("1.0.0"), ReservationSpec.Parse("host.processors=1"))
-        : new(AlgorithmName.Parse("acme/big"), new string('b', 40), SemanticVersion.Parse("1.0.0"), ReservationSpec.Parse("host.processors=2"));
+        ? new(AlgorithmName.Parse("acme/echo"), new string('a', 40), SemanticVersion.Parse("1.0.0"), ResourceRequest.Parse("host.processors=1"))
+        : new(AlgorithmName.Parse("acme/big"), new string('b', 40), SemanticVersion.Parse("1.0.0"), ResourceRequest.Parse("host.processors=2"));
 
     // The pool's way to the loop: queued, as the loop's inbox queues them.
     void IInstanceWorkRequests.Submit(IReadOnlyList<AlgorithmInstance> instances) => Inbox.Add(new PoolCommand([.. instances], null));
@@ -123,7 +123,7 @@ internal sealed class LoopWorld : IInstanceWorkRequests, IDisposable
     }
 
     public Job Submit(int cpus, int processors) =>
-        State.Submit(new JobSubmission("j", ["true"], ReservationSpec.Parse($"host.processors={processors}"), 9999, cpus, null), Effects());
+        State.Submit(new JobSubmission("j", ["true"], ResourceRequest.Parse($"host.processors={processors}"), 9999, cpus, null), Effects());
 
     public void Kill(long jobId) => Deliver(Effects(fx => State.Kill(jobId, fx)));
 

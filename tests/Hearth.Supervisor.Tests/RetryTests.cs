@@ -169,7 +169,7 @@ public sealed class RetryTests
         var h = new SchedulerHarness();
         var requirements = Requirement.Parse("host.os == \"linux\"");
         var job = h.State.Submit(
-            new JobSubmission("test", ["true"], ReservationSpec.Parse("host.processors=1"), 9999, 1, null, Requirements: requirements), h.Next());
+            new JobSubmission("test", ["true"], ResourceRequest.Parse("host.processors=1"), 9999, 1, null, Requirements: requirements), h.Next());
         Assert.Equal(KillOutcome.Killed, h.State.Kill(job.Id, h.Next()));
 
         var retried = RetryByHand(h, job);

@@ -47,10 +47,10 @@ internal sealed class SchedulerHarness
     }
 
     public Job Submit(string reservations = "host.processors=1", int cpus = 1, int priority = 9999) =>
-        State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Parse(reservations), priority, cpus, null), Next());
+        State.Submit(new JobSubmission("test", ["true"], ResourceRequest.Parse(reservations), priority, cpus, null), Next());
 
     public Job Submit(JobControls controls, IReadOnlyDictionary<long, string>? storedStates = null, string reservations = "host.processors=1") =>
-        State.Submit(new JobSubmission("test", ["true"], ReservationSpec.Parse(reservations), 9999, 1, null, null, controls, storedStates), Next());
+        State.Submit(new JobSubmission("test", ["true"], ResourceRequest.Parse(reservations), 9999, 1, null, null, controls, storedStates), Next());
 
     public List<SupervisorMessage> Place()
     {

@@ -25,7 +25,7 @@ public sealed class SchedulerLoopTests : LoopStoreFixture
         using var session = new WorkerSession("w1");
         await scheduler.ConnectAsync(session, Register("w1"));
 
-        var id = await scheduler.SubmitAsync(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, 1, null));
+        var id = await scheduler.SubmitAsync(new JobSubmission("j", ["true"], ResourceRequest.Default, 9999, 1, null));
         var stored = await Backend.Jobs.FindJobAsync(id, TestContext.Current.CancellationToken);
         Assert.NotNull(stored);
 
@@ -46,7 +46,7 @@ public sealed class SchedulerLoopTests : LoopStoreFixture
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
         using var session = new WorkerSession("w1");
         await scheduler.ConnectAsync(session, Register("w1"));
-        var id = await scheduler.SubmitAsync(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, 1, null));
+        var id = await scheduler.SubmitAsync(new JobSubmission("j", ["true"], ResourceRequest.Default, 9999, 1, null));
         var down = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         scheduler.ViewChanged += () =>
         {
@@ -75,7 +75,7 @@ public sealed class SchedulerLoopTests : LoopStoreFixture
             await first.StartAsync(TestContext.Current.CancellationToken);
             using var session = new WorkerSession("w1");
             await first.ConnectAsync(session, Register("w1"));
-            id = await first.SubmitAsync(new JobSubmission("j", ["true"], ReservationSpec.Default, 9999, 1, null));
+            id = await first.SubmitAsync(new JobSubmission("j", ["true"], ResourceRequest.Default, 9999, 1, null));
             await WithinBound(session.Outgoing.ReadAsync(TestContext.Current.CancellationToken).AsTask(), "registration");
             await WithinBound(session.Outgoing.ReadAsync(TestContext.Current.CancellationToken).AsTask(), "the assignment");
         }

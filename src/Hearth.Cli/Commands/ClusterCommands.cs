@@ -57,7 +57,7 @@ internal static class ClusterCommands
             {
                 ResourceTotals.Parse(globals, ResourceScope.Global);
             }
-            catch (ReservationSyntaxException e)
+            catch (ResourceRequestSyntaxException e)
             {
                 throw new CliException($"--global-resources: {e.Message}", ExitCodes.InvalidInput);
             }
@@ -114,7 +114,7 @@ internal static class ClusterCommands
             {
                 HostResources.Discover(resources);
             }
-            catch (ReservationSyntaxException e)
+            catch (ResourceRequestSyntaxException e)
             {
                 throw new CliException($"--worker-resources: {e.Message}", ExitCodes.InvalidInput);
             }

@@ -7,7 +7,7 @@ internal static class CommandCatalog
 {
     public static void AddAll(RootCommand root)
     {
-        root.Subcommands.Add(ReservationCommands.Create());
+        root.Subcommands.Add(ResourceRequestCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommands.Create());
         root.Subcommands.Add(AlgoCommands.Create());

@@ -153,7 +153,7 @@ internal static class FarmCommands
             var totals = ResourceTotals.Parse(text, scope);
             return totals.Count > 0 ? totals : throw new CliException($"{what}: give at least one TYPE.NAME=N", ExitCodes.InvalidInput);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new CliException($"{what}: {e.Message}", ExitCodes.InvalidInput);
         }

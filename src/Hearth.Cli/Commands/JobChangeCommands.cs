@@ -26,7 +26,7 @@ internal static class JobChangeCommands
         {
             var jobId = ClientCommand.ParseJobId(result.GetValue(id)!);
             var spec = result.GetValue(reservations);
-            if (spec is not null && !ReservationSpec.TryParse(spec, out _, out var error))
+            if (spec is not null && !ResourceRequest.TryParse(spec, out _, out var error))
             {
                 return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
             }

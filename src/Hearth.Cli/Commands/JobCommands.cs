@@ -34,7 +34,7 @@ internal static class JobCommands
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
-            if (spec is not null && !ReservationSpec.TryParse(spec, out _, out var error))
+            if (spec is not null && !ResourceRequest.TryParse(spec, out _, out var error))
             {
                 return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
             }

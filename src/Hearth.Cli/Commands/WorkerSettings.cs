@@ -151,7 +151,7 @@ internal sealed class WorkerSettings
         {
             HostResources.Discover(options.Resources);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new CliException($"{(result.GetValue(Resources) is null ? "resources in the worker config" : "--resources")}: {e.Message}", ExitCodes.InvalidInput);
         }

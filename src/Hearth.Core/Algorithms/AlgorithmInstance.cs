@@ -60,7 +60,7 @@ public sealed class AlgorithmInstance
     public string? StopReason { get; private set; }
 
     /// <summary>Its work on the shared ledger: the manifest's reservation, at the pool's instance priority.</summary>
-    public WorkRequest ToWorkRequest(int priority, long sequence) => new(Id, Template.Reservations, priority, sequence, Template.Requirements);
+    public WorkRequest ToWorkRequest(int priority, long sequence) => new(Id, Template.Resources, priority, sequence, Template.Requirements);
 
     internal void Place(string worker)
     {

@@ -10,7 +10,7 @@ namespace Hearth.Core.Algorithms;
 /// only), an optional build command, and optional requirements on the hosts its instances run on (e.g.
 /// <c>"gpu" in host.groups</c>). Commands are argv arrays run in the build's directory.
 /// </summary>
-public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, ReservationSpec Reservations, IReadOnlyList<string>? Build, Requirement? Requirements = null)
+public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, ResourceRequest Resources, IReadOnlyList<string>? Build, Requirement? Requirements = null)
 {
     public const string FileName = "hearth.json";
 
@@ -55,7 +55,7 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
         var requirements = ReadRequirements(obj) ?? defaults?.Requirements;
         if (defaults is not null && !obj.ContainsKey("reservations"))
         {
-            return new AlgorithmManifest(entrypoint, defaults.Reservations, build, requirements);
+            return new AlgorithmManifest(entrypoint, defaults.Resources, build, requirements);
         }
 
         if (obj["reservations"] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
@@ -65,13 +65,13 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
                 : $"{FileName}: \"reservations\" is missing; give the per-instance reservation, e.g. \"host.processors=1,host.memory=512\"");
         }
 
-        ReservationSpec spec;
+        ResourceRequest spec;
         try
         {
-            spec = ReservationSpec.Parse(value.GetValue<string>());
+            spec = ResourceRequest.Parse(value.GetValue<string>());
             spec.RequireExactOnly();
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new AlgorithmFormatException($"{FileName}: \"reservations\": {e.Message}");
         }
@@ -107,7 +107,7 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Reserva
         var obj = new JsonObject
         {
             ["entrypoint"] = new JsonArray([.. Entrypoint.Select(a => (JsonNode)a)]),
-            ["reservations"] = Reservations.Text,
+            ["reservations"] = Resources.Text,
         };
         if (Build is not null)
         {

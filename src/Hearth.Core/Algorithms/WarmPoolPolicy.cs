@@ -288,7 +288,7 @@ public static class WarmPoolPolicy
     /// True when every item's minimum is free on the host once <paramref name="extra"/> is returned; an idle-mode
     /// item also needs every piece of work on the host to be among what returns.
     /// </summary>
-    private static bool Fits(Ledger ledger, int host, IReadOnlyList<ReservationItem> items, Freed extra)
+    private static bool Fits(Ledger ledger, int host, IReadOnlyList<ResourceRequestItem> items, Freed extra)
     {
         foreach (var item in items)
         {
@@ -298,7 +298,7 @@ public static class WarmPoolPolicy
                 return false;
             }
 
-            if (item.Mode == ReservationMode.Idle && ledger.RunningOn(host) > extra.Works)
+            if (item.Mode == GrantMode.Idle && ledger.RunningOn(host) > extra.Works)
             {
                 return false;
             }

@@ -42,7 +42,7 @@ public static class PlacementEngine
         try
         {
             // Work alike in what it asks and where it may go fits alike: one miss stands for all of it this cycle.
-            var unfit = new HashSet<(ReservationSpec, Requirement?)>();
+            var unfit = new HashSet<(ResourceRequest, Requirement?)>();
             var g = 0;
             foreach (var request in cluster.PendingQueue)
             {
@@ -78,7 +78,7 @@ public static class PlacementEngine
     private static bool TryDispatch(Ledger ledger, Trial trial, WorkRequest request, List<PlacementDecision> decisions)
     {
         var items = request.Spec.EffectiveItems();
-        ReservationItem? processors = null;
+        ResourceRequestItem? processors = null;
         var needsIdle = false;
         foreach (var item in items)
         {
@@ -88,7 +88,7 @@ public static class PlacementEngine
                 return false;
             }
 
-            needsIdle |= item.Mode == ReservationMode.Idle;
+            needsIdle |= item.Mode == GrantMode.Idle;
             if (item.Resource == ResourceName.Processors)
             {
                 processors = item;
@@ -118,8 +118,8 @@ public static class PlacementEngine
             var free = item.Resource.IsHost ? ledger.Free(chosen, item.Number) : ledger.GlobalFree(item.Number);
             var amount = item.Mode switch
             {
-                ReservationMode.Exact => item.Min,
-                ReservationMode.Range => Math.Min(free, item.Max!.Value),
+                GrantMode.Exact => item.Min,
+                GrantMode.Range => Math.Min(free, item.Max!.Value),
                 _ => free,
             };
             grant[i] = new(item.Resource, amount);
@@ -133,17 +133,17 @@ public static class PlacementEngine
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
     private static int? Choose(
-        Ledger ledger, CapacityIndex index, ReservationItem processors, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly, int avoid) =>
+        Ledger ledger, CapacityIndex index, ResourceRequestItem processors, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid) =>
         processors.Mode switch
         {
-            ReservationMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
-            ReservationMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly, avoid)
+            GrantMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
+            GrantMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly, avoid)
                 ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
             _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, isolatedOnly, avoid),
         };
 
     private static int? FirstFit(
-        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ReservationItem> items, Requirement? requirements, bool isolatedOnly, int avoid)
+        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid)
     {
         foreach (var host in candidates)
         {
@@ -194,7 +194,7 @@ public static class PlacementEngine
         var added = new List<KeyValuePair<ResourceName, int>>();
         foreach (var item in request.Spec.EffectiveItems())
         {
-            if (item.Mode != ReservationMode.Range)
+            if (item.Mode != GrantMode.Range)
             {
                 continue;
             }

@@ -8,5 +8,5 @@ public sealed record RunningWork(WorkRequest Request, string Host, Allocation Al
     public string Id => Request.Id;
 
     /// <summary>True while some <c>N-M</c> item is below its maximum.</summary>
-    public bool CanGrow => Request.Spec.EffectiveItems().Any(i => i.Mode == ReservationMode.Range && Allocation.AmountOf(i.Resource) < i.Max);
+    public bool CanGrow => Request.Spec.EffectiveItems().Any(i => i.Mode == GrantMode.Range && Allocation.AmountOf(i.Resource) < i.Max);
 }

@@ -8,7 +8,7 @@ namespace Hearth.Core.Placement;
 /// Lower <paramref name="Priority"/> numbers go first (1 is highest); then lower <paramref name="Sequence"/> (submission order).
 /// <paramref name="Requirements"/>, when given, limits the hosts it may run on.
 /// </summary>
-public sealed record WorkRequest(string Id, ReservationSpec Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null)
+public sealed record WorkRequest(string Id, ResourceRequest Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null)
 {
     public const int DefaultPriority = 9999;
 }

@@ -13,7 +13,7 @@ public static class CapacityShortfall
     /// Packs <paramref name="waiting"/> instances of <paramref name="spec"/> into the free capacity, first fit; null when
     /// all fit, else the reason the first one that does not fit cannot be placed.
     /// </summary>
-    public static string? Explain(ReservationSpec spec, int waiting, CapacityView capacity)
+    public static string? Explain(ResourceRequest spec, int waiting, CapacityView capacity)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(capacity);
@@ -53,12 +53,12 @@ public static class CapacityShortfall
     /// Why one piece of work of <paramref name="spec"/> waits, or null when it fits now (it is placed on the next
     /// cycle). <c>N*</c> and <c>all</c> need a worker with nothing running: <paramref name="idleHosts"/>.
     /// </summary>
-    public static string? ExplainOne(ReservationSpec spec, CapacityView capacity, IReadOnlySet<string> idleHosts)
+    public static string? ExplainOne(ResourceRequest spec, CapacityView capacity, IReadOnlySet<string> idleHosts)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(capacity);
         ArgumentNullException.ThrowIfNull(idleHosts);
-        if (spec.EffectiveItems().All(i => i.Mode != ReservationMode.Idle) || !capacity.Hosts.Any(h => h.Up))
+        if (spec.EffectiveItems().All(i => i.Mode != GrantMode.Idle) || !capacity.Hosts.Any(h => h.Up))
         {
             return Explain(spec, 1, capacity);
         }
@@ -73,7 +73,7 @@ public static class CapacityShortfall
     }
 
     private static string Why(
-        IReadOnlyList<ReservationItem> items,
+        IReadOnlyList<ResourceRequestItem> items,
         List<(string Name, IReadOnlyDictionary<ResourceName, int> Total, Dictionary<ResourceName, int> Free)> hosts,
         Dictionary<ResourceName, int> globals)
     {

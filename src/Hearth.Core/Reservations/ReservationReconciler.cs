@@ -283,7 +283,7 @@ public static class ReservationReconciler
             }
 
             var notPlaced = unplaced + Math.Max(0, desired - ready - starting);
-            if (CapacityShortfall.Explain(target.Template.Reservations, notPlaced, snapshot.Capacity) is { } shortfall)
+            if (CapacityShortfall.Explain(target.Template.Resources, notPlaced, snapshot.Capacity) is { } shortfall)
             {
                 return Status(ReservationState.Pending, $"{prefix}{shortfall}{suffix}");
             }

@@ -101,7 +101,7 @@ public static class ReservationTargets
     }
 
     private static TargetResolution Found(ResolvedBuild build) =>
-        new(new ReservationTarget(build, new InstanceTemplate(build.Algorithm, build.Hash, build.Version, build.Build.Manifest.Reservations, build.Build.Manifest.Requirements)), null);
+        new(new ReservationTarget(build, new InstanceTemplate(build.Algorithm, build.Hash, build.Version, build.Build.Manifest.Resources, build.Build.Manifest.Requirements)), null);
 
     private static TargetResolution Fail(string field, string message) => new(null, new FieldError(field, message));
 }

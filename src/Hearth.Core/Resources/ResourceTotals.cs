@@ -24,40 +24,40 @@ public static class ResourceTotals
             string Fail(string why) => $"item {i + 1} \"{item}\": {why}";
             if (item.Length == 0)
             {
-                throw new ReservationSyntaxException($"item {i + 1} is empty");
+                throw new ResourceRequestSyntaxException($"item {i + 1} is empty");
             }
 
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             if (eq < 0)
             {
-                throw new ReservationSyntaxException(Fail("missing '=' between the resource and its count"));
+                throw new ResourceRequestSyntaxException(Fail("missing '=' between the resource and its count"));
             }
 
             if (!ResourceName.TryParse(item[..eq].Trim(), out var resource, out var error))
             {
-                throw new ReservationSyntaxException(Fail(error!));
+                throw new ResourceRequestSyntaxException(Fail(error!));
             }
 
             if (resource.IsHost != (scope == ResourceScope.Host))
             {
                 var expected = scope == ResourceScope.Host ? "host.*" : "global.*, license.* or global_host.*";
-                throw new ReservationSyntaxException(Fail($"only {expected} resources can be defined here"));
+                throw new ResourceRequestSyntaxException(Fail($"only {expected} resources can be defined here"));
             }
 
             var count = item[(eq + 1)..].Trim();
             if (count.Length == 0 || !count.All(char.IsAsciiDigit))
             {
-                throw new ReservationSyntaxException(Fail($"count \"{count}\" is not a non-negative integer"));
+                throw new ResourceRequestSyntaxException(Fail($"count \"{count}\" is not a non-negative integer"));
             }
 
             if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
             {
-                throw new ReservationSyntaxException(Fail($"count \"{count}\" is too large"));
+                throw new ResourceRequestSyntaxException(Fail($"count \"{count}\" is too large"));
             }
 
             if (!totals.TryAdd(resource, n))
             {
-                throw new ReservationSyntaxException(Fail($"resource {resource} is named twice"));
+                throw new ResourceRequestSyntaxException(Fail($"resource {resource} is named twice"));
             }
         }
 

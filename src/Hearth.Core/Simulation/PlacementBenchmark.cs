@@ -42,7 +42,7 @@ public static class PlacementBenchmark
         var random = new Random(seed);
         var load = new Load(random);
         var cluster = Build(hosts, random, load);
-        var specs = Shapes.Select(ReservationSpec.Parse).ToArray();
+        var specs = Shapes.Select(ResourceRequest.Parse).ToArray();
         var target = (long)(hosts * (long)SlotsPerHost * TargetOccupancy);
         long dispatches = 0, grows = 0, cycles = 0, sequence = 0;
         var submitted = 0;
@@ -95,7 +95,7 @@ public static class PlacementBenchmark
             [ResourceName.Memory] = MemoryPerHost,
         };
         cluster.Ledger.DefineGlobal(new ResourceName(ResourceScope.Global, "license"), Math.Max(1, hosts / 4));
-        var filler = ReservationSpec.Parse("host.processors=1");
+        var filler = ResourceRequest.Parse("host.processors=1");
         for (var h = 0; h < hosts; h++)
         {
             var name = $"h{h:D6}";

@@ -65,7 +65,7 @@ public sealed record Scenario(
             {
                 resources = ResourceTotals.Parse(text, ResourceScope.Host);
             }
-            catch (ReservationSyntaxException e)
+            catch (ResourceRequestSyntaxException e)
             {
                 throw new ScenarioException($"{path}.resources: {e.Message}");
             }
@@ -112,7 +112,7 @@ public sealed record Scenario(
         {
             return ResourceTotals.Parse(global.GetString(), ResourceScope.Global);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new ScenarioException($"$.global: {e.Message}");
         }

@@ -54,11 +54,11 @@ public static class Simulator
             case SubmitEvent submit:
                 try
                 {
-                    var spec = submit.Reservations is null ? ReservationSpec.Default : ReservationSpec.Parse(submit.Reservations);
+                    var spec = submit.Reservations is null ? ResourceRequest.Default : ResourceRequest.Parse(submit.Reservations);
                     cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++, Requirement.ParseOrNone(submit.Requirements)));
                     return [];
                 }
-                catch (Exception ex) when (ex is ReservationSyntaxException or PlacementException or RequirementSyntaxException)
+                catch (Exception ex) when (ex is ResourceRequestSyntaxException or PlacementException or RequirementSyntaxException)
                 {
                     return [new RejectedOutput(submit.Id, ex.Message)];
                 }

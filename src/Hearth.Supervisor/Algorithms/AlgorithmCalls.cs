@@ -79,7 +79,7 @@ internal sealed partial class AlgorithmCalls(
 
         var build = resolution.Build!;
         var record = entry.Builds[build.Hash];
-        var template = new InstanceTemplate(algorithm, build.Hash, build.Version, build.Build.Manifest.Reservations, build.Build.Manifest.Requirements);
+        var template = new InstanceTemplate(algorithm, build.Hash, build.Version, build.Build.Manifest.Resources, build.Build.Manifest.Requirements);
         var launch = new InstanceLaunchInfo(build.Build.Manifest.Entrypoint, record.ArchiveSha256, pool.Settings.LoadTimeout);
         var request = PipeProtocol.EncodeRequest(type, body.Span);
         var alternatives = Alternatives(account, algorithm, reference!.Kind, build.Hash, entry.Entry);
@@ -171,7 +171,7 @@ internal sealed partial class AlgorithmCalls(
         {
             if (entry.FindBuild(other) is { } build)
             {
-                alternatives.Add(new InstanceTemplate(algorithm, other, entry.HighestVersionOf(other, publicOnly: false)?.Version, build.Manifest.Reservations, build.Manifest.Requirements));
+                alternatives.Add(new InstanceTemplate(algorithm, other, entry.HighestVersionOf(other, publicOnly: false)?.Version, build.Manifest.Resources, build.Manifest.Requirements));
             }
         }
 

@@ -421,7 +421,7 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
         var unplaced = instances.Count(i => i.State == InstanceState.Starting && i.Worker is null);
         var starting = instances.Count(i => i.State == InstanceState.Starting && i.Worker is not null);
         var why = unplaced > 0
-            ? $"no worker has room to start another (each instance needs {waiting.Template.Reservations})"
+            ? $"no worker has room to start another (each instance needs {waiting.Template.Resources})"
             : starting > 0 ? $"{starting} instance(s) still starting" : "no instance could be started";
         return $"no instance of {waiting.Template.Algorithm} became free within the timeout of {Seconds(waiting.Deadline - waiting.QueuedAt)} s: "
             + $"{busy} busy, {why}";

@@ -27,12 +27,12 @@ internal sealed class InstanceTransport(WorkerSessions sessions, InstanceKeys ke
             ArchiveSha256 = launch.ArchiveSha256 ?? "",
             Entrypoint = { launch.Entrypoint },
             LoadTimeoutMs = (int)Math.Min(int.MaxValue, launch.LoadTimeout.TotalMilliseconds),
-            Reservations = instance.Template.Reservations.Text,
+            Reservations = instance.Template.Resources.Text,
         };
 
         // Algorithmia's client inside the algorithm reads this key (its address is the worker's supervisor URL).
         message.Environment["ALGORITHMIA_API_KEY"] = keys.Issue(instance.Id, instance.Account);
-        foreach (var item in instance.Template.Reservations.EffectiveItems())
+        foreach (var item in instance.Template.Resources.EffectiveItems())
         {
             message.Allocations[item.Resource.ToString()] = item.Min;
         }

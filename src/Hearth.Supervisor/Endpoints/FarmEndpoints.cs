@@ -92,7 +92,7 @@ internal static class FarmEndpoints
         {
             totals = ResourceTotals.Parse(body.Resources, ResourceScope.Host);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             return Problems.BadRequest($"resources: {e.Message}");
         }

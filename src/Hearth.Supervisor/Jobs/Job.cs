@@ -15,7 +15,7 @@ public sealed class Job
     private readonly List<JobChangeRecord> _changes = [];
 
     internal Job(
-        long id, string name, IReadOnlyList<string> command, ReservationSpec reservations, int priority, string? workingDirectory, DateTimeOffset submittedAt,
+        long id, string name, IReadOnlyList<string> command, ResourceRequest resources, int priority, string? workingDirectory, DateTimeOffset submittedAt,
         string? submittedBy, JobControls? controls = null, Requirement? requirements = null)
     {
         Controls = controls ?? JobControls.None;
@@ -23,7 +23,7 @@ public sealed class Job
         Id = id;
         Name = name;
         Command = command;
-        Reservations = reservations;
+        Resources = resources;
         Priority = priority;
         WorkingDirectory = workingDirectory;
         SubmittedAt = submittedAt;
@@ -36,7 +36,7 @@ public sealed class Job
 
     public IReadOnlyList<string> Command { get; }
 
-    public ReservationSpec Reservations { get; private set; }
+    public ResourceRequest Resources { get; private set; }
 
     public int Priority { get; private set; }
 
@@ -183,7 +183,7 @@ public sealed class Job
     }
 
     internal JobRecord ToRecord() => new(
-        Id, Name, Command, Reservations.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy,
+        Id, Name, Command, Resources.Text, Priority, _subjobs.Count, WorkingDirectory, State.ToText(), SubmittedAt, StartedAt, FinishedAt, Version, SubmittedBy,
         Controls.ToRecord(_waiting), Requirements?.Text, [.. _changes]);
 
     /// <summary>A new priority, for pending and running jobs alike.</summary>
@@ -195,11 +195,11 @@ public sealed class Job
     }
 
     /// <summary>New reservations, only while no subjob has started: running work keeps what it was booked with.</summary>
-    internal void ChangeReservations(ReservationSpec reservations, string by, DateTimeOffset at)
+    internal void ChangeResources(ResourceRequest resources, string by, DateTimeOffset at)
     {
         GuardPending("reservations");
-        Record("reservations", Reservations.Text, reservations.Text, by, at);
-        Reservations = reservations;
+        Record("reservations", Resources.Text, resources.Text, by, at);
+        Resources = resources;
     }
 
     /// <summary>New requirements, only while no subjob has started.</summary>

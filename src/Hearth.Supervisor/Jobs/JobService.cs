@@ -27,12 +27,12 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             throw new InvalidRequestException("command must be a non-empty list of arguments, e.g. [\"echo\", \"hi\"]");
         }
 
-        ReservationSpec spec;
+        ResourceRequest spec;
         try
         {
-            spec = ReservationSpec.ParseOrDefault(request.Reservations);
+            spec = ResourceRequest.ParseOrDefault(request.Reservations);
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             throw new InvalidRequestException($"invalid reservation: {e.Message}");
         }
@@ -79,14 +79,14 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         int? priority = request.Priority is { } p ? CheckPriority(p) : null;
-        ReservationSpec? spec = null;
+        ResourceRequest? spec = null;
         if (request.Reservations is { } reservations)
         {
             try
             {
-                spec = ReservationSpec.Parse(reservations);
+                spec = ResourceRequest.Parse(reservations);
             }
-            catch (ReservationSyntaxException e)
+            catch (ResourceRequestSyntaxException e)
             {
                 throw new InvalidRequestException($"invalid reservation: {e.Message}");
             }

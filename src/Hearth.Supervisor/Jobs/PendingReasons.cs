@@ -25,7 +25,7 @@ internal static class PendingReasons
             return $"retrying after a failure: the next try is due at {retryAt.ToString("u", CultureInfo.InvariantCulture)}";
         }
 
-        if (job.Subjobs.All(s => s.State != "pending") || !ReservationSpec.TryParse(job.Reservations, out var spec, out _))
+        if (job.Subjobs.All(s => s.State != "pending") || !ResourceRequest.TryParse(job.Reservations, out var spec, out _))
         {
             return null;
         }
@@ -57,7 +57,7 @@ internal static class PendingReasons
     }
 
     /// <summary>A cluster-wide resource held back by use outside the farm, or by a total lowered below what is in use.</summary>
-    private static string? ClusterWideShortfall(ReservationSpec spec, ClusterView cluster)
+    private static string? ClusterWideShortfall(ResourceRequest spec, ClusterView cluster)
     {
         foreach (var item in spec.Items.Where(i => !i.Resource.IsHost))
         {

@@ -141,12 +141,12 @@ internal sealed class ClusterInstances(IInstanceWork pool, Cluster cluster, Func
         new() { StopInstance = new StopInstance { InstanceId = instanceId, GraceMs = (int)Pool.StopGrace.TotalMilliseconds } };
 
     /// <summary>Books a reported instance's allocation on the ledger; false when the report does not parse or does not fit.</summary>
-    private bool TryBook(string worker, InstanceReport report, out ReservationSpec spec)
+    private bool TryBook(string worker, InstanceReport report, out ResourceRequest spec)
     {
-        spec = ReservationSpec.Default;
+        spec = ResourceRequest.Default;
         try
         {
-            spec = ReservationSpec.Parse(report.Reservations);
+            spec = ResourceRequest.Parse(report.Reservations);
             var allocation = new Allocation(report.Allocations.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
             cluster.Adopt(new RunningWork(new WorkRequest(report.InstanceId, spec, Pool.InstancePriority, nextSequence()), worker, allocation));
             return true;
@@ -162,7 +162,7 @@ internal sealed class ClusterInstances(IInstanceWork pool, Cluster cluster, Func
         InstanceTemplate template;
         try
         {
-            var spec = ReservationSpec.Parse(report.Reservations);
+            var spec = ResourceRequest.Parse(report.Reservations);
             var version = string.IsNullOrEmpty(report.Version) ? (SemanticVersion?)null : SemanticVersion.Parse(report.Version);
             template = new InstanceTemplate(AlgorithmName.Parse(report.Algorithm), BuildHash.Parse(report.Hash), version, spec);
         }

@@ -181,7 +181,7 @@ internal sealed class FarmControls(Cluster cluster)
     }
 
     /// <summary>A request may name only the global resources the cluster defines; hosts' resources are checked at placement.</summary>
-    public void CheckGlobalsDefined(ReservationSpec spec)
+    public void CheckGlobalsDefined(ResourceRequest spec)
     {
         foreach (var item in spec.Items)
         {

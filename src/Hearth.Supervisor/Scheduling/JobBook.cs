@@ -75,12 +75,12 @@ internal sealed class JobBook(
     public Job Submit(JobSubmission submission, CycleEffects fx)
     {
         farm.CheckPriorityFloor(submission.Priority, submission.SubmittedBy);
-        farm.CheckGlobalsDefined(submission.Reservations);
+        farm.CheckGlobalsDefined(submission.Resources);
         var controls = submission.Controls ?? JobControls.None;
         var (waiting, failed) = _dependencies.Check(controls.DependsOn, submission.StoredStates, _jobs.ContainsKey);
         var now = time.GetUtcNow();
         var job = new Job(
-            ++_lastJobId, submission.Name, submission.Command, submission.Reservations, submission.Priority, submission.WorkingDirectory, now,
+            ++_lastJobId, submission.Name, submission.Command, submission.Resources, submission.Priority, submission.WorkingDirectory, now,
             submission.SubmittedBy, controls, submission.Requirements);
         job.WaitFor(failed is null ? waiting : []);
         _jobs.Add(job.Id, job);
@@ -229,7 +229,7 @@ internal sealed class JobBook(
             return false;
         }
 
-        var pendingOnly = change.Reservations is not null || change.ChangeRequirements;
+        var pendingOnly = change.Resources is not null || change.ChangeRequirements;
         if (pendingOnly && (job.State != WorkState.Pending || job.Subjobs.Any(s => s.State != WorkState.Pending)))
         {
             throw new JobChangeRefusedException(
@@ -241,7 +241,7 @@ internal sealed class JobBook(
             farm.CheckPriorityFloor(priority, change.By);
         }
 
-        if (change.Reservations is { } spec)
+        if (change.Resources is { } spec)
         {
             farm.CheckGlobalsDefined(spec);
         }
@@ -253,9 +253,9 @@ internal sealed class JobBook(
             job.ChangePriority(p, by, now);
         }
 
-        if (change.Reservations is { } r && !r.Equals(job.Reservations))
+        if (change.Resources is { } r && !r.Equals(job.Resources))
         {
-            job.ChangeReservations(r, by, now);
+            job.ChangeResources(r, by, now);
         }
 
         if (change.ChangeRequirements && change.Requirements?.Text != job.Requirements?.Text)
@@ -385,7 +385,7 @@ internal sealed class JobBook(
     {
         var record = details.Job;
         var job = new Job(
-            record.Id, record.Name, record.Command, ReservationSpec.Parse(record.Reservations), record.Priority, record.WorkingDirectory,
+            record.Id, record.Name, record.Command, ResourceRequest.Parse(record.Reservations), record.Priority, record.WorkingDirectory,
             record.SubmittedAt, record.SubmittedBy, JobControls.From(record.Controls), Requirement.ParseOrNone(record.Requirements));
         job.Restore(record);
         foreach (var s in details.Subjobs)

@@ -10,6 +10,6 @@ namespace Hearth.Supervisor.Scheduling;
 /// sent; the loop's own knowledge of a job comes first.
 /// </summary>
 public sealed record JobSubmission(
-    string Name, IReadOnlyList<string> Command, ReservationSpec Reservations, int Priority, int Cpus, string? WorkingDirectory, string? SubmittedBy = null,
+    string Name, IReadOnlyList<string> Command, ResourceRequest Resources, int Priority, int Cpus, string? WorkingDirectory, string? SubmittedBy = null,
     JobControls? Controls = null, IReadOnlyDictionary<long, string>? StoredStates = null,
     Requirement? Requirements = null);

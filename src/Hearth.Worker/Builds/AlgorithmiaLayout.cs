@@ -18,7 +18,7 @@ internal static class AlgorithmiaLayout
 
     /// <summary>What an Algorithmia algorithm gets without a <c>hearth.json</c>; one beside the conf overrides what it names.</summary>
     public static readonly AlgorithmManifest Defaults =
-        new(["python3", RunnerPath], ReservationSpec.Parse("host.processors=1,host.memory=1024"), null);
+        new(["python3", RunnerPath], ResourceRequest.Parse("host.processors=1,host.memory=1024"), null);
 
     public static bool Applies(string directory) => File.Exists(Path.Combine(directory, ConfFile));
 

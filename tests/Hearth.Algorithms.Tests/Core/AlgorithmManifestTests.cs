@@ -11,7 +11,7 @@ public sealed class AlgorithmManifestTests
             {"entrypoint": ["python3", "main.py"], "reservations": "host.processors=1, host.memory=512", "build": ["sh", "build.sh"]}
             """);
         Assert.Equal(["python3", "main.py"], manifest.Entrypoint);
-        Assert.Equal("host.processors=1,host.memory=512", manifest.Reservations.Text);
+        Assert.Equal("host.processors=1,host.memory=512", manifest.Resources.Text);
         Assert.Equal(["sh", "build.sh"], manifest.Build!);
     }
 

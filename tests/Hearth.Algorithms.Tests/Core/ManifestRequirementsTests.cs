@@ -31,7 +31,7 @@ public sealed class ManifestRequirementsTests
     public void AnInstanceTemplatesRequirementsPlaceItOnlyOnAGpuWorker()
     {
         var requirement = Requirement.Parse("\"gpu\" in host.groups");
-        var template = new InstanceTemplate(AlgorithmName.Parse("ana/model"), new string('a', 40), null, ReservationSpec.Parse("host.processors=1"), requirement);
+        var template = new InstanceTemplate(AlgorithmName.Parse("ana/model"), new string('a', 40), null, ResourceRequest.Parse("host.processors=1"), requirement);
         var cluster = new Cluster();
         foreach (var (name, groups) in new[] { ("cpu1", Array.Empty<string>()), ("gpu1", ["gpu"]) })
         {
@@ -39,7 +39,7 @@ public sealed class ManifestRequirementsTests
             cluster.Ledger.SetProperties(host, new HostProperties(name, "linux", "x86_64", "", groups, ""));
         }
 
-        cluster.Submit(new WorkRequest("i1", template.Reservations, 1, 1, template.Requirements));
+        cluster.Submit(new WorkRequest("i1", template.Resources, 1, 1, template.Requirements));
         var plan = PlacementEngine.Decide(cluster);
 
         Assert.Equal("gpu1", Assert.Single(plan.Decisions).Host);

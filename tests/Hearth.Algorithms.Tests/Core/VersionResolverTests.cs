@@ -144,7 +144,7 @@ public sealed class VersionResolverTests
 
     internal static AlgorithmEntry Entry(string[] hashes, (string Version, string Hash, Visibility Visibility)[] versions)
     {
-        var manifest = new AlgorithmManifest(["python3", "main.py"], ReservationSpec.Parse("host.processors=1"), null);
+        var manifest = new AlgorithmManifest(["python3", "main.py"], ResourceRequest.Parse("host.processors=1"), null);
         return new AlgorithmEntry(
             new AlgorithmName("acme", "model"),
             [.. hashes.Select((h, i) => new AlgorithmBuild(h, manifest, T0.AddMinutes(i)))],

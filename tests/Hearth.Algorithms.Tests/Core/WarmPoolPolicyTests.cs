@@ -42,7 +42,7 @@ public sealed class WarmPoolPolicyTests
     }
 
     private void SubmitJob(string id, string spec) =>
-        _cluster.Submit(new WorkRequest(id, ReservationSpec.Parse(spec), WorkRequest.DefaultPriority, _sequence++));
+        _cluster.Submit(new WorkRequest(id, ResourceRequest.Parse(spec), WorkRequest.DefaultPriority, _sequence++));
 
     [Fact]
     public void AnIdleInstanceStopsOnceTheIdleTimeoutPasses()

@@ -9,7 +9,7 @@ public sealed class WarmPoolTests
     internal const string HashB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     internal static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    internal static readonly InstanceTemplate EchoA = new(new AlgorithmName("acme", "echo"), HashA, new SemanticVersion(1, 0, 0), ReservationSpec.Parse("host.processors=1,host.memory=100"));
+    internal static readonly InstanceTemplate EchoA = new(new AlgorithmName("acme", "echo"), HashA, new SemanticVersion(1, 0, 0), ResourceRequest.Parse("host.processors=1,host.memory=100"));
     internal static readonly InstanceTemplate EchoB = EchoA with { Hash = HashB };
 
     private long _calls;

@@ -54,7 +54,7 @@ public sealed class AlgorithmiaLayoutTests : IDisposable
         var (build, unpacked) = await PackageAsync(source);
 
         Assert.Equal(["python3", ".hearth/runner.py"], build.Manifest.Entrypoint);
-        Assert.Equal("host.processors=1,host.memory=1024", build.Manifest.Reservations.Text);
+        Assert.Equal("host.processors=1,host.memory=1024", build.Manifest.Resources.Text);
         Assert.True(File.Exists(Path.Combine(unpacked, ".hearth", "runner.py")));
         Assert.Equal(build.Manifest, AlgorithmManifest.Parse(File.ReadAllText(Path.Combine(unpacked, "hearth.json"))));
         Assert.False(Directory.Exists(Path.Combine(unpacked, ".hearth", "packages")));
@@ -66,7 +66,7 @@ public sealed class AlgorithmiaLayoutTests : IDisposable
     {
         var (build, _) = await PackageAsync(Tree(extra: ("hearth.json", """{"reservations": "host.processors=2,host.memory=300"}""")));
         Assert.Equal(["python3", ".hearth/runner.py"], build.Manifest.Entrypoint);
-        Assert.Equal("host.processors=2,host.memory=300", build.Manifest.Reservations.Text);
+        Assert.Equal("host.processors=2,host.memory=300", build.Manifest.Resources.Text);
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class AlgorithmiaLayoutTests : IDisposable
 
     [Fact]
     public async Task APythonThreeVariantIsAccepted() =>
-        Assert.Equal("host.processors=1,host.memory=1024", (await PackageAsync(Tree("python3-1"))).Build.Manifest.Reservations.Text);
+        Assert.Equal("host.processors=1,host.memory=1024", (await PackageAsync(Tree("python3-1"))).Build.Manifest.Resources.Text);
 
     [Fact]
     public async Task AConfWithoutItsSourceFileIsRefused()

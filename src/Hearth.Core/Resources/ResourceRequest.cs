@@ -6,39 +6,39 @@ namespace Hearth.Core.Resources;
 /// A parsed reservation string: <c>type.name=quantity[,type.name=quantity...]</c>.
 /// Quantities are <c>N</c>, <c>N+</c>, <c>N*</c>, <c>all</c> or <c>N-M</c>; the elastic forms apply to host resources only.
 /// </summary>
-public sealed class ReservationSpec : IEquatable<ReservationSpec>
+public sealed class ResourceRequest : IEquatable<ResourceRequest>
 {
     /// <summary>What a job with no reservation string reserves.</summary>
-    public static readonly ReservationSpec Default = new([ReservationItem.Exactly(ResourceName.Processors, 1)]);
+    public static readonly ResourceRequest Default = new([ResourceRequestItem.Exactly(ResourceName.Processors, 1)]);
 
-    private ReservationSpec(IReadOnlyList<ReservationItem> items)
+    private ResourceRequest(IReadOnlyList<ResourceRequestItem> items)
     {
         Items = items;
         Text = string.Join(',', items);
     }
 
-    public IReadOnlyList<ReservationItem> Items { get; }
+    public IReadOnlyList<ResourceRequestItem> Items { get; }
 
     /// <summary>The canonical text, e.g. <c>host.processors=2+,global.maya=1</c>.</summary>
     public string Text { get; }
 
-    public static ReservationSpec Parse(string text)
+    public static ResourceRequest Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ReservationSyntaxException("reservation is empty: expected type.name=quantity, e.g. host.processors=1");
+            throw new ResourceRequestSyntaxException("reservation is empty: expected type.name=quantity, e.g. host.processors=1");
         }
 
         var raw = text.Split(',');
-        var items = new List<ReservationItem>(raw.Length);
+        var items = new List<ResourceRequestItem>(raw.Length);
         var seen = new Dictionary<ResourceName, int>();
         for (var i = 0; i < raw.Length; i++)
         {
             var item = ParseItem(raw[i].Trim(), i + 1);
             if (seen.TryGetValue(item.Resource, out var first))
             {
-                throw new ReservationSyntaxException(
+                throw new ResourceRequestSyntaxException(
                     $"item {i + 1} \"{raw[i].Trim()}\": resource {item.Resource} is named twice (first in item {first})");
             }
 
@@ -46,10 +46,10 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
             items.Add(item);
         }
 
-        return new ReservationSpec(items);
+        return new ResourceRequest(items);
     }
 
-    public static bool TryParse(string text, out ReservationSpec? spec, out string? error)
+    public static bool TryParse(string text, out ResourceRequest? spec, out string? error)
     {
         try
         {
@@ -57,7 +57,7 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
             error = null;
             return true;
         }
-        catch (ReservationSyntaxException e)
+        catch (ResourceRequestSyntaxException e)
         {
             spec = null;
             error = e.Message;
@@ -66,14 +66,14 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
     }
 
     /// <summary>Parses, treating a missing or blank string as <see cref="Default"/>.</summary>
-    public static ReservationSpec ParseOrDefault(string? text) =>
+    public static ResourceRequest ParseOrDefault(string? text) =>
         string.IsNullOrWhiteSpace(text) ? Default : Parse(text);
 
     /// <summary>
     /// The items the ledger reserves: every piece of work occupies at least one job slot,
     /// so a spec that does not name <c>host.processors</c> also takes exactly one.
     /// </summary>
-    public IReadOnlyList<ReservationItem> EffectiveItems()
+    public IReadOnlyList<ResourceRequestItem> EffectiveItems()
     {
         foreach (var item in Items)
         {
@@ -83,7 +83,7 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
             }
         }
 
-        return [ReservationItem.Exactly(ResourceName.Processors, 1), .. Items];
+        return [ResourceRequestItem.Exactly(ResourceName.Processors, 1), .. Items];
     }
 
     /// <summary>Refuses elastic items, for places that take plain counts only (algorithm manifests).</summary>
@@ -93,52 +93,52 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
         {
             if (item.IsElastic)
             {
-                throw new ReservationSyntaxException($"item \"{item}\": only plain counts (N) are allowed here");
+                throw new ResourceRequestSyntaxException($"item \"{item}\": only plain counts (N) are allowed here");
             }
         }
     }
 
-    private static ReservationItem ParseItem(string item, int position)
+    private static ResourceRequestItem ParseItem(string item, int position)
     {
         string Fail(string why) => $"item {position} \"{item}\": {why}";
 
         if (item.Length == 0)
         {
-            throw new ReservationSyntaxException($"item {position} is empty");
+            throw new ResourceRequestSyntaxException($"item {position} is empty");
         }
 
         var eq = item.IndexOf('=', StringComparison.Ordinal);
         if (eq < 0)
         {
-            throw new ReservationSyntaxException(Fail("missing '=' between the resource and its quantity"));
+            throw new ResourceRequestSyntaxException(Fail("missing '=' between the resource and its quantity"));
         }
 
         if (!ResourceName.TryParse(item[..eq].Trim(), out var resource, out var nameError))
         {
-            throw new ReservationSyntaxException(Fail(nameError!));
+            throw new ResourceRequestSyntaxException(Fail(nameError!));
         }
 
         var quantity = item[(eq + 1)..].Trim();
         var parsed = ParseQuantity(quantity, resource);
         if (parsed.Error is { } why)
         {
-            throw new ReservationSyntaxException(Fail(why));
+            throw new ResourceRequestSyntaxException(Fail(why));
         }
 
-        if (parsed.Mode != ReservationMode.Exact && !resource.IsHost)
+        if (parsed.Mode != GrantMode.Exact && !resource.IsHost)
         {
-            throw new ReservationSyntaxException(
+            throw new ResourceRequestSyntaxException(
                 Fail($"{resource.TypeText} resources take a plain count N; \"{quantity}\" is an elastic form for host resources only"));
         }
 
-        return new ReservationItem(resource, parsed.Mode, parsed.Min, parsed.Max);
+        return new ResourceRequestItem(resource, parsed.Mode, parsed.Min, parsed.Max);
     }
 
-    private sealed record Quantity(ReservationMode Mode, int Min, int? Max, string? Error);
+    private sealed record Quantity(GrantMode Mode, int Min, int? Max, string? Error);
 
     private static Quantity ParseQuantity(string q, ResourceName resource)
     {
-        static Quantity Bad(string why) => new(ReservationMode.Exact, 0, null, why);
+        static Quantity Bad(string why) => new(GrantMode.Exact, 0, null, why);
 
         if (q.Length == 0)
         {
@@ -147,7 +147,7 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
 
         if (q == "all")
         {
-            return new Quantity(ReservationMode.Idle, 1, null, null);
+            return new Quantity(GrantMode.Idle, 1, null, null);
         }
 
         if (q[0] == '-')
@@ -159,7 +159,7 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
         if (last is '+' or '*')
         {
             var n = ParseCount(q[..^1], q);
-            return n.Error is not null ? n : new Quantity(last == '+' ? ReservationMode.Greedy : ReservationMode.Idle, n.Min, null, null);
+            return n.Error is not null ? n : new Quantity(last == '+' ? GrantMode.Greedy : GrantMode.Idle, n.Min, null, null);
         }
 
         var dash = q.IndexOf('-', StringComparison.Ordinal);
@@ -179,16 +179,16 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
 
             return hi.Min < lo.Min
                 ? Bad($"range {q}: the maximum {hi.Min} is less than the minimum {lo.Min}")
-                : new Quantity(ReservationMode.Range, lo.Min, hi.Min, null);
+                : new Quantity(GrantMode.Range, lo.Min, hi.Min, null);
         }
 
         var exact = ParseCount(q, q);
-        return exact.Error is not null ? exact : new Quantity(ReservationMode.Exact, exact.Min, exact.Min, null);
+        return exact.Error is not null ? exact : new Quantity(GrantMode.Exact, exact.Min, exact.Min, null);
     }
 
     private static Quantity ParseCount(string digits, string whole)
     {
-        static Quantity Bad(string why) => new(ReservationMode.Exact, 0, null, why);
+        static Quantity Bad(string why) => new(GrantMode.Exact, 0, null, why);
 
         var trimmed = digits.Trim();
         if (trimmed.Length == 0)
@@ -214,12 +214,12 @@ public sealed class ReservationSpec : IEquatable<ReservationSpec>
             return Bad($"quantity \"{whole}\" is too large (at most {int.MaxValue})");
         }
 
-        return n == 0 ? Bad($"quantity \"{whole}\" is zero; counts are positive integers") : new Quantity(ReservationMode.Exact, n, n, null);
+        return n == 0 ? Bad($"quantity \"{whole}\" is zero; counts are positive integers") : new Quantity(GrantMode.Exact, n, n, null);
     }
 
-    public bool Equals(ReservationSpec? other) => other is not null && Text == other.Text;
+    public bool Equals(ResourceRequest? other) => other is not null && Text == other.Text;
 
-    public override bool Equals(object? obj) => Equals(obj as ReservationSpec);
+    public override bool Equals(object? obj) => Equals(obj as ResourceRequest);
 
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
 

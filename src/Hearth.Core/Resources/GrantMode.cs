@@ -1,7 +1,7 @@
 namespace Hearth.Core.Resources;
 
 /// <summary>How a reservation item's quantity is granted.</summary>
-public enum ReservationMode
+public enum GrantMode
 {
     /// <summary><c>N</c>: exactly N units.</summary>
     Exact,

@@ -3,8 +3,11 @@ using Hearth.Core.Resources;
 
 namespace Hearth.Cli.Commands;
 
-/// <summary><c>hearth reservation parse SPEC [--json]</c>.</summary>
-internal static class ReservationCommands
+/// <summary>
+/// <c>hearth reservation parse SPEC [--json]</c>: checks a resource request. The command keeps Qube!'s word
+/// "reservation" for the request string so farm scripts carry over; in Hearth a reservation is a warm-instance one.
+/// </summary>
+internal static class ResourceRequestCommands
 {
     public static Command Create()
     {
@@ -17,7 +20,7 @@ internal static class ReservationCommands
 
     private static int Parse(string text, bool json)
     {
-        if (!ReservationSpec.TryParse(text, out var parsed, out var error))
+        if (!ResourceRequest.TryParse(text, out var parsed, out var error))
         {
             return Output.Error($"invalid reservation: {error}", ExitCodes.InvalidInput);
         }

@@ -1,4 +1,4 @@
 namespace Hearth.Core.Resources;
 
 /// <summary>Raised for input that breaks the reservation language; the message names the offending item.</summary>
-public sealed class ReservationSyntaxException(string message) : FormatException(message);
+public sealed class ResourceRequestSyntaxException(string message) : FormatException(message);
