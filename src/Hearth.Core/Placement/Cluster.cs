@@ -97,7 +97,7 @@ public sealed class Cluster
 
     /// <summary>
     /// Changes queued or running work's request in place, keeping its ID and sequence. Running work may change only
-    /// its priority: what it holds was granted for its reservations where its requirements held. False when the
+    /// its priority: what it holds was granted for its resource request where its requirements held. False when the
     /// work is neither queued nor running.
     /// </summary>
     public bool Update(WorkRequest request)

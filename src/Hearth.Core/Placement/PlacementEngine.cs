@@ -216,7 +216,7 @@ public static class PlacementEngine
         decisions.Add(new GrowDecision(work.Id, work.Host, work.Allocation.Plus(extra), extra));
     }
 
-    /// <summary>Reservations made while deciding, undone in reverse when the cycle ends.</summary>
+    /// <summary>Tentative holds made while deciding, undone in reverse when the cycle ends.</summary>
     private sealed class Trial(Ledger ledger)
     {
         private readonly List<(int Host, Allocation Allocation, bool StartsWork)> _journal = [];

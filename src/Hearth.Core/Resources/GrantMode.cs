@@ -1,6 +1,6 @@
 namespace Hearth.Core.Resources;
 
-/// <summary>How a reservation item's quantity is granted.</summary>
+/// <summary>How a resource request item's quantity is granted.</summary>
 public enum GrantMode
 {
     /// <summary><c>N</c>: exactly N units.</summary>

@@ -3,12 +3,12 @@ using System.Globalization;
 namespace Hearth.Core.Resources;
 
 /// <summary>
-/// A parsed reservation string: <c>type.name=quantity[,type.name=quantity...]</c>.
+/// A parsed resource request (Qube!'s "reservation" string): <c>type.name=quantity[,type.name=quantity...]</c>.
 /// Quantities are <c>N</c>, <c>N+</c>, <c>N*</c>, <c>all</c> or <c>N-M</c>; the elastic forms apply to host resources only.
 /// </summary>
 public sealed class ResourceRequest : IEquatable<ResourceRequest>
 {
-    /// <summary>What a job with no reservation string reserves.</summary>
+    /// <summary>What a job with no resource request asks for.</summary>
     public static readonly ResourceRequest Default = new([ResourceRequestItem.Exactly(ResourceName.Processors, 1)]);
 
     private ResourceRequest(IReadOnlyList<ResourceRequestItem> items)
