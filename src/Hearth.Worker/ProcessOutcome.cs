@@ -1,5 +1,3 @@
-using Hearth.Protocol.Workers;
-
 namespace Hearth.Worker;
 
 /// <summary>What happened to a subjob's process.</summary>

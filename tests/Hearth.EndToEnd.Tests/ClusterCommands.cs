@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Hearth.Testing;
 
 namespace Hearth.EndToEnd.Tests;
 

@@ -5,7 +5,6 @@ using Hearth.Core.Resources;
 using Hearth.Supervisor;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Worker;
-using Microsoft.Extensions.Logging;
 
 namespace Hearth.Cli.Commands;
 

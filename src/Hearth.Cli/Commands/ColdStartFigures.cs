@@ -1,15 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Runtime;
-using System.Text;
-using Hearth.Cli.Client;
-using Hearth.Core.Algorithms;
-using Hearth.Protocol.Rest;
-using Hearth.Supervisor;
-using Hearth.Worker;
-using Hearth.Worker.Builds;
-using Hearth.Worker.Sandboxing;
-
 namespace Hearth.Cli.Commands;
 
 /// <summary>The slowest first call (a cold start), and where the first caller's cold start went by the reply's metadata.</summary>

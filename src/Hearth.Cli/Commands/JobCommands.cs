@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Hearth.Cli.Client;
-using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 

@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Runtime;
-using System.Text;
 using Hearth.Cli.Client;
-using Hearth.Supervisor;
-using Hearth.Worker;
-using Hearth.Worker.Builds;
-using Hearth.Worker.Sandboxing;
 
 namespace Hearth.Cli.Commands;
 

@@ -1,6 +1,3 @@
-using Hearth.Protocol.Rest;
-using Hearth.Supervisor.Scheduling;
-
 namespace Hearth.Cli.Commands;
 
 /// <summary>The submitted jobs of one benchmark phase, each with the time just before its submission was sent.</summary>

@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Algorithms;
 
 /// <summary>An instance's lifecycle: starting (cold) → idle (warm) ⇄ busy → stopping.</summary>

@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Algorithms;
 
 /// <summary>An instance asked to do what its state does not allow.</summary>

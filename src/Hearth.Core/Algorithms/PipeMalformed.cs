@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Hearth.Core.Algorithms;
 
 /// <summary>A line on the output pipe that is not a response; the message says what is wrong with it.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Hearth.Core.Algorithms;
 
 /// <summary>An algorithm's answer to one request, as read from its output pipe.</summary>

@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Algorithms;
 
 /// <summary>Instances are never shared across accounts: the pool is keyed by calling account and build.</summary>

@@ -1,6 +1,3 @@
-using Hearth.Core.Requirements;
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 /// <summary>An admin locks a host (no new work, running work stays) or unlocks it.</summary>

@@ -1,6 +1,3 @@
-using Hearth.Core.Requirements;
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 public sealed record HostUpEvent(string Host) : ScenarioEvent;

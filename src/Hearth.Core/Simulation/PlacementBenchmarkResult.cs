@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 /// <summary>What one benchmark run measured.</summary>

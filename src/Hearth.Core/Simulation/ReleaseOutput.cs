@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 public sealed record ReleaseOutput(string Id, string Host) : SimulationOutput;

@@ -1,6 +1,3 @@
-using Hearth.Core.Requirements;
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 /// <summary>A scenario file that cannot be read; the message gives the location.</summary>

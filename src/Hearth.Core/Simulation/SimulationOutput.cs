@@ -1,5 +1,3 @@
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 /// <summary>One line of simulator output.</summary>

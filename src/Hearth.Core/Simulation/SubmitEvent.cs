@@ -1,6 +1,3 @@
-using Hearth.Core.Requirements;
-using Hearth.Core.Resources;
-
 namespace Hearth.Core.Simulation;
 
 /// <summary>Submit work. <see cref="Reservations"/> and <see cref="Requirements"/> are unparsed: a bad one is rejected when it happens, not when the file is read.</summary>

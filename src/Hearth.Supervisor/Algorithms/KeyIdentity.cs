@@ -1,7 +1,3 @@
-using Hearth.Supervisor.Auth;
-using Hearth.Supervisor.Jobs;
-using Hearth.Supervisor.Storage;
-
 namespace Hearth.Supervisor.Algorithms;
 
 /// <summary>Who a presented key belongs to: an account's key, or an admin or worker key (no account).</summary>

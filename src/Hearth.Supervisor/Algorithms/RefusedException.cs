@@ -1,5 +1,4 @@
 using Hearth.Core.Algorithms;
-using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Algorithms;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Hearth.Core.Algorithms;
 
 namespace Hearth.Supervisor.Algorithms;

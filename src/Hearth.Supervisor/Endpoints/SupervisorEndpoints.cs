@@ -1,9 +1,3 @@
-using Hearth.Supervisor.Scheduling;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-
 namespace Hearth.Supervisor.Endpoints;
 
 /// <summary>Where the supervisor listens, known once Kestrel has bound its ports.</summary>

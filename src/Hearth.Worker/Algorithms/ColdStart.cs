@@ -1,5 +1,3 @@
-using Hearth.Worker.Sandboxing;
-
 namespace Hearth.Worker.Algorithms;
 
 /// <summary>

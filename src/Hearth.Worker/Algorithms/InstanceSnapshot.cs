@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Hearth.Worker.Algorithms;
 
 /// <summary>An instance as a worker reports it on (re)registration, so a restarted supervisor can adopt it.</summary>

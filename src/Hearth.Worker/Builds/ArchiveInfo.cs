@@ -1,6 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-
 namespace Hearth.Worker.Builds;
 
 /// <summary>A written archive: where it is, how big, and the SHA-256 of its bytes for integrity checks.</summary>

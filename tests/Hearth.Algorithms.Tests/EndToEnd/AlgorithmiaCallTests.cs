@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Hearth.Algorithms.Tests.Worker;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
 

@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Text;
 using Hearth.Algorithms.Tests.Worker;
-using Hearth.Protocol.Rest;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
 

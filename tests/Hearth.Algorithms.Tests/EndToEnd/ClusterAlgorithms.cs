@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hearth.Protocol.Rest;
-using Hearth.Testing;
 using Hearth.Worker;
 using Hearth.Worker.Builds;
 

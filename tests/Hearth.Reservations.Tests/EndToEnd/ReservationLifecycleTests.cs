@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Hearth.Protocol.Rest;
 
 namespace Hearth.Reservations.Tests.EndToEnd;
