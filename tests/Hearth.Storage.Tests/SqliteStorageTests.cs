@@ -1,44 +1,21 @@
 using System.Runtime.Versioning;
-using Hearth.Supervisor.Storage;
 using Hearth.Supervisor.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Storage.Tests;
 
-/// <summary>The storage contract on SQLite: a fresh database file per test.</summary>
-public sealed class SqliteStorageTests : StorageContractTests, IDisposable
+/// <summary>What only the SQLite backend promises: its files and directories are the owner's alone.</summary>
+public sealed class SqliteStorageTests : StorageContract
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hearth-sqlite-");
+    private readonly SqliteTestStores _stores;
 
-    protected override Task<StoreLocation> CreateStoreAsync()
+    public SqliteStorageTests()
+        : this(new SqliteTestStores())
     {
-        var path = Path.Combine(_directory.FullName, $"{Guid.NewGuid():N}.db");
-        var connection = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
-        return Task.FromResult(new StoreLocation(path, () => new SqliteBackend(connection, new FakeTimeProvider(At))));
     }
 
-    protected override IStorageBackend CreateUnreachableBackend() =>
-        new SqliteBackend(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory.FullName, "no", "such", "dir", "x.db") }.ToString(), TimeProvider.System);
-
-    protected override async Task RecordForeignMigrationAsync(IStorageBackend backend, int version)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Location.Description }.ToString());
-        await connection.OpenAsync(Cancel);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, 'from_the_future', 0)";
-        command.Parameters.AddWithValue("$v", version);
-        await command.ExecuteNonQueryAsync(Cancel);
-    }
-
-    protected override async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Location.Description }.ToString());
-        await connection.OpenAsync(Cancel);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(Cancel);
-    }
+    private SqliteStorageTests(SqliteTestStores stores)
+        : base(stores) => _stores = stores;
 
     [Fact]
     [SupportedOSPlatform("linux")]
@@ -63,7 +40,7 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     [SupportedOSPlatform("linux")]
     public async Task ADatabaseOthersCouldReadIsMadeOwnerOnlyWhenOpened()
     {
-        var path = Path.Combine(_directory.FullName, "shared.db");
+        var path = Path.Combine(_stores.Directory.FullName, "shared.db");
         await using (var backend = new SqliteBackend(new SqliteConnectionStringBuilder { DataSource = path }.ToString(), TimeProvider.System))
         {
             await backend.MigrateAsync(Cancel);
@@ -82,7 +59,7 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     [SupportedOSPlatform("linux")]
     public async Task TheDataDirectoryAndItsMissingParentsAreCreatedOwnerOnly()
     {
-        var directory = Path.Combine(_directory.FullName, "data", "nested");
+        var directory = Path.Combine(_stores.Directory.FullName, "data", "nested");
 
         await using var backend = SqliteBackend.InDirectory(directory, TimeProvider.System);
         await backend.MigrateAsync(Cancel);
@@ -90,11 +67,5 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(directory)!));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, SqliteBackend.FileName)));
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
     }
 }

@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for schema migrations; subclassed once per backend.</summary>
+public abstract class MigrationContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task AnEmptyStoreGetsEveryMigrationInVersionOrder()
@@ -67,7 +68,7 @@ public abstract partial class StorageContractTests
     [Fact]
     public async Task AStoreWrittenByANewerSupervisorIsRefusedWithTheUnknownVersion()
     {
-        await RecordForeignMigrationAsync(Store, 9001);
+        await RecordForeignMigrationAsync(9001);
 
         var refused = await Assert.ThrowsAsync<SchemaMismatchException>(() => Open().MigrateAsync(Cancel));
 

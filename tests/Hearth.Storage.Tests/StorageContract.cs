@@ -3,13 +3,13 @@ using Hearth.Supervisor.Storage;
 namespace Hearth.Storage.Tests;
 
 /// <summary>
-/// What every storage backend must do, written once. Each backend subclasses it once and supplies fresh,
-/// empty stores; every test runs against each backend, so the backends cannot drift apart.
+/// The set-up every storage contract shares: a fresh, migrated store per test from the backend under test.
+/// Each contract area is written once and subclassed once per backend, so the backends cannot drift apart.
 /// </summary>
-public abstract partial class StorageContractTests : IAsyncLifetime
+public abstract class StorageContract(TestStores stores) : IAsyncLifetime
 {
     /// <summary>A time with sub-millisecond digits: stores keep milliseconds, so reads come back cut to them.</summary>
-    protected static readonly DateTimeOffset At = new DateTimeOffset(2026, 3, 1, 12, 30, 15, TimeSpan.Zero).AddTicks(1_234_567);
+    internal static readonly DateTimeOffset At = new DateTimeOffset(2026, 3, 1, 12, 30, 15, TimeSpan.Zero).AddTicks(1_234_567);
 
     protected static readonly DateTimeOffset AtMs = DateTimeOffset.FromUnixTimeMilliseconds(At.ToUnixTimeMilliseconds());
 
@@ -21,16 +21,16 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>A new, empty store (not migrated), and a way to open it again.</summary>
-    protected abstract Task<StoreLocation> CreateStoreAsync();
+    protected Task<StoreLocation> CreateStoreAsync() => stores.CreateStoreAsync(Cancel);
 
     /// <summary>A backend over a store that cannot be reached at all.</summary>
-    protected abstract IStorageBackend CreateUnreachableBackend();
+    protected IStorageBackend CreateUnreachableBackend() => stores.CreateUnreachableBackend();
 
     /// <summary>Records a migration this code does not carry, as a newer version would have.</summary>
-    protected abstract Task RecordForeignMigrationAsync(IStorageBackend backend, int version);
+    protected Task RecordForeignMigrationAsync(int version) => stores.RecordForeignMigrationAsync(Location, version, Cancel);
 
     /// <summary>Runs SQL on the test's store directly, behind the backend's back.</summary>
-    protected abstract Task ExecuteAsync(string sql);
+    protected Task ExecuteAsync(string sql) => stores.ExecuteAsync(Location, sql, Cancel);
 
     protected StoreLocation Location { get; private set; } = null!;
 
@@ -48,6 +48,7 @@ public abstract partial class StorageContractTests : IAsyncLifetime
             await backend.DisposeAsync();
         }
 
+        stores.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -66,6 +67,17 @@ public abstract partial class StorageContractTests : IAsyncLifetime
         var changes = new ChangeSet();
         fill(changes);
         return backend.Scheduler.CommitAsync(changes, Cancel);
+    }
+
+    protected async Task<List<LogChunkRecord>> ReadLogAsync(long job, int index, int attempt)
+    {
+        var chunks = new List<LogChunkRecord>();
+        await foreach (var chunk in Store.Jobs.ReadLogAsync(job, index, attempt, Cancel))
+        {
+            chunks.Add(chunk);
+        }
+
+        return chunks;
     }
 
     protected static Dictionary<string, int> Amounts(params (string Resource, int Amount)[] amounts) =>

@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for job, subjob and log queries; subclassed once per backend.</summary>
+public abstract class JobQueryContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task FindingAnUnknownJobGivesNull()
@@ -99,16 +100,5 @@ public abstract partial class StorageContractTests
         Assert.Equal("oops\n", System.Text.Encoding.UTF8.GetString(chunks[1].Data));
         Assert.Equal(binary, chunks[2].Data);
         Assert.Empty(await ReadLogAsync(1, 0, 3));
-    }
-
-    private async Task<List<LogChunkRecord>> ReadLogAsync(long job, int index, int attempt)
-    {
-        var chunks = new List<LogChunkRecord>();
-        await foreach (var chunk in Store.Jobs.ReadLogAsync(job, index, attempt, Cancel))
-        {
-            chunks.Add(chunk);
-        }
-
-        return chunks;
     }
 }

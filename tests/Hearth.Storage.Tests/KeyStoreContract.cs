@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for API keys; subclassed once per backend.</summary>
+public abstract class KeyStoreContract(TestStores stores) : StorageContract(stores)
 {
     private static ApiKeyRecord Key(string id, string hash, string role = KeyRoles.Account, int minutes = 0) =>
         new(id, hash, role, role == KeyRoles.Account ? "acme" : null, $"{role} key {id}", At.AddMinutes(minutes), null, 0);

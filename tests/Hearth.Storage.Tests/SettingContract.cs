@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for settings; subclassed once per backend.</summary>
+public abstract class SettingContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task SettingsAreWrittenReplacedAndDeletedByNameAndLoadBack()

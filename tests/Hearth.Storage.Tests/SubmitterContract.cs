@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for which account submitted a job; subclassed once per backend.</summary>
+public abstract class SubmitterContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task AJobKeepsTheAccountThatSubmittedItOrNoneForAnAdminKey()

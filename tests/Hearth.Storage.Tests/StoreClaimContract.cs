@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for the claim one supervisor holds on a store; subclassed once per backend.</summary>
+public abstract class StoreClaimContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task OnlyOneSupervisorHoldsAStoreAndTheRefusalNamesTheHolder()

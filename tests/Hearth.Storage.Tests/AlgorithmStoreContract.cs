@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for algorithms, their builds and the accounts that own them; subclassed once per backend.</summary>
+public abstract class AlgorithmStoreContract(TestStores stores) : StorageContract(stores)
 {
     private const string HashA = "0123456789abcdef0123456789abcdef01234567";
     private const string HashB = "89abcdef0123456789abcdef0123456789abcdef";

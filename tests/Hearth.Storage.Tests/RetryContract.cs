@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for retry limits, dependencies and attempts; subclassed once per backend.</summary>
+public abstract class RetryContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task RetryLimitsDependenciesAndEndedAttemptsLoadBackAndABlockedJobIsUnfinished()

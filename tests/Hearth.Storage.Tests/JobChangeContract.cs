@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for a job's requirements and the changes made to it after submission; subclassed once per backend.</summary>
+public abstract class JobChangeContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task AJobsRequirementsAndItsChangesAfterSubmissionAreStoredAndLoadBack()

@@ -2,7 +2,8 @@ using Hearth.Supervisor.Storage;
 
 namespace Hearth.Storage.Tests;
 
-public abstract partial class StorageContractTests
+/// <summary>What every storage backend must do for the scheduler's state: workers, jobs, subjobs and counters; subclassed once per backend.</summary>
+public abstract class SchedulerStoreContract(TestStores stores) : StorageContract(stores)
 {
     [Fact]
     public async Task AnEmptyStoreLoadsNoWorkersNoJobsAndZeroCounters()

@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresKeyStoreTests(PostgresServer server) : KeyStoreContract(new PostgresTestStores(server));

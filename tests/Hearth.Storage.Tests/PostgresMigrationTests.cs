@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresMigrationTests(PostgresServer server) : MigrationContract(new PostgresTestStores(server));

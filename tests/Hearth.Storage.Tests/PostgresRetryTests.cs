@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresRetryTests(PostgresServer server) : RetryContract(new PostgresTestStores(server));

@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresSchedulerStoreTests(PostgresServer server) : SchedulerStoreContract(new PostgresTestStores(server));

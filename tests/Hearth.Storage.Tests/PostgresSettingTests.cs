@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresSettingTests(PostgresServer server) : SettingContract(new PostgresTestStores(server));

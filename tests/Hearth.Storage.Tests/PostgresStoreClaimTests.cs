@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresStoreClaimTests(PostgresServer server) : StoreClaimContract(new PostgresTestStores(server));

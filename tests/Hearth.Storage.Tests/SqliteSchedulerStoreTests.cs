@@ -1,0 +1,3 @@
+namespace Hearth.Storage.Tests;
+
+public sealed class SqliteSchedulerStoreTests() : SchedulerStoreContract(new SqliteTestStores());
