@@ -274,18 +274,23 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
         }
     }
 
-    /// <summary>Applies a plan the loop decided; the expired calls leave the table with their capacity messages, for the caller to fail.</summary>
+    /// <summary>
+    /// Applies a plan the loop decided; the expired calls leave the table with their capacity messages, for the caller
+    /// to fail. The messages describe the pool as the calls' deadlines found it: the same plan withdraws the starts
+    /// queued for them, which would otherwise read as "no instance could be started".
+    /// </summary>
     public (WarmPoolPlan Applied, List<(PendingCall Call, string Message)> Expired) Apply(WarmPoolPlan plan, DateTimeOffset now)
     {
         lock (_gate)
         {
+            var reasons = plan.Expired.ToDictionary(w => w.Id, NoCapacityMessage);
             var applied = WarmPoolPolicy.Apply(_pool, plan, now);
             var expired = new List<(PendingCall, string)>();
             foreach (var waiting in applied.Expired)
             {
                 if (_calls.Remove(waiting.Id, out var call))
                 {
-                    expired.Add((call, NoCapacityMessage(waiting)));
+                    expired.Add((call, reasons[waiting.Id]));
                 }
             }
 
