@@ -100,6 +100,16 @@ public sealed class AlgorithmWalkthroughTests
         var counted = await JsonAsync(bob, "call", "acme/wordcount", "the cat and the hat");
         Assert.Equal("""{"words": {"the": 2, "and": 1, "cat": 1, "hat": 1}, "total": 5}""", counted.GetProperty("result").GetRawText());
 
+        // The C# echo, which the calls benchmark can use in place of the Python one, answers like it.
+        var echoCsharp = (await JsonAsync(alice, "algo", "push", CopyExample(cluster, "echo-csharp"), "--as", "acme/echocs")).GetProperty("hash").GetString()!;
+        await JsonAsync(alice, "algo", "publish", "acme/echocs", "--hash", echoCsharp, "--version", "1.0.0", "--public");
+        var echoedJson = await JsonAsync(bob, "call", "acme/echocs", """{"hello": ["world", 1]}""");
+        Assert.Equal(("""{"hello": ["world", 1]}""", "json"),
+            (echoedJson.GetProperty("result").GetRawText(), echoedJson.GetProperty("metadata").GetProperty("content_type").GetString()));
+        var echoedText = await JsonAsync(bob, "call", "acme/echocs", "plain words");
+        Assert.Equal(("plain words", "text", false), (echoedText.GetProperty("result").GetString(),
+            echoedText.GetProperty("metadata").GetProperty("content_type").GetString(), echoedText.GetProperty("metadata").GetProperty("cold_start").GetBoolean()));
+
         var versions = await JsonAsync(alice, "algo", "versions", "acme/echo");
         Assert.Equal("1.0.0", versions.GetProperty("versions")[0].GetProperty("version").GetString());
     }

@@ -16,8 +16,8 @@ namespace Hearth.Cli.Commands;
 
 /// <summary>
 /// <c>hearth bench calls</c>: a throwaway local cluster (supervisor and one worker in this process) serves the echo
-/// example; C clients call it over HTTP for S seconds, then the same echo program is driven directly over its pipe
-/// for S seconds, the floor. Reports latency percentiles and throughput of both, and the overhead between them. With
+/// example (or the algorithm <c>--algorithm</c> names); C clients call it over HTTP for S seconds, then the same program
+/// is driven directly over its pipe for S seconds, the floor. Reports latency percentiles and throughput of both, and the overhead between them. With
 /// <c>--floor URL</c> it also measures a running floor chain (an HTTP echo, e.g. the floors' client → Kestrel → Kestrel →
 /// pipe), alternating it with Hearth in rounds, and prints the ratios of the medians.
 /// </summary>
@@ -30,18 +30,24 @@ internal static class CallsBenchCommand
         var json = new Option<bool>("--json") { Description = "End with one JSON line" };
         var floor = new Option<string?>("--floor") { Description = "URL of a running HTTP echo to compare with, e.g. http://127.0.0.1:5301/echo; Hearth and it are measured in alternating rounds" };
         var rounds = new Option<int>("--rounds") { Description = "With --floor: rounds of one floor and one Hearth measurement each; medians are reported", DefaultValueFactory = _ => 3 };
+        var algorithm = new Option<string?>("--algorithm")
+        {
+            Description = "Directory of the algorithm to call instead of examples/algorithms/echo (Hearth's layout; each call sends a small JSON object), "
+                + "e.g. examples/algorithms/echo-csharp, whose per-call work matches the floor chain's child",
+        };
         var sandbox = WorkerSettings.SandboxOption();
         var command = new Command("calls", "Warm-call latency and throughput through Hearth versus the echo process driven directly over its pipe")
         {
-            concurrency, seconds, json, floor, rounds, sandbox,
+            concurrency, seconds, json, floor, rounds, algorithm, sandbox,
         };
         command.SetAction((result, _) => RunAsync(
-            new Settings(result.GetValue(concurrency), TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(json), result.GetValue(floor), result.GetValue(rounds)),
+            new Settings(result.GetValue(concurrency), TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(json), result.GetValue(floor), result.GetValue(rounds),
+                result.GetValue(algorithm)),
             WorkerSettings.ParseSandbox(result.GetValue(sandbox), "--sandbox") ?? SandboxMode.Auto));
         return command;
     }
 
-    private sealed record Settings(int Concurrency, TimeSpan Duration, bool Json, string? FloorText, int Rounds)
+    private sealed record Settings(int Concurrency, TimeSpan Duration, bool Json, string? FloorText, int Rounds, string? Algorithm)
     {
         public Uri? Floor => FloorText is null ? null : new Uri(FloorText, UriKind.Absolute);
     }
@@ -64,10 +70,15 @@ internal static class CallsBenchCommand
             return Output.Error("--rounds must be 1 to 100", ExitCodes.InvalidInput);
         }
 
-        var echo = FindEcho();
+        var echo = settings.Algorithm is { } named ? Path.GetFullPath(named) : FindEcho();
         if (echo is null)
         {
-            return Output.Error("cannot find examples/algorithms/echo: run the benchmark from the Hearth repository", ExitCodes.InvalidInput);
+            return Output.Error("cannot find examples/algorithms/echo: run the benchmark from the Hearth repository, or name an algorithm with --algorithm", ExitCodes.InvalidInput);
+        }
+
+        if (!File.Exists(Path.Combine(echo, AlgorithmManifest.FileName)))
+        {
+            return Output.Error($"--algorithm \"{settings.Algorithm}\" must be an algorithm's directory, with its {AlgorithmManifest.FileName}", ExitCodes.InvalidInput);
         }
 
         // No extra thread-pool threads: nothing on the call path blocks a thread, and on a small machine spare threads
@@ -87,7 +98,7 @@ internal static class CallsBenchCommand
                     Supervisor = host.Url,
                     ApiKey = host.Keys.WorkerKey!,
                     Name = "bench",
-                    Resources = $"host.processors={concurrency + 1},host.memory={64 * (concurrency + 1)}",
+                    Resources = $"host.processors={concurrency + 1},host.memory={1024 * (concurrency + 1)}",
                     RunDirectory = Path.Combine(data.FullName, "worker"),
                     Sandbox = sandbox,
                 });

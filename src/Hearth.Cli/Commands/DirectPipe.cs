@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Hearth.Cli.Client;
 using Hearth.Core.Algorithms;
 using Hearth.Worker.Algorithms;
 
@@ -14,6 +15,11 @@ internal static class DirectPipe
     public static async Task<Measurement> MeasureAsync(string echo, string scratch, int concurrency, TimeSpan duration)
     {
         var manifest = AlgorithmManifest.Parse(await File.ReadAllTextAsync(Path.Combine(echo, AlgorithmManifest.FileName)).ConfigureAwait(false));
+        if (manifest.Build is { } build)
+        {
+            echo = await BuildAsync(echo, build, Path.Combine(scratch, "build")).ConfigureAwait(false);
+        }
+
         var drivers = new List<Driver>();
         try
         {
@@ -35,6 +41,35 @@ internal static class DirectPipe
                 driver.Dispose();
             }
         }
+    }
+
+    /// <summary>Runs the algorithm's build step in a copy of its directory, as a worker would, and returns the copy.</summary>
+    private static async Task<string> BuildAsync(string source, IReadOnlyList<string> build, string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(directory, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var start = new ProcessStartInfo(build[0]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in build.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new CliException($"the build step {string.Join(' ', build)} of the direct-pipe copy exited with code {process.ExitCode}: "
+                + $"{(await errors.ConfigureAwait(false)).Trim()} {(await output.ConfigureAwait(false)).Trim()}");
+        }
+
+        return directory;
     }
 
     private static List<double> Run(List<Driver> drivers, byte[] request, TimeSpan duration)
