@@ -176,7 +176,9 @@ internal static class CallsBenchCommand
                 + string.Join(", ", steps.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:F1} ms"))));
         }
 
-        var warmUp = await WarmUpAsync(http, target, concurrency).ConfigureAwait(false);
+        // Calls until the runtime has finished optimizing the call path: at least 5 s.
+        var warmUp = await BenchWarmUp.UntilQuietAsync(() => RunLoopsAsync(http, target, concurrency, TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(5))
+            .ConfigureAwait(false);
         using var floor = settings.Floor is { } floorUrl ? NewClient(floorUrl, concurrency) : null;
         if (floor is not null)
         {
@@ -186,15 +188,14 @@ internal static class CallsBenchCommand
         if (!json)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warm-up: {warmUp.TotalSeconds:F0} s, until the runtime compiled fewer than {QuietJitMethods} methods in a second"));
+                $"warm-up: {warmUp.TotalSeconds:F0} s, until the runtime compiled fewer than {BenchWarmUp.QuietMethods} methods in a second"));
         }
 
         var jitted = JitInfo.GetCompiledMethodCount();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocated = GC.GetTotalAllocatedBytes();
         var collections = GC.CollectionCount(0);
         var hearth = new List<Measurement>();
         var floors = new List<Measurement>();
+        var cost = new CallCost();
         for (var round = 0; round < (floor is null ? 1 : settings.Rounds); round++)
         {
             if (floor is not null)
@@ -202,48 +203,23 @@ internal static class CallsBenchCommand
                 floors.Add(await RunLoopsAsync(floor, settings.Floor!, concurrency, duration).ConfigureAwait(false));
             }
 
-            hearth.Add(await RunLoopsAsync(http, target, concurrency, duration).ConfigureAwait(false));
+            // Only Hearth's rounds are costed: the floor's client shares this process.
+            var before = CallCost.Now();
+            var measuredRound = await RunLoopsAsync(http, target, concurrency, duration).ConfigureAwait(false);
+            cost.Add(before, CallCost.Now(), measuredRound.Count);
+            hearth.Add(measuredRound);
         }
 
-        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var measured = Measurement.Median(hearth);
         if (!json)
         {
-            // Client, supervisor and worker share this process; the echo processes are not counted. With --floor, the
-            // floor's client is counted too.
-            var calls = hearth.Sum(m => m.Count) + floors.Sum(m => m.Count);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cpu: {used.TotalMilliseconds * 1000 / calls:F0} us of this process per call (HTTP client, supervisor and worker together), "
-                + $"{(GC.GetTotalAllocatedBytes() - allocated) / calls / 1024.0:F1} KiB allocated per call, {GC.CollectionCount(0) - collections} gen0 collections, "
-                + $"{JitInfo.GetCompiledMethodCount() - jitted} methods compiled meanwhile"));
+                $"cpu per call: {cost.ProcessMicroseconds:F0} us in this process (HTTP client, supervisor and worker together), "
+                + $"{cost.InstanceMicroseconds:F0} us in the algorithm's instances; {cost.KibibytesAllocated:F1} KiB allocated per call, "
+                + $"{GC.CollectionCount(0) - collections} gen0 collections, {JitInfo.GetCompiledMethodCount() - jitted} methods compiled meanwhile"));
         }
 
         return (measured, new ColdStartFigures(cold.Max(), steps), floor is null ? null : new FloorComparison(settings.Floor!, hearth, floors));
-    }
-
-    private const int QuietJitMethods = 10;
-
-    /// <summary>
-    /// Calls until the runtime has finished optimizing the hot path (tiered compilation moves each method through
-    /// several tiers, slowly on a busy machine): a measurement taken earlier counts the JIT's work as the call path's.
-    /// At least 5 s, at most 60 s.
-    /// </summary>
-    private static async Task<TimeSpan> WarmUpAsync(HttpClient http, Uri target, int concurrency)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var last = JitInfo.GetCompiledMethodCount();
-        while (true)
-        {
-            await RunLoopsAsync(http, target, concurrency, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            var now = JitInfo.GetCompiledMethodCount();
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            if ((elapsed >= TimeSpan.FromSeconds(5) && now - last < QuietJitMethods) || elapsed >= TimeSpan.FromSeconds(60))
-            {
-                return elapsed;
-            }
-
-            last = now;
-        }
     }
 
     /// <summary>No trace headers: a caller measuring latency does not ask the server to trace every request.</summary>

@@ -20,6 +20,7 @@ namespace Hearth.Cli.Commands;
 /// submission to its process's start as the supervisor recorded it (so the report of the start travelling back
 /// is counted too).</item>
 /// </list>
+/// Both follow a warm-up that runs jobs until the runtime has finished compiling the path (<see cref="BenchWarmUp"/>).
 /// A saturated closed loop cannot measure dispatch: there every job waits its turn behind the others in flight,
 /// so its latency is <c>concurrency / throughput</c> whatever dispatch costs. That figure is printed too. A fixed rate
 /// above what the machine sustains measures queueing in the same way, hence a share of the measured capacity.
@@ -84,6 +85,15 @@ internal static class JobsBenchCommand
 
             using var client = new SupervisorClient(host.Url, host.Keys.AdminKey);
             var scheduler = host.Services.GetRequiredService<Scheduler>();
+            // Jobs until the runtime has finished optimizing the path, as in a supervisor that has been up a while.
+            var warmUp = await BenchWarmUp.UntilQuietAsync(() => JobsBenchLoad.ClosedLoopAsync(client, scheduler, WarmUpRound, concurrency), TimeSpan.FromSeconds(3))
+                .ConfigureAwait(false);
+            if (!json)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"warm-up: {warmUp.TotalSeconds:F0} s of jobs, until the runtime compiled fewer than {BenchWarmUp.QuietMethods} methods in a second"));
+            }
+
             var load = LoadAverage();
             var throughput = await MeasureAsync(client, await JobsBenchLoad.ClosedLoopAsync(client, scheduler, jobCount, concurrency).ConfigureAwait(false))
                 .ConfigureAwait(false);
@@ -121,6 +131,8 @@ internal static class JobsBenchCommand
     }
 
     private const int JobListLimit = 10_000;
+
+    private const int WarmUpRound = 250;
 
     private sealed record Measured(double Seconds, double JobsPerSecond, double P50, double P99, int Failed)
     {
