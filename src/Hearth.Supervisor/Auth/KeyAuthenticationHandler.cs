@@ -19,7 +19,7 @@ internal sealed class KeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0 || Context.GetEndpoint()?.Metadata.GetMetadata<ChecksItsOwnKey>() is not null)
+        if (header.Length == 0)
         {
             return AuthenticateResult.NoResult();
         }
