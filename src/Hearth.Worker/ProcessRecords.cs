@@ -31,7 +31,7 @@ internal sealed class ProcessRecords
     /// <summary>Records a process that has just been spawned (and not yet reaped, so its pid is still its own).</summary>
     public void Add(string assignmentId, int pid, long jobId, int subjobIndex)
     {
-        if (!OperatingSystem.IsLinux() || ReadStat(pid) is not { } stat)
+        if (!OperatingSystem.IsLinux() || ProcStat.Read(pid) is not { } stat)
         {
             return;
         }
@@ -45,7 +45,7 @@ internal sealed class ProcessRecords
     /// <summary>Records an instance's process that has just been spawned.</summary>
     public void AddInstance(string instanceId, int pid)
     {
-        if (!OperatingSystem.IsLinux() || ReadStat(pid) is not { } stat)
+        if (!OperatingSystem.IsLinux() || ProcStat.Read(pid) is not { } stat)
         {
             return;
         }
@@ -139,7 +139,7 @@ internal sealed class ProcessRecords
             return InstanceMembers(record, workerName);
         }
 
-        var leader = ReadStat(record.Pid);
+        var leader = ProcStat.Read(record.Pid);
         if (leader is { } l && l.StartTicks != record.StartTicks)
         {
             return [];
@@ -149,7 +149,7 @@ internal sealed class ProcessRecords
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || ReadStat(pid) is not { } stat || stat.Session != record.Pid || stat.State == 'Z')
+                || ProcStat.Read(pid) is not { } stat || stat.Session != record.Pid || stat.State == 'Z')
             {
                 continue;
             }
@@ -173,13 +173,13 @@ internal sealed class ProcessRecords
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && ReadStat(pid) is { } stat && stat.State != 'Z' && stat.StartTicks >= record.StartTicks)
+                && ProcStat.Read(pid) is { } stat && stat.State != 'Z' && stat.StartTicks >= record.StartTicks)
             {
                 parents[pid] = stat.Parent;
             }
         }
 
-        var leaderLives = ReadStat(record.Pid) is { } leader && leader.StartTicks == record.StartTicks && leader.State != 'Z';
+        var leaderLives = ProcStat.Read(record.Pid) is { } leader && leader.StartTicks == record.StartTicks && leader.State != 'Z';
         var members = new List<int>();
         foreach (var pid in parents.Keys)
         {
@@ -265,29 +265,6 @@ internal sealed class ProcessRecords
     }
 
     private string PathOf(string assignmentId) => Path.Combine(_directory, WorkerDirectory.Sanitize(assignmentId));
-
-    /// <summary>Fields 3, 4, 6 and 22 of <c>/proc/PID/stat</c>: state, parent, session and start time; null when there is no such process.</summary>
-    private static (char State, int Parent, int Session, long StartTicks)? ReadStat(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        // The command name (field 2) may hold spaces and parentheses; everything after its last ')' is plain.
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length > 19
-            && int.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parent)
-            && int.TryParse(fields[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session)
-            && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            ? (fields[0][0], parent, session, start)
-            : null;
-    }
 
     private sealed record Record(string AssignmentId, int Pid, long StartTicks, long JobId, int SubjobIndex)
     {

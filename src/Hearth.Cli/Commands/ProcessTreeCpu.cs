@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Worker;
 
 namespace Hearth.Cli.Commands;
 
@@ -9,8 +10,6 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal static class ProcessTreeCpu
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ, which Linux fixes at 100 for /proc.
-
     public static TimeSpan Descendants()
     {
         if (!Directory.Exists("/proc"))
@@ -21,9 +20,9 @@ internal static class ProcessTreeCpu
         var parents = new Dictionary<int, (int Parent, long Ticks)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Read(pid) is { } stat)
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ProcStat.Read(pid) is { } stat)
             {
-                parents[pid] = stat;
+                parents[pid] = (stat.Parent, stat.CpuTicks);
             }
         }
 
@@ -41,29 +40,6 @@ internal static class ProcessTreeCpu
             }
         }
 
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
-    }
-
-    /// <summary>The parent and user+system ticks from /proc/PID/stat; null when the process went meanwhile.</summary>
-    private static (int Parent, long Ticks)? Read(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        // The command name is in parentheses and may hold spaces; the fields after it are plain numbers.
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length > 12
-            && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent)
-            && long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
-            && long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
-            ? (parent, user + system)
-            : null;
+        return TimeSpan.FromSeconds(ticks / ProcStat.TicksPerSecond);
     }
 }
