@@ -98,7 +98,7 @@ internal static class CallsBenchCommand
                     Supervisor = host.Url,
                     ApiKey = host.Keys.WorkerKey!,
                     Name = "bench",
-                    // Room for one instance per caller and one spare, of any example --algorithm may name (the C# one asks for more memory than the echo).
+                    // Room for one instance per caller and one spare, of whatever --algorithm names (the C# word counter asks for 256 MB each).
                     Resources = $"host.processors={concurrency + 1},host.memory={1024 * (concurrency + 1)}",
                     RunDirectory = Path.Combine(data.FullName, "worker"),
                     Sandbox = sandbox,
