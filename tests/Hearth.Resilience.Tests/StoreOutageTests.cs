@@ -86,6 +86,29 @@ public sealed class StoreOutageTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task AnOutageLongerThanTheLockCanBeHeldThroughStillStopsTheSupervisorForAStandbyToTakeOver()
+    {
+        // An 8 s heartbeat timeout has a 2 s fencing margin: the lock is held through 11 + 2 - 1 = 12 s unconfirmed.
+        var database = await server.CreateDatabaseAsync(Token);
+        await using var farm = await TestCluster.StartAsync(new ClusterOptions { Database = database, HeartbeatTimeout = "8s" });
+        var clock = Stopwatch.StartNew();
+        await server.StopForOutageAsync(Token);
+        var down = clock.Elapsed;
+        try
+        {
+            await farm.Supervisor.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await server.StartAgainAsync(Token);
+        }
+
+        var stopped = clock.Elapsed - down;
+        Assert.Contains("lost its claim on the store", farm.Supervisor.Output, StringComparison.Ordinal);
+        Report($"PostgreSQL down with an 8 s heartbeat timeout: the supervisor stopped {stopped.TotalSeconds:0.0} s after the server went down");
+    }
+
+    [Fact]
     public async Task ASqliteStoreOnAFullDiskAnswers507ThenRecoversWhenSpaceReturns()
     {
         var disk = Directory.CreateTempSubdirectory("hearth-small-disk-");
