@@ -38,6 +38,22 @@ internal sealed class LoopRecovery(RestartBudget budget)
         return restart == 0 ? null : new RecoveryStep(FirstRestartWait * (1 << (restart - 1)), restart);
     }
 
+    /// <summary>
+    /// Waits out <paramref name="step"/>: a restart on <paramref name="time"/>, the store's trouble on the real clock, as
+    /// the database server keeps it. False when <paramref name="stopping"/> completes first.
+    /// </summary>
+    public static async Task<bool> WaitAsync(RecoveryStep step, TimeProvider time, Task stopping, CancellationToken cancellationToken)
+    {
+        var wait = step.Restart > 0 ? Task.Delay(step.Wait, time, cancellationToken) : Task.Delay(step.Wait, cancellationToken);
+        if (await Task.WhenAny(wait, stopping).ConfigureAwait(false) != wait)
+        {
+            return false;
+        }
+
+        await wait.ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>The store answered again: the next trouble starts from the shortest wait.</summary>
     public void Recovered() => _troubleWait = TimeSpan.Zero;
 }

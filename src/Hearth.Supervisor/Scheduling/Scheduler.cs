@@ -301,14 +301,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
             _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
             _instanceSteps.Reset();
-            // The store's trouble is waited out on the real clock, as the database server keeps it.
-            var wait = trouble is null ? Task.Delay(next.Wait, _time, cancellationToken) : Task.Delay(next.Wait, cancellationToken);
-            if (await Task.WhenAny(wait, _inbox.Closed).ConfigureAwait(false) != wait)
+            if (!await LoopRecovery.WaitAsync(next, _time, _inbox.Closed, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
 
-            await wait.ConfigureAwait(false);
             try
             {
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
