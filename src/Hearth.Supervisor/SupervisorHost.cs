@@ -194,6 +194,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
         BindingExceptionHandler.AddTo(services);
+        services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -22,6 +22,8 @@ public interface IStorageBackend : IAsyncDisposable
 
     IJobQueries Jobs { get; }
 
+    IFrameQueries Frames { get; }
+
     IKeyStore Keys { get; }
 
     IAccountStore Accounts { get; }

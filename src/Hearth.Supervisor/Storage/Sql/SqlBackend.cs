@@ -15,6 +15,7 @@ public abstract class SqlBackend : IStorageBackend
         Rows = new SqlRows(dialect);
         Scheduler = new SqlSchedulerStore(this);
         Jobs = new SqlJobQueries(this);
+        Frames = new SqlFrameQueries(this);
         Keys = new SqlKeyStore(this);
         Accounts = new SqlAccountStore(this);
         Algorithms = new SqlAlgorithmStore(this);
@@ -27,6 +28,8 @@ public abstract class SqlBackend : IStorageBackend
     public ISchedulerStore Scheduler { get; }
 
     public IJobQueries Jobs { get; }
+
+    public IFrameQueries Frames { get; }
 
     public IKeyStore Keys { get; }
 
