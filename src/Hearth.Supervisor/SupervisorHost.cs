@@ -255,7 +255,6 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapAlgorithms();
         app.MapReservations();
         app.MapAdminPages();
-        app.MapWorkerLockPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 
