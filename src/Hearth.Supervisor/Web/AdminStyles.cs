@@ -13,6 +13,7 @@ internal static class AdminStyles
             box-shadow: 0 1px 0 #000, 0 2px 8px rgba(0,0,0,.15); position: sticky; top: 0; z-index: 20; }
         header.top .brand { font-weight: 700; letter-spacing: .03em; color: #fff; font-size: 1.1rem; display: flex; align-items: center; gap: .4rem; }
         header.top .brand:hover { text-decoration: none; }
+        header.top .brand svg { width: 1.1rem; height: 1.1rem; }
         header.top nav { display: flex; gap: .25rem; height: 100%; }
         header.top nav a { color: #c9d1d9; display: flex; align-items: center; padding: 0 .75rem; border-bottom: 3px solid transparent; }
         header.top nav a:hover { color: #fff; text-decoration: none; background: #262c33; }
@@ -25,7 +26,7 @@ internal static class AdminStyles
         h2 { font-size: 1.05rem; margin: 0 0 .6rem; display: flex; align-items: baseline; gap: .5rem; flex-wrap: wrap; }
         .crumbs { margin: 0; color: #57606a; font-size: .9rem; }
         section, .card { background: #fff; border: 1px solid #d8dee4; border-radius: .5rem; padding: 1rem 1.1rem; margin-bottom: 1.1rem; overflow-x: auto; }
-        .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.1rem; }
+        .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.1rem; margin-bottom: 1.1rem; }
         .cards > section { margin-bottom: 0; }
         .count { font-weight: 400; font-size: .85rem; color: #57606a; }
         table { border-collapse: collapse; background: #fff; width: 100%; }
@@ -75,6 +76,8 @@ internal static class AdminStyles
         pre.log[data-state=ended]::after { content: "\2014 end of output \2014"; display: block; color: #768390; margin-top: .4rem; }
         .tail-head { display: flex; gap: .8rem; align-items: center; flex-wrap: wrap; }
         .tail-head a.current { font-weight: 700; }
+        .key { display: flex; gap: .45rem; align-items: center; margin-bottom: .3rem; }
+        .key form.inline { margin: 0; }
         .tags span { display: inline-block; background: #eef1f4; border-radius: .3rem; padding: 0 .4rem; margin-right: .25rem; font-size: .85rem; }
         .stat { display: inline-flex; flex-direction: column; margin-right: 1.6rem; }
         .stat b { font-size: 1.3rem; }
