@@ -260,7 +260,6 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapReservations();
         app.MapData();
         app.MapAdminPages();
-        app.MapWorkerLockPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 

@@ -63,6 +63,8 @@ internal sealed class CallDispatcher(
     {
         var outcome = await call.Done.Task.ConfigureAwait(false);
         metrics.Call(outcome.Status, outcome.ColdStart, outcome.Duration);
+        var build = call.Served?.Template ?? template;
+        metrics.Builds.Add(build.Algorithm, build.Hash, outcome.Status);
         if (outcome.Status is CallStatus.Ok or CallStatus.AlgorithmError && call.Served is { } served)
         {
             reservations?.CallServed(account, served.Template.Hash, served.ReservationId);
