@@ -62,6 +62,28 @@ public sealed class LoopRestartTests : LoopStoreFixture
     }
 
     [Fact]
+    public async Task ACommandThatFailsHalfwayStoresNothingOfWhatItDidAndTheLoopStartsOverFromTheStore()
+    {
+        var inbox = new SchedulerInbox();
+        await using var scheduler = new Scheduler(
+            Backend.Scheduler, new SchedulerSettings(TimeSpan.FromSeconds(30), new Dictionary<ResourceName, int>()), Time, new JobWaiters(),
+            NullLogger<Scheduler>.Instance, _lifetime, _instances, inbox: inbox);
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+        var first = await scheduler.SubmitAsync(Job("first"));
+
+        var halfDone = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        inbox.Post(new FailsAfterSubmitting(Job("half done"), halfDone));
+        var failed = await Assert.ThrowsAsync<OperationCanceledException>(() => WithinBound(halfDone.Task, "the failed command's answer"));
+        Assert.Contains("restarted", failed.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(failed.InnerException);
+
+        var after = await WithinBound(scheduler.SubmitAsync(Job("after")), "a submission after the restart");
+        Assert.True(scheduler.IsRunning);
+        Assert.Equal(first + 1, after);
+        Assert.Equal(["after", "first"], (await Backend.Jobs.ListJobsAsync(new(), TestContext.Current.CancellationToken)).Select(j => j.Name).Order());
+    }
+
+    [Fact]
     public async Task ALoopThatKeepsFailingStopsTheSupervisorOnItsFourthFailureWithinAMinute()
     {
         await using var scheduler = NewScheduler();
@@ -192,6 +214,16 @@ public sealed class LoopRestartTests : LoopStoreFixture
             }
 
             return Task.FromException<T>(new StorageUnavailableException("the database is down"));
+        }
+    }
+
+    /// <summary>A command with a fault after its first change: it queues a job, then throws.</summary>
+    private sealed record FailsAfterSubmitting(JobSubmission Submission, TaskCompletionSource<long> Reply) : AnsweredCommand<long>(Reply)
+    {
+        protected override long Execute(SchedulerState state, CycleEffects fx, Microsoft.Extensions.Logging.ILogger log)
+        {
+            state.Submit(Submission, fx);
+            throw new InvalidOperationException("the command failed on purpose after it queued its job");
         }
     }
 

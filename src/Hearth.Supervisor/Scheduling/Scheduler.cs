@@ -410,6 +410,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private DateTimeOffset? NextWake() =>
         LoopInstanceSteps.Earliest(LoopInstanceSteps.Earliest(_state.NextExpiry(), _instanceSteps.NextDue), _state.NextRetry());
 
+    /// <summary>
+    /// Runs one command. A refusal is thrown by the command's checks, before it changed anything, and goes to its
+    /// caller. Any other exception may have left the command half-applied: it fails its caller and ends the cycle
+    /// unstored, and the loop starts over from the store.
+    /// </summary>
     private void Handle(SchedulerCommand command)
     {
         try
@@ -419,12 +424,17 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 _answers.Add(command);
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (SchedulerCommand.IsRefusal(e))
         {
             if (!command.Fail(e))
             {
                 LogCommandFailed(command.GetType().Name, e);
             }
+        }
+        catch (Exception e)
+        {
+            command.Fail(new OperationCanceledException("the scheduling loop restarted before this was stored; try again", e));
+            throw;
         }
     }
 }
