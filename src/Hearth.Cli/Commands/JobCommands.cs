@@ -22,6 +22,7 @@ internal static class JobCommands
         var retries = new Option<int?>("--retries") { Description = "Run a subjob that exits non-zero again, up to this many times (default 0)" };
         var retryDelay = new Option<string?>("--retry-delay") { Description = "Wait this long before each retry, e.g. 30s or 2m (default: at once)" };
         var waitFor = new Option<string?>("--wait-for") { Description = "Job IDs, comma-separated: this job stays blocked until they all complete, and fails if one does not" };
+        var agenda = new AgendaOptions();
         var where = new WhereOptions();
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
@@ -30,6 +31,7 @@ internal static class JobCommands
             name, reservations, cpus, priority, retries, retryDelay, waitFor, json, command,
         };
         where.AddTo(submit);
+        agenda.AddTo(submit);
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -44,9 +46,10 @@ internal static class JobCommands
             }
 
             var requirements = where.Read(result);
-            var request = new SubmitJobRequest(
+            SubmitJobRequest request = new(
                 result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
                 result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements);
+            request = agenda.AddTo(request, result);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -135,7 +138,7 @@ internal static class JobCommands
                 limit = parsed;
             }
 
-            var view = await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
+            var view = await WaitForEndAsync(client, jobId, limit, cancellation, progress: !Console.IsErrorRedirected).ConfigureAwait(false);
             if (!JobStates.IsTerminal(view.State))
             {
                 return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}", ExitCodes.TimedOut);
@@ -176,9 +179,10 @@ internal static class JobCommands
     {
         var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
+        var frame = new Option<int?>("--frame") { Description = "The output of the agenda item holding this frame" };
         var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob, or of the item holding --frame F)") { id, subjob, attempt, frame, json };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -198,9 +202,14 @@ internal static class JobCommands
             }
 
             var which = result.GetValue(attempt);
-            if (result.GetValue(json) || which is not null)
+            if (result.GetValue(json) || which is not null || result.GetValue(frame) is not null)
             {
                 var parts = new List<string>();
+                if (result.GetValue(frame) is { } f)
+                {
+                    parts.Add($"frame={f.ToString(CultureInfo.InvariantCulture)}");
+                }
+
                 if (only is { } n)
                 {
                     parts.Add($"subjob={n}");
@@ -254,17 +263,31 @@ internal static class JobCommands
     }
 
     /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes.</summary>
-    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation)
+    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes; with <paramref name="progress"/>, an agenda job's frames done are shown on stderr as it goes.</summary>
+    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation, bool progress = false)
     {
         var deadline = limit is { } l ? DateTimeOffset.UtcNow + l : DateTimeOffset.MaxValue;
+        var shown = false;
         while (true)
         {
             var left = deadline - DateTimeOffset.UtcNow;
-            var poll = Math.Clamp(left.TotalSeconds, 0, 30);
+            var poll = Math.Clamp(left.TotalSeconds, 0, progress && shown ? 1 : 30);
             var view = await client.GetAsync<JobView>(
                 $"/v1/jobs/{jobId}/wait?timeout={poll.ToString("0.###", CultureInfo.InvariantCulture)}", cancellation).ConfigureAwait(false);
+            if (progress && view.Frames is { } frames)
+            {
+                var done = frames.GetValueOrDefault("complete");
+                Console.Error.Write($"\r{done} of {frames.Values.Sum()} frames done ({Clip(FrameCommands.Counts(frames), 60)})\u001b[K");
+                shown = true;
+            }
+
             if (JobStates.IsTerminal(view.State) || DateTimeOffset.UtcNow >= deadline)
             {
+                if (shown)
+                {
+                    Console.Error.WriteLine();
+                }
+
                 return view;
             }
         }
@@ -287,6 +310,12 @@ internal static class JobCommands
         Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        if (view.Range is { } range)
+        {
+            Console.Out.WriteLine($"  range        {range}   chunk {view.Chunk}");
+            Console.Out.WriteLine($"  frames       {FrameCommands.Counts(view.Frames ?? new Dictionary<string, int>())}");
+        }
+
         if (view.Retries > 0)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  retries      {view.Retries}, {view.RetryDelaySeconds:0.###}s apart"));
