@@ -188,6 +188,8 @@ internal sealed class Assignments(JobBook jobs, AgendaBook agendas, Cluster clus
                 if (!process.Running)
                 {
                     End(subjob, process.ExitCode, NullIfEmpty(process.Error), fx);
+                    // An agenda subjob moved on to its next item on this report: that assignment is not forgotten, it is new.
+                    reported.Add(subjob.AssignmentId);
                 }
                 else if (subjob.KillRequested)
                 {
