@@ -31,6 +31,8 @@ internal sealed class GatedBackend(IStorageBackend inner) : IStorageBackend
 
     public IReservationStore Reservations => new GatedReservations(inner.Reservations, this);
 
+    public IDataStore Data => inner.Data;
+
     public void Close()
     {
         lock (_lock)

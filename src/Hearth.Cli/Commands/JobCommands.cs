@@ -3,6 +3,7 @@ using System.Globalization;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Spectre.Console;
 
 namespace Hearth.Cli.Commands;
 
@@ -46,10 +47,11 @@ internal static class JobCommands
             }
 
             var requirements = where.Read(result);
-            SubmitJobRequest request = new(
-                result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
-                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements);
-            request = agenda.AddTo(request, result);
+            var request = agenda.AddTo(
+                new SubmitJobRequest(
+                    result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
+                    result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements),
+                result);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -138,7 +140,9 @@ internal static class JobCommands
                 limit = parsed;
             }
 
-            var view = await WaitForEndAsync(client, jobId, limit, cancellation, progress: !Console.IsErrorRedirected).ConfigureAwait(false);
+            var view = TerminalProgress.For(result.GetValue(json)) is { } console
+                ? await WaitShowingProgressAsync(console, client, jobId, limit, cancellation).ConfigureAwait(false)
+                : await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
             if (!JobStates.IsTerminal(view.State))
             {
                 return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}", ExitCodes.TimedOut);
@@ -181,8 +185,12 @@ internal static class JobCommands
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
         var frame = new Option<int?>("--frame") { Description = "The output of the agenda item holding this frame" };
         var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob, or of the item holding --frame F)") { id, subjob, attempt, frame, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob, or of the item holding --frame F)")
+        {
+            id, subjob, attempt, frame, follow, json,
+        };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -202,6 +210,13 @@ internal static class JobCommands
             }
 
             var which = result.GetValue(attempt);
+            if (result.GetValue(follow))
+            {
+                return result.GetValue(json) || which is not null
+                    ? Output.Error("--follow prints the latest attempts' output as it comes; it takes neither --json nor --attempt", ExitCodes.InvalidInput)
+                    : await LogFollower.FollowAsync(client, jobId, only, cancellation).ConfigureAwait(false);
+            }
+
             if (result.GetValue(json) || which is not null || result.GetValue(frame) is not null)
             {
                 var parts = new List<string>();
@@ -262,32 +277,51 @@ internal static class JobCommands
         return logs;
     }
 
-    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes.</summary>
-    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes; with <paramref name="progress"/>, an agenda job's frames done are shown on stderr as it goes.</summary>
-    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation, bool progress = false)
+    /// <summary>
+    /// Waits as <see cref="WaitForEndAsync"/> does, asking every second so that a bar shows the subjobs done of the
+    /// total, and which are running, until the job ends.
+    /// </summary>
+    private static Task<JobView> WaitShowingProgressAsync(IAnsiConsole console, SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation) =>
+        TerminalProgress.Counting(console).StartAsync(context =>
+        {
+            var bar = context.AddTask($"job {jobId}", maxValue: 1);
+            return WaitForEndAsync(client, jobId, limit, cancellation, view =>
+            {
+                if (view.Frames is { } frames)
+                {
+                    // An agenda job's progress is its frames': its subjobs come and go as items are handed out.
+                    var complete = frames.GetValueOrDefault(JobStates.Complete);
+                    bar.MaxValue = Math.Max(1, frames.Values.Sum());
+                    bar.Value = complete;
+                    bar.Description = Markup.Escape($"job {jobId} {view.State}: {complete} of {frames.Values.Sum()} frames done, {frames.GetValueOrDefault(JobStates.Running)} running");
+                    return;
+                }
+
+                var done = view.Subjobs.Count(s => JobStates.IsTerminal(s.State));
+                var running = view.Subjobs.Count(s => s.State == JobStates.Running);
+                bar.MaxValue = Math.Max(1, view.Subjobs.Count);
+                bar.Value = done;
+                bar.Description = Markup.Escape($"job {jobId} {view.State}: {done} of {view.Subjobs.Count} subjobs done, {running} running");
+            });
+        });
+
+    /// <summary>
+    /// Long-polls the supervisor until the job ends or <paramref name="limit"/> passes; with <paramref name="seen"/>, asks
+    /// every second and shows it each answer.
+    /// </summary>
+    internal static async Task<JobView> WaitForEndAsync(
+        SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation, Action<JobView>? seen = null)
     {
         var deadline = limit is { } l ? DateTimeOffset.UtcNow + l : DateTimeOffset.MaxValue;
-        var shown = false;
         while (true)
         {
             var left = deadline - DateTimeOffset.UtcNow;
-            var poll = Math.Clamp(left.TotalSeconds, 0, progress && shown ? 1 : 30);
+            var poll = Math.Clamp(left.TotalSeconds, 0, seen is null ? 30 : 1);
             var view = await client.GetAsync<JobView>(
                 $"/v1/jobs/{jobId}/wait?timeout={poll.ToString("0.###", CultureInfo.InvariantCulture)}", cancellation).ConfigureAwait(false);
-            if (progress && view.Frames is { } frames)
-            {
-                var done = frames.GetValueOrDefault("complete");
-                Console.Error.Write($"\r{done} of {frames.Values.Sum()} frames done ({Clip(FrameCommands.Counts(frames), 60)})\u001b[K");
-                shown = true;
-            }
-
+            seen?.Invoke(view);
             if (JobStates.IsTerminal(view.State) || DateTimeOffset.UtcNow >= deadline)
             {
-                if (shown)
-                {
-                    Console.Error.WriteLine();
-                }
-
                 return view;
             }
         }

@@ -31,4 +31,6 @@ public interface IStorageBackend : IAsyncDisposable
     IAlgorithmStore Algorithms { get; }
 
     IReservationStore Reservations { get; }
+
+    IDataStore Data { get; }
 }

@@ -20,6 +20,7 @@ public abstract class SqlBackend : IStorageBackend
         Accounts = new SqlAccountStore(this);
         Algorithms = new SqlAlgorithmStore(this);
         Reservations = new SqlReservationStore(this);
+        Data = new SqlDataStore(this);
     }
 
     public abstract string Name { get; }
@@ -37,6 +38,8 @@ public abstract class SqlBackend : IStorageBackend
     public IAlgorithmStore Algorithms { get; }
 
     public IReservationStore Reservations { get; }
+
+    public IDataStore Data { get; }
 
     internal SqlDialect Dialect { get; }
 
