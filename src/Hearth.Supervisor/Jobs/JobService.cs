@@ -3,13 +3,14 @@ using Hearth.Core.Placement;
 using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Jobs;
 
 /// <summary>What the job endpoints do: validate, hand writes to the scheduler, read from the store.</summary>
-public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time)
+public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time, FrameService? frames = null)
 {
     public const int MaxCpus = 10_000;
     public const int MaxListLimit = 10_000;
@@ -48,11 +49,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? JobLimits.DefaultName(command[0]) : request.Name.Trim();
         var controls = JobControlsParser.Parse(request);
+        var agenda = AgendaRequests.Parse(request);
         var storedStates = await StoredStatesAsync(controls.DependsOn, access, CancellationToken.None).ConfigureAwait(false);
         try
         {
             return await scheduler.SubmitAsync(
-                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements))
+                    new JobSubmission(
+                        name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements, agenda))
                 .ConfigureAwait(false);
         }
         catch (PriorityNotAllowedException e)
@@ -142,6 +145,11 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         var view = JobViews.From(details);
+        if (frames is not null)
+        {
+            view = await frames.AddToAsync(view, cancellationToken).ConfigureAwait(false);
+        }
+
         return view with { PendingReason = PendingReasons.Explain(view, scheduler.View) };
     }
 

@@ -186,6 +186,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     public Task<string> RetryJobAsync(long jobId, int? index, JobDetails? stored, IReadOnlyDictionary<long, string> storedStates) =>
         FarmAsync((state, fx) => state.Retry(jobId, index, stored, storedStates, fx).State.ToText());
 
+    /// <inheritdoc cref="SchedulerState.FrameAction"/>
+    public Task<(IReadOnlyList<string> Items, IReadOnlyDictionary<string, int> Counts)> FrameActionAsync(
+        long jobId, Frames.FrameAction action, IReadOnlyList<int>? frames, string range, string by, JobDetails? stored, AgendaDetails? storedAgenda) =>
+        FarmAsync((state, fx) => state.FrameAction(jobId, action, frames, range, by, stored, storedAgenda, fx));
+
     /// <summary>Changes a job; false when it is not active. Throws <see cref="JobChangeRefusedException"/> or <see cref="PriorityNotAllowedException"/>.</summary>
     public Task<bool> ModifyJobAsync(long jobId, JobModification change) => FarmAsync((state, fx) => state.Modify(jobId, change, fx));
 
