@@ -167,6 +167,8 @@ internal sealed class SchedulerState
         ledger.SetProperties(host, worker.Properties);
         worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
         ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
+        worker.AccountJobs = register.AccountJobs;
+        ledger.SetTakesAccountJobs(host, !WorkerEntry.RefusesAccountJobs(register.AccountJobs));
         Instances?.Reconcile(session, register.Instances, fx);
         if (worker.Stale.Count > 0)
         {
@@ -405,7 +407,7 @@ internal sealed class SchedulerState
         var p = worker.Properties;
         return new WorkerView(
             worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation,
-            _farm.IsLocked(worker.Name), new WorkerPropertiesView(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster));
+            _farm.IsLocked(worker.Name), new WorkerPropertiesView(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster), worker.AccountJobs);
     }
 
     private WorkerEntry Known(string name) =>
