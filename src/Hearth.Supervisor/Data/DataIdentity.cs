@@ -31,7 +31,7 @@ internal sealed class DataIdentity(AccountService accounts, InstanceKeys instanc
         {
             var algorithm = pool.List().FirstOrDefault(i => i.Id == instance)?.Algorithm;
             return new DataCaller(
-                await accounts.CallerAsync(caller, cancellationToken).ConfigureAwait(false),
+                await accounts.CallerAsync(caller.Account, cancellationToken).ConfigureAwait(false),
                 instance,
                 algorithm is not null && AlgorithmName.TryParse(algorithm, out var name, out _) ? name : null);
         }
