@@ -13,4 +13,10 @@ public sealed record WorkRequest(
     string Id, ResourceRequest Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null, bool AccountJob = false)
 {
     public const int DefaultPriority = 9999;
+
+    /// <summary>The account it counts against (a job's submitter, an instance's caller); null for the admin's work, which no quota holds.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>True for an algorithm instance, which counts against max-instances; a subjob counts its processors against max-slots.</summary>
+    public bool IsInstance { get; init; }
 }

@@ -42,6 +42,10 @@ internal sealed class InstanceKeys
         return null;
     }
 
+    /// <summary>The instance <paramref name="key"/> was issued to, or null when it is not an instance key this supervisor issued.</summary>
+    public string? InstanceOf(string key) =>
+        key.StartsWith(Prefix, StringComparison.Ordinal) && _byHash.TryGetValue(ApiKeys.Hash(key), out var entry) ? entry.InstanceId : null;
+
     /// <summary>Forgets the keys of an instance that has stopped.</summary>
     public void Revoke(string instanceId)
     {

@@ -154,6 +154,30 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
         }
     }
 
+    /// <summary>
+    /// The call an instance was just handed leaves unserved (too little of its budget was left to finish there): the
+    /// instance takes the next waiting call (<c>Next</c>), or is idle.
+    /// </summary>
+    public (PendingCall Call, AlgorithmInstance Instance)? Pass(PendingCall call, string instanceId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _calls.Remove(call.Id);
+            if (_pool.Find(instanceId) is not { State: InstanceState.Busy } instance || instance.CurrentCall != call.Id)
+            {
+                return null;
+            }
+
+            var next = Claim(_pool.Finished(instanceId, now), call.ColdStart, now);
+            if (next is { } n && call.ColdStart)
+            {
+                n.Call.Breakdown = call.Breakdown;
+            }
+
+            return next;
+        }
+    }
+
     /// <summary>True when a start queued for <paramref name="key"/> is no longer needed: no call waits for it.</summary>
     public bool HasSurplusStart(PoolKey key)
     {

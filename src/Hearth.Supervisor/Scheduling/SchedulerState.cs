@@ -369,6 +369,18 @@ internal sealed class SchedulerState
         return View(worker);
     }
 
+    /// <summary>The subjobs running on worker <paramref name="name"/>, by job and index.</summary>
+    public IReadOnlyList<RunningSubjob> RunningOn(string name)
+    {
+        Known(name);
+        return [.. Cluster.Running
+            .Where(w => w.Host == name)
+            .Select(w => _subjobs.GetValueOrDefault(w.Request.Id))
+            .OfType<Subjob>()
+            .Select(s => new RunningSubjob(s.Job.Id, s.Job.Name, s.Index, s.Attempt, s.Allocation.ToDictionary(), s.StartedAt))
+            .OrderBy(s => s.JobId).ThenBy(s => s.Index)];
+    }
+
     /// <summary>The ledger checked against the live allocations; see <see cref="LedgerAudit"/>.</summary>
     public LedgerAuditView Audit() => LedgerAudit.Check(Cluster, _subjobs, IsInstanceWork, _time.GetUtcNow());
 
