@@ -34,7 +34,7 @@ internal sealed class CallDispatcher(
         if (TooLittleLeft(call, template, now) is { } refusal)
         {
             call.Complete(CallStatus.NoCapacity, null, refusal);
-            return await EndAsync(call, account).ConfigureAwait(false);
+            return await EndAsync(call, account, template).ConfigureAwait(false);
         }
 
         var (warm, started, spillover) = table.Route(call, account, template, alternatives, now);
@@ -56,10 +56,10 @@ internal sealed class CallDispatcher(
 
         using var deadline = time.CreateTimer(static state => ((PendingCall)state!).Dispatcher.OnDeadline((PendingCall)state), call, timeout, Timeout.InfiniteTimeSpan);
         using var abandoned = cancellationToken.Register(static state => ((PendingCall)state!).Dispatcher.OnCallerGone((PendingCall)state), call);
-        return await EndAsync(call, account).ConfigureAwait(false);
+        return await EndAsync(call, account, template).ConfigureAwait(false);
     }
 
-    private async Task<CallOutcome> EndAsync(PendingCall call, string account)
+    private async Task<CallOutcome> EndAsync(PendingCall call, string account, InstanceTemplate template)
     {
         var outcome = await call.Done.Task.ConfigureAwait(false);
         metrics.Call(outcome.Status, outcome.ColdStart, outcome.Duration);
