@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -29,6 +30,9 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
         // Only the supervisor reads this way: clients keep accepting fields a newer supervisor adds to its answers.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
+        // No string with a NUL, a lone surrogate or a stray control character gets past the body.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new ClientTextConverter()));
+
         services.AddExceptionHandler<BindingExceptionHandler>();
     }
 
@@ -56,6 +60,12 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is UnstorableValueException unstorable)
+        {
+            // Input that got past the checks at the edge, stopped by the store's own before anything was written.
+            return await WriteAsync(httpContext, StatusCodes.Status400BadRequest, $"a value of the request cannot be stored: {unstorable.Message}").ConfigureAwait(false);
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;
@@ -68,6 +78,11 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
             _ when BindingProblems.DescribeParameter(bad.Message) is { } parameter => (StatusCodes.Status400BadRequest, parameter),
             _ => (bad.StatusCode, bad.Message),
         };
+        return await WriteAsync(httpContext, status, detail).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext httpContext, int status, string detail)
+    {
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
