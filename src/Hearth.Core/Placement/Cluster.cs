@@ -28,6 +28,9 @@ public sealed class Cluster
 
     public Ledger Ledger { get; } = new();
 
+    /// <summary>Accounts' limits and what each holds against them; running work is charged as it starts and grows.</summary>
+    public Quotas Quotas { get; } = new();
+
     public IReadOnlyCollection<WorkRequest> Pending => _pending;
 
     public IReadOnlyCollection<RunningWork> Running => _running.Values;
@@ -152,6 +155,7 @@ public sealed class Cluster
 
         var host = Ledger.HostIndex(work.Host);
         Ledger.Release(host, work.Allocation, endsWork: true);
+        Quotas.Release(id);
         if (_growableByHost.TryGetValue(host, out var growable) && growable.Remove(work.Request))
         {
             GrowableCount--;
@@ -194,6 +198,7 @@ public sealed class Cluster
 
         var host = Ledger.HostIndex(work.Host);
         Ledger.Reserve(host, work.Allocation, startsWork: true);
+        Quotas.Charge(work.Request, work.Allocation);
         Track(host, work);
     }
 
@@ -214,12 +219,14 @@ public sealed class Cluster
                     Ledger.Reserve(host, decision.Allocation, startsWork: true);
                     _pendingById.Remove(decision.WorkId);
                     _pending.Remove(request);
+                    Quotas.Charge(request, decision.Allocation);
                     Track(host, new RunningWork(request, decision.Host, decision.Allocation));
                     break;
                 case GrowDecision grow:
                     var running = _running.GetValueOrDefault(grow.WorkId)
                         ?? throw new PlacementException($"work {grow.WorkId} is not running");
                     Ledger.Reserve(host, grow.Added, startsWork: false);
+                    Quotas.Grow(grow.WorkId, grow.Added.AmountOf(ResourceName.Processors));
                     Track(host, running with { Allocation = grow.Allocation });
                     break;
                 default:

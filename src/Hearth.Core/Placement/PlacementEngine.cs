@@ -6,7 +6,8 @@ namespace Hearth.Core.Placement;
 /// <summary>
 /// Placement: from the cluster's state to the decisions of one cycle. Work is taken by priority, then
 /// submission; at equal priority the growth of running <c>N-M</c> work comes before new work. Work that does
-/// not fit is skipped and never blocks work behind it.
+/// not fit is skipped and never blocks work behind it, and so is work its account's quotas leave no room for; an
+/// elastic grant or a growth takes no more processors than the quotas leave.
 /// </summary>
 public static class PlacementEngine
 {
@@ -38,11 +39,12 @@ public static class PlacementEngine
         }
 
         var decisions = new List<PlacementDecision>();
-        var trial = new Trial(ledger);
+        var quotas = cluster.Quotas.AnyLimit ? cluster.Quotas : null;
+        var trial = new Trial(ledger, quotas);
         try
         {
             // Work alike in what it asks and where it may go fits alike: one miss stands for all of it this cycle.
-            var unfit = new HashSet<(ResourceRequest, Requirement?)>();
+            var unfit = new HashSet<(ResourceRequest, Requirement?, bool)>();
             var g = 0;
             foreach (var request in cluster.PendingQueue)
             {
@@ -56,9 +58,18 @@ public static class PlacementEngine
                     break;
                 }
 
-                if (!unfit.Contains((request.Spec, request.Requirements)) && !TryDispatch(ledger, trial, request, decisions))
+                var room = int.MaxValue;
+                if (quotas is not null && request.Account is { } account)
                 {
-                    unfit.Add((request.Spec, request.Requirements));
+                    if (request.IsInstance ? !quotas.InstanceRoom(account) : (room = quotas.SlotRoom(account)) < Quotas.MinimumProcessors(request))
+                    {
+                        continue;
+                    }
+                }
+
+                if (!unfit.Contains((request.Spec, request.Requirements, request.AccountJob)) && !TryDispatch(ledger, trial, request, decisions, room))
+                {
+                    unfit.Add((request.Spec, request.Requirements, request.AccountJob));
                 }
             }
 
@@ -75,7 +86,8 @@ public static class PlacementEngine
         return new PlacementPlan(decisions, examined);
     }
 
-    private static bool TryDispatch(Ledger ledger, Trial trial, WorkRequest request, List<PlacementDecision> decisions)
+    /// <summary>Places one piece of work; <paramref name="room"/> caps the processors an elastic grant takes.</summary>
+    private static bool TryDispatch(Ledger ledger, Trial trial, WorkRequest request, List<PlacementDecision> decisions, int room)
     {
         var items = request.Spec.EffectiveItems();
         ResourceRequestItem? processors = null;
@@ -103,9 +115,10 @@ public static class PlacementEngine
         // Work that just failed or was lost somewhere goes back there only when no other host fits.
         var avoid = request.AvoidHost is { } name && ledger.TryGetHostIndex(name, out var avoided) ? avoided : -1;
         var requirements = request.Requirements;
-        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: true, avoid) : null)
-            ?? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, avoid)
-            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, -1) : null);
+        var only = request.AccountJob ? Only.AccountJobs : Only.Any;
+        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, only | Only.Isolated, avoid) : null)
+            ?? Choose(ledger, index, processors!, items, requirements, only, avoid)
+            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, requirements, only, -1) : null);
         if (host is not { } chosen)
         {
             return false;
@@ -122,32 +135,32 @@ public static class PlacementEngine
                 GrantMode.Range => Math.Min(free, item.Max!.Value),
                 _ => free,
             };
-            grant[i] = new(item.Resource, amount);
+            grant[i] = new(item.Resource, item.Resource == ResourceName.Processors ? Math.Min(amount, room) : amount);
         }
 
         var allocation = new Allocation(grant);
-        trial.Reserve(chosen, allocation, startsWork: true);
+        trial.Reserve(chosen, allocation, request);
         decisions.Add(new DispatchDecision(request.Id, ledger.HostName(chosen), allocation));
         return true;
     }
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
     private static int? Choose(
-        Ledger ledger, CapacityIndex index, ResourceRequestItem processors, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid) =>
+        Ledger ledger, CapacityIndex index, ResourceRequestItem processors, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, Only only, int avoid) =>
         processors.Mode switch
         {
-            GrantMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
-            GrantMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly, avoid)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, isolatedOnly, avoid),
+            GrantMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, only, avoid),
+            GrantMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, only, avoid)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, only, avoid),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, only, avoid),
         };
 
     private static int? FirstFit(
-        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid)
+        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, Only only, int avoid)
     {
         foreach (var host in candidates)
         {
-            if (host == avoid || (isolatedOnly && !ledger.IsIsolated(host)))
+            if (host == avoid || ((only & Only.Isolated) != 0 && !ledger.IsIsolated(host)) || ((only & Only.AccountJobs) != 0 && !ledger.TakesAccountJobs(host)))
             {
                 continue;
             }
@@ -191,6 +204,7 @@ public static class PlacementEngine
             return;
         }
 
+        var room = trial.Quotas is { } quotas && request.Account is { } account && !request.IsInstance ? quotas.SlotRoom(account) : int.MaxValue;
         var added = new List<KeyValuePair<ResourceName, int>>();
         foreach (var item in request.Spec.EffectiveItems())
         {
@@ -200,6 +214,11 @@ public static class PlacementEngine
             }
 
             var more = Math.Min(ledger.Free(host, item.Number), item.Max!.Value - work.Allocation.AmountOf(item.Resource));
+            if (item.Resource == ResourceName.Processors)
+            {
+                more = Math.Min(more, room);
+            }
+
             if (more > 0)
             {
                 added.Add(new(item.Resource, more));
@@ -212,28 +231,58 @@ public static class PlacementEngine
         }
 
         var extra = new Allocation(added.ToArray());
-        trial.Reserve(host, extra, startsWork: false);
+        trial.Grow(host, extra, work.Request);
         decisions.Add(new GrowDecision(work.Id, work.Host, work.Allocation.Plus(extra), extra));
     }
 
-    /// <summary>Tentative holds made while deciding, undone in reverse when the cycle ends.</summary>
-    private sealed class Trial(Ledger ledger)
+    /// <summary>
+    /// Tentative holds made while deciding, undone in reverse when the cycle ends. With limits set they charge the
+    /// quotas too, so later decisions of the cycle see what earlier ones took.
+    /// </summary>
+    private sealed class Trial(Ledger ledger, Quotas? quotas)
     {
-        private readonly List<(int Host, Allocation Allocation, bool StartsWork)> _journal = [];
+        private readonly List<(int Host, Allocation Allocation, WorkRequest Request, bool StartsWork)> _journal = [];
 
-        public void Reserve(int host, Allocation allocation, bool startsWork)
+        public Quotas? Quotas => quotas;
+
+        public void Reserve(int host, Allocation allocation, WorkRequest request)
         {
-            ledger.Reserve(host, allocation, startsWork);
-            _journal.Add((host, allocation, startsWork));
+            ledger.Reserve(host, allocation, startsWork: true);
+            quotas?.Charge(request, allocation);
+            _journal.Add((host, allocation, request, true));
+        }
+
+        public void Grow(int host, Allocation added, WorkRequest request)
+        {
+            ledger.Reserve(host, added, startsWork: false);
+            quotas?.Grow(request.Id, added.AmountOf(ResourceName.Processors));
+            _journal.Add((host, added, request, false));
         }
 
         public void Undo()
         {
             for (var i = _journal.Count - 1; i >= 0; i--)
             {
-                var (host, allocation, startsWork) = _journal[i];
+                var (host, allocation, request, startsWork) = _journal[i];
                 ledger.Release(host, allocation, endsWork: startsWork);
+                if (startsWork)
+                {
+                    quotas?.Release(request.Id);
+                }
+                else
+                {
+                    quotas?.Grow(request.Id, -allocation.AmountOf(ResourceName.Processors));
+                }
             }
         }
+    }
+
+    /// <summary>Which hosts a search may take, besides fitting.</summary>
+    [Flags]
+    private enum Only
+    {
+        Any = 0,
+        Isolated = 1,
+        AccountJobs = 2,
     }
 }

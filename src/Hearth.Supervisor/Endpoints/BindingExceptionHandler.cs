@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -47,6 +46,9 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
         var takesJson = request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
             && !request.Path.StartsWithSegments("/v1/algo", StringComparison.Ordinal)
+            // The data API stores raw bodies, and reads its JSON ones whatever type Algorithmia's clients give them.
+            && !request.Path.StartsWithSegments("/v1/data", StringComparison.Ordinal)
+            && !request.Path.StartsWithSegments("/v1/connector/data", StringComparison.Ordinal)
             && !request.Path.Value!.EndsWith("/builds", StringComparison.Ordinal);
         if (hasBody && takesJson && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
             && !request.HasJsonContentType())
@@ -60,12 +62,6 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is UnstorableValueException unstorable)
-        {
-            // Input that got past the checks at the edge, stopped by the store's own before anything was written.
-            return await WriteAsync(httpContext, StatusCodes.Status400BadRequest, $"a value of the request cannot be stored: {unstorable.Message}").ConfigureAwait(false);
-        }
-
         if (exception is not BadHttpRequestException bad)
         {
             return false;
@@ -78,11 +74,6 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
             _ when BindingProblems.DescribeParameter(bad.Message) is { } parameter => (StatusCodes.Status400BadRequest, parameter),
             _ => (bad.StatusCode, bad.Message),
         };
-        return await WriteAsync(httpContext, status, detail).ConfigureAwait(false);
-    }
-
-    private async ValueTask<bool> WriteAsync(HttpContext httpContext, int status, string detail)
-    {
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -48,6 +48,16 @@ internal static class PendingReasons
             workers = [.. facts.Where(requirements.Matches).Select(f => f.Worker)];
         }
 
+        if (!string.Equals(job.SubmittedBy, JobAccess.AdminSubmitter, StringComparison.OrdinalIgnoreCase))
+        {
+            if (AccountJobsRefused(workers) is { } refused)
+            {
+                return refused;
+            }
+
+            workers = [.. workers.Where(w => !WorkerEntry.RefusesAccountJobs(w.AccountJobs))];
+        }
+
         // A locked worker takes no new work: when only locked ones are big enough, that is the reason, by name.
         var open = workers.Where(w => !w.Locked).ToList();
         if (open.Count < workers.Count)
@@ -78,6 +88,20 @@ internal static class PendingReasons
         var totals = Amounts(worker.Resources, u => u.Total);
         var host = new HostCapacity(worker.Name, true, totals, totals);
         return CapacityShortfall.Explain(spec, 1, new CapacityView([host], Amounts(cluster.Global, u => u.Total))) is null;
+    }
+
+    /// <summary>Every worker that is up refuses accounts' jobs: each one's reason, and how an admin changes it.</summary>
+    private static string? AccountJobsRefused(IReadOnlyList<WorkerView> workers)
+    {
+        var up = workers.Where(w => w.State == "up").ToList();
+        if (up.Count == 0 || up.Any(w => !WorkerEntry.RefusesAccountJobs(w.AccountJobs)))
+        {
+            return null;
+        }
+
+        var reasons = string.Join("; ", up.Select(w => $"{w.Name}: {w.AccountJobs["refused".Length..].TrimStart(':', ' ')}"));
+        return $"waiting for a worker that runs accounts' jobs: every worker refuses them because it cannot isolate them ({reasons}); "
+            + "install bubblewrap there, or let a worker run them unisolated with --jobs-unisolated allow";
     }
 
     /// <summary>A cluster-wide resource held back by use outside the farm, or by a total lowered below what is in use.</summary>

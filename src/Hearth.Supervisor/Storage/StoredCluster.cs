@@ -1,9 +1,10 @@
 namespace Hearth.Supervisor.Storage;
 
-/// <summary>What the scheduler needs at start to rebuild its state: workers and every unfinished job.</summary>
+/// <summary>What the scheduler needs at start to rebuild its state: workers and every unfinished job, with the agendas of the unfinished agenda jobs.</summary>
 public sealed record StoredCluster(
     IReadOnlyList<WorkerRecord> Workers,
     IReadOnlyList<JobDetails> UnfinishedJobs,
     long LastJobId,
     long LastSequence,
-    IReadOnlyList<SettingRecord>? Settings = null);
+    IReadOnlyList<SettingRecord>? Settings = null,
+    IReadOnlyList<AgendaDetails>? Agendas = null);

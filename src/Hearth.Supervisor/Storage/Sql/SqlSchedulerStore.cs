@@ -15,6 +15,8 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
         var subjobs = new List<SubjobRecord>();
         var changes = new List<AllocationChangeRecord>();
         var settings = new List<SettingRecord>();
+        var agendas = new List<AgendaRecord>();
+        var items = new List<WorkItemRecord>();
         (long Job, long Sequence) last = default;
         await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for every query, so the jobs, their subjobs and the counters agree.
@@ -29,6 +31,8 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
                 ($"SELECT {ChangeColumns} FROM allocation_changes WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY id", []),
                 ("SELECT name, value FROM cluster_settings ORDER BY name", []),
                 ("SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)", []),
+                ($"SELECT {AgendaColumns} FROM agendas WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id", []),
+                ($"SELECT {WorkItemColumns} FROM work_items WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id, idx", []),
             ],
             (set, r) =>
             {
@@ -39,7 +43,9 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
                     case 2: subjobs.Add(rows.Subjob(r)); break;
                     case 3: changes.Add(rows.Change(r)); break;
                     case 4: settings.Add(new SettingRecord(r.GetString(0), r.GetString(1))); break;
-                    default: last = (r.GetInt64(0), r.GetInt64(1)); break;
+                    case 5: last = (r.GetInt64(0), r.GetInt64(1)); break;
+                    case 6: agendas.Add(SqlRows.Agenda(r)); break;
+                    default: items.Add(rows.WorkItem(r)); break;
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -48,7 +54,10 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new StoredCluster(workers, SqlJobQueries.Details(jobs, subjobs, changes), last.Job, last.Sequence, settings);
+        var itemsByJob = items.ToLookup(i => i.JobId);
+        return new StoredCluster(
+            workers, SqlJobQueries.Details(jobs, subjobs, changes), last.Job, last.Sequence, settings,
+            [.. agendas.Select(a => new AgendaDetails(a, [.. itemsByJob[a.JobId]]))]);
     }
 
     public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
