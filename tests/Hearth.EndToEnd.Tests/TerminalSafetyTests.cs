@@ -38,7 +38,7 @@ public sealed class TerminalSafetyTests
     }
 
     [Theory]
-    [InlineData("--range", "submit", "--range", "1-10", "--", "sh", "-c", "true")]
+    [InlineData("--rnage", "submit", "--rnage", "1-10", "--", "sh", "-c", "true")]
     [InlineData("-x", "submit", "-x", "--", "true")]
     [InlineData("--verbose", "submit", "--verbose", "true")]
     [InlineData("--raw", "call", "acme/model", "--raw")]
@@ -56,10 +56,10 @@ public sealed class TerminalSafetyTests
     {
         await using var cluster = await TestCluster.StartAsync();
 
-        var submitted = await cluster.RunAsync("submit", "--reservations", "host.processors=64", "--", "sh", "-c", "--range");
+        var submitted = await cluster.RunAsync("submit", "--reservations", "host.processors=64", "--", "sh", "-c", "--rnage");
 
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
         var job = await cluster.RunAsync("job", submitted.Stdout.Trim(), "--json");
-        Assert.Contains("\"command\": [\"sh\", \"-c\", \"--range\"]", job.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"command\": [\"sh\", \"-c\", \"--rnage\"]", job.Stdout, StringComparison.Ordinal);
     }
 }

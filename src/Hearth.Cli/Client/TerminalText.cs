@@ -13,18 +13,25 @@ internal sealed class TerminalText(TextWriter inner) : TextWriter
 {
     public override Encoding Encoding => inner.Encoding;
 
+    private static TextWriter? _rawError;
+
+    /// <summary>
+    /// Standard error as it was before <see cref="Guard"/>: for what the CLI draws itself with escape sequences on
+    /// purpose (progress bars), never for text from the supervisor.
+    /// </summary>
+    public static TextWriter RawError => _rawError ?? Console.Error;
+
     /// <summary>Routes standard output and standard error through the escaping, once per process.</summary>
     public static void Guard()
     {
-        if (Console.Out is not TerminalText)
+        if (_rawError is not null)
         {
-            Console.SetOut(new TerminalText(Console.Out));
+            return;
         }
 
-        if (Console.Error is not TerminalText)
-        {
-            Console.SetError(new TerminalText(Console.Error));
-        }
+        _rawError = Console.Error;
+        Console.SetOut(new TerminalText(Console.Out));
+        Console.SetError(new TerminalText(Console.Error));
     }
 
     public static string Escape(string text)

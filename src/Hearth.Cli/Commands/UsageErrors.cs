@@ -50,8 +50,7 @@ internal static partial class UsageErrors
         {
             foreach (var token in argument.Tokens)
             {
-                if (beforeDoubleDash.Contains(token) && token.Value.Length > 1 && token.Value[0] == '-'
-                    && !double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                if (beforeDoubleDash.Contains(token) && LooksLikeAnOption(token.Value))
                 {
                     yield return $"unknown option {token.Value} for '{CommandPath(result.CommandResult)}'; arguments that start with - go after --";
                 }
@@ -111,6 +110,10 @@ internal static partial class UsageErrors
         // Our own validators and anything the parser reports in words already; no .NET type names either way.
         return TypeName().Replace(message.ReplaceLineEndings(" "), m => $"'{Words(Type.GetType(m.Groups["type"].Value))}'").TrimEnd('.');
     }
+
+    /// <summary><c>-x</c> or <c>--name</c>; not <c>-</c> (standard input), nor a negative number or frame range (<c>-10--1</c>).</summary>
+    private static bool LooksLikeAnOption(string value) =>
+        value.Length > 1 && value[0] == '-' && char.IsAsciiLetter(value[value[1] == '-' && value.Length > 2 ? 2 : 1]);
 
     private static string Subject(SymbolResult? symbol) => symbol switch
     {
