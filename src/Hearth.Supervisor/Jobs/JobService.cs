@@ -189,13 +189,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     }
 
     /// <summary>
-    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>; null when the
-    /// job or subjob does not exist. The text of each stream is decoded on its own.
+    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>, for the admin;
+    /// null when the job or subjob does not exist.
     /// </summary>
     public async Task<LogTail?> TailAsync(long id, int index, int? attempt, long afterId, CancellationToken cancellationToken)
     {
-        if (await FindDetailsAsync(id, JobAccess.Admin, cancellationToken).ConfigureAwait(false) is not { } details
-            || details.Subjobs.FirstOrDefault(s => s.Index == index) is not { } subjob)
+        // Read twice a second while a page follows it: the one subjob, not the whole job.
+        if (await queries.FindSubjobAsync(id, index, cancellationToken).ConfigureAwait(false) is not { } subjob)
         {
             return null;
         }
@@ -208,7 +208,9 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             text.Append(Encoding.UTF8.GetString(chunk.Data));
         }
 
-        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), JobStates.IsTerminal(subjob.State) && which == subjob.Attempt);
+        // An attempt has ended once a later one began or the subjob did; all of it is read once a read comes back short.
+        var ended = (which < subjob.Attempt || JobStates.IsTerminal(subjob.State)) && (afterId < 0 || chunks.Count < LogTail.MaxChunks);
+        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), ended);
     }
 
     /// <summary>How many of the jobs <paramref name="access"/> may see are in each state.</summary>
