@@ -296,7 +296,7 @@ internal static class JobCommands
                     var complete = frames.GetValueOrDefault(JobStates.Complete);
                     bar.MaxValue = Math.Max(1, frames.Values.Sum());
                     bar.Value = complete;
-                    bar.Description = Markup.Escape($"job {jobId} {view.State}: {complete} of {frames.Values.Sum()} frames done, {frames.GetValueOrDefault(JobStates.Running)} running");
+                    bar.Description = Markup.Escape($"job {jobId} {view.State}: {complete} of {frames.Values.Sum()} items done, {frames.GetValueOrDefault(JobStates.Running)} running");
                     return;
                 }
 
