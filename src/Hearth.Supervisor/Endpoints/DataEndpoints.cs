@@ -29,7 +29,42 @@ internal static class DataEndpoints
                 .WithSummary("Algorithmia's data API: HEAD, GET (?marker=, ?acl=true, Range), PUT, DELETE (?force=true), POST {name, acl}, PATCH {acl}");
         }
 
+        app.MapPut("/v1/accounts/{name}/data-quota", SetQuotaAsync).RequireAuthorization(HearthAuth.AdminPolicy).WithTags("Data")
+            .WithSummary("Cap an account's data files at {\"mb\": N} MiB in total, or lift the cap with {\"mb\": null}; admin keys only");
         return app;
+    }
+
+    private static async Task SetQuotaAsync(HttpContext context, string name, DataService data, Storage.IAccountStore accounts)
+    {
+        try
+        {
+            var body = await ReadJsonAsync(context).ConfigureAwait(false);
+            long? mb = body.TryGetProperty("mb", out var value) && value.ValueKind != JsonValueKind.Null
+                ? value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0 ? n : throw new DataRefusedException(400, "mb must be a whole number of MiB, 0 or more, or null for no cap")
+                : null;
+            if (await accounts.FindAsync(name, context.RequestAborted).ConfigureAwait(false) is null)
+            {
+                throw new DataRefusedException(404, $"account {name} not found");
+            }
+
+            await data.SetQuotaAsync(name, mb, context.RequestAborted).ConfigureAwait(false);
+            await DataReplies.ResultAsync(context, w =>
+            {
+                w.WriteString("account", name);
+                if (mb is { } quota)
+                {
+                    w.WriteNumber("data_quota_mb", quota);
+                }
+                else
+                {
+                    w.WriteNull("data_quota_mb");
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (DataRefusedException e)
+        {
+            await DataReplies.ErrorAsync(context, e.Status, e.Message).ConfigureAwait(false);
+        }
     }
 
     private static async Task HandleAsync(HttpContext context, string? path, DataService data, DataIdentity identity, DataSessions sessions)
