@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Core.Frames;
 using Hearth.Protocol.Workers;
 using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
@@ -19,11 +20,18 @@ internal sealed class SubjobProcess : IDisposable
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Assign _assign;
+
+    /// <summary>The command as run: an agenda item's has its frame tokens replaced.</summary>
+    private readonly IReadOnlyList<string> _argv;
+
+    /// <summary>An agenda item's <c>QB_FRAME_*</c> variables; empty for other work.</summary>
+    private readonly IReadOnlyDictionary<string, string> _frames;
     private readonly string _allocationPath;
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<string, string> _inherited;
     private readonly SubjobSandbox? _sandbox;
+    private readonly string? _unrunnable;
     private readonly Lock _gate = new();
     private SessionProcess? _process;
     private IReadOnlyDictionary<string, int> _allocations;
@@ -32,13 +40,26 @@ internal sealed class SubjobProcess : IDisposable
     private TimeSpan? _killAsked;
 
     /// <param name="inherited">The base environment (<see cref="ChildEnvironment.Base"/>), which the process gets with the job's variables added.</param>
+    /// <param name="unrunnable">Why this worker may not run it at all (an account's job on a worker that cannot isolate it); null when it may.</param>
     public SubjobProcess(
         Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time,
-        SubjobSandbox? sandbox = null)
+        SubjobSandbox? sandbox = null, string? unrunnable = null)
     {
+        _unrunnable = unrunnable;
         _sandbox = sandbox;
         _assign = assign;
         _allocations = assign.Allocations;
+        if (assign.Item is { Frames.Count: > 0 } item)
+        {
+            _frames = FrameTokens.Values(new FrameChunk([.. item.Frames]), item.Padding);
+            _argv = FrameTokens.Replace(assign.Argv, _frames);
+        }
+        else
+        {
+            _frames = new Dictionary<string, string>();
+            _argv = assign.Argv;
+        }
+
         _inherited = inherited;
         _output = output;
         _time = time;
@@ -56,7 +77,12 @@ internal sealed class SubjobProcess : IDisposable
     /// <summary>Starts the process; returns the outcome at once if it could not start.</summary>
     public ProcessOutcome? Start(string workerName)
     {
-        var directory = string.IsNullOrEmpty(_assign.WorkingDirectory) ? Environment.CurrentDirectory : _assign.WorkingDirectory;
+        var directory = string.IsNullOrEmpty(_assign.WorkingDirectory) ? _sandbox?.DefaultDirectory ?? Environment.CurrentDirectory : _assign.WorkingDirectory;
+        if ((_unrunnable ?? _sandbox?.Refuses(directory)) is { } refused)
+        {
+            return new ProcessOutcome(-1, $"{refused} on worker {workerName}");
+        }
+
         if (!Directory.Exists(directory))
         {
             return new ProcessOutcome(-1, $"working directory {directory} does not exist on worker {workerName}");
@@ -82,12 +108,17 @@ internal sealed class SubjobProcess : IDisposable
             ("QB_JOBID", _assign.JobId.ToString(CultureInfo.InvariantCulture)),
             ("QB_SUBID", _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture)),
             ("HEARTH_ALLOCATION", AllocationFile.Format(allocations)),
-            ("HEARTH_ALLOCATION_FILE", _allocationPath),
+            ("HEARTH_ALLOCATION_FILE", _sandbox?.AllocationPathInside(_allocationPath) ?? _allocationPath),
             ("HEARTH_WORKER", workerName));
+        foreach (var (name, value) in _frames)
+        {
+            environment[name] = value;
+        }
+
         SessionProcess process;
         try
         {
-            var (argv, outer) = _sandbox?.Wrap(_assign.Argv, environment, directory, _assign.AssignmentId, allocations) ?? (_assign.Argv, environment);
+            var (argv, outer) = _sandbox?.Wrap(_argv, environment, directory, _assign.AssignmentId, allocations) ?? (_argv, environment);
             // A sandbox dies with the thread that forks it (see SpawnThread), so it is forked by one that lives on.
             process = _sandbox is null ? SessionProcess.Start(argv, outer, directory) : SpawnThread.Run(() => SessionProcess.Start(argv, outer, directory));
         }
@@ -95,7 +126,7 @@ internal sealed class SubjobProcess : IDisposable
         {
             _sandbox?.Dispose();
             TryDelete(_allocationPath);
-            return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
+            return new ProcessOutcome(-1, $"cannot start {_argv[0]} on worker {workerName}: {e.Message}");
         }
 
         TimeSpan? killAsked;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Spectre.Console;
 
 namespace Hearth.Cli.Commands;
 
@@ -22,6 +23,7 @@ internal static class JobCommands
         var retries = new Option<int?>("--retries") { Description = "Run a subjob that exits non-zero again, up to this many times (default 0)" };
         var retryDelay = new Option<string?>("--retry-delay") { Description = "Wait this long before each retry, e.g. 30s or 2m (default: at once)" };
         var waitFor = new Option<string?>("--wait-for") { Description = "Job IDs, comma-separated: this job stays blocked until they all complete, and fails if one does not" };
+        var agenda = new AgendaOptions();
         var where = new WhereOptions();
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
@@ -30,6 +32,7 @@ internal static class JobCommands
             name, reservations, cpus, priority, retries, retryDelay, waitFor, json, command,
         };
         where.AddTo(submit);
+        agenda.AddTo(submit);
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -44,9 +47,11 @@ internal static class JobCommands
             }
 
             var requirements = where.Read(result);
-            var request = new SubmitJobRequest(
-                result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
-                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements);
+            var request = agenda.AddTo(
+                new SubmitJobRequest(
+                    result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
+                    result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements),
+                result);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -135,7 +140,9 @@ internal static class JobCommands
                 limit = parsed;
             }
 
-            var view = await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
+            var view = TerminalProgress.For(result.GetValue(json)) is { } console
+                ? await WaitShowingProgressAsync(console, client, jobId, limit, cancellation).ConfigureAwait(false)
+                : await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
             if (!JobStates.IsTerminal(view.State))
             {
                 return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}", ExitCodes.TimedOut);
@@ -176,9 +183,14 @@ internal static class JobCommands
     {
         var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
+        var frame = new Option<int?>("--frame") { Description = "The output of the agenda item holding this frame" };
         var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob, or of the item holding --frame F)")
+        {
+            id, subjob, attempt, frame, follow, json,
+        };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -198,9 +210,21 @@ internal static class JobCommands
             }
 
             var which = result.GetValue(attempt);
-            if (result.GetValue(json) || which is not null)
+            if (result.GetValue(follow))
+            {
+                return result.GetValue(json) || which is not null
+                    ? Output.Error("--follow prints the latest attempts' output as it comes; it takes neither --json nor --attempt", ExitCodes.InvalidInput)
+                    : await LogFollower.FollowAsync(client, jobId, only, cancellation).ConfigureAwait(false);
+            }
+
+            if (result.GetValue(json) || which is not null || result.GetValue(frame) is not null)
             {
                 var parts = new List<string>();
+                if (result.GetValue(frame) is { } f)
+                {
+                    parts.Add($"frame={f.ToString(CultureInfo.InvariantCulture)}");
+                }
+
                 if (only is { } n)
                 {
                     parts.Add($"subjob={n}");
@@ -253,16 +277,49 @@ internal static class JobCommands
         return logs;
     }
 
-    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes.</summary>
-    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation)
+    /// <summary>
+    /// Waits as <see cref="WaitForEndAsync"/> does, asking every second so that a bar shows the subjobs done of the
+    /// total, and which are running, until the job ends.
+    /// </summary>
+    private static Task<JobView> WaitShowingProgressAsync(IAnsiConsole console, SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation) =>
+        TerminalProgress.Counting(console).StartAsync(context =>
+        {
+            var bar = context.AddTask($"job {jobId}", maxValue: 1);
+            return WaitForEndAsync(client, jobId, limit, cancellation, view =>
+            {
+                if (view.Frames is { } frames)
+                {
+                    // An agenda job's progress is its frames': its subjobs come and go as items are handed out.
+                    var complete = frames.GetValueOrDefault(JobStates.Complete);
+                    bar.MaxValue = Math.Max(1, frames.Values.Sum());
+                    bar.Value = complete;
+                    bar.Description = Markup.Escape($"job {jobId} {view.State}: {complete} of {frames.Values.Sum()} frames done, {frames.GetValueOrDefault(JobStates.Running)} running");
+                    return;
+                }
+
+                var done = view.Subjobs.Count(s => JobStates.IsTerminal(s.State));
+                var running = view.Subjobs.Count(s => s.State == JobStates.Running);
+                bar.MaxValue = Math.Max(1, view.Subjobs.Count);
+                bar.Value = done;
+                bar.Description = Markup.Escape($"job {jobId} {view.State}: {done} of {view.Subjobs.Count} subjobs done, {running} running");
+            });
+        });
+
+    /// <summary>
+    /// Long-polls the supervisor until the job ends or <paramref name="limit"/> passes; with <paramref name="seen"/>, asks
+    /// every second and shows it each answer.
+    /// </summary>
+    internal static async Task<JobView> WaitForEndAsync(
+        SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation, Action<JobView>? seen = null)
     {
         var deadline = limit is { } l ? DateTimeOffset.UtcNow + l : DateTimeOffset.MaxValue;
         while (true)
         {
             var left = deadline - DateTimeOffset.UtcNow;
-            var poll = Math.Clamp(left.TotalSeconds, 0, 30);
+            var poll = Math.Clamp(left.TotalSeconds, 0, seen is null ? 30 : 1);
             var view = await client.GetAsync<JobView>(
                 $"/v1/jobs/{jobId}/wait?timeout={poll.ToString("0.###", CultureInfo.InvariantCulture)}", cancellation).ConfigureAwait(false);
+            seen?.Invoke(view);
             if (JobStates.IsTerminal(view.State) || DateTimeOffset.UtcNow >= deadline)
             {
                 return view;
@@ -287,6 +344,12 @@ internal static class JobCommands
         Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        if (view.Range is { } range)
+        {
+            Console.Out.WriteLine($"  range        {range}   chunk {view.Chunk}");
+            Console.Out.WriteLine($"  frames       {FrameCommands.Counts(view.Frames ?? new Dictionary<string, int>())}");
+        }
+
         if (view.Retries > 0)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  retries      {view.Retries}, {view.RetryDelaySeconds:0.###}s apart"));

@@ -27,11 +27,11 @@ internal sealed class DataIdentity(AccountService accounts, InstanceKeys instanc
             };
         }
 
-        if (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } caller && instanceKeys.InstanceOf(key) is { } instance)
+        if (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scope && instanceKeys.InstanceOf(key) is { } instance)
         {
             var algorithm = pool.List().FirstOrDefault(i => i.Id == instance)?.Algorithm;
             return new DataCaller(
-                await accounts.CallerAsync(caller, cancellationToken).ConfigureAwait(false),
+                await accounts.CallerAsync(scope.Account, cancellationToken).ConfigureAwait(false),
                 instance,
                 algorithm is not null && AlgorithmName.TryParse(algorithm, out var name, out _) ? name : null);
         }

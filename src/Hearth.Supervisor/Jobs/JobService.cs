@@ -3,13 +3,14 @@ using Hearth.Core.Placement;
 using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Jobs;
 
 /// <summary>What the job endpoints do: validate, hand writes to the scheduler, read from the store.</summary>
-public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time)
+public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time, FrameService? frames = null)
 {
     public const int MaxCpus = 10_000;
     public const int MaxListLimit = 10_000;
@@ -48,11 +49,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? JobLimits.DefaultName(command[0]) : request.Name.Trim();
         var controls = JobControlsParser.Parse(request);
+        var agenda = AgendaRequests.Parse(request);
         var storedStates = await StoredStatesAsync(controls.DependsOn, access, CancellationToken.None).ConfigureAwait(false);
         try
         {
             return await scheduler.SubmitAsync(
-                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements))
+                    new JobSubmission(
+                        name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements, agenda))
                 .ConfigureAwait(false);
         }
         catch (PriorityNotAllowedException e)
@@ -142,6 +145,11 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         var view = JobViews.From(details);
+        if (frames is not null)
+        {
+            view = await frames.AddToAsync(view, cancellationToken).ConfigureAwait(false);
+        }
+
         return view with { PendingReason = PendingReasons.Explain(view, scheduler.View) };
     }
 
@@ -162,6 +170,47 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
 
         var jobs = await queries.ListJobsAsync(new JobFilter(state, take, before, access.Visible), cancellationToken).ConfigureAwait(false);
         return new JobListView([.. jobs.Select(JobViews.Summary)]);
+    }
+
+    /// <summary>
+    /// A page of the newest jobs in <paramref name="state"/> submitted by <paramref name="account"/> whose names hold
+    /// <paramref name="name"/>, each filter skipped when null, for the admin: one indexed query, whatever the store holds.
+    /// </summary>
+    public async Task<IReadOnlyList<JobSummaryView>> SearchAsync(string? state, string? account, string? name, int limit, long? before, CancellationToken cancellationToken)
+    {
+        if (state is not null && !WorkStates.TryParse(state, out _))
+        {
+            throw new InvalidRequestException($"unknown state \"{state}\"; expected one of {string.Join(", ", JobStates.All)}");
+        }
+
+        var jobs = await queries.ListJobsAsync(new JobFilter(state, Math.Clamp(limit, 1, MaxListLimit), before, null, account, name), cancellationToken)
+            .ConfigureAwait(false);
+        return [.. jobs.Select(JobViews.Summary)];
+    }
+
+    /// <summary>
+    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>, for the admin;
+    /// null when the job or subjob does not exist.
+    /// </summary>
+    public async Task<LogTail?> TailAsync(long id, int index, int? attempt, long afterId, CancellationToken cancellationToken)
+    {
+        // Read twice a second while a page follows it: the one subjob, not the whole job.
+        if (await queries.FindSubjobAsync(id, index, cancellationToken).ConfigureAwait(false) is not { } subjob)
+        {
+            return null;
+        }
+
+        var which = attempt is { } a && a >= 1 && a <= subjob.Attempt ? a : subjob.Attempt;
+        var chunks = await queries.ReadLogTailAsync(id, index, which, afterId, LogTail.MaxChunks, cancellationToken).ConfigureAwait(false);
+        var text = new StringBuilder();
+        foreach (var chunk in chunks)
+        {
+            text.Append(Encoding.UTF8.GetString(chunk.Data));
+        }
+
+        // An attempt has ended once a later one began or the subjob did; all of it is read once a read comes back short.
+        var ended = (which < subjob.Attempt || JobStates.IsTerminal(subjob.State)) && (afterId < 0 || chunks.Count < LogTail.MaxChunks);
+        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), ended);
     }
 
     /// <summary>How many of the jobs <paramref name="access"/> may see are in each state.</summary>

@@ -1,4 +1,5 @@
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
@@ -17,6 +18,8 @@ internal sealed class CycleEffects
     private readonly List<AllocationChangeRecord> _changes = [];
     private readonly List<LogChunkRecord> _logs = [];
     private readonly List<SettingRecord> _settings = [];
+    private readonly List<AgendaRecord> _agendas = [];
+    private readonly HashSet<WorkItem> _items = [];
 
     public List<(WorkerSession Session, SupervisorMessage Message)> Messages { get; } = [];
 
@@ -33,7 +36,7 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count > 0;
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count + _agendas.Count + _items.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
 
@@ -63,6 +66,14 @@ internal sealed class CycleEffects
         ViewChanged = true;
     }
 
+    public void Record(AgendaRecord agenda) => _agendas.Add(agenda);
+
+    public void Touch(WorkItem item)
+    {
+        _items.Add(item);
+        ViewChanged = true;
+    }
+
     public void Record(AllocationChangeRecord change) => _changes.Add(change);
 
     public void Record(LogChunkRecord chunk) => _logs.Add(chunk);
@@ -88,6 +99,8 @@ internal sealed class CycleEffects
         set.RemovedWorkers.AddRange(_removedWorkers.Select(w => w.ToRecord()));
         set.Logs.AddRange(_logs);
         set.Settings.AddRange(_settings);
+        set.Agendas.AddRange(_agendas);
+        set.WorkItems.AddRange(_items.OrderBy(i => i.JobId).ThenBy(i => i.Index).Select(i => i.ToRecord()));
         return set;
     }
 
@@ -108,6 +121,11 @@ internal sealed class CycleEffects
         {
             worker.Version++;
         }
+
+        foreach (var item in _items)
+        {
+            item.Version++;
+        }
     }
 
     public void Clear()
@@ -119,6 +137,8 @@ internal sealed class CycleEffects
         _changes.Clear();
         _logs.Clear();
         _settings.Clear();
+        _agendas.Clear();
+        _items.Clear();
         Messages.Clear();
         SessionsToClose.Clear();
         EndedJobs.Clear();
