@@ -195,7 +195,9 @@ public sealed class DataApiTests(DataCluster fixture) : IClassFixture<DataCluste
         var key = await Cluster.Admin.PostAsync("/v1/accounts/carol/keys", null, Cancel);
         using var carol = Client(JsonDocument.Parse(await key.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("key").GetString()!);
         await CollectionAsync(carol, "carol", "q");
-        (await Cluster.Admin.PutAsync("/v1/accounts/carol/data-quota", Json("{\"mb\": 1}"), Cancel)).EnsureSuccessStatusCode();
+        var set = await Cluster.RunAsync("account", "set", "carol", "--data-quota-mb", "1", "--json");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal(1, set.Json.GetProperty("data_quota_mb").GetInt64());
         (await carol.PutAsync("/v1/data/carol/q/a.bin", new ByteArrayContent(new byte[600_000]), Cancel)).EnsureSuccessStatusCode();
 
         var declared = await ErrorAsync(await carol.PutAsync("/v1/data/carol/q/b.bin", new ByteArrayContent(new byte[600_000]), Cancel));

@@ -5,6 +5,8 @@ using Hearth.Supervisor.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Hearth.Protocol.Rest;
 using Microsoft.AspNetCore.Routing;
 
 namespace Hearth.Supervisor.Endpoints;
@@ -34,37 +36,20 @@ internal static class DataEndpoints
         return app;
     }
 
-    private static async Task SetQuotaAsync(HttpContext context, string name, DataService data, Storage.IAccountStore accounts)
+    private static async Task<Results<Ok<DataQuotaView>, ProblemHttpResult>> SetQuotaAsync(string name, DataQuotaRequest? body, DataService data, Storage.IAccountStore accounts, CancellationToken ct)
     {
-        try
+        if (body is null || body.Mb < 0)
         {
-            var body = await ReadJsonAsync(context).ConfigureAwait(false);
-            long? mb = body.TryGetProperty("mb", out var value) && value.ValueKind != JsonValueKind.Null
-                ? value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0 ? n : throw new DataRefusedException(400, "mb must be a whole number of MiB, 0 or more, or null for no cap")
-                : null;
-            if (await accounts.FindAsync(name, context.RequestAborted).ConfigureAwait(false) is null)
-            {
-                throw new DataRefusedException(404, $"account {name} not found");
-            }
+            return Problems.BadRequest("the body must be {\"mb\": N} with N a whole number of MiB, 0 or more, or {\"mb\": null} for no cap");
+        }
 
-            await data.SetQuotaAsync(name, mb, context.RequestAborted).ConfigureAwait(false);
-            await DataReplies.ResultAsync(context, w =>
-            {
-                w.WriteString("account", name);
-                if (mb is { } quota)
-                {
-                    w.WriteNumber("data_quota_mb", quota);
-                }
-                else
-                {
-                    w.WriteNull("data_quota_mb");
-                }
-            }).ConfigureAwait(false);
-        }
-        catch (DataRefusedException e)
+        if (await accounts.FindAsync(name, ct).ConfigureAwait(false) is null)
         {
-            await DataReplies.ErrorAsync(context, e.Status, e.Message).ConfigureAwait(false);
+            return Problems.NotFound($"account {name} not found");
         }
+
+        await data.SetQuotaAsync(name, body.Mb, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new DataQuotaView(name, body.Mb));
     }
 
     private static async Task HandleAsync(HttpContext context, string? path, DataService data, DataIdentity identity, DataSessions sessions)
