@@ -38,6 +38,13 @@ public sealed class FrameService(Scheduler scheduler, IJobQueries jobs, IFrameQu
         return new FrameListView([.. items.Select(View)], items.Count == take ? items[^1].Index : null);
     }
 
+    /// <summary>
+    /// At most <paramref name="limit"/> of an agenda job's items after index <paramref name="after"/>, with the subjob attempt
+    /// each last ran under, for the admin's grid of frames; empty for a job that is not an agenda job.
+    /// </summary>
+    public Task<IReadOnlyList<WorkItemRecord>> PageAsync(long id, int after, int limit, CancellationToken cancellationToken) =>
+        frames.ListItemsAsync(id, null, after, limit, cancellationToken);
+
     /// <summary>The range, chunk and item counts of an agenda job, for its job view; null for another job.</summary>
     public async Task<JobView> AddToAsync(JobView view, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
@@ -21,7 +22,8 @@ internal static class AdminFailures
     {
         RefusedException r => r.Refusal.Message,
         InvalidRequestException or JobRetryRefusedException or JobChangeRefusedException or FarmRequestException
-            or FarmTargetNotFoundException or PriorityNotAllowedException or WorkerRemovalRefusedException or FieldTooLargeException => e.Message,
+            or FarmTargetNotFoundException or PriorityNotAllowedException or WorkerRemovalRefusedException or FieldTooLargeException
+            or FrameActionRefusedException => e.Message,
         StorageUnavailableException => e.Message,
         Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException => $"the database could not answer: {e.Message}",
         OperationCanceledException => "the supervisor is stopping",
@@ -57,7 +59,8 @@ internal static class AdminFailures
             var status = e switch
             {
                 RefusedException { Refusal.Kind: RefusalKind.NotFound } or FarmTargetNotFoundException => StatusCodes.Status404NotFound,
-                RefusedException { Refusal.Kind: RefusalKind.Conflict } or JobRetryRefusedException or JobChangeRefusedException => StatusCodes.Status409Conflict,
+                RefusedException { Refusal.Kind: RefusalKind.Conflict } or JobRetryRefusedException or JobChangeRefusedException
+                    or FrameActionRefusedException => StatusCodes.Status409Conflict,
                 StorageUnavailableException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or OperationCanceledException
                     => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,

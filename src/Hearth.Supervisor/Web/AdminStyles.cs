@@ -79,6 +79,15 @@ internal static class AdminStyles
         .key { display: flex; gap: .45rem; align-items: center; margin-bottom: .3rem; }
         .key form.inline { margin: 0; }
         .tags span { display: inline-block; background: #eef1f4; border-radius: .3rem; padding: 0 .4rem; margin-right: .25rem; font-size: .85rem; }
+        .frame-grid { display: flex; flex-wrap: wrap; gap: 3px; }
+        .frame-grid .cell { min-width: 2.4rem; padding: .2rem .3rem; border-radius: .25rem; font-size: .75rem; font-variant-numeric: tabular-nums;
+            text-align: center; background: #eef1f4; color: #424a53; border: 1px solid #d0d7de; }
+        .frame-grid a.cell:hover { text-decoration: none; outline: 2px solid #0969da; }
+        .frame-grid .cell.complete { background: #2da44e; border-color: #1a7f37; color: #fff; }
+        .frame-grid .cell.running { background: #54aeff; border-color: #0969da; color: #fff; }
+        .frame-grid .cell.failed { background: #cf222e; border-color: #a40e26; color: #fff; }
+        .frame-grid .cell.blocked { background: #d4a72c; border-color: #9a6700; color: #fff; }
+        .frame-grid .cell.killed { background: #8c959f; border-color: #6e7781; color: #fff; }
         .stat { display: inline-flex; flex-direction: column; margin-right: 1.6rem; }
         .stat b { font-size: 1.3rem; }
         .stat span { color: #57606a; font-size: .8rem; }

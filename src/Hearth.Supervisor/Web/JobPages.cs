@@ -1,8 +1,10 @@
 using System.Globalization;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +14,8 @@ namespace Hearth.Supervisor.Web;
 
 /// <summary>
 /// <c>/admin/jobs</c>, the jobs with filters and paging on the server, and <c>/admin/jobs/{id}</c>, one job: its fields,
-/// pending reason, subjobs and attempts, history, a live tail of any subjob's log, and kill, retry and priority.
+/// pending reason, an agenda job's frames as a grid, subjobs and attempts, history, a live tail of any subjob's or frame's log,
+/// and kill, retry, retry of failed frames and priority.
 /// </summary>
 public static class JobPages
 {
@@ -20,6 +23,9 @@ public static class JobPages
 
     /// <summary>Jobs listed per page, and subjobs shown per page of a job.</summary>
     public const int PageSize = 50;
+
+    /// <summary>Items of an agenda job shown per page of its grid of frames.</summary>
+    public const int FramePageSize = 500;
 
     public static string JobPath(long id) => string.Create(CultureInfo.InvariantCulture, $"{Path}/{id}");
 
@@ -30,29 +36,40 @@ public static class JobPages
             new RazorComponentResult<JobsPage>(new { Query = query, Jobs = await SearchAsync(query, jobs, ct).ConfigureAwait(false) }));
         pages.MapGet("/live", async ([AsParameters] JobQuery query, JobService jobs, CancellationToken ct) =>
             new RazorComponentResult<JobsTable>(new { Query = query, Jobs = await SearchAsync(query, jobs, ct).ConfigureAwait(false) }));
-        pages.MapGet("/{id}", (string id, int? subjob, int? attempt, int? page, string? done, int? priority, JobService jobs, CancellationToken ct) =>
-            ShowAsync(id, new JobPageView(subjob, attempt, page ?? 0), jobs, Done(id, done, priority), null, ct));
-        pages.MapGet("/{id}/live", async (string id, int? page, JobService jobs, CancellationToken ct) =>
+        pages.MapGet("/{id}", (string id, int? subjob, int? attempt, int? page, int? fpage, string? item, string? done, int? priority, JobService jobs,
+                FrameService frames, CancellationToken ct) =>
+            ShowAsync(id, new JobPageView(subjob, attempt, page ?? 0, FramePage(fpage), item), jobs, frames, Done(id, done, priority), null, ct));
+        pages.MapGet("/{id}/live", async (string id, int? page, int? fpage, JobService jobs, FrameService frames, CancellationToken ct) =>
             await FindAsync(id, jobs, ct).ConfigureAwait(false) is { } job
-                ? new RazorComponentResult<JobLive>(new { Job = job, Page = page ?? 0 })
+                ? new RazorComponentResult<JobLive>(new
+                {
+                    Job = job, Page = page ?? 0, FramePage = FramePage(fpage),
+                    FrameItems = await FrameItemsAsync(job, FramePage(fpage), frames, ct).ConfigureAwait(false),
+                })
                 : (IResult)NotFound(id));
         pages.MapGet("/{id}/log", TailAsync);
-        pages.MapPost("/{id}/kill", (string id, IFormCollection form, JobService jobs, CancellationToken ct) =>
-            ActAsync(id, form, jobs, async jobId =>
+        pages.MapPost("/{id}/kill", (string id, IFormCollection form, JobService jobs, FrameService frames, CancellationToken ct) =>
+            ActAsync(id, form, jobs, frames, async jobId =>
             {
                 var (outcome, job) = await jobs.KillAsync(jobId, JobAccess.Admin, ct).ConfigureAwait(false);
                 return outcome == KillOutcome.NotActive
                     ? throw new JobChangeRefusedException($"job {id} has already ended: it is {job?.State}")
                     : outcome == KillOutcome.Killed ? "killed" : "killing";
             }, ct));
-        pages.MapPost("/{id}/retry", (string id, IFormCollection form, JobService jobs, CancellationToken ct) =>
-            ActAsync(id, form, jobs, async jobId =>
+        pages.MapPost("/{id}/retry", (string id, IFormCollection form, JobService jobs, FrameService frames, CancellationToken ct) =>
+            ActAsync(id, form, jobs, frames, async jobId =>
             {
                 await jobs.RetryAsync(jobId, null, JobAccess.Admin, ct).ConfigureAwait(false);
                 return "retried";
             }, ct));
-        pages.MapPost("/{id}/priority", (string id, IFormCollection form, JobService jobs, CancellationToken ct) =>
-            ActAsync(id, form, jobs, async jobId =>
+        pages.MapPost("/{id}/frames/retry", (string id, IFormCollection form, JobService jobs, FrameService frames, CancellationToken ct) =>
+            ActAsync(id, form, jobs, frames, async jobId =>
+            {
+                var done = await frames.ActAsync(jobId, FrameAction.Retry.ToText(), null, JobAccess.Admin, ct).ConfigureAwait(false);
+                return done is null ? throw new InvalidRequestException($"job {id} was not found") : "frames-retried";
+            }, ct));
+        pages.MapPost("/{id}/priority", (string id, IFormCollection form, JobService jobs, FrameService frames, CancellationToken ct) =>
+            ActAsync(id, form, jobs, frames, async jobId =>
             {
                 var text = form["priority"].ToString().Trim();
                 if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var priority))
@@ -77,7 +94,14 @@ public static class JobPages
     private static RazorComponentResult<AdminFailurePage> NotFound(string id) =>
         AdminFailures.Page($"Job {id} was not found.", StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> ShowAsync(string id, JobPageView view, JobService jobs, string? notice, string? error, CancellationToken ct)
+    private static int FramePage(int? fpage) => Math.Clamp(fpage ?? 0, 0, int.MaxValue / FramePageSize);
+
+    /// <summary>The page of an agenda job's items its grid shows, read a page at a time from the store; null for another job.</summary>
+    private static async Task<IReadOnlyList<WorkItemRecord>?> FrameItemsAsync(JobView job, int page, FrameService frames, CancellationToken ct) =>
+        job.Range is null ? null : await frames.PageAsync(job.Id, (page * FramePageSize) - 1, FramePageSize, ct).ConfigureAwait(false);
+
+    private static async Task<IResult> ShowAsync(
+        string id, JobPageView view, JobService jobs, FrameService frames, string? notice, string? error, CancellationToken ct)
     {
         if (await FindAsync(id, jobs, ct).ConfigureAwait(false) is not { } job)
         {
@@ -86,7 +110,8 @@ public static class JobPages
 
         var subjob = job.Subjobs.FirstOrDefault(s => s.Id == (view.Subjob ?? job.Subjobs.FirstOrDefault(f => f.State != JobStates.Pending)?.Id ?? 0));
         var tail = subjob is null ? null : await jobs.TailAsync(job.Id, subjob.Id, view.Attempt, -1, ct).ConfigureAwait(false);
-        return new RazorComponentResult<JobPage>(new { Job = job, View = view, Tail = tail, LogSubjob = subjob, Notice = notice, Error = error })
+        var items = await FrameItemsAsync(job, view.FramePage, frames, ct).ConfigureAwait(false);
+        return new RazorComponentResult<JobPage>(new { Job = job, View = view, Tail = tail, LogSubjob = subjob, FrameItems = items, Notice = notice, Error = error })
         {
             StatusCode = error is null ? StatusCodes.Status200OK : StatusCodes.Status409Conflict,
         };
@@ -102,7 +127,8 @@ public static class JobPages
     /// Takes the form so that its antiforgery token is checked, then does what the path says: back to the job's page
     /// with what happened, or the page again with why not.
     /// </summary>
-    private static async Task<IResult> ActAsync(string id, IFormCollection form, JobService jobs, Func<long, Task<string>> act, CancellationToken ct)
+    private static async Task<IResult> ActAsync(
+        string id, IFormCollection form, JobService jobs, FrameService frames, Func<long, Task<string>> act, CancellationToken ct)
     {
         _ = form;
         if (!Endpoints.Problems.TryParseJobId(id, out var jobId))
@@ -114,7 +140,7 @@ public static class JobPages
         var error = await AdminFailures.TryAsync(async () => done = await act(jobId).ConfigureAwait(false)).ConfigureAwait(false);
         return error is null
             ? TypedResults.Redirect($"{JobPath(jobId)}?done={done}")
-            : await ShowAsync(id, new JobPageView(null, null, 0), jobs, null, error, ct).ConfigureAwait(false);
+            : await ShowAsync(id, new JobPageView(null, null, 0), jobs, frames, null, error, ct).ConfigureAwait(false);
     }
 
     /// <summary>What the action that led back to the page did, in words.</summary>
@@ -123,6 +149,7 @@ public static class JobPages
         "killed" => $"Job {id} killed.",
         "killing" => $"Job {id} is being killed: its processes are asked to stop.",
         "retried" => $"Job {id}'s failed and killed subjobs are pending again.",
+        "frames-retried" => $"Job {id}'s failed frames are pending again.",
         "priority" when priority is { } p => string.Create(CultureInfo.InvariantCulture, $"Job {id}'s priority is now {p}."),
         _ => null,
     };

@@ -23,5 +23,5 @@ public sealed record JobQuery(string? State, string? Account, string? Name, long
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
-/// <summary>Which subjob's log the job page shows, which of its attempts, and which page of subjobs.</summary>
-public sealed record JobPageView(int? Subjob, int? Attempt, int Page);
+/// <summary>Which subjob's log the job page shows, which of its attempts, which page of subjobs, which page of an agenda job's frames, and the frame item whose log that is.</summary>
+public sealed record JobPageView(int? Subjob, int? Attempt, int Page, int FramePage = 0, string? Item = null);

@@ -76,6 +76,36 @@ public sealed class AdminWebTests(ReservationCluster cluster, Chromium chromium)
     }
 
     [Fact]
+    public async Task AnAgendaJobsFramesAreAGridByStateWhoseCellsOpenTheirLogsAndItsFailedFramesAreRetriedFromItsPage()
+    {
+        var submit = new SubmitJobRequest(["sh", "-c", "echo rendering frame QB_FRAME_NUMBER; test QB_FRAME_NUMBER -ne 3"], "web-frames", Cpus: 2, Range: "1-6");
+        var response = await cluster.Admin.PostAsJsonAsync("/v1/jobs", submit, ApiJson.Options, Cancel);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        var id = (await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ApiJson.Options, Cancel))!.Id;
+        await WaitForJobAsync(id, JobStates.Failed);
+
+        await _page.GotoAsync($"/admin/jobs/{id}");
+        var cells = _page.Locator("#frames .cell");
+        await Expect(cells).ToHaveTextAsync(["1", "2", "3", "4", "5", "6"]);
+        await Expect(_page.Locator("#frames .cell.complete")).ToHaveTextAsync(["1", "2", "4", "5", "6"]);
+        var third = _page.Locator("#frames .cell[data-item='3']");
+        await Expect(third).ToHaveClassAsync(new Regex("\\bfailed\\b"));
+        await Expect(third).ToHaveAttributeAsync("title", new Regex("^frame 3: failed, attempt 1 on .+, exit code 1"));
+        await ScreenshotAsync("admin-job-frames");
+
+        await third.ClickAsync();
+        await Expect(_page.Locator("#log-item")).ToHaveTextAsync("3");
+        await Expect(_page.Locator("#log")).ToHaveTextAsync(new Regex("^rendering frame 3\\s*$"));
+        await Expect(_page.Locator("#log")).ToHaveAttributeAsync("data-state", "ended");
+
+        await _page.ClickAsync("#retry-frames");
+        await Expect(_page.Locator(".notice")).ToContainTextAsync($"Job {id}'s failed frames are pending again.");
+        await Expect(_page.Locator("#frames .cell[data-item='3']"))
+            .ToHaveAttributeAsync("title", new Regex("^frame 3: failed, attempt 2 on "), new() { Timeout = 30_000 });
+        await Expect(_page.Locator("#frames .cell.complete")).ToHaveCountAsync(5);
+    }
+
+    [Fact]
     public async Task ARunningJobsLogIsFollowedLiveAndKillingItFromItsPageKillsIt()
     {
         var mark = Path.Combine(cluster.WorkDirectory, $"go-{Guid.NewGuid():N}");
