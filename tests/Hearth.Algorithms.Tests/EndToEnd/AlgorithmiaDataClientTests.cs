@@ -10,7 +10,8 @@ namespace Hearth.Algorithms.Tests.EndToEnd;
 /// Algorithmia's own Python client (<c>algorithmiaio/algorithmia-python</c>, fetched by <c>./test</c> into
 /// <c>tests/.tools</c>, never part of this repository), unmodified, against the data API: from outside, and from
 /// inside an instance through <c>ALGORITHMIA_API</c>. The packages it imports for its management API and ADK, which
-/// the data calls never touch and which are not installable here, are inert stand-ins. Skipped only without Python.
+/// the data calls never touch and which are not installable here, are inert stand-ins. Skipped without Python, or where
+/// the client could not be fetched (no route to its repository), with the reason.
 /// </summary>
 public sealed class AlgorithmiaDataClientTests
 {
@@ -31,8 +32,14 @@ public sealed class AlgorithmiaDataClientTests
         }
 
         var checkout = ClientCheckout();
-        Assert.True(Directory.Exists(Path.Combine(checkout, "Algorithmia")),
-            $"Algorithmia's Python client is not at {checkout}: run ./test, which clones github.com/algorithmiaio/algorithmia-python there, or set {ClientVariable}");
+        if (!Directory.Exists(Path.Combine(checkout, "Algorithmia")))
+        {
+            // The client is not this repository's to carry, and a machine with no route to its public repository
+            // cannot fetch it: say so plainly rather than fail every run there.
+            Assert.Skip($"Algorithmia's Python client is not at {checkout}: ./test clones it there from github.com/algorithmiaio/algorithmia-python "
+                + $"(or from HEARTH_ALGORITHMIA_PYTHON_GIT), or set {ClientVariable} to a checkout");
+        }
+
         return checkout;
     }
 
