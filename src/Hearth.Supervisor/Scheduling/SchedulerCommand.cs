@@ -1,5 +1,4 @@
 using Hearth.Core.Placement;
-using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +36,6 @@ internal abstract record SchedulerCommand
     /// </summary>
     public static bool IsRefusal(Exception error) => error is FarmRequestException or FarmTargetNotFoundException
         or JobChangeRefusedException or JobRetryRefusedException or PriorityNotAllowedException or WorkerNameTakenException
-        or WorkerRejectedException or WorkerRemovalRefusedException or FrameActionRefusedException or InvalidRequestException or PlacementException
+        or WorkerRejectedException or WorkerRemovalRefusedException or InvalidRequestException or PlacementException
         or Storage.UnstorableValueException;
 }
