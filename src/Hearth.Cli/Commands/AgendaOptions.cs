@@ -14,7 +14,6 @@ internal sealed class AgendaOptions
     private readonly Option<string?> _order = new("--order") { Description = "ascending (default), descending or binary (first, last, middle, then halves)" };
     private readonly Option<int?> _retryWork = new("--retry-work") { Description = "Run a failed item again up to this many times, on another host when one fits (default 0)" };
     private readonly Option<string?> _retryWorkDelay = new("--retry-work-delay") { Description = "Wait this long before an item's retry, e.g. 30s (default: at once)" };
-    private readonly Option<long?> _frameByFrame = new("--frame-by-frame") { Description = "Each item waits until the items of this agenda job holding the same frames are complete" };
 
     public void AddTo(Command command)
     {
@@ -24,7 +23,6 @@ internal sealed class AgendaOptions
         command.Options.Add(_order);
         command.Options.Add(_retryWork);
         command.Options.Add(_retryWorkDelay);
-        command.Options.Add(_frameByFrame);
     }
 
     /// <summary>The request with the agenda options given; the range is checked here first, naming the item, as the supervisor would.</summary>
@@ -51,7 +49,6 @@ internal sealed class AgendaOptions
             Order = result.GetValue(_order),
             RetryWork = result.GetValue(_retryWork),
             RetryWorkDelay = result.GetValue(_retryWorkDelay),
-            FrameByFrame = result.GetValue(_frameByFrame),
         };
     }
 }

@@ -23,5 +23,4 @@ public sealed record SubmitJobRequest(
     int? Padding = null,
     string? Order = null,
     int? RetryWork = null,
-    string? RetryWorkDelay = null,
-    long? FrameByFrame = null);
+    string? RetryWorkDelay = null);

@@ -21,7 +21,6 @@ internal static class AgendaRequests
                 : request.Order is not null ? "order"
                 : request.RetryWork is not null ? "retry_work"
                 : request.RetryWorkDelay is not null ? "retry_work_delay"
-                : request.FrameByFrame is not null ? "frame_by_frame"
                 : null;
             return stray is null ? null : throw new InvalidRequestException($"{stray}: only an agenda job takes it; give a range too");
         }
@@ -65,11 +64,6 @@ internal static class AgendaRequests
             }
         }
 
-        if (request.FrameByFrame is < 1)
-        {
-            throw new InvalidRequestException(string.Create(CultureInfo.InvariantCulture, $"frame_by_frame: {request.FrameByFrame} is not a job ID"));
-        }
-
-        return new AgendaSpec(range.Trim(), plan, retryWork, delay, request.FrameByFrame);
+        return new AgendaSpec(range.Trim(), plan, retryWork, delay, null);
     }
 }
