@@ -242,6 +242,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        ClientUrls.Use(app);
         BindingExceptionHandler.UseJsonBodies(app);
         // A call checks its own key, from memory: it goes straight to its endpoint, past authentication and
         // authorization, whose per-request work is a measurable share of a warm call. It stays inside the exception

@@ -1,3 +1,6 @@
+using Hearth.Core.Placement;
+using Hearth.Core.Resources;
+
 namespace Hearth.Core.Tests;
 
 /// <summary>
@@ -126,5 +129,33 @@ public sealed class IsolationPlacementTests
 
         cluster.Submit("x", spec);
         Assert.Equal(expected, Assert.Single(cluster.Cycle()));
+    }
+}
+
+/// <summary>An account's job goes only to hosts that take accounts' jobs; the admin's jobs and instances go anywhere.</summary>
+public sealed class AccountJobPlacementTests
+{
+    private const string Two = "h1: host.processors=4,host.memory=1000; h2: host.processors=8,host.memory=4000";
+
+    [Theory]
+    // h1 is the best fit, but refuses accounts' jobs
+    [InlineData("h1", true, "host.processors=2", "dispatch x h2 host.processors=2")]
+    // the admin's job takes the best fit as before
+    [InlineData("h1", false, "host.processors=2", "dispatch x h1 host.processors=2")]
+    // only h1 fits, and it refuses: the job waits
+    [InlineData("h1", true, "host.processors=2,host.memory=900", "dispatch x h2 host.processors=2,host.memory=900")]
+    [InlineData("h2", true, "host.processors=6", "")]
+    [InlineData("h1,h2", true, "host.processors=1", "")]
+    [InlineData("h1,h2", false, "host.processors=1", "dispatch x h1 host.processors=1")]
+    public void AnAccountsJobGoesOnlyWhereAccountsJobsAreTaken(string refusing, bool accountJob, string spec, string expected)
+    {
+        var cluster = TestCluster.Create(Two, "");
+        foreach (var host in refusing.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            cluster.Ledger.SetTakesAccountJobs(cluster.Ledger.HostIndex(host), false);
+        }
+
+        cluster.Submit(new WorkRequest("x", ResourceRequest.Parse(spec), WorkRequest.DefaultPriority, 0, AccountJob: accountJob));
+        Assert.Equal(expected.Length == 0 ? [] : [expected], cluster.Cycle());
     }
 }

@@ -39,7 +39,43 @@ internal static class AccountCommands
 
             return ExitCodes.Ok;
         }));
-        return new Command("account", "Accounts: users and organizations") { create };
+        return new Command("account", "Accounts: users and organizations") { create, Set() };
+    }
+
+    /// <summary><c>account set NAME --data-quota-mb N</c>: an account's limits (admin key); -1 means no limit.</summary>
+    private static Command Set()
+    {
+        var name = new Argument<string>("name") { Description = "The account or organization" };
+        var dataQuota = new Option<long?>("--data-quota-mb") { Description = "Cap the account's data files at this many MiB in total; -1 means no limit" };
+        var json = JsonOption();
+        var set = new Command("set", "Set an account's limits") { name, dataQuota, json };
+        set.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var account = result.GetValue(name)!;
+            if (result.GetValue(dataQuota) is not { } mb)
+            {
+                return Output.Error("say what to set, e.g. --data-quota-mb 1024", ExitCodes.InvalidInput);
+            }
+
+            if (mb < -1)
+            {
+                return Output.Error($"--data-quota-mb {mb} is out of range: a number of MiB, or -1 for no limit", ExitCodes.InvalidInput);
+            }
+
+            var quota = await client.PutAsync<DataQuotaView>($"/v1/accounts/{Uri.EscapeDataString(account)}/data-quota",
+                new DataQuotaRequest(mb < 0 ? null : mb), cancellation).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                Output.WriteJson(quota);
+            }
+            else
+            {
+                Console.Out.WriteLine($"{quota.Account}: data quota {(quota.DataQuotaMb is { } q ? $"{q} MiB" : "none")}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return set;
     }
 
     private static Command Org()

@@ -238,11 +238,14 @@ internal static class JobCommands
                 var query = parts.Count > 0 ? "?" + string.Join('&', parts) : "";
                 if (!result.GetValue(json))
                 {
+                    // The job's own output, as it wrote it, like the latest attempt's below.
                     var chosen = await client.GetAsync<JobLogsView>($"/v1/jobs/{jobId}/logs{query}", cancellation).ConfigureAwait(false);
+                    await using var rawOut = Console.OpenStandardOutput();
+                    await using var rawErr = Console.OpenStandardError();
                     foreach (var log in chosen.Subjobs)
                     {
-                        Console.Out.Write(log.Stdout);
-                        Console.Error.Write(log.Stderr);
+                        await rawOut.WriteAsync(System.Text.Encoding.UTF8.GetBytes(log.Stdout), cancellation).ConfigureAwait(false);
+                        await rawErr.WriteAsync(System.Text.Encoding.UTF8.GetBytes(log.Stderr), cancellation).ConfigureAwait(false);
                     }
 
                     return ExitCodes.Ok;

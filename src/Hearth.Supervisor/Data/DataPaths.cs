@@ -44,7 +44,7 @@ internal static class DataPaths
 
             if (segment.Any(char.IsControl))
             {
-                throw Invalid($"data://{path} has a control character in \"{Printable(segment)}\"");
+                throw Invalid($"data://{Printable(path)} has a control character in \"{Printable(segment)}\"");
             }
         }
 

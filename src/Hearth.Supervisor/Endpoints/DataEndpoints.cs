@@ -5,6 +5,8 @@ using Hearth.Supervisor.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Hearth.Protocol.Rest;
 using Microsoft.AspNetCore.Routing;
 
 namespace Hearth.Supervisor.Endpoints;
@@ -29,7 +31,25 @@ internal static class DataEndpoints
                 .WithSummary("Algorithmia's data API: HEAD, GET (?marker=, ?acl=true, Range), PUT, DELETE (?force=true), POST {name, acl}, PATCH {acl}");
         }
 
+        app.MapPut("/v1/accounts/{name}/data-quota", SetQuotaAsync).RequireAuthorization(HearthAuth.AdminPolicy).WithTags("Data")
+            .WithSummary("Cap an account's data files at {\"mb\": N} MiB in total, or lift the cap with {\"mb\": null}; admin keys only");
         return app;
+    }
+
+    private static async Task<Results<Ok<DataQuotaView>, ProblemHttpResult>> SetQuotaAsync(string name, DataQuotaRequest? body, DataService data, Storage.IAccountStore accounts, CancellationToken ct)
+    {
+        if (body is null || body.Mb < 0)
+        {
+            return Problems.BadRequest("the body must be {\"mb\": N} with N a whole number of MiB, 0 or more, or {\"mb\": null} for no cap");
+        }
+
+        if (await accounts.FindAsync(name, ct).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound($"account {name} not found");
+        }
+
+        await data.SetQuotaAsync(name, body.Mb, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new DataQuotaView(name, body.Mb));
     }
 
     private static async Task HandleAsync(HttpContext context, string? path, DataService data, DataIdentity identity, DataSessions sessions)

@@ -162,7 +162,8 @@ internal static class DataReplies
     /// <summary>An error: <c>{"error": {"message"}}</c>, and on HEAD (which has no body) the message in <c>X-Error-Message</c>.</summary>
     public static Task ErrorAsync(HttpContext context, int status, string message)
     {
-        context.Response.Headers["X-Error-Message"] = message;
+        // A header holds printable ASCII only; the body has the message exactly.
+        context.Response.Headers["X-Error-Message"] = new string([.. message.Select(c => c is >= ' ' and <= '~' ? c : '?')]);
         if (status == StatusCodes.Status413PayloadTooLarge)
         {
             // The rest of the upload is not read; the connection cannot be reused after it.

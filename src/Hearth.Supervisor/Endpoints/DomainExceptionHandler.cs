@@ -1,7 +1,9 @@
 using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -39,8 +41,10 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         InvalidRequestException or FarmRequestException => (StatusCodes.Status400BadRequest, exception.Message),
         FieldTooLargeException => (StatusCodes.Status413PayloadTooLarge, exception.Message),
         FarmTargetNotFoundException => (StatusCodes.Status404NotFound, exception.Message),
-        JobChangeRefusedException or JobRetryRefusedException or WorkerRemovalRefusedException => (StatusCodes.Status409Conflict, exception.Message),
+        JobChangeRefusedException or JobRetryRefusedException or WorkerRemovalRefusedException or FrameActionRefusedException => (StatusCodes.Status409Conflict, exception.Message),
         RefusedException e => (StatusOf(e.Refusal.Kind), e.Refusal.Message),
+        // Input that got past the checks at the edge, stopped by the store's own before anything of it was written.
+        UnstorableValueException => (StatusCodes.Status400BadRequest, $"a value of the request cannot be stored: {exception.Message}"),
         OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, Stopping),
         _ => null,
     };

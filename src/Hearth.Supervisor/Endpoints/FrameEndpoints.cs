@@ -27,17 +27,10 @@ internal static class FrameEndpoints
     private static async Task<Results<Ok<FrameListView>, ProblemHttpResult>> ListAsync(
         string id, string? state, int? after, int? limit, HttpContext context, FrameService service, AccountService accounts, CancellationToken ct)
     {
-        try
-        {
-            var access = await JobEndpoints.AccessOfAsync(context, accounts).ConfigureAwait(false);
-            return Problems.TryParseJobId(id, out var jobId) && await service.ListAsync(jobId, state, after, limit, access, ct).ConfigureAwait(false) is { } list
-                ? TypedResults.Ok(list)
-                : Problems.JobNotFound(id);
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
+        var access = await JobEndpoints.AccessOfAsync(context, accounts).ConfigureAwait(false);
+        return Problems.TryParseJobId(id, out var jobId) && await service.ListAsync(jobId, state, after, limit, access, ct).ConfigureAwait(false) is { } list
+            ? TypedResults.Ok(list)
+            : Problems.JobNotFound(id);
     }
 
     private static async Task<Results<Ok<FrameActionView>, ProblemHttpResult>> ActAsync(
@@ -60,32 +53,9 @@ internal static class FrameEndpoints
             return Problems.JobNotFound(id);
         }
 
-        try
-        {
-            var access = await JobEndpoints.AccessOfAsync(request.HttpContext, accounts).ConfigureAwait(false);
-            return await service.ActAsync(jobId, action, body.Range, access, ct).ConfigureAwait(false) is { } done
-                ? TypedResults.Ok(done)
-                : Problems.JobNotFound(id);
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
-        catch (FrameActionRefusedException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-        catch (JobRetryRefusedException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-        catch (FarmTargetNotFoundException)
-        {
-            return Problems.JobNotFound(id);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        var access = await JobEndpoints.AccessOfAsync(request.HttpContext, accounts).ConfigureAwait(false);
+        return await service.ActAsync(jobId, action, body.Range, access, ct).ConfigureAwait(false) is { } done
+            ? TypedResults.Ok(done)
+            : Problems.JobNotFound(id);
     }
 }

@@ -70,11 +70,15 @@ internal static class JobEndpoints
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> WaitAsync(
         string id, double? timeout, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
-        var wait = TimeSpan.FromSeconds(timeout ?? 30);
-        if (wait < TimeSpan.Zero || wait > MaxWait || double.IsNaN(wait.TotalSeconds))
+        // Checked as a number first: 1e308 seconds is no TimeSpan, and NaN compares false with everything.
+        var seconds = timeout ?? 30;
+        if (!(seconds >= 0 && seconds <= MaxWait.TotalSeconds))
         {
-            return Problems.BadRequest($"timeout {timeout} is out of range: 0 to {MaxWait.TotalSeconds} seconds");
+            return Problems.BadRequest(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture, $"timeout {seconds} is out of range: 0 to {MaxWait.TotalSeconds} seconds"));
         }
+
+        var wait = TimeSpan.FromSeconds(seconds);
 
         return Problems.TryParseJobId(id, out var jobId)
             && await service.WaitAsync(jobId, wait, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } job

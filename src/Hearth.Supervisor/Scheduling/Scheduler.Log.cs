@@ -30,4 +30,7 @@ public sealed partial class Scheduler
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The scheduling loop failed; it restarts from the store (restart {Restart} of at most {Max} in {WindowSeconds} s), and workers register again")]
     private partial void LogLoopRestarting(Exception error, int restart, int max, double windowSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store refused a cycle's batch for the data of one of its {Commands} requests, and wrote none of it; the loop reloads from the store and runs them again one per cycle, so that one fails alone")]
+    private partial void LogBatchRefused(Exception error, int commands);
 }

@@ -33,6 +33,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly IReservationWork? _reservations;
     /// <summary>This cycle's commands whose callers wait for its commit.</summary>
     private readonly List<SchedulerCommand> _answers = [];
+    /// <summary>Every command this cycle took.</summary>
+    private readonly List<SchedulerCommand> _taken = [];
+    private readonly RefusedCycles _refused = new();
     private Task _loop = Task.CompletedTask;
     private int _disposed;
     private bool _cycleCommitted;
@@ -224,7 +227,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    while (await _inbox.WaitAsync(_nextWake, _time, cancellationToken).ConfigureAwait(false))
+                    while (_refused.Pending || await _inbox.WaitAsync(_nextWake, _time, cancellationToken).ConfigureAwait(false))
                     {
                         await CycleAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -249,6 +252,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         {
             // Nothing reads the inbox from here on: later commands fail at once instead of waiting forever.
             _inbox.CloseAndFail(new OperationCanceledException("the supervisor is stopping"));
+            _refused.FailAll(new OperationCanceledException("the supervisor is stopping"));
         }
     }
 
@@ -343,15 +347,45 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Drops the loop's state for a new one from the store, as at start: connected workers are cut off, so they register
+    /// again against it.
+    /// </summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in _state.Workers.Values)
+        {
+            worker.Session?.Close();
+        }
+
+        _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
+        _instanceSteps.Reset();
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        if (_instances is not null)
+        {
+            _state.Instances?.Submit(_instances.Unplaced(), _fx);
+        }
+    }
+
     private async Task CycleAsync(CancellationToken cancellationToken)
     {
         _fx.Clear();
         _answers.Clear();
+        _taken.Clear();
         _cycleCommitted = false;
         Interlocked.Increment(ref _cycles);
-        for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
+        if (_refused.TryTake(out var again))
         {
-            Handle(command);
+            _taken.Add(again);
+            Handle(again);
+        }
+        else
+        {
+            for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
+            {
+                _taken.Add(command);
+                Handle(command);
+            }
         }
 
         _state.ExpireWorkers(_fx);
@@ -365,6 +399,14 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (_refused.TryIsolate(_taken, e))
+                {
+                    // One request's data, and none of the batch written: the others run again on state from the store.
+                    LogBatchRefused(e, _taken.Count);
+                    await ReloadAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
                 // told to try again (503, or 507 when the store's disk is full), not handed the store's exception.
                 Exception stopping = (Exception?)StoreErrors.Classify(e)

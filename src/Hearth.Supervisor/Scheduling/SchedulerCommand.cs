@@ -1,4 +1,5 @@
 using Hearth.Core.Placement;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,12 @@ internal abstract record SchedulerCommand
     public virtual bool Run(SchedulerState state, CycleEffects fx, ILogger log) =>
         throw new InvalidOperationException($"{GetType().Name} has no work of its own for the loop's state");
 
+    /// <summary>
+    /// Whether the command may run again on state rebuilt from the store, as when the store refused its cycle's batch
+    /// for the data of one command: a request is, a worker's message is not (its worker registers again instead).
+    /// </summary>
+    public virtual bool Replayable => false;
+
     /// <summary>Hands the result of <see cref="Run"/> to the caller, once it is stored.</summary>
     public virtual void Answer()
     {
@@ -30,6 +37,5 @@ internal abstract record SchedulerCommand
     /// </summary>
     public static bool IsRefusal(Exception error) => error is FarmRequestException or FarmTargetNotFoundException
         or JobChangeRefusedException or JobRetryRefusedException or PriorityNotAllowedException or WorkerNameTakenException
-        or WorkerRejectedException or WorkerRemovalRefusedException or InvalidRequestException or PlacementException
-        or Frames.FrameActionRefusedException;
+        or WorkerRejectedException or WorkerRemovalRefusedException or FrameActionRefusedException or InvalidRequestException or PlacementException;
 }

@@ -486,7 +486,8 @@ internal sealed class SchedulerState
     private static ResourceName ParseResource(string text) =>
         ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
 
-    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
+    /// <summary>A worker's report of why a process ended, as the store keeps it: it never fails a commit.</summary>
+    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : StoredText.Clean(text);
 
     private bool IsInstanceWork(string workId) => !_subjobs.ContainsKey(workId) && Instances is { } instances && instances.Owns(workId);
 }

@@ -102,6 +102,13 @@ public sealed class SandboxTests
 
         await VictimAnswersAsync(bob, "after the probe");
         Assert.Equal(victimPids, HostPidsOf(victimId));
+
+        // A seccomp filter, no new privileges, and no user namespace of its own (unshare -Ur is refused).
+        var harden = await TestCluster.CallAsync(mallory, "mallory/hostile", """{"harden": true}""");
+        Assert.True(harden.Status == 200, harden.Body.GetRawText());
+        Assert.Equal(["NoNewPrivs:\t1", "Seccomp:\t2"], harden.Result.GetProperty("status").EnumerateArray().Select(l => l.GetString()!).Order(StringComparer.Ordinal));
+        Assert.NotEqual(0, harden.Result.GetProperty("unshare").GetInt32());
+        Assert.Contains("Operation not permitted", harden.Result.GetProperty("unshare_output").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

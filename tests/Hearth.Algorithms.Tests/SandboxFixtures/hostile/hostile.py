@@ -3,7 +3,8 @@
 {"probe": {...}}: reads, lists, signals and writes what the request names and reports "allowed: ..." or "refused: ...";
 {"allocate": MB}: fills that much memory; {"forkbomb": true}: starts processes until the kernel refuses one;
 {"call": PATH}: calls the supervisor's API at PATH with the key the instance was given and answers the status and reply;
-{"connect": [HOST, PORT]}: opens a TCP connection and says whether it could.
+{"connect": [HOST, PORT]}: opens a TCP connection and says whether it could;
+{"harden": true}: its seccomp and no_new_privs lines, and whether it could make a user namespace of its own.
 """
 import json
 import os
@@ -76,7 +77,12 @@ def call(path):
         with urllib.request.urlopen(request, timeout=60) as response:
             return {"status": response.status, "reply": json.load(response), "uid": os.getuid()}
     except urllib.error.HTTPError as e:
-        return {"status": e.code, "reply": json.load(e), "uid": os.getuid()}
+        body = e.read().decode("utf-8", "replace")
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            reply = body
+        return {"status": e.code, "reply": reply, "uid": os.getuid()}
 
 
 def connect(host, port):
@@ -85,6 +91,13 @@ def connect(host, port):
             return "allowed: connected"
     except OSError as e:
         return "refused: " + (e.strerror or type(e).__name__)
+
+
+def harden():
+    with open("/proc/self/status") as f:
+        status = [l.strip() for l in f if l.startswith(("Seccomp:", "NoNewPrivs:"))]
+    nested = subprocess.run(["unshare", "-Ur", "id", "-u"], capture_output=True, text=True)
+    return {"status": status, "unshare": nested.returncode, "unshare_output": (nested.stdout + nested.stderr).strip()}
 
 
 for line in sys.stdin:
@@ -96,6 +109,8 @@ for line in sys.stdin:
         result = forkbomb()
     elif "call" in data:
         result = call(data["call"])
+    elif "harden" in data:
+        result = harden()
     elif "connect" in data:
         result = connect(*data["connect"])
     else:
