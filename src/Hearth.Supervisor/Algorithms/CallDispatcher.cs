@@ -20,6 +20,13 @@ internal sealed class CallDispatcher(
         var now = time.GetUtcNow();
         var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout) { CaptureStdout = captureStdout };
         launches.Remember(template.Hash, launch);
+        if (loop.Quotas.ExplainInstances(account) is { } quota && !table.HasInstance(account, template, alternatives))
+        {
+            // Waiting would not help: no instance of its own may serve it, and the quota lets none start.
+            metrics.Call(CallStatus.OverQuota, false, TimeSpan.Zero);
+            return new CallOutcome(CallStatus.OverQuota, null, $"{quota}: no instance of {template.Algorithm} of its own can serve this call; try again when one of its instances stops", false, TimeSpan.Zero, null);
+        }
+
         var (warm, started, spillover) = table.Route(call, account, template, alternatives, now);
         if (warm is not null)
         {

@@ -17,6 +17,7 @@ internal sealed class CycleEffects
     private readonly List<AllocationChangeRecord> _changes = [];
     private readonly List<LogChunkRecord> _logs = [];
     private readonly List<SettingRecord> _settings = [];
+    private readonly List<AccountLimitRecord> _accountLimits = [];
 
     public List<(WorkerSession Session, SupervisorMessage Message)> Messages { get; } = [];
 
@@ -33,7 +34,8 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count > 0;
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count
+        + _accountLimits.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
 
@@ -70,6 +72,9 @@ internal sealed class CycleEffects
     /// <summary>A run-time setting to store; written in order, so the last one for a name wins.</summary>
     public void Setting(SettingRecord setting) => _settings.Add(setting);
 
+    /// <summary>An account's limits and shares to store, whole; the last one for a name wins.</summary>
+    public void Record(AccountLimitRecord limits) => _accountLimits.Add(limits);
+
     public void Send(WorkerSession? session, SupervisorMessage message)
     {
         if (session is not null)
@@ -88,6 +93,7 @@ internal sealed class CycleEffects
         set.RemovedWorkers.AddRange(_removedWorkers.Select(w => w.ToRecord()));
         set.Logs.AddRange(_logs);
         set.Settings.AddRange(_settings);
+        set.AccountLimits.AddRange(_accountLimits);
         return set;
     }
 
@@ -119,6 +125,7 @@ internal sealed class CycleEffects
         _changes.Clear();
         _logs.Clear();
         _settings.Clear();
+        _accountLimits.Clear();
         Messages.Clear();
         SessionsToClose.Clear();
         EndedJobs.Clear();

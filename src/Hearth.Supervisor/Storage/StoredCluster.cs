@@ -1,9 +1,17 @@
 namespace Hearth.Supervisor.Storage;
 
-/// <summary>What the scheduler needs at start to rebuild its state: workers and every unfinished job.</summary>
+/// <summary>
+/// What the scheduler needs at start to rebuild its state: workers, every unfinished job, run-time settings, and the
+/// accounts' limits and memberships that quotas count by.
+/// </summary>
 public sealed record StoredCluster(
     IReadOnlyList<WorkerRecord> Workers,
     IReadOnlyList<JobDetails> UnfinishedJobs,
     long LastJobId,
     long LastSequence,
-    IReadOnlyList<SettingRecord>? Settings = null);
+    IReadOnlyList<SettingRecord>? Settings = null)
+{
+    public IReadOnlyList<AccountLimitRecord> AccountLimits { get; init; } = [];
+
+    public IReadOnlyList<MembershipRecord> Memberships { get; init; } = [];
+}
