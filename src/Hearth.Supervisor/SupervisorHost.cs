@@ -3,6 +3,7 @@ using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Data;
 using Hearth.Supervisor.Endpoints;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Reservations;
@@ -63,6 +64,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
             throw new ArgumentException($"heartbeat timeout must be positive, not {options.HeartbeatTimeout}");
         }
 
+        var objects = Objects.ObjectStoreLocation.Parse(options.Objects, options.ObjectsEndpoint, options.DataDirectory);
         var address = ParseAddress(options.BindAddress);
         var certificate = SupervisorTls.Load(options.TlsCertificate, options.TlsKey);
         StandbyHost? standby = null;
@@ -120,6 +122,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         });
 
         ConfigureServices(builder.Services, options, backend, globals);
+        builder.Services.AddData(objects.Open(), backend);
         var app = builder.Build();
         ConfigurePipeline(app);
         try
@@ -191,6 +194,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
         BindingExceptionHandler.AddTo(services);
+        services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddHealthProbes();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -254,8 +258,8 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapFarmEndpoints();
         app.MapAlgorithms();
         app.MapReservations();
+        app.MapData();
         app.MapAdminPages();
-        app.MapWorkerLockPages();
         app.MapGrpcService<WorkerGatewayService>();
     }
 

@@ -37,6 +37,15 @@ public sealed record SupervisorOptions
     /// <summary>A database connection string; null means SQLite in <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
 
+    /// <summary>
+    /// Where builds and data files live: <c>s3://BUCKET/PREFIX</c> for an S3-compatible store, or a directory; null
+    /// means the directory <c>objects</c> in <see cref="DataDirectory"/>.
+    /// </summary>
+    public string? Objects { get; init; }
+
+    /// <summary>The S3-compatible store's URL (MinIO, Ceph, ...) for an <c>s3://</c> <see cref="Objects"/>; null means AWS.</summary>
+    public string? ObjectsEndpoint { get; init; }
+
     /// <summary>A PEM certificate (chain) to serve both ports over TLS; null serves plain HTTP.</summary>
     public string? TlsCertificate { get; init; }
 

@@ -24,6 +24,7 @@ internal sealed class SubjobProcess : IDisposable
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<string, string> _inherited;
     private readonly SubjobSandbox? _sandbox;
+    private readonly string? _unrunnable;
     private readonly Lock _gate = new();
     private SessionProcess? _process;
     private IReadOnlyDictionary<string, int> _allocations;
@@ -32,10 +33,12 @@ internal sealed class SubjobProcess : IDisposable
     private TimeSpan? _killAsked;
 
     /// <param name="inherited">The base environment (<see cref="ChildEnvironment.Base"/>), which the process gets with the job's variables added.</param>
+    /// <param name="unrunnable">Why this worker may not run it at all (an account's job on a worker that cannot isolate it); null when it may.</param>
     public SubjobProcess(
         Assign assign, string runDirectory, IReadOnlyDictionary<string, string> inherited, Action<OutputStream, byte[]> output, TimeProvider time,
-        SubjobSandbox? sandbox = null)
+        SubjobSandbox? sandbox = null, string? unrunnable = null)
     {
+        _unrunnable = unrunnable;
         _sandbox = sandbox;
         _assign = assign;
         _allocations = assign.Allocations;
@@ -56,7 +59,12 @@ internal sealed class SubjobProcess : IDisposable
     /// <summary>Starts the process; returns the outcome at once if it could not start.</summary>
     public ProcessOutcome? Start(string workerName)
     {
-        var directory = string.IsNullOrEmpty(_assign.WorkingDirectory) ? Environment.CurrentDirectory : _assign.WorkingDirectory;
+        var directory = string.IsNullOrEmpty(_assign.WorkingDirectory) ? _sandbox?.DefaultDirectory ?? Environment.CurrentDirectory : _assign.WorkingDirectory;
+        if ((_unrunnable ?? _sandbox?.Refuses(directory)) is { } refused)
+        {
+            return new ProcessOutcome(-1, $"{refused} on worker {workerName}");
+        }
+
         if (!Directory.Exists(directory))
         {
             return new ProcessOutcome(-1, $"working directory {directory} does not exist on worker {workerName}");
@@ -82,7 +90,7 @@ internal sealed class SubjobProcess : IDisposable
             ("QB_JOBID", _assign.JobId.ToString(CultureInfo.InvariantCulture)),
             ("QB_SUBID", _assign.SubjobIndex.ToString(CultureInfo.InvariantCulture)),
             ("HEARTH_ALLOCATION", AllocationFile.Format(allocations)),
-            ("HEARTH_ALLOCATION_FILE", _allocationPath),
+            ("HEARTH_ALLOCATION_FILE", _sandbox?.AllocationPathInside(_allocationPath) ?? _allocationPath),
             ("HEARTH_WORKER", workerName));
         SessionProcess process;
         try

@@ -8,9 +8,10 @@ namespace Hearth.Worker;
 /// start, grow and die on the supervisor's word; starts and exits are reported through the outbox. Thread-safe.
 /// </summary>
 /// <param name="mustNotStart">True while the worker is fenced: an assignment read then is not started.</param>
+/// <param name="accountJobs">Whether it runs accounts' jobs, as it registers: "sandbox", "unisolated" or "refused: WHY".</param>
 internal sealed partial class SubjobRunner(
     WorkerOptions options, Outbox outbox, ProcessRecords records, string workDirectory, IReadOnlyDictionary<string, string> environment,
-    Sandboxing.Sandbox? sandbox, Func<bool> mustNotStart, ILogger logger)
+    Sandboxing.Sandbox? sandbox, Func<bool> mustNotStart, string accountJobs, ILogger logger)
 {
     private const int RecentExitsKept = 1000;
 
@@ -64,7 +65,8 @@ internal sealed partial class SubjobRunner(
                 environment,
                 (stream, data) => outbox.PostOutput(id, stream, data),
                 options.Time,
-                sandbox?.ForSubjob());
+                sandbox?.ForSubjob(assign.Account),
+                assign.Account.Length > 0 && sandbox is null && !options.JobsUnisolated ? $"accounts' jobs are {accountJobs}" : null);
             _running[id] = (process, RunAsync(process));
         }
     }

@@ -61,13 +61,17 @@ public sealed class WorkerAgent : IDisposable
                 : null;
             _records = new ProcessRecords(Path.Combine(_runtimeTwin?.FullPath ?? RunDirectory, "processes"));
             _memoryDirectory = options.RunDirectory is null ? AllocationDirectory.CreateInMemory(WorkerDirectory.Sanitize(options.Name)) : null;
-            _sandbox = Sandbox.Detect(options, [RunDirectory, _records.DirectoryPath, options.BuildCacheDirectory ?? RunDirectory, _memoryDirectory ?? RunDirectory], out var why);
+            _sandbox = Sandbox.Detect(
+                options, [RunDirectory, _records.DirectoryPath, options.BuildCacheDirectory ?? RunDirectory, _memoryDirectory ?? RunDirectory], RunDirectory, out var why);
             if (_sandbox is null && options.Sandbox == SandboxMode.Required)
             {
                 throw new InvalidOperationException($"the sandbox is required but this machine cannot provide it: {why}");
             }
 
             IsolationNote = _sandbox?.Description ?? $"no isolation: {why}";
+            AccountJobs = _sandbox is not null ? Sandbox.Isolated
+                : options.JobsUnisolated ? "unisolated"
+                : $"refused: this worker cannot isolate them ({why}); --jobs-unisolated allow runs them without a sandbox";
             _api = new SupervisorApi(options);
         }
         catch
@@ -81,7 +85,7 @@ public sealed class WorkerAgent : IDisposable
 
         var fencing = options.OnDisconnect == WorkerDisconnectAction.Stop;
         bool MustNotStart() => fencing && fence.Expired;
-        _subjobs = new SubjobRunner(options, outbox, _records, _memoryDirectory ?? RunDirectory, environment, _sandbox, MustNotStart, logger);
+        _subjobs = new SubjobRunner(options, outbox, _records, _memoryDirectory ?? RunDirectory, environment, _sandbox, MustNotStart, AccountJobs, logger);
         _instances = new WorkerInstances(options, outbox, _api, RunDirectory, environment, _records, _sandbox, MustNotStart, logger);
         _connection = new SupervisorConnection(options, outbox, fence, _api, _subjobs, _instances, BuildRegister, logger);
     }
@@ -93,6 +97,12 @@ public sealed class WorkerAgent : IDisposable
 
     /// <summary>"sandbox" when instances run sandboxed here, else "none".</summary>
     public string Isolation => _sandbox is null ? Sandbox.NoIsolation : Sandbox.Isolated;
+
+    /// <summary>
+    /// Whether it runs the jobs of accounts other than admin: "sandbox" (each as its account's own identity),
+    /// "unisolated" (its admin allowed it without a sandbox) or "refused: WHY".
+    /// </summary>
+    public string AccountJobs { get; }
 
     /// <summary>One line on how this worker isolates what it runs, or why it cannot.</summary>
     public string IsolationNote { get; }
@@ -136,7 +146,7 @@ public sealed class WorkerAgent : IDisposable
     {
         var register = new Register
         {
-            Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation,
+            Name = Name, AgentVersion = "0.1.0", Incarnation = Incarnation, Isolation = Isolation, AccountJobs = AccountJobs,
             Os = HostPropertiesCheck.Os(), Arch = HostPropertiesCheck.Arch(), CpuModel = CpuModel.Value, Groups = { _options.Groups }, Cluster = _options.Cluster,
         };
         foreach (var (resource, amount) in Resources)

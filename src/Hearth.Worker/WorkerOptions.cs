@@ -95,8 +95,20 @@ public sealed record WorkerOptions
     /// <summary>Whether sandboxed processes keep the network (the default: algorithms call other algorithms).</summary>
     public bool SandboxNetwork { get; init; } = true;
 
-    /// <summary>Whether subjobs run in the sandbox too (off by default: render jobs expect the machine's file systems).</summary>
+    /// <summary>
+    /// Whether the admin's jobs run in the sandbox too (off by default: render jobs expect the machine's file systems).
+    /// Accounts' jobs always do, on a worker that has one.
+    /// </summary>
     public bool SandboxJobs { get; init; }
+
+    /// <summary>Host directories accounts' jobs see (and may work in), read-write or read-only; nothing else of the host's but the system's.</summary>
+    public IReadOnlyList<JobMount> JobMounts { get; init; } = [];
+
+    /// <summary>
+    /// On a worker that cannot sandbox: run accounts' jobs anyway, as the worker's own user with the machine's files
+    /// (<c>--jobs-unisolated allow</c>). Off by default: such a worker refuses them, and they wait for one that can.
+    /// </summary>
+    public bool JobsUnisolated { get; init; }
 
     /// <summary>When the worker runs as root, the first of the uids given to accounts' sandboxes, one per account.</summary>
     public int SandboxUidBase { get; init; } = 1_500_000_000;

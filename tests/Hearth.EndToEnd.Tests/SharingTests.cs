@@ -12,7 +12,9 @@ public sealed class SharingTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync(workers: [("w1", "host.processors=4,host.memory=4000")]);
+        _cluster = await TestCluster.StartAsync();
+        // Accounts' jobs run sandboxed, and see the directory they are submitted from only as a job mount.
+        await _cluster.StartWorkerAsync("w1", "host.processors=4,host.memory=4000", "--job-mount", $"{AppContext.BaseDirectory.TrimEnd('/')}:ro");
         await _cluster.JsonAsync("account", "create", "acme", "--org");
         await _cluster.JsonAsync("account", "create", "alice");
         await _cluster.JsonAsync("org", "add-member", "acme", "alice");
@@ -48,11 +50,10 @@ public sealed class SharingTests : IAsyncLifetime
         var set = await _cluster.JsonAsync("account", "set", "dora", "--max-slots", "2");
         Assert.Equal((2, -1, 1), (set.GetProperty("max_slots").GetInt32(), set.GetProperty("max_instances").GetInt32(), set.GetProperty("shares").GetInt32()));
 
-        var go = Path.Combine(_cluster.Root, "dora-go");
         var ids = new List<long>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add(await SubmitAsAsync(dora, "-r", "host.processors=1", "--", "sh", "-c", $"while [ ! -e '{go}' ]; do sleep 0.1; done"));
+            ids.Add(await SubmitAsAsync(dora, "-r", "host.processors=1", "--", "sleep", "600"));
         }
 
         await _cluster.WaitForStateAsync(ids[0], "running");
@@ -72,11 +73,15 @@ public sealed class SharingTests : IAsyncLifetime
         Assert.Equal((1, 2), (shown.GetProperty("max_slots").GetInt32(), shown.GetProperty("held_slots").GetInt32()));
         Assert.Equal(["running", "running"], await Task.WhenAll(ids.Take(2).Select(async id => (await _cluster.JobAsync(id)).GetProperty("state").GetString())));
 
-        await _cluster.JsonAsync("account", "set", "dora", "--max-slots", "-1");
-        await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
-        foreach (var id in ids)
+        // A slot freed under the limit: the waiting job takes it.
+        await _cluster.JsonAsync("account", "set", "dora", "--max-slots", "2");
+        await _cluster.RunAsync("kill", $"{ids[0]}");
+        Assert.Equal("killed", (await _cluster.WaitForJobAsync(ids[0])).GetProperty("state").GetString());
+        await _cluster.WaitForStateAsync(ids[2], "running");
+        foreach (var id in ids.Skip(1))
         {
-            Assert.Equal("complete", (await _cluster.WaitForJobAsync(id)).GetProperty("state").GetString());
+            await _cluster.RunAsync("kill", $"{id}");
+            Assert.Equal("killed", (await _cluster.WaitForJobAsync(id)).GetProperty("state").GetString());
         }
     }
 
@@ -89,15 +94,15 @@ public sealed class SharingTests : IAsyncLifetime
         var erin = await KeyOfAsync("erin");
         await _cluster.JsonAsync("account", "set", "initech", "--max-slots", "1");
 
-        var go = Path.Combine(_cluster.Root, "erin-go");
-        var first = await SubmitAsAsync(erin, "--", "sh", "-c", $"while [ ! -e '{go}' ]; do sleep 0.1; done");
+        var first = await SubmitAsAsync(erin, "--", "sleep", "600");
         var second = await SubmitAsAsync(erin, "--", "true");
         await _cluster.WaitForStateAsync(first, "running");
         await Poll.UntilAsync("the second job to wait on its organization's quota", async () =>
             (await _cluster.JobAsync(second)).TryGetProperty("pending_reason", out var why)
             && why.GetString() == "quota: initech, erin's organization, holds 1 of its 1 slots (max-slots)");
 
-        await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
+        await _cluster.RunAsync("kill", $"{first}");
+        Assert.Equal("killed", (await _cluster.WaitForJobAsync(first)).GetProperty("state").GetString());
         Assert.Equal("complete", (await _cluster.WaitForJobAsync(second)).GetProperty("state").GetString());
     }
 

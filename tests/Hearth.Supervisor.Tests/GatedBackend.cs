@@ -21,6 +21,8 @@ internal sealed class GatedBackend(IStorageBackend inner) : IStorageBackend
 
     public IJobQueries Jobs => inner.Jobs;
 
+    public IFrameQueries Frames => inner.Frames;
+
     public IKeyStore Keys => inner.Keys;
 
     public IAccountStore Accounts => new GatedAccounts(inner.Accounts, this);
@@ -28,6 +30,8 @@ internal sealed class GatedBackend(IStorageBackend inner) : IStorageBackend
     public IAlgorithmStore Algorithms => new GatedAlgorithms(inner.Algorithms, this);
 
     public IReservationStore Reservations => new GatedReservations(inner.Reservations, this);
+
+    public IDataStore Data => inner.Data;
 
     public void Close()
     {

@@ -4,6 +4,7 @@ using Hearth.Cli.Client;
 using Hearth.Core.Algorithms;
 using Hearth.Protocol.Rest;
 using Hearth.Worker.Builds;
+using Spectre.Console;
 
 namespace Hearth.Cli.Commands;
 
@@ -31,10 +32,11 @@ internal static class AlgoCommands
             var archive = Path.Combine(Path.GetTempPath(), $"hearth-push-{Guid.NewGuid():N}.tar.gz");
             try
             {
+                var progress = TerminalProgress.For(result.GetValue(json));
                 PackagedBuild build;
                 try
                 {
-                    build = await BuildPackager.PackageAsync(directory, archive, line => Console.Error.WriteLine($"hearth: {line}"), cancellation).ConfigureAwait(false);
+                    build = await PackageAsync(directory, archive, progress, cancellation).ConfigureAwait(false);
                 }
                 catch (BuildException e)
                 {
@@ -44,12 +46,18 @@ internal static class AlgoCommands
                 var source = build.Source == HashSource.Git ? "git" : "content";
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"hearth: uploading build {build.Hash} ({source} hash, {build.Archive.Size / (1024.0 * 1024.0):F1} MiB)"));
+                var path = $"/v1/algorithms/{algorithm.Owner}/{algorithm.Name}/builds?hash={build.Hash}&source={source}";
                 PushView pushed;
                 await using (var stream = File.OpenRead(archive))
                 {
-                    pushed = await client.UploadAsync<PushView>(
-                        $"/v1/algorithms/{algorithm.Owner}/{algorithm.Name}/builds?hash={build.Hash}&source={source}", stream, "application/gzip", cancellation)
-                        .ConfigureAwait(false);
+                    pushed = progress is null
+                        ? await client.UploadAsync<PushView>(path, stream, "application/gzip", cancellation).ConfigureAwait(false)
+                        : await TerminalProgress.Transfer(progress).StartAsync(async context =>
+                        {
+                            var upload = context.AddTask("uploading", maxValue: stream.Length);
+                            await using var counted = new CountingStream(stream, sent => upload.Value = sent);
+                            return await client.UploadAsync<PushView>(path, counted, "application/gzip", cancellation).ConfigureAwait(false);
+                        }).ConfigureAwait(false);
                 }
 
                 if (result.GetValue(json))
@@ -71,6 +79,20 @@ internal static class AlgoCommands
         }));
         return push;
     }
+
+    /// <summary>
+    /// Runs the manifest's build step and packs the build. At a terminal a spinner says which step runs, with the build's
+    /// output scrolling above it; otherwise the output goes to stderr line by line, as it always did.
+    /// </summary>
+    private static Task<PackagedBuild> PackageAsync(string directory, string archive, IAnsiConsole? progress, CancellationToken cancellation) =>
+        progress is null
+            ? BuildPackager.PackageAsync(directory, archive, line => Console.Error.WriteLine($"hearth: {line}"), cancellation)
+            : progress.Status().Spinner(Spinner.Known.Dots).StartAsync("building and packing", context =>
+                BuildPackager.PackageAsync(directory, archive, line =>
+                {
+                    progress.WriteLine($"hearth: {line}");
+                    context.Status($"building: {Markup.Escape(line.Length > 60 ? line[..60] + "…" : line)}");
+                }, cancellation));
 
     private static Command Publish()
     {

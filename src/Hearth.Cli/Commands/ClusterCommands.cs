@@ -24,6 +24,8 @@ internal static class ClusterCommands
         public Option<string> IdleTimeout { get; } = new("--idle-timeout") { Description = "How long an idle algorithm instance stays warm", DefaultValueFactory = _ => "10m" };
         public Option<string> LoadTimeout { get; } = new("--load-timeout") { Description = "How long a starting algorithm instance may load before it is killed and its calls fail", DefaultValueFactory = _ => "5m" };
         public Option<string?> Database { get; } = new("--db") { Description = "Database (default: SQLite in --data): a PostgreSQL connection string such as \"Host=db1;Username=hearth;Database=hearth\", a postgres:// URL, or sqlite:PATH" };
+        public Option<string?> Objects { get; } = new("--objects") { Description = "Where build archives and data files live: s3://BUCKET/PREFIX for any S3-compatible store (credentials the standard AWS way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role), or a directory (default: objects in --data)" };
+        public Option<string?> ObjectsEndpoint { get; } = new("--objects-endpoint") { Description = "The URL of an S3-compatible store other than AWS, e.g. http://minio:9000 (path-style addressing)" };
         public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the supervisor does" };
         public Option<string> LogFormat { get; } = LogFormatOption();
         public Option<string> StoreWait { get; } = new("--store-wait") { Description = "How long to wait at start for another supervisor to let go of the store, e.g. 30s", DefaultValueFactory = _ => "30s" };
@@ -35,7 +37,7 @@ internal static class ClusterCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Standby, Json, MaxRequeues })
+            foreach (var option in new Option[] { Data, Port, WorkerPort, Bind, HeartbeatTimeout, GlobalResources, IdleTimeout, LoadTimeout, Database, Objects, ObjectsEndpoint, Verbose, LogFormat, TlsCert, TlsKey, StoreWait, Standby, Json, MaxRequeues })
             {
                 command.Options.Add(option);
             }
@@ -52,6 +54,16 @@ internal static class ClusterCommands
                 throw new CliException($"--max-requeues {maxRequeues} is out of range: 0 to 1000", ExitCodes.InvalidInput);
             }
 
+            var data = Path.GetFullPath(result.GetValue(Data)!);
+            try
+            {
+                Hearth.Supervisor.Objects.ObjectStoreLocation.Parse(result.GetValue(Objects), result.GetValue(ObjectsEndpoint), data);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message, ExitCodes.InvalidInput);
+            }
+
             try
             {
                 ResourceTotals.Parse(globals, ResourceScope.Global);
@@ -63,7 +75,9 @@ internal static class ClusterCommands
 
             return new SupervisorOptions
             {
-                DataDirectory = Path.GetFullPath(result.GetValue(Data)!),
+                DataDirectory = data,
+                Objects = result.GetValue(Objects),
+                ObjectsEndpoint = result.GetValue(ObjectsEndpoint),
                 Port = Port16(result.GetValue(Port), "--port"),
                 WorkerPort = result.GetValue(WorkerPort) is { } p ? Port16(p, "--worker-port") : null,
                 BindAddress = result.GetValue(Bind)!,

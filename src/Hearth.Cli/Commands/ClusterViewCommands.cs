@@ -30,7 +30,7 @@ internal static class ClusterViewCommands
 
             foreach (var w in list.Workers)
             {
-                Console.Out.WriteLine($"{w.Name}  {w.State}{(w.Locked ? "  locked" : "")}  running {w.Running}  isolation {w.Isolation}");
+                Console.Out.WriteLine($"{w.Name}  {w.State}{(w.Locked ? "  locked" : "")}  running {w.Running}  isolation {w.Isolation}{(w.AccountJobs.Length == 0 ? "" : $"  account jobs {w.AccountJobs}")}");
                 if (w.Properties is { } p && (p.Os.Length > 0 || p.Groups.Count > 0 || p.Cluster.Length > 0))
                 {
                     var groups = p.Groups.Count == 0 ? "" : $"  groups {string.Join(',', p.Groups)}";

@@ -3,6 +3,7 @@ using System.Globalization;
 using Hearth.Cli.Client;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Spectre.Console;
 
 namespace Hearth.Cli.Commands;
 
@@ -135,7 +136,9 @@ internal static class JobCommands
                 limit = parsed;
             }
 
-            var view = await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
+            var view = TerminalProgress.For(result.GetValue(json)) is { } console
+                ? await WaitShowingProgressAsync(console, client, jobId, limit, cancellation).ConfigureAwait(false)
+                : await WaitForEndAsync(client, jobId, limit, cancellation).ConfigureAwait(false);
             if (!JobStates.IsTerminal(view.State))
             {
                 return Output.Error($"job {jobId} is still {view.State} after {result.GetValue(timeout)}", ExitCodes.TimedOut);
@@ -177,8 +180,9 @@ internal static class JobCommands
         var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
         var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, follow, json };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -198,6 +202,13 @@ internal static class JobCommands
             }
 
             var which = result.GetValue(attempt);
+            if (result.GetValue(follow))
+            {
+                return result.GetValue(json) || which is not null
+                    ? Output.Error("--follow prints the latest attempts' output as it comes; it takes neither --json nor --attempt", ExitCodes.InvalidInput)
+                    : await LogFollower.FollowAsync(client, jobId, only, cancellation).ConfigureAwait(false);
+            }
+
             if (result.GetValue(json) || which is not null)
             {
                 var parts = new List<string>();
@@ -253,16 +264,39 @@ internal static class JobCommands
         return logs;
     }
 
-    /// <summary>Long-polls the supervisor until the job ends or <paramref name="limit"/> passes.</summary>
-    internal static async Task<JobView> WaitForEndAsync(SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation)
+    /// <summary>
+    /// Waits as <see cref="WaitForEndAsync"/> does, asking every second so that a bar shows the subjobs done of the
+    /// total, and which are running, until the job ends.
+    /// </summary>
+    private static Task<JobView> WaitShowingProgressAsync(IAnsiConsole console, SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation) =>
+        TerminalProgress.Counting(console).StartAsync(context =>
+        {
+            var bar = context.AddTask($"job {jobId}", maxValue: 1);
+            return WaitForEndAsync(client, jobId, limit, cancellation, view =>
+            {
+                var done = view.Subjobs.Count(s => JobStates.IsTerminal(s.State));
+                var running = view.Subjobs.Count(s => s.State == JobStates.Running);
+                bar.MaxValue = Math.Max(1, view.Subjobs.Count);
+                bar.Value = done;
+                bar.Description = Markup.Escape($"job {jobId} {view.State}: {done} of {view.Subjobs.Count} subjobs done, {running} running");
+            });
+        });
+
+    /// <summary>
+    /// Long-polls the supervisor until the job ends or <paramref name="limit"/> passes; with <paramref name="seen"/>, asks
+    /// every second and shows it each answer.
+    /// </summary>
+    internal static async Task<JobView> WaitForEndAsync(
+        SupervisorClient client, long jobId, TimeSpan? limit, CancellationToken cancellation, Action<JobView>? seen = null)
     {
         var deadline = limit is { } l ? DateTimeOffset.UtcNow + l : DateTimeOffset.MaxValue;
         while (true)
         {
             var left = deadline - DateTimeOffset.UtcNow;
-            var poll = Math.Clamp(left.TotalSeconds, 0, 30);
+            var poll = Math.Clamp(left.TotalSeconds, 0, seen is null ? 30 : 1);
             var view = await client.GetAsync<JobView>(
                 $"/v1/jobs/{jobId}/wait?timeout={poll.ToString("0.###", CultureInfo.InvariantCulture)}", cancellation).ConfigureAwait(false);
+            seen?.Invoke(view);
             if (JobStates.IsTerminal(view.State) || DateTimeOffset.UtcNow >= deadline)
             {
                 return view;

@@ -46,7 +46,15 @@ internal sealed class WorkerSettings
 
     public Option<bool> SandboxNoNetwork { get; } = new("--sandbox-no-network") { Description = "Give sandboxed processes no network (default: they keep the host's)" };
 
-    public Option<bool> SandboxJobs { get; } = new("--sandbox-jobs") { Description = "Run subjobs in the sandbox too (default: only algorithm instances)" };
+    public Option<bool> SandboxJobs { get; } = new("--sandbox-jobs") { Description = "Run the admin's subjobs in the sandbox too (accounts' subjobs always run in it)" };
+
+    public Option<string[]> JobMount { get; } = new("--job-mount")
+    {
+        Description = "A host directory accounts' jobs see, PATH:rw or PATH:ro; repeat for more (default: \"sandbox.job_mounts\" in the config)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string?> JobsUnisolated { get; } = JobsUnisolatedOption();
 
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the worker does" };
 
@@ -54,7 +62,7 @@ internal sealed class WorkerSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Groups, Cluster, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Sandbox, SandboxNoNetwork, SandboxJobs, Verbose, LogFormat })
+        foreach (var option in new Option[] { Config, Supervisor, Name, Resources, Groups, Cluster, Key, TlsCa, BuildCacheMb, OutputBufferMb, OnDisconnect, Sandbox, SandboxNoNetwork, SandboxJobs, JobMount, JobsUnisolated, Verbose, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -120,11 +128,15 @@ internal sealed class WorkerSettings
         }
 
         var sandbox = file.Sandbox ?? new WorkerSandboxConfig();
+        var mountTexts = result.GetValue(JobMount) is { Length: > 0 } given ? given : sandbox.JobMounts?.ToArray() ?? [];
+        var mounts = Guard(() => mountTexts.Select(Hearth.Worker.Sandboxing.JobMount.Parse).ToList());
         var options = new WorkerOptions
         {
             Sandbox = ParseSandbox(result.GetValue(Sandbox), "--sandbox") ?? ParseSandbox(sandbox.Mode, "\"sandbox.mode\" in the worker config") ?? SandboxMode.Auto,
             SandboxNetwork = !result.GetValue(SandboxNoNetwork) && sandbox.Network != false,
             SandboxJobs = result.GetValue(SandboxJobs) || sandbox.Jobs == true,
+            JobMounts = mounts,
+            JobsUnisolated = (result.GetValue(JobsUnisolated) ?? sandbox.JobsUnisolated) == "allow",
 
             Supervisor = uri,
             OtherSupervisors = supervisors[1..],
@@ -168,6 +180,16 @@ internal sealed class WorkerSettings
             Description = "When the supervisor has not heard from this worker for its heartbeat timeout: stop this worker's subjobs and instances before the supervisor runs them elsewhere, or keep them running (default: stop)",
         };
         option.AcceptOnlyFromAmong("stop", "keep");
+        return option;
+    }
+
+    private static Option<string?> JobsUnisolatedOption()
+    {
+        var option = new Option<string?>("--jobs-unisolated")
+        {
+            Description = "On a worker that cannot sandbox: refuse accounts' jobs (the default; they wait for a worker that can) or allow them to run as this worker's user",
+        };
+        option.AcceptOnlyFromAmong("refuse", "allow");
         return option;
     }
 

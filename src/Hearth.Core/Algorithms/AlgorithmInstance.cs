@@ -13,7 +13,7 @@ public sealed class AlgorithmInstance
         Id = id;
         Account = account;
         Template = template;
-        Key = new PoolKey(account, template.Hash);
+        Key = PoolKey.Of(account, template);
         ReservationId = reservationId;
         CreatedAt = now;
         LastUsed = now;

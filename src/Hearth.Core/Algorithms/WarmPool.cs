@@ -35,7 +35,7 @@ public sealed class WarmPool(WarmPoolSettings settings, Func<string> newInstance
     public RouteResult Route(long callId, string account, InstanceTemplate template, DateTimeOffset deadline, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var state = KeyOf(new PoolKey(account, template.Hash));
+        var state = KeyOf(PoolKey.Of(account, template));
         AlgorithmInstance? best = null;
         foreach (var instance in state.Instances)
         {
@@ -62,7 +62,7 @@ public sealed class WarmPool(WarmPoolSettings settings, Func<string> newInstance
     public AlgorithmInstance Start(string account, InstanceTemplate template, string? reservationId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(template);
-        return Add(KeyOf(new PoolKey(account, template.Hash)), account, template, reservationId, now);
+        return Add(KeyOf(PoolKey.Of(account, template)), account, template, reservationId, now);
     }
 
     /// <summary>Records re-discovered instances (say, reported by a worker after a supervisor restart) as idle.</summary>

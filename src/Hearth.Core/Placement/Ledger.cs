@@ -135,6 +135,14 @@ public sealed class Ledger
     }
 
     /// <summary>
+    /// Whether a host runs the jobs of accounts other than admin: it isolates them, or its admin allowed them
+    /// unisolated. Hosts take them until said otherwise.
+    /// </summary>
+    public bool TakesAccountJobs(int host) => _hosts[host].TakesAccountJobs;
+
+    public void SetTakesAccountJobs(int host, bool takes) => _hosts[host].TakesAccountJobs = takes;
+
+    /// <summary>
     /// Defines or resizes a cluster-wide resource (<c>global</c>, <c>license</c> or <c>global_host</c>). A total
     /// below what is in use is allowed: nothing held is taken back, and nothing more is granted until use drops.
     /// </summary>
@@ -384,6 +392,8 @@ public sealed class Ledger
         public HostProperties Properties { get; set; } = HostProperties.Unknown(name);
 
         public bool Isolated { get; set; } = true;
+
+        public bool TakesAccountJobs { get; set; } = true;
 
         public bool Locked { get; set; }
 

@@ -44,7 +44,7 @@ public static class PlacementEngine
         try
         {
             // Work alike in what it asks and where it may go fits alike: one miss stands for all of it this cycle.
-            var unfit = new HashSet<(ResourceRequest, Requirement?)>();
+            var unfit = new HashSet<(ResourceRequest, Requirement?, bool)>();
             var g = 0;
             foreach (var request in cluster.PendingQueue)
             {
@@ -67,9 +67,9 @@ public static class PlacementEngine
                     }
                 }
 
-                if (!unfit.Contains((request.Spec, request.Requirements)) && !TryDispatch(ledger, trial, request, decisions, room))
+                if (!unfit.Contains((request.Spec, request.Requirements, request.AccountJob)) && !TryDispatch(ledger, trial, request, decisions, room))
                 {
-                    unfit.Add((request.Spec, request.Requirements));
+                    unfit.Add((request.Spec, request.Requirements, request.AccountJob));
                 }
             }
 
@@ -115,9 +115,10 @@ public static class PlacementEngine
         // Work that just failed or was lost somewhere goes back there only when no other host fits.
         var avoid = request.AvoidHost is { } name && ledger.TryGetHostIndex(name, out var avoided) ? avoided : -1;
         var requirements = request.Requirements;
-        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: true, avoid) : null)
-            ?? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, avoid)
-            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, requirements, isolatedOnly: false, -1) : null);
+        var only = request.AccountJob ? Only.AccountJobs : Only.Any;
+        var host = (mixed ? Choose(ledger, index, processors!, items, requirements, only | Only.Isolated, avoid) : null)
+            ?? Choose(ledger, index, processors!, items, requirements, only, avoid)
+            ?? (avoid >= 0 ? Choose(ledger, index, processors!, items, requirements, only, -1) : null);
         if (host is not { } chosen)
         {
             return false;
@@ -145,21 +146,21 @@ public static class PlacementEngine
 
     /// <summary>The first candidate where every item's minimum is free. Candidates come from the processors index.</summary>
     private static int? Choose(
-        Ledger ledger, CapacityIndex index, ResourceRequestItem processors, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid) =>
+        Ledger ledger, CapacityIndex index, ResourceRequestItem processors, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, Only only, int avoid) =>
         processors.Mode switch
         {
-            GrantMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
-            GrantMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, isolatedOnly, avoid)
-                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, isolatedOnly, avoid),
-            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, isolatedOnly, avoid),
+            GrantMode.Greedy => FirstFit(ledger, index.Descending(processors.Min), items, requirements, only, avoid),
+            GrantMode.Range => FirstFit(ledger, index.Ascending(processors.Max!.Value), items, requirements, only, avoid)
+                ?? FirstFit(ledger, index.Descending(processors.Min), items, requirements, only, avoid),
+            _ => FirstFit(ledger, index.Ascending(processors.Min), items, requirements, only, avoid),
         };
 
     private static int? FirstFit(
-        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, bool isolatedOnly, int avoid)
+        Ledger ledger, IEnumerable<int> candidates, IReadOnlyList<ResourceRequestItem> items, Requirement? requirements, Only only, int avoid)
     {
         foreach (var host in candidates)
         {
-            if (host == avoid || (isolatedOnly && !ledger.IsIsolated(host)))
+            if (host == avoid || ((only & Only.Isolated) != 0 && !ledger.IsIsolated(host)) || ((only & Only.AccountJobs) != 0 && !ledger.TakesAccountJobs(host)))
             {
                 continue;
             }
@@ -274,5 +275,14 @@ public static class PlacementEngine
                 }
             }
         }
+    }
+
+    /// <summary>Which hosts a search may take, besides fitting.</summary>
+    [Flags]
+    private enum Only
+    {
+        Any = 0,
+        Isolated = 1,
+        AccountJobs = 2,
     }
 }

@@ -6,9 +6,11 @@ namespace Hearth.Core.Placement;
 /// <summary>
 /// A piece of work waiting for resources: a job's subjob or an algorithm instance.
 /// Lower <paramref name="Priority"/> numbers go first (1 is highest); then lower <paramref name="Sequence"/> (submission order).
-/// <paramref name="Requirements"/>, when given, limits the hosts it may run on.
+/// <paramref name="Requirements"/>, when given, limits the hosts it may run on. <paramref name="AccountJob"/>: a job of an
+/// account other than admin, which goes only to hosts that take account jobs (<see cref="Ledger.TakesAccountJobs"/>).
 /// </summary>
-public sealed record WorkRequest(string Id, ResourceRequest Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null)
+public sealed record WorkRequest(
+    string Id, ResourceRequest Spec, int Priority, long Sequence, Requirement? Requirements = null, string? AvoidHost = null, bool AccountJob = false)
 {
     public const int DefaultPriority = 9999;
 

@@ -38,7 +38,8 @@ internal sealed partial class AlgorithmCalls(
         }
 
         var identity = await accounts.IdentifyAsync(key, cancellationToken).ConfigureAwait(false)
-            ?? (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scoped ? new KeyIdentity("instance", KeyRoles.Account, scoped) : null);
+            ?? (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scoped
+                ? new KeyIdentity("instance", KeyRoles.Account, scoped.Account, scoped.AlgorithmOwner) : null);
         if (identity is null)
         {
             return (null, Refusal.Unauthenticated("the API key is not valid"));
@@ -71,10 +72,16 @@ internal sealed partial class AlgorithmCalls(
         }
 
         var caller = await accounts.CallerAsync(account, cancellationToken).ConfigureAwait(false);
+        var own = caller;
+        if (identity.AlgorithmOwner is { } algorithmOwner)
+        {
+            caller = caller.Within(await accounts.CallerAsync(algorithmOwner, cancellationToken).ConfigureAwait(false));
+        }
+
         var resolution = VersionResolver.Resolve(entry.Entry, reference!, caller);
         if (resolution.Refusal is { } refusal)
         {
-            return (null, refusal);
+            return (null, caller == own || VersionResolver.Resolve(entry.Entry, reference!, own).Refusal is not null ? refusal : ScopeRefusal(refusal, caller));
         }
 
         var build = resolution.Build!;
@@ -85,6 +92,12 @@ internal sealed partial class AlgorithmCalls(
         var alternatives = Alternatives(account, algorithm, reference!.Kind, build.Hash, entry.Entry);
         return (new PreparedCall(account, build, template, launch, request, alternatives, wantsStdout && caller.IsMemberOf(algorithm.Owner)), null);
     }
+
+    /// <summary>What the caller alone could call, its instance key could not: the refusal says the scope rule refused it.</summary>
+    private static Refusal ScopeRefusal(Refusal refusal, Caller scoped) => Refusal.Forbidden(
+        $"refused by the instance key's scope: this key is held by an algorithm of {scoped.AlgorithmOwner} called by {scoped.Account}, and acts for "
+        + $"{scoped.Account} only within what {scoped.AlgorithmOwner} may reach: public algorithms, and private ones only where {scoped.AlgorithmOwner} "
+        + $"is a member too ({refusal.Message})");
 
     public Task<CallOutcome> RunAsync(PreparedCall call, double timeoutSeconds, CancellationToken cancellationToken) =>
         pool.CallAsync(call.Account, call.Template, call.Launch, call.Request, TimeSpan.FromSeconds(timeoutSeconds), call.Alternatives, call.CaptureStdout,

@@ -50,6 +50,9 @@ internal sealed class AlgorithmMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
     }
 
+    /// <summary>Calls and errors per build, since the supervisor started.</summary>
+    public BuildCallCounts Builds { get; } = new();
+
     public void Call(CallStatus status, bool coldStart, TimeSpan duration)
     {
         _calls.Add(1, new KeyValuePair<string, object?>("status", StatusName(status)));

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -41,7 +42,11 @@ internal static class AlgorithmServices
         services.AddSingleton<IInstanceWork>(sp => sp.GetRequiredService<InstanceBridge>());
         services.AddSingleton<InstanceKeys>();
         services.AddSingleton<AlgorithmCalls>();
-        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddMeter(AlgorithmMetrics.MeterName).AddPrometheusExporter());
+        // The exporter takes the meters this container's factory made, and no other: AddMeter would listen by name
+        // across the whole process, so a second supervisor host in it (a test's, a standby's) would count into this
+        // one's page, and disposing it would take this one's instruments off the page.
+        services.AddMetrics(metrics => metrics.EnableMetrics(AlgorithmMetrics.MeterName, scopes: MeterScope.Local));
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddPrometheusExporter());
         return services;
     }
 

@@ -7,10 +7,21 @@ namespace Hearth.Supervisor.Algorithms;
 /// hold of the table's lock, one message to its worker and one back; its deadline, its caller leaving, and the
 /// worker's answer.
 /// </summary>
+/// <remarks>
+/// Under overload a call must not take an instance it cannot finish on: one whose budget left is shorter than its
+/// build's recent median duration is refused at once (503, Retry-After) rather than handed over, and the instance
+/// takes the next waiting call. A call that is handed over gets its whole budget on the instance, however long it
+/// waited first: its caller is answered at its deadline, and the instance finishes the call and goes on serving, so
+/// only a call that outlives its whole budget on the instance (a hang) stops it.
+/// </remarks>
 internal sealed class CallDispatcher(
     InstanceTable table, InstanceLaunches launches, IInstanceWorkRequests loop, IInstanceTransport transport, AlgorithmMetrics metrics,
     TimeProvider time, IReservationHooks? reservations, TimeSpan workerGrace)
 {
+    /// <summary>How much later than its deadline a call's worker may answer before the caller is answered without it.</summary>
+    private static readonly TimeSpan LateHandOver = TimeSpan.FromMilliseconds(10);
+
+    private readonly CallDurations _durations = new();
     private long _lastCallId;
 
     public async Task<CallOutcome> CallAsync(
@@ -23,8 +34,14 @@ internal sealed class CallDispatcher(
         if (loop.Quotas.ExplainInstances(account) is { } quota && !table.HasInstance(account, template, alternatives))
         {
             // Waiting would not help: no instance of its own may serve it, and the quota lets none start.
-            metrics.Call(CallStatus.OverQuota, false, TimeSpan.Zero);
-            return new CallOutcome(CallStatus.OverQuota, null, $"{quota}: no instance of {template.Algorithm} of its own can serve this call; try again when one of its instances stops", false, TimeSpan.Zero, null);
+            call.Complete(CallStatus.OverQuota, null, $"{quota}: no instance of {template.Algorithm} of its own can serve this call; try again when one of its instances stops");
+            return await EndAsync(call, account, template).ConfigureAwait(false);
+        }
+
+        if (TooLittleLeft(call, template, now) is { } refusal)
+        {
+            call.Complete(CallStatus.NoCapacity, null, refusal);
+            return await EndAsync(call, account, template).ConfigureAwait(false);
         }
 
         var (warm, started, spillover) = table.Route(call, account, template, alternatives, now);
@@ -46,8 +63,15 @@ internal sealed class CallDispatcher(
 
         using var deadline = time.CreateTimer(static state => ((PendingCall)state!).Dispatcher.OnDeadline((PendingCall)state), call, timeout, Timeout.InfiniteTimeSpan);
         using var abandoned = cancellationToken.Register(static state => ((PendingCall)state!).Dispatcher.OnCallerGone((PendingCall)state), call);
+        return await EndAsync(call, account, template).ConfigureAwait(false);
+    }
+
+    private async Task<CallOutcome> EndAsync(PendingCall call, string account, InstanceTemplate template)
+    {
         var outcome = await call.Done.Task.ConfigureAwait(false);
         metrics.Call(outcome.Status, outcome.ColdStart, outcome.Duration);
+        var build = call.Served?.Template ?? template;
+        metrics.Builds.Add(build.Algorithm, build.Hash, outcome.Status);
         if (outcome.Status is CallStatus.Ok or CallStatus.AlgorithmError && call.Served is { } served)
         {
             reservations?.CallServed(account, served.Template.Hash, served.ReservationId);
@@ -74,6 +98,11 @@ internal sealed class CallDispatcher(
             return;
         }
 
+        if (replied && call.Served is { } served && call.DispatchedUtcTicks is > 0 and var dispatched)
+        {
+            _durations.Record(served.Template.Hash, TimeSpan.FromTicks(now.UtcTicks - dispatched));
+        }
+
         if (!replied)
         {
             call.Complete(timedOut ? CallStatus.TimedOut : CallStatus.InstanceFailed, null, failure, stdout);
@@ -98,6 +127,23 @@ internal sealed class CallDispatcher(
     /// <summary>Sends a call an instance was just handed to (it loaded, or finished another call).</summary>
     public void Send(PendingCall call, AlgorithmInstance instance, DateTimeOffset now)
     {
+        while (TooLittleLeft(call, instance.Template, now) is { } refusal)
+        {
+            var next = table.Pass(call, instance.Id, now);
+            call.Complete(CallStatus.NoCapacity, null, refusal);
+            if (next is not { } n)
+            {
+                if (table.HasSurplusStart(instance.Key))
+                {
+                    loop.Nudge();
+                }
+
+                return;
+            }
+
+            (call, instance) = n;
+        }
+
         if (table.HasSurplusStart(instance.Key))
         {
             // A start queued for this call is no longer needed; the loop withdraws it before it takes room.
@@ -108,16 +154,28 @@ internal sealed class CallDispatcher(
         Dispatch(call, instance.Id, instance.Worker!, now);
     }
 
-    /// <summary>Sends a call to its instance with what is left of its timeout.</summary>
+    /// <summary>
+    /// Refuses a call with less of its budget left than its build's recent calls take (the median): handed to an
+    /// instance, it would most likely time out there. Null when it has time enough, or nothing is known yet.
+    /// </summary>
+    private string? TooLittleLeft(PendingCall call, InstanceTemplate template, DateTimeOffset now)
+    {
+        var median = _durations.Median(template.Hash);
+        var left = call.Deadline - now;
+        return left >= median ? null
+            : $"no instance of {template.Algorithm} could take the call in time to finish it: {InstanceTable.Seconds(left)} s of its timeout of "
+                + $"{InstanceTable.Seconds(call.Budget)} s were left, and its recent calls take {InstanceTable.Seconds(median)} s (median); try again";
+    }
+
+    /// <summary>
+    /// Sends a call to its instance with its whole budget, however long it waited: the caller stops waiting at its
+    /// deadline, but the instance is not stopped for a call it was handed late.
+    /// </summary>
     private void Dispatch(PendingCall call, string instanceId, string worker, DateTimeOffset now)
     {
-        var remaining = call.Deadline - now;
-        if (remaining < TimeSpan.FromMilliseconds(1))
-        {
-            remaining = TimeSpan.FromMilliseconds(1);
-        }
-
-        if (!transport.Call(worker, instanceId, call.Id, call.Request, remaining, call.CaptureStdout))
+        call.DispatchedUtcTicks = now.UtcTicks;
+        var budget = call.Budget < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : call.Budget;
+        if (!transport.Call(worker, instanceId, call.Id, call.Request, budget, call.CaptureStdout))
         {
             table.SendFailed(call, instanceId, $"worker {worker} is not connected");
             call.Complete(CallStatus.Unavailable, null, $"the worker {worker} holding the instance is not connected; try again");
@@ -136,8 +194,9 @@ internal sealed class CallDispatcher(
     }
 
     /// <summary>
-    /// The call's timeout passed. A call still waiting gets a capacity error; a call on an instance is the worker's to
-    /// time out, and only if the worker stays silent past a grace does the supervisor give up on it.
+    /// The call's timeout passed. A call still waiting gets a capacity error. A call on an instance is the worker's to
+    /// time out at the end of the budget it was handed; one handed over late has its caller answered now, while its
+    /// instance finishes it. Only if the worker stays silent past its budget and a grace does the supervisor give up.
     /// </summary>
     private void OnDeadline(PendingCall call)
     {
@@ -149,7 +208,18 @@ internal sealed class CallDispatcher(
 
         if (onInstance)
         {
-            _ = GiveUpAfterGraceAsync(call);
+            var now = time.GetUtcNow();
+            var dispatched = call.DispatchedUtcTicks;
+            var workerEnds = (dispatched > 0 ? new DateTimeOffset(dispatched, TimeSpan.Zero) : now) + call.Budget;
+            if (workerEnds - now > LateHandOver)
+            {
+                var waited = dispatched > 0 ? TimeSpan.FromTicks(dispatched - call.Created.UtcTicks) : call.Budget;
+                call.Complete(CallStatus.TimedOut, null,
+                    $"the call timed out after {InstanceTable.Seconds(call.Budget)} s: it waited {InstanceTable.Seconds(waited)} s for a free instance, "
+                    + "which goes on to finish it");
+            }
+
+            _ = GiveUpAfterGraceAsync(call, (workerEnds > now ? workerEnds - now : TimeSpan.Zero) + workerGrace);
             return;
         }
 
@@ -157,9 +227,9 @@ internal sealed class CallDispatcher(
         loop.Nudge();
     }
 
-    private async Task GiveUpAfterGraceAsync(PendingCall call)
+    private async Task GiveUpAfterGraceAsync(PendingCall call, TimeSpan after)
     {
-        await Task.Delay(workerGrace, time).ConfigureAwait(false);
+        await Task.Delay(after, time).ConfigureAwait(false);
         if (!table.GiveUp(call, out var worker))
         {
             return;

@@ -39,7 +39,7 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
         lock (_gate)
         {
             _calls.Add(call.Id, call);
-            var hadInstances = _pool.InstancesOf(new PoolKey(account, template.Hash)).Count > 0;
+            var hadInstances = _pool.InstancesOf(PoolKey.Of(account, template)).Count > 0;
             var routeTo = WarmAlternative(account, template, alternatives) ?? template;
             switch (_pool.Route(call.Id, account, routeTo, call.Deadline, now))
             {
@@ -61,14 +61,14 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
     {
         lock (_gate)
         {
-            if (_pool.InstancesOf(new PoolKey(account, template.Hash)).Any(i => i.State != InstanceState.Stopping))
+            if (_pool.InstancesOf(PoolKey.Of(account, template)).Any(i => i.State != InstanceState.Stopping))
             {
                 return true;
             }
 
             foreach (var alternative in alternatives)
             {
-                if (_pool.InstancesOf(new PoolKey(account, alternative.Hash)).Any(i => i.State != InstanceState.Stopping))
+                if (_pool.InstancesOf(PoolKey.Of(account, alternative)).Any(i => i.State != InstanceState.Stopping))
                 {
                     return true;
                 }
@@ -173,6 +173,30 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
             }
 
             return (call, next);
+        }
+    }
+
+    /// <summary>
+    /// The call an instance was just handed leaves unserved (too little of its budget was left to finish there): the
+    /// instance takes the next waiting call (<c>Next</c>), or is idle.
+    /// </summary>
+    public (PendingCall Call, AlgorithmInstance Instance)? Pass(PendingCall call, string instanceId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _calls.Remove(call.Id);
+            if (_pool.Find(instanceId) is not { State: InstanceState.Busy } instance || instance.CurrentCall != call.Id)
+            {
+                return null;
+            }
+
+            var next = Claim(_pool.Finished(instanceId, now), call.ColdStart, now);
+            if (next is { } n && call.ColdStart)
+            {
+                n.Call.Breakdown = call.Breakdown;
+            }
+
+            return next;
         }
     }
 
@@ -431,12 +455,12 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
     /// </summary>
     private InstanceTemplate? WarmAlternative(string account, InstanceTemplate template, IReadOnlyList<InstanceTemplate> alternatives)
     {
-        if (alternatives.Count == 0 || HasIdle(new PoolKey(account, template.Hash)))
+        if (alternatives.Count == 0 || HasIdle(PoolKey.Of(account, template)))
         {
             return null;
         }
 
-        return alternatives.FirstOrDefault(a => HasIdle(new PoolKey(account, a.Hash)));
+        return alternatives.FirstOrDefault(a => HasIdle(PoolKey.Of(account, a)));
     }
 
     private bool HasIdle(PoolKey key) => _pool.InstancesOf(key).Any(i => i.State == InstanceState.Idle);

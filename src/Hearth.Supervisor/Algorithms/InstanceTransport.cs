@@ -31,7 +31,7 @@ internal sealed class InstanceTransport(WorkerSessions sessions, InstanceKeys ke
         };
 
         // Algorithmia's client inside the algorithm reads this key (its address is the worker's supervisor URL).
-        message.Environment["ALGORITHMIA_API_KEY"] = keys.Issue(instance.Id, instance.Account);
+        message.Environment["ALGORITHMIA_API_KEY"] = keys.Issue(instance.Id, instance.Account, instance.Template.Algorithm.Owner);
         foreach (var item in instance.Template.Resources.EffectiveItems())
         {
             message.Allocations[item.Resource.ToString()] = item.Min;

@@ -18,6 +18,18 @@ internal sealed class PendingCall(CallDispatcher dispatcher, long id, byte[] req
 
     public long StartedTicks { get; } = Stopwatch.GetTimestamp();
 
+    /// <summary>The whole budget the caller gave: an instance handed the call gets this long to answer it.</summary>
+    public TimeSpan Budget => Deadline - Created;
+
+    /// <summary>When the call was handed to its instance's worker (UTC ticks), zero before.</summary>
+    public long DispatchedUtcTicks
+    {
+        get => Volatile.Read(ref _dispatchedUtcTicks);
+        set => Volatile.Write(ref _dispatchedUtcTicks, value);
+    }
+
+    private long _dispatchedUtcTicks;
+
     /// <summary>
     /// Completed without a hop: the reply is written by the thread that saw the answer (the worker stream's reader),
     /// which costs a short write rather than a thread switch per call. Nothing that completes it holds the lock.

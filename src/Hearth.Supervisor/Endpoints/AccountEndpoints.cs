@@ -31,14 +31,8 @@ internal static class AccountEndpoints
     }
 
     /// <summary>A refusal as ProblemDetails, with the status its kind maps to.</summary>
-    public static ProblemHttpResult Problem(Refusal refusal) => refusal.Kind switch
-    {
-        RefusalKind.Invalid => Problems.BadRequest(refusal.Message),
-        RefusalKind.NotFound => Problems.NotFound(refusal.Message),
-        RefusalKind.Conflict => Problems.Conflict(refusal.Message),
-        RefusalKind.Unauthenticated => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
-        _ => TypedResults.Problem(refusal.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
-    };
+    public static ProblemHttpResult Problem(Refusal refusal) =>
+        TypedResults.Problem(refusal.Message, statusCode: DomainExceptionHandler.StatusOf(refusal.Kind));
 
     /// <summary>The account a request acts for, as a caller; null for an admin key, which may act for anyone.</summary>
     public static async ValueTask<Caller?> CallerAsync(ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken)
@@ -65,15 +59,8 @@ internal static class AccountEndpoints
             return Problems.BadRequest($"kind \"{kind}\" is not user or org");
         }
 
-        try
-        {
-            var account = await accounts.CreateAsync(name, body.Kind == AccountKinds.Organization, ct).ConfigureAwait(false);
-            return TypedResults.Created($"/v1/accounts/{account.Name}", View(account));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        var account = await accounts.CreateAsync(name, body.Kind == AccountKinds.Organization, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/v1/accounts/{account.Name}", View(account));
     }
 
     private static async Task<Ok<AccountListView>> ListAsync(AccountService accounts, CancellationToken ct) =>
@@ -81,18 +68,11 @@ internal static class AccountEndpoints
 
     private static async Task<Results<Ok<AccountSettingsView>, ProblemHttpResult>> ShowAsync(string name, AccountService accounts, Scheduler scheduler, CancellationToken ct)
     {
-        try
-        {
-            var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
-            return TypedResults.Ok(await scheduler.AccountAsync(account.Name, account.Kind).ConfigureAwait(false));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await scheduler.AccountAsync(account.Name, account.Kind).ConfigureAwait(false));
     }
 
-    /// <summary>Every field is checked before anything changes; an unknown account is 404, a value out of range 400 naming its field.</summary>
+    /// <summary>Every field is checked before anything changes; an unknown account is 404, a value out of range 400 naming its field (both by the domain exception handler).</summary>
     private static async Task<Results<Ok<AccountSettingsView>, ProblemHttpResult>> SetAsync(
         string name, HttpRequest request, AccountService accounts, Scheduler scheduler, CancellationToken ct)
     {
@@ -108,19 +88,8 @@ internal static class AccountEndpoints
             return Problems.BadRequest("nothing to change: give at least one of max_slots, max_instances (-1 for no limit) and shares");
         }
 
-        try
-        {
-            var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
-            return TypedResults.Ok(await scheduler.SetAccountAsync(account.Name, account.Kind, body).ConfigureAwait(false));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
-        catch (FarmRequestException e)
-        {
-            return Problems.BadRequest($"account {name}: {e.Message}");
-        }
+        var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await scheduler.SetAccountAsync(account.Name, account.Kind, body).ConfigureAwait(false));
     }
 
     private static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> AddMemberAsync(string org, AddMemberRequest? body, AccountService accounts, Scheduler scheduler, CancellationToken ct)
@@ -130,53 +99,25 @@ internal static class AccountEndpoints
             return Problems.BadRequest("the body must be {\"user\": NAME}");
         }
 
-        try
-        {
-            var added = await accounts.AddMemberAsync(org, user, ct).ConfigureAwait(false);
-            await scheduler.MemberAsync(org, user).ConfigureAwait(false);
-            return TypedResults.Ok(new MembershipView(org, user, added, await accounts.MembersOfAsync(org, ct).ConfigureAwait(false)));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        var added = await accounts.AddMemberAsync(org, user, ct).ConfigureAwait(false);
+        await scheduler.MemberAsync(org, user).ConfigureAwait(false);
+        return TypedResults.Ok(new MembershipView(org, user, added, await accounts.MembersOfAsync(org, ct).ConfigureAwait(false)));
     }
 
     private static async Task<Results<Created<KeyCreatedView>, ProblemHttpResult>> CreateKeyAsync(string name, AccountService accounts, CancellationToken ct)
     {
-        try
-        {
-            var (id, key) = await accounts.CreateKeyAsync(name, ct).ConfigureAwait(false);
-            return TypedResults.Created($"/v1/accounts/{name}/keys/{id}", new KeyCreatedView(key, id, name));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        var (id, key) = await accounts.CreateKeyAsync(name, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/v1/accounts/{name}/keys/{id}", new KeyCreatedView(key, id, name));
     }
 
     private static async Task<Results<Ok<KeyListView>, ProblemHttpResult>> ListKeysAsync(string name, AccountService accounts, CancellationToken ct)
     {
-        try
-        {
-            return TypedResults.Ok(new KeyListView([.. (await accounts.KeysOfAsync(name, ct).ConfigureAwait(false)).Select(View)]));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        return TypedResults.Ok(new KeyListView([.. (await accounts.KeysOfAsync(name, ct).ConfigureAwait(false)).Select(View)]));
     }
 
     private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeKeyAsync(string name, string id, AccountService accounts, CancellationToken ct)
     {
-        try
-        {
-            return TypedResults.Ok(View(await accounts.RevokeKeyAsync(name, id, ct).ConfigureAwait(false)));
-        }
-        catch (RefusedException e)
-        {
-            return Problem(e.Refusal);
-        }
+        return TypedResults.Ok(View(await accounts.RevokeKeyAsync(name, id, ct).ConfigureAwait(false)));
     }
 
     private static KeyView View(ApiKeyRecord key) => new(key.Id, key.AccountId!, key.CreatedAt, key.RevokedAt);

@@ -35,6 +35,7 @@ internal static class AlgorithmEndpoints
     {
         var ct = context.RequestAborted;
         StagedBuild? staged = null;
+        var stored = false;
         try
         {
             var algorithm = ParseName(owner, name);
@@ -62,17 +63,17 @@ internal static class AlgorithmEndpoints
 
             staged = await catalog.Builds.StageAsync(context.Request.Body, ct).ConfigureAwait(false);
             var pushed = await catalog.PushAsync(algorithm, BuildHash.Normalize(hash!), source, staged, ct).ConfigureAwait(false);
+            stored = true;
             var view = new PushView(pushed.Hash, pushed.Algorithm.ToString(), pushed.Created, pushed.Source, pushed.Size);
             return pushed.Created ? TypedResults.Created($"/v1/algorithms/{owner}/{name}/versions", view) : TypedResults.Ok(view);
         }
-        catch (RefusedException e)
+        finally
         {
-            if (staged is not null)
+            // A push that did not store its build leaves no staged archive behind.
+            if (staged is not null && !stored)
             {
                 BuildStore.Discard(staged);
             }
-
-            return AccountEndpoints.Problem(e.Refusal);
         }
     }
 
@@ -80,79 +81,65 @@ internal static class AlgorithmEndpoints
         string owner, string name, PublishRequest? body, HttpContext context, AlgorithmCatalog catalog, AccountService accounts)
     {
         var ct = context.RequestAborted;
-        try
+        var algorithm = ParseName(owner, name);
+        if (body is null)
         {
-            var algorithm = ParseName(owner, name);
-            if (body is null)
-            {
-                return Problems.BadRequest("the body must be {\"hash\": HASH, \"version\": \"X.Y.Z\", \"visibility\": \"public\" or \"private\"}");
-            }
-
-            if (!SemanticVersion.TryParse(body.Version, out var version, out var versionError))
-            {
-                return Problems.BadRequest(versionError!);
-            }
-
-            if (!BuildHash.IsValid(body.Hash))
-            {
-                return Problems.BadRequest($"hash \"{body.Hash}\" is not 40 hexadecimal digits");
-            }
-
-            Visibility visibility;
-            switch (body.Visibility)
-            {
-                case "public":
-                    visibility = Visibility.Public;
-                    break;
-                case "private":
-                    visibility = Visibility.Private;
-                    break;
-                default:
-                    return Problems.BadRequest($"visibility \"{body.Visibility}\" is not public or private");
-            }
-
-            await accounts.RequireAsync(algorithm.Owner, ct).ConfigureAwait(false);
-            if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
-                && AlgorithmRules.CheckManage(algorithm, caller, "publish") is { } refusal)
-            {
-                return AccountEndpoints.Problem(refusal);
-            }
-
-            var published = await catalog.PublishAsync(algorithm, BuildHash.Normalize(body.Hash!), version, visibility, ct).ConfigureAwait(false);
-            return TypedResults.Created($"/v1/algo/{owner}/{name}/{published.Version}",
-                new VersionView(published.Version.ToString(), published.Hash, AlgorithmCatalog.VisibilityName(published.Visibility), published.PublishedAt));
+            return Problems.BadRequest("the body must be {\"hash\": HASH, \"version\": \"X.Y.Z\", \"visibility\": \"public\" or \"private\"}");
         }
-        catch (RefusedException e)
+
+        if (!SemanticVersion.TryParse(body.Version, out var version, out var versionError))
         {
-            return AccountEndpoints.Problem(e.Refusal);
+            return Problems.BadRequest(versionError!);
         }
+
+        if (!BuildHash.IsValid(body.Hash))
+        {
+            return Problems.BadRequest($"hash \"{body.Hash}\" is not 40 hexadecimal digits");
+        }
+
+        Visibility visibility;
+        switch (body.Visibility)
+        {
+            case "public":
+                visibility = Visibility.Public;
+                break;
+            case "private":
+                visibility = Visibility.Private;
+                break;
+            default:
+                return Problems.BadRequest($"visibility \"{body.Visibility}\" is not public or private");
+        }
+
+        await accounts.RequireAsync(algorithm.Owner, ct).ConfigureAwait(false);
+        if (await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false) is { } caller
+            && AlgorithmRules.CheckManage(algorithm, caller, "publish") is { } refusal)
+        {
+            return AccountEndpoints.Problem(refusal);
+        }
+
+        var published = await catalog.PublishAsync(algorithm, BuildHash.Normalize(body.Hash!), version, visibility, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/v1/algo/{owner}/{name}/{published.Version}",
+            new VersionView(published.Version.ToString(), published.Hash, AlgorithmCatalog.VisibilityName(published.Visibility), published.PublishedAt));
     }
 
     private static async Task<Results<Ok<AlgorithmVersionsView>, ProblemHttpResult>> VersionsAsync(
         string owner, string name, HttpContext context, AlgorithmCatalog catalog, AccountService accounts)
     {
         var ct = context.RequestAborted;
-        try
-        {
-            var algorithm = ParseName(owner, name);
-            var entry = await catalog.RequireAsync(algorithm, ct).ConfigureAwait(false);
-            var caller = await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false);
-            var member = caller is null || caller.IsMemberOf(owner);
-            var versions = entry.Entry.Versions
-                .Where(v => member || v.Visibility == Visibility.Public)
-                .OrderBy(v => v.Version)
-                .Select(v => new VersionView(v.Version.ToString(), v.Hash, AlgorithmCatalog.VisibilityName(v.Visibility), v.PublishedAt))
-                .ToList();
-            var builds = member
-                ? entry.Builds.Values.OrderBy(b => b.PushedAt).Select(b => new BuildView(b.Hash, b.HashSource, b.PushedAt, b.ArchiveSize,
-                    [.. versions.Where(v => v.Hash == b.Hash).Select(v => v.Version)])).ToList()
-                : [];
-            return TypedResults.Ok(new AlgorithmVersionsView(algorithm.ToString(), versions, builds));
-        }
-        catch (RefusedException e)
-        {
-            return AccountEndpoints.Problem(e.Refusal);
-        }
+        var algorithm = ParseName(owner, name);
+        var entry = await catalog.RequireAsync(algorithm, ct).ConfigureAwait(false);
+        var caller = await AccountEndpoints.CallerAsync(context.User, accounts, ct).ConfigureAwait(false);
+        var member = caller is null || caller.IsMemberOf(owner);
+        var versions = entry.Entry.Versions
+            .Where(v => member || v.Visibility == Visibility.Public)
+            .OrderBy(v => v.Version)
+            .Select(v => new VersionView(v.Version.ToString(), v.Hash, AlgorithmCatalog.VisibilityName(v.Visibility), v.PublishedAt))
+            .ToList();
+        var builds = member
+            ? entry.Builds.Values.OrderBy(b => b.PushedAt).Select(b => new BuildView(b.Hash, b.HashSource, b.PushedAt, b.ArchiveSize,
+                [.. versions.Where(v => v.Hash == b.Hash).Select(v => v.Version)])).ToList()
+            : [];
+        return TypedResults.Ok(new AlgorithmVersionsView(algorithm.ToString(), versions, builds));
     }
 
     private static Results<FileStreamHttpResult, ProblemHttpResult> Archive(string hash, HttpContext context, AlgorithmCatalog catalog, BuildGrants grants)

@@ -22,13 +22,6 @@ internal static class AuditEndpoints
 
     private static async Task<Results<Ok<LedgerAuditView>, ProblemHttpResult>> AuditAsync(Scheduler scheduler)
     {
-        try
-        {
-            return TypedResults.Ok(await scheduler.AuditAsync().ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        return TypedResults.Ok(await scheduler.AuditAsync().ConfigureAwait(false));
     }
 }

@@ -43,6 +43,9 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
         var takesJson = request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
             && !request.Path.StartsWithSegments("/v1/algo", StringComparison.Ordinal)
+            // The data API stores raw bodies, and reads its JSON ones whatever type Algorithmia's clients give them.
+            && !request.Path.StartsWithSegments("/v1/data", StringComparison.Ordinal)
+            && !request.Path.StartsWithSegments("/v1/connector/data", StringComparison.Ordinal)
             && !request.Path.Value!.EndsWith("/builds", StringComparison.Ordinal);
         if (hasBody && takesJson && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
             && !request.HasJsonContentType())

@@ -34,16 +34,9 @@ internal static class ClusterEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveWorkerAsync(string name, Scheduler scheduler)
     {
-        try
-        {
-            return await scheduler.RemoveWorkerAsync(name).ConfigureAwait(false)
-                ? TypedResults.NoContent()
-                : Problems.NotFound($"worker {name} not found");
-        }
-        catch (WorkerRemovalRefusedException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
+        return await scheduler.RemoveWorkerAsync(name).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"worker {name} not found");
     }
 
     /// <summary>

@@ -115,21 +115,6 @@ internal static class FarmEndpoints
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RunAsync<T>(Func<Task<T>> run)
     {
-        try
-        {
-            return TypedResults.Ok(await run().ConfigureAwait(false));
-        }
-        catch (FarmRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
-        catch (FarmTargetNotFoundException e)
-        {
-            return Problems.NotFound(e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        return TypedResults.Ok(await run().ConfigureAwait(false));
     }
 }

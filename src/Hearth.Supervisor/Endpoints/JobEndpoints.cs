@@ -44,38 +44,16 @@ internal static class JobEndpoints
             return problem!;
         }
 
-        try
-        {
-            var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
-            var id = await service.SubmitAsync(body, access).ConfigureAwait(false);
-            return TypedResults.Created($"/v1/jobs/{id}", new SubmitJobResponse(id));
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
-        catch (FieldTooLargeException e)
-        {
-            return Problems.TooLarge(e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
+        var id = await service.SubmitAsync(body, access).ConfigureAwait(false);
+        return TypedResults.Created($"/v1/jobs/{id}", new SubmitJobResponse(id));
     }
 
     private static async Task<Results<Ok<JobListView>, ProblemHttpResult>> ListAsync(
         HttpContext context, JobService service, AccountService accounts, string? state, int? limit, long? before, CancellationToken ct)
     {
-        try
-        {
-            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
-            return TypedResults.Ok(await service.ListAsync(state, limit, before, access, ct).ConfigureAwait(false));
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
+        var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+        return TypedResults.Ok(await service.ListAsync(state, limit, before, access, ct).ConfigureAwait(false));
     }
 
     private static async Task<Ok<JobCountsView>> CountAsync(HttpContext context, JobService service, AccountService accounts, CancellationToken ct) =>
@@ -111,18 +89,11 @@ internal static class JobEndpoints
             return Problems.JobNotFound(id);
         }
 
-        try
-        {
-            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
-            var (outcome, job) = await service.KillAsync(jobId, access, ct).ConfigureAwait(false);
-            return job is null ? Problems.JobNotFound(id)
-                : outcome == KillOutcome.NotActive ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
-                : TypedResults.Ok(job);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+        var (outcome, job) = await service.KillAsync(jobId, access, ct).ConfigureAwait(false);
+        return job is null ? Problems.JobNotFound(id)
+            : outcome == KillOutcome.NotActive ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
+            : TypedResults.Ok(job);
     }
 
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> ModifyAsync(
@@ -139,26 +110,11 @@ internal static class JobEndpoints
             return Problems.JobNotFound(id);
         }
 
-        try
-        {
-            var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
-            var (active, job) = await service.ModifyAsync(jobId, body, access, ct).ConfigureAwait(false);
-            return job is null ? Problems.JobNotFound(id)
-                : !active ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
-                : TypedResults.Ok(job);
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
-        catch (JobChangeRefusedException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        var access = await AccessAsync(request.HttpContext, accounts).ConfigureAwait(false);
+        var (active, job) = await service.ModifyAsync(jobId, body, access, ct).ConfigureAwait(false);
+        return job is null ? Problems.JobNotFound(id)
+            : !active ? Problems.Conflict($"job {id} has already ended: it is {job.State}")
+            : TypedResults.Ok(job);
     }
 
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(
@@ -169,23 +125,8 @@ internal static class JobEndpoints
             return Problems.JobNotFound(id);
         }
 
-        try
-        {
-            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
-            return await service.RetryAsync(jobId, subjob, access, ct).ConfigureAwait(false) is { } job ? TypedResults.Ok(job) : Problems.JobNotFound(id);
-        }
-        catch (InvalidRequestException e)
-        {
-            return Problems.BadRequest(e.Message);
-        }
-        catch (JobRetryRefusedException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            return Problems.Unavailable("the supervisor is stopping");
-        }
+        var access = await AccessAsync(context, accounts).ConfigureAwait(false);
+        return await service.RetryAsync(jobId, subjob, access, ct).ConfigureAwait(false) is { } job ? TypedResults.Ok(job) : Problems.JobNotFound(id);
     }
 
     private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(

@@ -53,6 +53,12 @@ public sealed class Job
     /// <summary>The account whose key submitted the job; null for an admin key.</summary>
     public string? SubmittedBy { get; }
 
+    /// <summary>
+    /// Submitted by an account other than admin: it runs only on workers that isolate accounts' jobs (or whose admin
+    /// allowed them unisolated), as the account's own identity.
+    /// </summary>
+    public bool IsAccountJob => SubmittedBy is not null && !string.Equals(SubmittedBy, JobAccess.AdminSubmitter, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Automatic retries and the jobs it depends on, fixed at submission.</summary>
     public JobControls Controls { get; }
 

@@ -164,6 +164,45 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         return new JobListView([.. jobs.Select(JobViews.Summary)]);
     }
 
+    /// <summary>
+    /// A page of the newest jobs in <paramref name="state"/> submitted by <paramref name="account"/> whose names hold
+    /// <paramref name="name"/>, each filter skipped when null, for the admin: one indexed query, whatever the store holds.
+    /// </summary>
+    public async Task<IReadOnlyList<JobSummaryView>> SearchAsync(string? state, string? account, string? name, int limit, long? before, CancellationToken cancellationToken)
+    {
+        if (state is not null && !WorkStates.TryParse(state, out _))
+        {
+            throw new InvalidRequestException($"unknown state \"{state}\"; expected one of {string.Join(", ", JobStates.All)}");
+        }
+
+        var jobs = await queries.ListJobsAsync(new JobFilter(state, Math.Clamp(limit, 1, MaxListLimit), before, null, account, name), cancellationToken)
+            .ConfigureAwait(false);
+        return [.. jobs.Select(JobViews.Summary)];
+    }
+
+    /// <summary>
+    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>; null when the
+    /// job or subjob does not exist. The text of each stream is decoded on its own.
+    /// </summary>
+    public async Task<LogTail?> TailAsync(long id, int index, int? attempt, long afterId, CancellationToken cancellationToken)
+    {
+        if (await FindDetailsAsync(id, JobAccess.Admin, cancellationToken).ConfigureAwait(false) is not { } details
+            || details.Subjobs.FirstOrDefault(s => s.Index == index) is not { } subjob)
+        {
+            return null;
+        }
+
+        var which = attempt is { } a && a >= 1 && a <= subjob.Attempt ? a : subjob.Attempt;
+        var chunks = await queries.ReadLogTailAsync(id, index, which, afterId, LogTail.MaxChunks, cancellationToken).ConfigureAwait(false);
+        var text = new StringBuilder();
+        foreach (var chunk in chunks)
+        {
+            text.Append(Encoding.UTF8.GetString(chunk.Data));
+        }
+
+        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), JobStates.IsTerminal(subjob.State) && which == subjob.Attempt);
+    }
+
     /// <summary>How many of the jobs <paramref name="access"/> may see are in each state.</summary>
     public async Task<JobCountsView> CountAsync(JobAccess access, CancellationToken cancellationToken)
     {

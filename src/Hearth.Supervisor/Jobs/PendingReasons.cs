@@ -54,12 +54,36 @@ internal static class PendingReasons
             workers = [.. facts.Where(requirements.Matches).Select(f => f.Worker)];
         }
 
+        if (!string.Equals(job.SubmittedBy, JobAccess.AdminSubmitter, StringComparison.OrdinalIgnoreCase))
+        {
+            if (AccountJobsRefused(workers) is { } refused)
+            {
+                return refused;
+            }
+
+            workers = [.. workers.Where(w => !WorkerEntry.RefusesAccountJobs(w.AccountJobs))];
+        }
+
         var hosts = workers.Select(w => new HostCapacity(
             w.Name, w.State == "up", Amounts(w.Resources, u => u.Total), Amounts(w.Resources, u => u.Free))).ToList();
         var idle = workers
             .Where(w => w.Running == 0 && w.Resources.All(u => u.Used == 0))
             .Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         return CapacityShortfall.ExplainOne(spec!, new CapacityView(hosts, Amounts(cluster.Global, u => u.Free)), idle);
+    }
+
+    /// <summary>Every worker that is up refuses accounts' jobs: each one's reason, and how an admin changes it.</summary>
+    private static string? AccountJobsRefused(IReadOnlyList<WorkerView> workers)
+    {
+        var up = workers.Where(w => w.State == "up").ToList();
+        if (up.Count == 0 || up.Any(w => !WorkerEntry.RefusesAccountJobs(w.AccountJobs)))
+        {
+            return null;
+        }
+
+        var reasons = string.Join("; ", up.Select(w => $"{w.Name}: {w.AccountJobs["refused".Length..].TrimStart(':', ' ')}"));
+        return $"waiting for a worker that runs accounts' jobs: every worker refuses them because it cannot isolate them ({reasons}); "
+            + "install bubblewrap there, or let a worker run them unisolated with --jobs-unisolated allow";
     }
 
     /// <summary>A cluster-wide resource held back by use outside the farm, or by a total lowered below what is in use.</summary>

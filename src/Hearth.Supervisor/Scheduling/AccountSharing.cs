@@ -48,7 +48,7 @@ internal sealed class AccountSharing(Cluster cluster)
         var next = new AccountLimitRecord(account, maxSlots ?? current.MaxSlots, maxInstances ?? current.MaxInstances, shares ?? current.Shares);
         if (Why(next) is { } why)
         {
-            throw new FarmRequestException(why);
+            throw new FarmRequestException($"account {account}: {why}");
         }
 
         cluster.Quotas.SetLimits(account, new AccountLimits(next.MaxSlots, next.MaxInstances));

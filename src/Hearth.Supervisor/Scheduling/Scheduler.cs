@@ -170,6 +170,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     /// <summary>Locks a worker against new work; <paramref name="purge"/> also kills and requeues its running subjobs.</summary>
     public Task<WorkerView> LockWorkerAsync(string name, bool purge) => FarmAsync((state, fx) => state.LockWorker(name, purge, fx));
 
+    /// <summary>The subjobs running on a worker; throws <see cref="FarmTargetNotFoundException"/> for a worker never seen.</summary>
+    public Task<IReadOnlyList<RunningSubjob>> RunningOnAsync(string name) => FarmAsync((state, _) => state.RunningOn(name));
+
     public Task<WorkerView> UnlockWorkerAsync(string name) => FarmAsync((state, fx) => state.UnlockWorker(name, fx));
 
     /// <summary>

@@ -170,6 +170,8 @@ internal sealed class SchedulerState
         ledger.SetProperties(host, worker.Properties);
         worker.Isolation = register.Isolation.Length == 0 ? WorkerEntry.NoIsolation : register.Isolation;
         ledger.SetIsolated(host, worker.Isolation != WorkerEntry.NoIsolation);
+        worker.AccountJobs = register.AccountJobs;
+        ledger.SetTakesAccountJobs(host, !WorkerEntry.RefusesAccountJobs(register.AccountJobs));
         Instances?.Reconcile(session, register.Instances, fx);
         if (worker.Stale.Count > 0)
         {
@@ -387,6 +389,18 @@ internal sealed class SchedulerState
         return View(worker);
     }
 
+    /// <summary>The subjobs running on worker <paramref name="name"/>, by job and index.</summary>
+    public IReadOnlyList<RunningSubjob> RunningOn(string name)
+    {
+        Known(name);
+        return [.. Cluster.Running
+            .Where(w => w.Host == name)
+            .Select(w => _subjobs.GetValueOrDefault(w.Request.Id))
+            .OfType<Subjob>()
+            .Select(s => new RunningSubjob(s.Job.Id, s.Job.Name, s.Index, s.Attempt, s.Allocation.ToDictionary(), s.StartedAt))
+            .OrderBy(s => s.JobId).ThenBy(s => s.Index)];
+    }
+
     /// <summary>The ledger checked against the live allocations; see <see cref="LedgerAudit"/>.</summary>
     public LedgerAuditView Audit() => LedgerAudit.Check(Cluster, _subjobs, IsInstanceWork, _time.GetUtcNow());
 
@@ -416,7 +430,7 @@ internal sealed class SchedulerState
         var p = worker.Properties;
         return new WorkerView(
             worker.Name, WorkerEntry.StatusText(worker.Status), worker.LastSeen, known ? ledger.RunningOn(host) : 0, resources, worker.Isolation,
-            _farm.IsLocked(worker.Name), new WorkerPropertiesView(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster));
+            _farm.IsLocked(worker.Name), new WorkerPropertiesView(p.Name, p.Os, p.Arch, p.CpuModel, p.Groups, p.Cluster), worker.AccountJobs);
     }
 
     private WorkerEntry Known(string name) =>

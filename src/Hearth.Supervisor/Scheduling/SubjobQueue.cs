@@ -77,7 +77,8 @@ internal sealed class SubjobQueue(Cluster cluster)
     }
 
     public static WorkRequest RequestFor(Subjob subjob) =>
-        new(subjob.WorkId, subjob.Job.Resources, subjob.Job.Priority, subjob.Sequence, subjob.Job.Requirements, subjob.AvoidHost)
+        new(subjob.WorkId, subjob.Job.Resources, subjob.Job.Priority, subjob.Sequence, subjob.Job.Requirements, subjob.AvoidHost,
+            AccountJob: subjob.Job.IsAccountJob)
         {
             Account = subjob.Job.SubmittedBy,
         };

@@ -21,6 +21,14 @@ internal sealed class WorkerEntry(string name)
 
     public const string NoIsolation = "none";
 
+    /// <summary>
+    /// Whether it runs accounts' jobs, as it registered: "sandbox", "unisolated" or "refused: WHY"; empty from a
+    /// worker that does not say, which takes them as before.
+    /// </summary>
+    public string AccountJobs { get; set; } = "";
+
+    public static bool RefusesAccountJobs(string accountJobs) => accountJobs.StartsWith("refused", StringComparison.Ordinal);
+
     /// <summary>When the supervisor last heard from it, on the supervisor's own clock.</summary>
     public DateTimeOffset LastSeen { get; set; }
 

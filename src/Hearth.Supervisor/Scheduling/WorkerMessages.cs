@@ -16,6 +16,7 @@ internal static class WorkerMessages
             Argv = { subjob.Job.Command },
             Allocations = { subjob.Allocation.ToDictionary() },
             WorkingDirectory = subjob.Job.WorkingDirectory ?? "",
+            Account = subjob.Job.IsAccountJob ? subjob.Job.SubmittedBy : "",
         },
     };
 

@@ -19,6 +19,11 @@ public sealed class ChangeSet
 
     public List<LogChunkRecord> Logs { get; } = [];
 
+    /// <summary>Agendas of new agenda jobs: inserted only.</summary>
+    public List<AgendaRecord> Agendas { get; } = [];
+
+    public List<WorkItemRecord> WorkItems { get; } = [];
+
     /// <summary>Settings written (or, with a null value, deleted) by name; last write wins.</summary>
     public List<SettingRecord> Settings { get; } = [];
 
@@ -26,5 +31,6 @@ public sealed class ChangeSet
     public List<AccountLimitRecord> AccountLimits { get; } = [];
 
     public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0
-        && Settings.Count == 0 && AccountLimits.Count == 0;
+        && Settings.Count == 0 && AccountLimits.Count == 0
+        && Agendas.Count == 0 && WorkItems.Count == 0;
 }

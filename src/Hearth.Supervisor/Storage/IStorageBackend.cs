@@ -22,6 +22,8 @@ public interface IStorageBackend : IAsyncDisposable
 
     IJobQueries Jobs { get; }
 
+    IFrameQueries Frames { get; }
+
     IKeyStore Keys { get; }
 
     IAccountStore Accounts { get; }
@@ -29,4 +31,6 @@ public interface IStorageBackend : IAsyncDisposable
     IAlgorithmStore Algorithms { get; }
 
     IReservationStore Reservations { get; }
+
+    IDataStore Data { get; }
 }

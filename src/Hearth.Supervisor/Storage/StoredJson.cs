@@ -54,4 +54,8 @@ public static class StoredJson
     public static string? Write(SubjobTriesRecord? tries) => tries is null ? null : JsonSerializer.Serialize(tries);
 
     public static SubjobTriesRecord? ReadTries(string? text) => text is null ? null : JsonSerializer.Deserialize<SubjobTriesRecord>(text);
+
+    public static string? Write(WorkItemTriesRecord? tries) => tries is null ? null : JsonSerializer.Serialize(tries);
+
+    public static WorkItemTriesRecord? ReadItemTries(string? text) => text is null ? null : JsonSerializer.Deserialize<WorkItemTriesRecord>(text);
 }

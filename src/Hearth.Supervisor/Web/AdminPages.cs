@@ -1,3 +1,4 @@
+using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
@@ -25,7 +26,11 @@ public static class AdminPages
     private const int JobsShown = 50;
 
     /// <summary>The admin area's pages, in menu order. New pages add themselves here.</summary>
-    public static readonly List<(string Href, string Label)> Navigation = [(ClusterPath, "Cluster"), (ReservationPages.Path, "Reservations")];
+    public static readonly List<(string Href, string Label)> Navigation =
+    [
+        (ClusterPath, "Cluster"), (JobPages.Path, "Jobs"), (InstancePages.Path, "Instances"), (AlgorithmPages.Path, "Algorithms"),
+        (AccountPages.Path, "Accounts"), (ReservationPages.Path, "Reservations"),
+    ];
 
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {
@@ -39,11 +44,16 @@ public static class AdminPages
             return TypedResults.Redirect(LoginPath);
         }).AllowAnonymous();
 
-        var pages = admin.MapGroup("").RequireAuthorization(HearthAuth.AdminPagePolicy);
+        var pages = admin.MapGroup("").RequireAuthorization(HearthAuth.AdminPagePolicy).AddEndpointFilter(AdminFailures.FilterAsync);
         pages.MapGet("", async (Scheduler scheduler, JobService jobs, CancellationToken ct) =>
             new RazorComponentResult<ClusterPage>(await ClusterModelAsync(scheduler, jobs, ct).ConfigureAwait(false)));
         pages.MapGet("/cluster/live", async (Scheduler scheduler, JobService jobs, CancellationToken ct) =>
             new RazorComponentResult<ClusterLive>(await ClusterModelAsync(scheduler, jobs, ct).ConfigureAwait(false)));
+        app.MapJobPages();
+        app.MapWorkerPages();
+        app.MapInstancePages();
+        app.MapAlgorithmPages();
+        app.MapAccountPages();
         return app;
     }
 
@@ -51,11 +61,22 @@ public static class AdminPages
     {
         var list = await jobs.ListAsync(null, JobsShown, null, JobAccess.Admin, ct).ConfigureAwait(false);
         var counts = await jobs.CountAsync(JobAccess.Admin, ct).ConfigureAwait(false);
+        // Only the waiting jobs on show are explained: one read each, however many the store holds.
+        var reasons = new Dictionary<long, string>();
+        foreach (var waiting in list.Jobs.Where(j => j.State is JobStates.Pending or JobStates.Blocked))
+        {
+            if (await jobs.FindAsync(waiting.Id, JobAccess.Admin, ct).ConfigureAwait(false) is { PendingReason: { } reason })
+            {
+                reasons[waiting.Id] = reason;
+            }
+        }
+
         return new Dictionary<string, object?>
         {
             ["View"] = scheduler.View,
             ["Jobs"] = list.Jobs,
             ["Counts"] = counts.States,
+            ["Reasons"] = reasons,
         };
     }
 

@@ -92,7 +92,7 @@ internal sealed class InstanceHost(
             entry.Build = await builds.AcquireAsync(start.Hash, start.ArchiveSha256, entry.Starting.Token, start.BuildGrant).ConfigureAwait(false);
             fetched = Stopwatch.GetElapsedTime(started);
             var preparing = Stopwatch.GetTimestamp();
-            entry.Sandbox = sandbox?.Prepare(start.InstanceId, start.Account, entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
+            entry.Sandbox = sandbox?.Prepare(start.InstanceId, Sandbox.IdentityOf(start.Account, start.Algorithm), entry.Build.Path, start.Entrypoint, SandboxLimits.For(start.Allocations, sandboxPids));
             prepared = Stopwatch.GetElapsedTime(preparing);
             var launch = new InstanceLaunch(start.InstanceId, entry.Build.Path, start.Entrypoint, start.LoadTimeout, Path.Combine(runDirectory, start.InstanceId))
             {

@@ -15,34 +15,45 @@ internal abstract class CgroupRoot
     /// <summary>Creates an empty cgroup with <paramref name="limits"/>; throws <see cref="IOException"/> when it cannot.</summary>
     public abstract Cgroup Create(string name, CgroupLimits limits);
 
+    /// <summary>The worker's own cgroup directories: one per controller (v1) or one (v2).</summary>
+    public abstract IReadOnlyList<string> Directories { get; }
+
     /// <summary>Removes the worker's own cgroup directories, once every child cgroup is gone.</summary>
     public abstract void Dispose();
 
     /// <summary>
     /// Finds the cgroup layout and makes a directory for this worker in it. v2 is used when its hierarchy holds the
     /// memory, cpu and pids controllers (a pure v2 host); else v1 when each has its own hierarchy (the hybrid
-    /// layout). Returns null with <paramref name="why"/> when neither is usable.
+    /// layout). Returns null with <paramref name="why"/> when neither is usable. <paramref name="record"/>, a file of
+    /// the worker's run directory, lists the directories made: what a crashed predecessor listed there is emptied
+    /// and removed first, then the file names the new ones.
     /// </summary>
-    public static CgroupRoot? Open(string workerName, out string why) => Open(workerName, CgroupMounts.Read(), out why);
+    public static CgroupRoot? Open(string workerName, string record, out string why) => Open(workerName, CgroupMounts.Read(), record, out why);
 
-    /// <summary><see cref="Open(string, out string)"/> over the hierarchies in <paramref name="mounts"/>.</summary>
-    public static CgroupRoot? Open(string workerName, CgroupMounts mounts, out string why)
+    /// <summary><see cref="Open(string, string, out string)"/> over the hierarchies in <paramref name="mounts"/>.</summary>
+    public static CgroupRoot? Open(string workerName, CgroupMounts mounts, string record, out string why)
     {
         ArgumentNullException.ThrowIfNull(mounts);
         var name = Sanitize(workerName);
         var suffix = $"hearth-{name[..Math.Min(32, name.Length)]}-{Guid.NewGuid().ToString("N")[..8]}";
         try
         {
+            RemoveLeftovers(record);
+            CgroupRoot? root = null;
             if (mounts.V2 is { } v2 && CgroupV2.HasControllers(v2))
             {
-                why = "";
-                return CgroupV2.Open(v2, suffix);
+                root = CgroupV2.Open(v2, suffix);
+            }
+            else if (mounts.V1.ContainsKey("memory") && mounts.V1.ContainsKey("cpu") && mounts.V1.ContainsKey("pids"))
+            {
+                root = CgroupV1.Open(mounts.V1, suffix);
             }
 
-            if (mounts.V1.ContainsKey("memory") && mounts.V1.ContainsKey("cpu") && mounts.V1.ContainsKey("pids"))
+            if (root is not null)
             {
+                File.WriteAllLines(record, root.Directories);
                 why = "";
-                return CgroupV1.Open(mounts.V1, suffix);
+                return root;
             }
 
             why = "no cgroup hierarchy with the memory, cpu and pids controllers";
@@ -53,6 +64,40 @@ internal abstract class CgroupRoot
             why = $"cannot create cgroups: {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>
+    /// Kills whatever is left in the cgroups a previous worker of this run directory made, and removes them: a
+    /// worker that crashed never did. Only directories named like a worker's own (<c>hearth-NAME-XXXXXXXX</c>) are touched.
+    /// </summary>
+    private static void RemoveLeftovers(string record)
+    {
+        if (!File.Exists(record))
+        {
+            return;
+        }
+
+        foreach (var directory in File.ReadAllLines(record).Where(d => Path.GetFileName(d).StartsWith("hearth-", StringComparison.Ordinal) && Directory.Exists(d)))
+        {
+            foreach (var child in Directory.GetDirectories(directory))
+            {
+                var kill = Path.Combine(child, "cgroup.kill");
+                if (File.Exists(kill))
+                {
+                    Write(kill, "1");
+                }
+                else
+                {
+                    KillAll(Path.Combine(child, "cgroup.procs"));
+                }
+
+                RemoveDirectory(child);
+            }
+
+            RemoveDirectory(directory);
+        }
+
+        File.Delete(record);
     }
 
     internal static string Sanitize(string name) =>

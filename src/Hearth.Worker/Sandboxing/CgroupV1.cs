@@ -12,6 +12,8 @@ internal sealed class CgroupV1 : CgroupRoot
 
     public override string Kind => "cgroup v1";
 
+    public override IReadOnlyList<string> Directories => [.. _directories.Values];
+
     public static CgroupV1 Open(IReadOnlyDictionary<string, string> own, string name)
     {
         var directories = Controllers.ToDictionary(c => c, c => Path.Combine(own[c], name), StringComparer.Ordinal);

@@ -12,6 +12,8 @@ internal sealed class CgroupV2 : CgroupRoot
 
     public override string Kind => "cgroup v2";
 
+    public override IReadOnlyList<string> Directories => [_directory];
+
     public static bool HasControllers(string directory)
     {
         var file = Path.Combine(directory, "cgroup.controllers");

@@ -16,15 +16,19 @@ internal sealed class Sandbox : IDisposable
     private readonly string? _setpriv;
     private readonly CgroupRoot _cgroups;
     private readonly RuntimeLocator _runtimes;
+    private readonly string? _seccomp;
+    private readonly bool _disableUserNamespaces;
     private readonly Dictionary<string, int> _uids = new(StringComparer.Ordinal);
 
-    private Sandbox(WorkerOptions options, string bwrap, string? setpriv, CgroupRoot cgroups, RuntimeLocator runtimes)
+    private Sandbox(WorkerOptions options, string bwrap, string? setpriv, CgroupRoot cgroups, RuntimeLocator runtimes, string? seccomp, bool disableUserNamespaces)
     {
         _options = options;
         _bwrap = bwrap;
         _setpriv = setpriv;
         _cgroups = cgroups;
         _runtimes = runtimes;
+        _seccomp = seccomp;
+        _disableUserNamespaces = disableUserNamespaces;
     }
 
     /// <summary>What a worker reports as its isolation: "sandbox" when it has one, else "none".</summary>
@@ -35,10 +39,20 @@ internal sealed class Sandbox : IDisposable
     /// <summary>One line for the worker's start: how it isolates.</summary>
     public string Description =>
         $"sandbox: bubblewrap, {(_setpriv is null ? "a user namespace per instance" : $"a uid per account from {_options.SandboxUidBase}")}, {_cgroups.Kind}"
-        + (_options.SandboxNetwork ? "" : ", no network") + (_options.SandboxJobs ? ", subjobs too" : "");
+        + (_seccomp is null ? ", no seccomp filter for this architecture" : ", seccomp")
+        + (_options.SandboxNetwork ? "" : ", no network") + ", accounts' jobs too" + (_options.SandboxJobs ? ", admin jobs too" : "");
 
-    /// <summary>A sandbox for one subjob, when the worker sandboxes jobs; else null.</summary>
-    public SubjobSandbox? ForSubjob() => _options.SandboxJobs ? new SubjobSandbox(this, _options.SandboxPids) : null;
+    /// <summary>
+    /// A sandbox for one subjob: always for an account's job (<paramref name="account"/> not empty), for an admin job
+    /// only when the worker sandboxes jobs; else null.
+    /// </summary>
+    public SubjobSandbox? ForSubjob(string account) =>
+        account.Length > 0 ? new SubjobSandbox(this, _options.SandboxPids, account, _options.JobMounts)
+        : _options.SandboxJobs ? new SubjobSandbox(this, _options.SandboxPids, null, [])
+        : null;
+
+    /// <summary>Whether sandboxes run as their own uid (a root worker); else as the worker's, through a user namespace.</summary>
+    public bool OwnUids => _setpriv is not null;
 
     public bool Network => _options.SandboxNetwork;
 
@@ -46,7 +60,7 @@ internal sealed class Sandbox : IDisposable
     /// Finds out whether this machine can sandbox, by trying it. Returns null with <paramref name="why"/> (one line)
     /// when it cannot or when <see cref="WorkerOptions.Sandbox"/> is off.
     /// </summary>
-    public static Sandbox? Detect(WorkerOptions options, IReadOnlyList<string> forbidden, out string why)
+    public static Sandbox? Detect(WorkerOptions options, IReadOnlyList<string> forbidden, string runDirectory, out string why)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Sandbox == SandboxMode.Off)
@@ -83,13 +97,15 @@ internal sealed class Sandbox : IDisposable
             return null;
         }
 
-        if (CgroupRoot.Open(options.Name, out var cgroupWhy) is not { } cgroups)
+        // What a crashed predecessor of this run directory left in the cgroup tree goes before anything new is made.
+        if (CgroupRoot.Open(options.Name, Path.Combine(runDirectory, "cgroups"), out var cgroupWhy) is not { } cgroups)
         {
             why = cgroupWhy;
             return null;
         }
 
-        var sandbox = new Sandbox(options, bwrap, setpriv, cgroups, new RuntimeLocator(forbidden));
+        var seccomp = SeccompFilter.WriteTo(Path.Combine(runDirectory, "seccomp.bpf"));
+        var sandbox = new Sandbox(options, bwrap, setpriv, cgroups, new RuntimeLocator(forbidden), seccomp, setpriv is null && Supports(bwrap, "--disable-userns"));
         if (sandbox.Try() is { } failure)
         {
             sandbox.Dispose();
@@ -107,7 +123,8 @@ internal sealed class Sandbox : IDisposable
     /// </summary>
     public ProcessSandbox Prepare(
         string name, string account, string directory, IReadOnlyList<string> entrypoint, CgroupLimits limits,
-        bool ownUid = true, bool writable = false, IReadOnlyList<string>? extraReadOnly = null)
+        bool ownUid = true, bool writable = false, IReadOnlyList<string>? extraReadOnly = null, IReadOnlyList<JobMount>? mounts = null,
+        string? allocation = null)
     {
         var runtime = _runtimes.Locate(entrypoint[0], directory);
         Cgroup cgroup;
@@ -131,8 +148,24 @@ internal sealed class Sandbox : IDisposable
             ReadOnly = [.. runtime.Directories, .. extraReadOnly ?? []],
             WorkingDirectory = directory,
             WritableWorkingDirectory = writable,
+            SeccompFile = _seccomp,
+            DisableUserNamespaces = _disableUserNamespaces,
+            Mounts = mounts ?? [],
+            BindWorkingDirectory = mounts is null,
+            Allocation = allocation,
         };
         return new ProcessSandbox(command, runtime, cgroup, limits);
+    }
+
+    /// <summary>
+    /// Whose uid an instance runs as: its calling account when the algorithm is the caller's own, else the pair
+    /// (caller, owner), so a stranger's algorithm never shares a uid with the caller's own instances or jobs.
+    /// </summary>
+    public static string IdentityOf(string account, string algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        var owner = algorithm.Split('/')[0];
+        return string.Equals(owner, account, StringComparison.OrdinalIgnoreCase) ? account : $"{account}\u0000{owner}";
     }
 
     /// <summary>
@@ -198,6 +231,24 @@ internal sealed class Sandbox : IDisposable
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Whether this bubblewrap knows <paramref name="option"/> (its help lists every option it has).</summary>
+    private static bool Supports(string bwrap, string option)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(bwrap, "--help") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = Process.Start(start)!;
+            var help = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+            return (help.Result + errors.Result).Contains(option, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 

@@ -14,8 +14,15 @@ internal sealed record SandboxCommand
     /// <summary>The in-sandbox path of the output FIFO, which <c>ALGOOUT</c> names.</summary>
     public const string OutputPath = "/tmp/algoout";
 
-    /// <summary>Writes the shell's pid into each file up to "--", then becomes the rest of the command.</summary>
-    private const string JoinCgroups = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+    /// <summary>
+    /// Opens the seccomp filter's file (the first argument, "-" for none) on <see cref="SeccompFd"/> for bubblewrap,
+    /// writes the shell's pid into each file up to "--", then becomes the rest of the command.
+    /// </summary>
+    private const string JoinCgroups =
+        "[ \"$1\" = - ] || exec 9<\"$1\" || exit 125; shift; while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+
+    /// <summary>The descriptor bubblewrap reads the seccomp filter from (<c>--seccomp 9</c>).</summary>
+    private const string SeccompFd = "9";
 
     /// <summary>The line an announcing sandbox prints on stderr once it is set up, just before the program runs.</summary>
     public const string EnteredMarker = "\u0001hearth-sandbox-entered";
@@ -34,6 +41,24 @@ internal sealed record SandboxCommand
     public int Uid { get; init; }
 
     public bool Network { get; init; } = true;
+
+    /// <summary>The compiled seccomp filter (<see cref="SeccompFilter"/>) bubblewrap installs before the program runs; null for none.</summary>
+    public string? SeccompFile { get; init; }
+
+    /// <summary>Pass <c>--disable-userns</c> (bubblewrap 0.8 and later; only with a user namespace of its own).</summary>
+    public bool DisableUserNamespaces { get; init; }
+
+    /// <summary>Host directories bound at the same path, read-write or read-only (an account job's mounts).</summary>
+    public IReadOnlyList<JobMount> Mounts { get; init; } = [];
+
+    /// <summary>A host directory bound read-only at <see cref="AllocationInside"/> (an account job's allocation file), if any.</summary>
+    public string? Allocation { get; init; }
+
+    /// <summary>Where an account job sees its allocation directory: no path of the worker's shows.</summary>
+    public const string AllocationInside = "/run/hearth";
+
+    /// <summary>Whether the working directory is bound on its own; not when it is under a mount or the private <c>/tmp</c>.</summary>
+    public bool BindWorkingDirectory { get; init; } = true;
 
     public long TmpMegabytes { get; init; } = 256;
 
@@ -55,7 +80,7 @@ internal sealed record SandboxCommand
     /// <summary>The full argv for <paramref name="program"/> and <paramref name="arguments"/>.</summary>
     public IReadOnlyList<string> Build(string program, IEnumerable<string> arguments)
     {
-        var argv = new List<string> { "/bin/sh", "-c", JoinCgroups, "hearth-sandbox" };
+        var argv = new List<string> { "/bin/sh", "-c", JoinCgroups, "hearth-sandbox", SeccompFile ?? "-" };
         argv.AddRange(CgroupProcs);
         argv.Add("--");
         argv.Add(Bwrap);
@@ -68,6 +93,15 @@ internal sealed record SandboxCommand
         if (Setpriv is null)
         {
             argv.Add("--unshare-user");
+            if (DisableUserNamespaces)
+            {
+                argv.Add("--disable-userns");
+            }
+        }
+
+        if (SeccompFile is not null)
+        {
+            argv.AddRange(["--seccomp", SeccompFd]);
         }
 
         argv.AddRange(["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]);
@@ -90,14 +124,23 @@ internal sealed record SandboxCommand
 
         // bubblewrap makes missing parents of a mount point private (0700) to root; the sandbox's uid must pass through them.
         var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/usr", "/etc", "/tmp", "/dev", "/proc" };
-        foreach (var directory in ReadOnly.Append(WorkingDirectory).Distinct(StringComparer.Ordinal))
+        var binds = ReadOnly.Select(d => new JobMount(d, Writable: false))
+            .Concat(Mounts)
+            .Concat(BindWorkingDirectory ? [new JobMount(WorkingDirectory, WritableWorkingDirectory)] : [])
+            .DistinctBy(m => m.Path, StringComparer.Ordinal);
+        foreach (var bind in binds)
         {
-            foreach (var parent in Ancestors(directory).Where(made.Add))
+            foreach (var parent in Ancestors(bind.Path).Where(made.Add))
             {
                 argv.AddRange(["--perms", "0755", "--dir", parent]);
             }
 
-            argv.AddRange([WritableWorkingDirectory && directory == WorkingDirectory ? "--bind" : "--ro-bind", directory, directory]);
+            argv.AddRange([bind.Writable ? "--bind" : "--ro-bind", bind.Path, bind.Path]);
+        }
+
+        if (Allocation is not null)
+        {
+            argv.AddRange(["--perms", "0755", "--dir", "/run", "--ro-bind", Allocation, AllocationInside]);
         }
 
         if (Output is not null)

@@ -37,7 +37,7 @@ public sealed class WarmPoolTests
         Assert.NotNull(queued.Started);
         Assert.Equal(InstanceState.Starting, queued.Started.State);
         Assert.Null(queued.Started.Worker);
-        Assert.Equal(new PoolKey("alice", HashA), queued.Started.Key);
+        Assert.Equal(new PoolKey("alice", HashA, "acme"), queued.Started.Key);
         Assert.Equal(1, pool.WaitingCount);
     }
 
@@ -105,7 +105,7 @@ public sealed class WarmPoolTests
         Assert.NotNull(a.Started);
         Assert.NotNull(b.Started);
         Assert.Null(c.Started);
-        Assert.Equal(2, pool.InstancesOf(new PoolKey("alice", HashA)).Count);
+        Assert.Equal(2, pool.InstancesOf(new PoolKey("alice", HashA, "acme")).Count);
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using Hearth.Protocol.Rest;
 namespace Hearth.Algorithms.Tests.EndToEnd;
 
 /// <summary>Instances over their life: idle timeout, eviction, spillover, queueing and crashes, with real processes.</summary>
-[Collection(nameof(MetricsRunAlone))]
 public sealed class InstanceLifecycleTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

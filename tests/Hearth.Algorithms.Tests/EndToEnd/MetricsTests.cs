@@ -2,18 +2,44 @@ using Hearth.Algorithms.Tests.Worker;
 
 namespace Hearth.Algorithms.Tests.EndToEnd;
 
-/// <summary>
-/// Runs alone: instruments are found by meter name across the whole process, so another supervisor started by a test
-/// running at the same time would add its calls to these counts.
-/// </summary>
-[CollectionDefinition(nameof(MetricsRunAlone), DisableParallelization = true)]
-public sealed class MetricsRunAlone;
-
 /// <summary>The supervisor's Prometheus metrics count what calls did.</summary>
-[Collection(nameof(MetricsRunAlone))]
 public sealed class MetricsTests
 {
     private const string Scope = "otel_scope_name=\"Hearth.Algorithms\"";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EachSupervisorInAProcessCountsItsOwnCallsAloneAndKeepsCountingWhenAnotherStops()
+    {
+        var anyCount = $"hearth_algorithm_calls_total{{{Scope}";
+        var counted = $"hearth_algorithm_calls_total{{{Scope},status=\"ok\"}} 1";
+        await using var second = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000");
+        var secondCaller = await FixtureAsync(second);
+        await using (var first = await TestCluster.StartInProcessAsync(resources: "host.processors=1,host.memory=1000"))
+        {
+            var firstCaller = await FixtureAsync(first);
+            Assert.Equal(200, (await TestCluster.CallAsync(firstCaller, "acme/fixture", "\"first\"")).Status);
+
+            Assert.Contains(counted, await first.Admin.GetStringAsync("/metrics", Token), StringComparison.Ordinal);
+            Assert.DoesNotContain(anyCount, await second.Admin.GetStringAsync("/metrics", Token), StringComparison.Ordinal);
+        }
+
+        // The first supervisor is gone with its instruments; a scrape in between lets the exporter drop what it held of them.
+        Assert.DoesNotContain(anyCount, await second.Admin.GetStringAsync("/metrics", Token), StringComparison.Ordinal);
+        Assert.Equal(200, (await TestCluster.CallAsync(secondCaller, "acme/fixture", "\"second\"")).Status);
+        Assert.Contains(counted, await second.Admin.GetStringAsync("/metrics", Token), StringComparison.Ordinal);
+    }
+
+    /// <summary>acme/fixture (the test algorithm) public as 1.0.0, and a key for alice.</summary>
+    private static async Task<HttpClient> FixtureAsync(TestCluster cluster)
+    {
+        await cluster.AccountAsync("acme", org: true);
+        await cluster.AccountAsync("alice");
+        var hash = await cluster.PushAsync(Paths.Fixtures, "acme/fixture");
+        await cluster.PublishAsync("acme/fixture", hash, "1.0.0", isPublic: true);
+        return cluster.Client(await cluster.KeyAsync("alice"));
+    }
 
     [Fact]
     public async Task CallsColdStartsWarmHitsSpilloversAndQueueWaitsAreCountedWithLatencyHistograms()

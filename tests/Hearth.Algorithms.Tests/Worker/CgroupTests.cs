@@ -39,7 +39,7 @@ public sealed class CgroupTests : IDisposable
         Assert.Equal(service, mounts.V2);
         Assert.Empty(mounts.V1);
 
-        var root = CgroupRoot.Open("worker-1", mounts, out var why);
+        var root = CgroupRoot.Open("worker-1", mounts, Path.Combine(_root, "record"), out var why);
         Assert.True(root is not null, why);
         Assert.Equal("cgroup v2", root.Kind);
         Assert.Equal("+memory +cpu +pids", Read(service, "cgroup.subtree_control"));
@@ -99,7 +99,7 @@ public sealed class CgroupTests : IDisposable
         Assert.Equal(cpu, mounts.V1["cpu"]);
         Assert.Equal(pids, mounts.V1["pids"]);
 
-        var root = CgroupRoot.Open("worker-1", mounts, out var why);
+        var root = CgroupRoot.Open("worker-1", mounts, Path.Combine(_root, "record"), out var why);
         Assert.True(root is not null, why);
         Assert.Equal("cgroup v1", root.Kind);
         var group = root.Create("i-1", new CgroupLimits(512, 1.5, 64));
@@ -124,7 +124,7 @@ public sealed class CgroupTests : IDisposable
         var mounts = CgroupMounts.Parse(
             "4:memory:/\n0::/\n",
             $"35 31 0:32 / {_root}/cgroup/memory rw - cgroup cgroup rw,memory\n41 31 0:38 / {_root}/cgroup/unified rw - cgroup2 cgroup2 rw\n");
-        Assert.Null(CgroupRoot.Open("worker-1", mounts, out var why));
+        Assert.Null(CgroupRoot.Open("worker-1", mounts, Path.Combine(_root, "record"), out var why));
         Assert.Equal("no cgroup hierarchy with the memory, cpu and pids controllers", why);
     }
 }

@@ -15,10 +15,12 @@ public abstract class SqlBackend : IStorageBackend
         Rows = new SqlRows(dialect);
         Scheduler = new SqlSchedulerStore(this);
         Jobs = new SqlJobQueries(this);
+        Frames = new SqlFrameQueries(this);
         Keys = new SqlKeyStore(this);
         Accounts = new SqlAccountStore(this);
         Algorithms = new SqlAlgorithmStore(this);
         Reservations = new SqlReservationStore(this);
+        Data = new SqlDataStore(this);
     }
 
     public abstract string Name { get; }
@@ -27,6 +29,8 @@ public abstract class SqlBackend : IStorageBackend
 
     public IJobQueries Jobs { get; }
 
+    public IFrameQueries Frames { get; }
+
     public IKeyStore Keys { get; }
 
     public IAccountStore Accounts { get; }
@@ -34,6 +38,8 @@ public abstract class SqlBackend : IStorageBackend
     public IAlgorithmStore Algorithms { get; }
 
     public IReservationStore Reservations { get; }
+
+    public IDataStore Data { get; }
 
     internal SqlDialect Dialect { get; }
 

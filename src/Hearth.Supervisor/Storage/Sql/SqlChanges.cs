@@ -26,6 +26,17 @@ internal static class SqlChanges
         WHERE job_id = $1 AND idx = $2 AND version = $15
         """;
 
+    private const string InsertAgenda = $"INSERT INTO agendas ({SqlRows.AgendaColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+    private const string InsertWorkItem =
+        $"INSERT INTO work_items ({SqlRows.WorkItemColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16)";
+
+    private const string UpdateWorkItem = """
+        UPDATE work_items SET state = $3, attempt = $4, subjob = $5, run = $6, host = $7, exit_code = $8, error = $9, started_at = $10,
+            finished_at = $11, tries = $12, version = version + 1
+        WHERE job_id = $1 AND idx = $2 AND version = $13
+        """;
+
     private const string InsertChange = $"INSERT INTO allocation_changes ({SqlRows.ChangeColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
     private const string InsertWorker = $"INSERT INTO workers ({SqlRows.WorkerColumns}) VALUES ($1, $2, $3, $4, 1)";
@@ -57,6 +68,12 @@ internal static class SqlChanges
         {
             AddJobs(batch, changes.Jobs);
             AddSubjobs(batch, changes.Subjobs);
+            foreach (var a in changes.Agendas)
+            {
+                batch.Add(InsertAgenda, [a.JobId, a.Range, a.Chunk, a.Padding, a.Order, a.RetryWork, a.RetryWorkDelayMs, a.FrameByFrame]);
+            }
+
+            AddWorkItems(batch, changes.WorkItems);
             foreach (var c in changes.AllocationChanges)
             {
                 batch.Add(InsertChange, [c.JobId, c.Index, c.Attempt, c.Kind, c.Host, SqlValue.Json(StoredJson.Write(c.Allocations)), c.At]);
@@ -139,6 +156,30 @@ internal static class SqlChanges
             else
             {
                 batch.Add(UpdateSubjob, [.. values, s.Version], $"subjob {s.JobId}.{s.Index} at version {s.Version}");
+            }
+        }
+    }
+
+    private static void AddWorkItems(StatementBatch batch, List<WorkItemRecord> items)
+    {
+        foreach (var i in items)
+        {
+            if (i.Version == 0)
+            {
+                batch.Add(InsertWorkItem,
+                [
+                    i.JobId, i.Index, i.Name, i.First, i.Last, i.Frames, i.State, i.Attempt, i.Subjob, i.Run, i.Host, i.ExitCode, i.Error, i.StartedAt,
+                    i.FinishedAt, StoredJson.Write(i.Tries),
+                ]);
+            }
+            else
+            {
+                batch.Add(UpdateWorkItem,
+                [
+                    i.JobId, i.Index, i.State, i.Attempt, i.Subjob, i.Run, i.Host, i.ExitCode, i.Error, i.StartedAt, i.FinishedAt,
+                    StoredJson.Write(i.Tries), i.Version,
+                ],
+                $"item {i.Index} of job {i.JobId} at version {i.Version}");
             }
         }
     }

@@ -60,6 +60,16 @@ internal sealed class SqlJobQueries(SqlBackend backend) : IJobQueries
             where.Add(SubmittedByAny(submitters, Next));
         }
 
+        if (filter.Account is { } account)
+        {
+            where.Add(account == Jobs.JobAccess.AdminSubmitter ? "submitted_by IS NULL" : $"submitted_by = {Next(account)}");
+        }
+
+        if (filter.NameContains is { Length: > 0 } text)
+        {
+            where.Add($"lower(name) LIKE {Next("%" + EscapeLike(text.ToLowerInvariant()) + "%")} ESCAPE '\\'");
+        }
+
         var limit = Next(filter.Limit);
         var sql = $"SELECT {JobColumns} FROM jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT {limit}";
         return await backend.QueryAsync(sql, [.. values], backend.Rows.Job, cancellationToken, forWriting: false).ConfigureAwait(false);
@@ -90,6 +100,26 @@ internal sealed class SqlJobQueries(SqlBackend backend) : IJobQueries
             yield return new LogChunkRecord(jobId, index, attempt, reader.GetInt32(0), reader.GetFieldValue<byte[]>(1));
         }
     }
+
+    public async Task<IReadOnlyList<LogChunkView>> ReadLogTailAsync(long jobId, int index, int attempt, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        // From the start the newest chunks are wanted (a tail), after a known chunk the next ones in order (a follow).
+        var sql = afterId < 0
+            ? "SELECT id, stream, data FROM log_chunks WHERE job_id = $1 AND idx = $2 AND attempt = $3 ORDER BY id DESC LIMIT $4"
+            : "SELECT id, stream, data FROM log_chunks WHERE job_id = $1 AND idx = $2 AND attempt = $3 AND id > $5 ORDER BY id LIMIT $4";
+        SqlValue[] values = afterId < 0 ? [jobId, index, attempt, limit] : [jobId, index, attempt, limit, afterId];
+        var chunks = await backend.QueryAsync(sql, values, r => new LogChunkView(r.GetInt64(0), r.GetInt32(1), r.GetFieldValue<byte[]>(2)),
+            cancellationToken, forWriting: false).ConfigureAwait(false);
+        if (afterId < 0)
+        {
+            chunks.Reverse();
+        }
+
+        return chunks;
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>Jobs with their subjobs and history, each list in the order it was read.</summary>
     internal static List<JobDetails> Details(List<JobRecord> jobs, List<SubjobRecord> subjobs, List<AllocationChangeRecord> changes)

@@ -13,6 +13,11 @@ internal sealed class SqlRows(SqlDialect dialect)
 
     public const string ChangeColumns = "job_id, idx, attempt, kind, host, allocations, at";
 
+    public const string AgendaColumns = "job_id, frame_range, chunk, padding, frame_order, retry_work, retry_work_delay_ms, frame_by_frame";
+
+    public const string WorkItemColumns =
+        "job_id, idx, name, first_frame, last_frame, frames, state, attempt, subjob, run, host, exit_code, error, started_at, finished_at, version, tries";
+
     public const string WorkerColumns = "name, resources, state, last_seen_at, version";
 
     public const string KeyColumns = "id, hash, role, account_id, description, created_at, revoked_at, version";
@@ -39,6 +44,13 @@ internal sealed class SqlRows(SqlDialect dialect)
     public AllocationChangeRecord Change(DbDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), r.GetString(4), StoredJson.ReadAmounts(r.GetString(5)), Time(r, 6)!.Value);
 
+    public static AgendaRecord Agenda(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4), r.GetInt32(5), r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7));
+
+    public WorkItemRecord WorkItem(DbDataReader r) => new(
+        r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetInt32(7),
+        Int(r, 8), Int(r, 9), Text(r, 10), Int(r, 11), Text(r, 12), Time(r, 13), Time(r, 14), r.GetInt64(15), StoredJson.ReadItemTries(Text(r, 16)));
+
     public WorkerRecord Worker(DbDataReader r) => new(r.GetString(0), StoredJson.ReadAmounts(r.GetString(1)), r.GetString(2), Time(r, 3), r.GetInt64(4));
 
     public ApiKeyRecord Key(DbDataReader r) => new(
@@ -57,6 +69,8 @@ internal sealed class SqlRows(SqlDialect dialect)
         r.GetInt32(6), Text(r, 7), r.GetString(8), Time(r, 9)!.Value, r.GetInt64(10), r.GetInt64(11), r.GetInt64(12));
 
     public DateTimeOffset? Time(DbDataReader r, int ordinal) => dialect.ReadTime(r, ordinal);
+
+    private static int? Int(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetInt32(ordinal);
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 }

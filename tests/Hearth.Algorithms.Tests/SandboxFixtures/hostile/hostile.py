@@ -1,13 +1,18 @@
 """An algorithm that tries to reach past its sandbox; each request names what to try, each answer says what happened.
 
 {"probe": {...}}: reads, lists, signals and writes what the request names and reports "allowed: ..." or "refused: ...";
-{"allocate": MB}: fills that much memory; {"forkbomb": true}: starts processes until the kernel refuses one.
+{"allocate": MB}: fills that much memory; {"forkbomb": true}: starts processes until the kernel refuses one;
+{"call": PATH}: calls the supervisor's API at PATH with the key the instance was given and answers the status and reply;
+{"connect": [HOST, PORT]}: opens a TCP connection and says whether it could.
 """
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 path = os.environ["ALGOOUT"]
 print("PIPE_INIT_COMPLETE", flush=True)
@@ -63,6 +68,25 @@ def forkbomb():
     return {"started": len(children), "error": error}
 
 
+def call(path):
+    request = urllib.request.Request(
+        os.environ["ALGORITHMIA_API"] + path, data=b'"from inside"',
+        headers={"Authorization": os.environ["ALGORITHMIA_API_KEY"], "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return {"status": response.status, "reply": json.load(response), "uid": os.getuid()}
+    except urllib.error.HTTPError as e:
+        return {"status": e.code, "reply": json.load(e), "uid": os.getuid()}
+
+
+def connect(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            return "allowed: connected"
+    except OSError as e:
+        return "refused: " + (e.strerror or type(e).__name__)
+
+
 for line in sys.stdin:
     data = json.loads(line)["data"]
     if "allocate" in data:
@@ -70,6 +94,10 @@ for line in sys.stdin:
         result = {"allocated": len(hog)}
     elif "forkbomb" in data:
         result = forkbomb()
+    elif "call" in data:
+        result = call(data["call"])
+    elif "connect" in data:
+        result = connect(*data["connect"])
     else:
         result = probe(data["probe"])
     with open(path, "w", encoding="utf-8") as out:

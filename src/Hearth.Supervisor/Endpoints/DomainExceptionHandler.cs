@@ -1,0 +1,56 @@
+using Hearth.Core.Algorithms;
+using Hearth.Supervisor.Algorithms;
+using Hearth.Supervisor.Jobs;
+using Hearth.Supervisor.Scheduling;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Hearth.Supervisor.Endpoints;
+
+/// <summary>
+/// The one place a service's refusal becomes an HTTP answer: endpoints let the domain's exceptions through, and
+/// each maps onto a status and ProblemDetails whose detail is the exception's own message. A command that meets
+/// a stopping supervisor (its inbox closed) answers 503, since the same request succeeds once one is back.
+/// </summary>
+internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public const string Stopping = "the supervisor is stopping";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (Answer(exception) is not var (status, detail))
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail },
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>The status and detail for a domain exception, or null for one that is not the domain's.</summary>
+    public static (int Status, string Detail)? Answer(Exception exception) => exception switch
+    {
+        InvalidRequestException or FarmRequestException => (StatusCodes.Status400BadRequest, exception.Message),
+        FieldTooLargeException => (StatusCodes.Status413PayloadTooLarge, exception.Message),
+        FarmTargetNotFoundException => (StatusCodes.Status404NotFound, exception.Message),
+        JobChangeRefusedException or JobRetryRefusedException or WorkerRemovalRefusedException => (StatusCodes.Status409Conflict, exception.Message),
+        RefusedException e => (StatusOf(e.Refusal.Kind), e.Refusal.Message),
+        OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, Stopping),
+        _ => null,
+    };
+
+    public static int StatusOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status403Forbidden,
+    };
+}

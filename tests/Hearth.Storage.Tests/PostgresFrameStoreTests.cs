@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresFrameStoreTests(PostgresServer server) : FrameStoreContract(new PostgresTestStores(server));
