@@ -8,7 +8,7 @@ CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.CurrentUICulture = Cultu
 var root = new RootCommand("Hearth: a cluster supervisor for jobs and algorithms.");
 CommandCatalog.AddAll(root);
 var parsed = root.Parse(args);
-if (parsed.Action is ParseErrorAction)
+if (parsed.Action is ParseErrorAction || (parsed.Action is not null && UsageErrors.Any(parsed)))
 {
     return UsageErrors.Report(parsed);
 }

@@ -13,7 +13,7 @@ public sealed partial class SupervisorHost
     [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor stopped; the store holds its last committed cycle")]
     private static partial void LogStopped(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Supervisor lost its claim on the store (its session ended and another supervisor may have taken it); stopping so two never write at once")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Supervisor lost its claim on the store (its session ended, and another supervisor took the lock or it could not be taken back before the workers' fencing needs it); stopping so two never run the same work at once")]
     private static partial void LogClaimLost(ILogger logger);
 
     private void LogClaimLost() => LogClaimLost(Logger);

@@ -5,6 +5,7 @@ using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Data;
 using Hearth.Supervisor.Endpoints;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Reservations;
 using Hearth.Supervisor.Scheduling;
@@ -181,6 +182,8 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         services.AddSingleton(backend);
         services.AddSingleton(backend.Scheduler);
         services.AddSingleton(backend.Jobs);
+        services.AddSingleton(backend.Frames);
+        services.AddSingleton<FrameService>();
         services.AddSingleton<IKeyStore>(new CachedKeyStore(backend.Keys, options.Time));
         services.AddSingleton(new SchedulerSettings(options.HeartbeatTimeout, globals) { KillGrace = options.KillGrace, MaxRequeues = options.MaxRequeues });
         services.AddSingleton<JobWaiters>();
@@ -239,6 +242,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        ClientUrls.Use(app);
         BindingExceptionHandler.UseJsonBodies(app);
         // A call checks its own key, from memory: it goes straight to its endpoint, past authentication and
         // authorization, whose per-request work is a measurable share of a warm call. It stays inside the exception
@@ -254,6 +258,7 @@ public sealed partial class SupervisorHost : IAsyncDisposable
         app.MapHealthEndpoints();
         app.MapAuditEndpoints();
         app.MapJobEndpoints();
+        app.MapFrameEndpoints();
         app.MapClusterEndpoints();
         app.MapFarmEndpoints();
         app.MapAlgorithms();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Core.Frames;
 using Hearth.Protocol.Workers;
 using Hearth.Worker.Sandboxing;
 using Hearth.Worker.Spawning;
@@ -19,6 +20,12 @@ internal sealed class SubjobProcess : IDisposable
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Assign _assign;
+
+    /// <summary>The command as run: an agenda item's has its frame tokens replaced.</summary>
+    private readonly IReadOnlyList<string> _argv;
+
+    /// <summary>An agenda item's <c>QB_FRAME_*</c> variables; empty for other work.</summary>
+    private readonly IReadOnlyDictionary<string, string> _frames;
     private readonly string _allocationPath;
     private readonly Action<OutputStream, byte[]> _output;
     private readonly TimeProvider _time;
@@ -42,6 +49,17 @@ internal sealed class SubjobProcess : IDisposable
         _sandbox = sandbox;
         _assign = assign;
         _allocations = assign.Allocations;
+        if (assign.Item is { Frames.Count: > 0 } item)
+        {
+            _frames = FrameTokens.Values(new FrameChunk([.. item.Frames]), item.Padding);
+            _argv = FrameTokens.Replace(assign.Argv, _frames);
+        }
+        else
+        {
+            _frames = new Dictionary<string, string>();
+            _argv = assign.Argv;
+        }
+
         _inherited = inherited;
         _output = output;
         _time = time;
@@ -92,10 +110,15 @@ internal sealed class SubjobProcess : IDisposable
             ("HEARTH_ALLOCATION", AllocationFile.Format(allocations)),
             ("HEARTH_ALLOCATION_FILE", _sandbox?.AllocationPathInside(_allocationPath) ?? _allocationPath),
             ("HEARTH_WORKER", workerName));
+        foreach (var (name, value) in _frames)
+        {
+            environment[name] = value;
+        }
+
         SessionProcess process;
         try
         {
-            var (argv, outer) = _sandbox?.Wrap(_assign.Argv, environment, directory, _assign.AssignmentId, allocations) ?? (_assign.Argv, environment);
+            var (argv, outer) = _sandbox?.Wrap(_argv, environment, directory, _assign.AssignmentId, allocations) ?? (_argv, environment);
             // A sandbox dies with the thread that forks it (see SpawnThread), so it is forked by one that lives on.
             process = _sandbox is null ? SessionProcess.Start(argv, outer, directory) : SpawnThread.Run(() => SessionProcess.Start(argv, outer, directory));
         }
@@ -103,7 +126,7 @@ internal sealed class SubjobProcess : IDisposable
         {
             _sandbox?.Dispose();
             TryDelete(_allocationPath);
-            return new ProcessOutcome(-1, $"cannot start {_assign.Argv[0]} on worker {workerName}: {e.Message}");
+            return new ProcessOutcome(-1, $"cannot start {_argv[0]} on worker {workerName}: {e.Message}");
         }
 
         TimeSpan? killAsked;

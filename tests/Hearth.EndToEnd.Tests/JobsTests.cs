@@ -167,4 +167,30 @@ public sealed class JobsTests(TwoWorkerCluster fixture) : IClassFixture<TwoWorke
     }
 
     private static long Nanos(string line) => long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task LogsFollowPrintsOutputAsItIsWrittenAndReturnsOnceTheJobEnds()
+    {
+        var mark = Path.Combine(Cluster.Root, $"follow-{Guid.NewGuid():N}");
+        var id = await Cluster.SubmitAsync("host.processors=1", "sh", "-c", $"echo one; while [ ! -e {mark} ]; do sleep 0.1; done; echo two >&2; echo three");
+        using var follower = System.Diagnostics.Process.Start(HearthCli.StartInfo(Cluster.Environment, "logs", "-f", $"{id}"))!;
+        var stderr = follower.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        // The first line arrives while the job still runs: it waits for the mark, which only comes next.
+        Assert.Equal("one", await follower.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));
+        Assert.False(follower.HasExited);
+        await File.WriteAllTextAsync(mark, "", TestContext.Current.CancellationToken);
+        Assert.Equal("three", await follower.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));
+        Assert.Null(await follower.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));
+        await follower.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, follower.ExitCode);
+        Assert.Equal("two\n", await stderr);
+        Assert.Equal("complete", (await Cluster.WaitForJobAsync(id)).GetProperty("state").GetString());
+
+        // Piped, wait prints its plain line and draws no progress.
+        var waited = await Cluster.RunAsync("wait", $"{id}");
+        Assert.Equal($"job {id} sh: complete\n", waited.Stdout);
+        Assert.DoesNotContain("\u001b", waited.Stderr, StringComparison.Ordinal);
+    }
 }

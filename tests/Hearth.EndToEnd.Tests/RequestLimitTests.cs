@@ -126,7 +126,70 @@ public sealed class RequestLimitTests(SupervisorOnly fixture) : IClassFixture<Su
     {
         var response = await SubmitAsync("""{"command": ["echo", "a\u0000b"]}""");
 
-        Assert.Equal("command[1] holds a NUL character, which no process argument can", await AssertProblemAsync(response, HttpStatusCode.BadRequest));
+        Assert.Equal(
+            "$.command[1] holds a NUL character (U+0000) at character 2; it may hold only printable text, tabs and line breaks",
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest));
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "name": "x\u0000"}""", "$.name holds a NUL character (U+0000) at character 2")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "name": "\u001b[2Jgotcha"}""", "$.name holds the control character U+001B at character 1")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "name": "tab\there"}""", "name holds the control character U+0009 at character 4; it may hold only printable text")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["printf", "\u0007"]}""", "$.command[1] holds the control character U+0007 at character 1")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "requirements": "host.os == \"x\u0000\""}""", "$.requirements holds a NUL character (U+0000)")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "retry_delay": "1s\u0085"}""", "$.retry_delay holds the control character U+0085")]
+    [InlineData("POST", "/v1/jobs", """{"command": ["true"], "name": "a\udc00"}""", "$.name holds a lone UTF-16 surrogate, which is not text")]
+    [InlineData("POST", "/v1/jobs/1/modify", """{"reservations": "host.processors=1\u0000"}""", "$.reservations holds a NUL character (U+0000)")]
+    [InlineData("POST", "/v1/accounts", """{"name": "eve\u0000"}""", "$.name holds a NUL character (U+0000)")]
+    [InlineData("POST", "/v1/admin/reservations", """{"calling_user": "alice\u001b", "algorithm": "acme/model", "version_type": "latest_public", "count": 1}""", "$.calling_user holds the control character U+001B")]
+    public async Task EveryStringOfABodyIsRefusedWithNulControlCharactersOrLoneSurrogatesNamingIt(string method, string path, string body, string detail)
+    {
+        var response = await SendAsync(method, path, body);
+
+        Assert.StartsWith(detail, await AssertProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/accounts/eve%07/keys", "the path holds the control character U+0007 at character 17")]
+    [InlineData("/v1/algorithms/acme/m%1B/versions", "the path holds the control character U+001B at character 22")]
+    [InlineData("/v1/jobs?state=pending%00", "query parameter state holds a NUL character (U+0000) at character 8")]
+    public async Task APathOrQueryWithAControlCharacterIsRefusedBeforeRouting(string path, string detail)
+    {
+        using var http = Client(Cluster.AdminKey);
+
+        var response = await http.GetAsync(new Uri(path, UriKind.Relative), Token);
+
+        Assert.StartsWith(detail, await AssertProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReservationOfTenThousandItemsIsRefusedBySize()
+    {
+        var items = string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"host.r{i}=1"));
+        var few = string.Join(',', Enumerable.Range(0, 101).Select(i => $"host.r{i}=1"));
+
+        Assert.Equal(
+            $"invalid reservation: reservation is {items.Length} characters long; the limit is 4096",
+            await AssertProblemAsync(await SubmitAsync($$"""{"command": ["true"], "reservations": "{{items}}"}"""), HttpStatusCode.BadRequest));
+        Assert.Equal(
+            "invalid reservation: reservation has 101 items; the limit is 100",
+            await AssertProblemAsync(await SubmitAsync($$"""{"command": ["true"], "reservations": "{{few}}"}"""), HttpStatusCode.BadRequest));
+    }
+
+    [Theory]
+    [InlineData("1e308")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    [InlineData("61")]
+    [InlineData("-1")]
+    public async Task AWaitTimeoutOutOfRangeIsA400NeverA500(string timeout)
+    {
+        using var http = Client(Cluster.AdminKey);
+
+        var response = await http.GetAsync(new Uri($"/v1/jobs/1/wait?timeout={timeout}", UriKind.Relative), Token);
+
+        Assert.EndsWith("is out of range: 0 to 60 seconds", await AssertProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
     }
 
     [Fact]

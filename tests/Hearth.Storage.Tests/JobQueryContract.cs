@@ -101,4 +101,53 @@ public abstract class JobQueryContract(TestStores stores) : StorageContract(stor
         Assert.Equal(binary, chunks[2].Data);
         Assert.Empty(await ReadLogAsync(1, 0, 3));
     }
+    [Fact]
+    public async Task JobsAreFilteredByOneAccountAndByAPartOfTheirNameIgnoringCaseAndLikeSigns()
+    {
+        await CommitAsync(c =>
+        {
+            c.Jobs.Add(Job(1, "complete") with { Name = "Shot_010 comp" });
+            c.Jobs.Add(Job(2, "failed", submittedBy: "alice") with { Name = "shot_010 light" });
+            c.Jobs.Add(Job(3, "complete", submittedBy: "alice") with { Name = "shotX010 light" });
+            c.Jobs.Add(Job(4, "complete", submittedBy: "bob") with { Name = "100% done" });
+        });
+
+        var alice = await Store.Jobs.ListJobsAsync(new JobFilter(Account: "alice"), Cancel);
+        var admin = await Store.Jobs.ListJobsAsync(new JobFilter(Account: "admin"), Cancel);
+        var shot = await Store.Jobs.ListJobsAsync(new JobFilter(NameContains: "SHOT_010"), Cancel);
+        var percent = await Store.Jobs.ListJobsAsync(new JobFilter(NameContains: "0% d"), Cancel);
+        var alicesComplete = await Store.Jobs.ListJobsAsync(new JobFilter("complete", Account: "alice"), Cancel);
+
+        Assert.Equal([3L, 2], alice.Select(j => j.Id));
+        Assert.Equal([1L], admin.Select(j => j.Id));
+        Assert.Equal([2L, 1], shot.Select(j => j.Id));
+        Assert.Equal([4L], percent.Select(j => j.Id));
+        Assert.Equal([3L], alicesComplete.Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task ALogIsTailedFromItsEndThenFollowedFromTheLastChunkRead()
+    {
+        await CommitAsync(c =>
+        {
+            c.Jobs.Add(Job(1, "running"));
+            c.Subjobs.Add(Subjob(1, 0));
+            for (var i = 0; i < 5; i++)
+            {
+                c.Logs.Add(new LogChunkRecord(1, 0, 1, 1, System.Text.Encoding.UTF8.GetBytes($"{i};")));
+            }
+
+            c.Logs.Add(new LogChunkRecord(1, 0, 2, 1, "other attempt"u8.ToArray()));
+        });
+
+        var tail = await Store.Jobs.ReadLogTailAsync(1, 0, 1, -1, 2, Cancel);
+        await CommitAsync(c => c.Logs.Add(new LogChunkRecord(1, 0, 1, 2, "5;"u8.ToArray())));
+        var next = await Store.Jobs.ReadLogTailAsync(1, 0, 1, tail[^1].Id, 10, Cancel);
+
+        Assert.Equal(["3;", "4;"], tail.Select(c => System.Text.Encoding.UTF8.GetString(c.Data)));
+        Assert.Equal(["5;"], next.Select(c => System.Text.Encoding.UTF8.GetString(c.Data)));
+        Assert.Equal(2, next[0].Stream);
+        Assert.Equal(0, (await Store.Jobs.FindSubjobAsync(1, 0, Cancel))!.Index);
+        Assert.Null(await Store.Jobs.FindSubjobAsync(1, 1, Cancel));
+    }
 }

@@ -1,6 +1,7 @@
 using Hearth.Core.Resources;
 using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hearth.Supervisor.Tests;
@@ -16,6 +17,65 @@ public sealed class SchedulerLoopTests : LoopStoreFixture
         NullLogger<Scheduler>.Instance);
 
     private static Register Register(string name) => new() { Name = name, Resources = { ["host.processors"] = 2 } };
+
+    [Fact]
+    public async Task TextNoStoreKeepsFailsItsOwnSubmissionAloneAndTheRestOfItsCycleIsCommitted()
+    {
+        await using var scheduler = NewScheduler();
+        // Queued before the loop starts, so its first cycle takes all three together.
+        var before = scheduler.SubmitAsync(new JobSubmission("before", ["true"], ResourceRequest.Default, 9999, 1, null));
+        var poisoned = scheduler.SubmitAsync(new JobSubmission("x\0", ["true"], ResourceRequest.Default, 9999, 1, null));
+        var after = scheduler.SubmitAsync(new JobSubmission("after", ["true"], ResourceRequest.Default, 9999, 1, null));
+
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<UnstorableValueException>(() => WithinBound(poisoned, "the poisoned submission's answer"));
+        Assert.Equal("name holds a NUL character (U+0000) at character 2; no store keeps it as text", refused.Message);
+        foreach (var (name, submitted) in new[] { ("before", before), ("after", after) })
+        {
+            var stored = await Backend.Jobs.FindJobAsync(await WithinBound(submitted, name), TestContext.Current.CancellationToken);
+            Assert.Equal(name, stored?.Job.Name);
+        }
+
+        Assert.True(scheduler.IsRunning);
+    }
+
+    [Fact]
+    public async Task WhenTheStoreStillRefusesABatchForOneRequestsDataThatRequestFailsAloneAndTheRestAreCommitted()
+    {
+        // A value the checks let through but the store refuses, as PostgreSQL refuses a byte sequence it cannot hold.
+        var store = new RefusingStore(Backend.Scheduler, "refused-by-the-store");
+        await using var scheduler = new Scheduler(
+            store, new SchedulerSettings(TimeSpan.FromSeconds(30), new Dictionary<ResourceName, int>()), Time, new JobWaiters(), NullLogger<Scheduler>.Instance);
+        var before = scheduler.SubmitAsync(new JobSubmission("before", ["true"], ResourceRequest.Default, 9999, 1, null));
+        var refused = scheduler.SubmitAsync(new JobSubmission("refused-by-the-store", ["true"], ResourceRequest.Default, 9999, 1, null));
+        var after = scheduler.SubmitAsync(new JobSubmission("after", ["true"], ResourceRequest.Default, 9999, 1, null));
+
+        await scheduler.StartAsync(TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<UnstorableValueException>(() => WithinBound(refused, "the refused submission's answer"));
+        Assert.Equal("$2 is refused by this store", error.Message);
+        foreach (var (name, submitted) in new[] { ("before", before), ("after", after) })
+        {
+            var stored = await Backend.Jobs.FindJobAsync(await WithinBound(submitted, name), TestContext.Current.CancellationToken);
+            Assert.Equal(name, stored?.Job.Name);
+        }
+
+        Assert.True(scheduler.IsRunning);
+        var next = await WithinBound(scheduler.SubmitAsync(new JobSubmission("next", ["true"], ResourceRequest.Default, 9999, 1, null)), "a later submission");
+        Assert.Equal("next", (await Backend.Jobs.FindJobAsync(next, TestContext.Current.CancellationToken))?.Job.Name);
+    }
+
+    /// <summary>A real store that refuses, before writing anything, every batch holding a job of one name.</summary>
+    private sealed class RefusingStore(ISchedulerStore inner, string refusedName) : ISchedulerStore
+    {
+        public Task<StoredCluster> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+
+        public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken) =>
+            changes.Jobs.Any(j => j.Name == refusedName)
+                ? throw new UnstorableValueException("$2 is refused by this store")
+                : inner.CommitAsync(changes, cancellationToken);
+    }
 
     [Fact]
     public async Task SubmissionIsStoredBeforeItsAssignmentIsSent()

@@ -22,6 +22,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _directory;
     private int _port;
+    private string? _settings;
     private Exception? _failure;
     private int _databases;
     private int _stopped;
@@ -154,6 +155,7 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 await RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-o", settings, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "start"],
                     asPostgres: true, cancellationToken).ConfigureAwait(false);
+                _settings = settings;
                 return;
             }
             catch (InvalidOperationException e)
@@ -167,6 +169,33 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         throw last!;
+    }
+
+    /// <summary>
+    /// Takes the server down as an outage would (a fast shutdown: sessions are cut, nothing is accepted) until
+    /// <see cref="StartAgainAsync"/>. Only for tests that run alone, since every database of the run goes with it.
+    /// </summary>
+    public async Task StopForOutageAsync(CancellationToken cancellationToken)
+    {
+        await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        await RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", Path.Combine(_directory!, "data"), "-m", "fast", "-w", "-t", "60", "stop"], asPostgres: true, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the server again after <see cref="StopForOutageAsync"/>, on the same port and data.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", Path.Combine(_directory!, "data"), "-o", _settings!, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "start"],
+            asPostgres: true, cancellationToken).ConfigureAwait(false);
+        // The tests' own pooled connections died with the old server.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>A restart as an operator does one: a fast shutdown, then a start on the same port and data.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await StopForOutageAsync(cancellationToken).ConfigureAwait(false);
+        await StartAgainAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private string ServerLog()

@@ -2,11 +2,15 @@ using Hearth.Cli.Commands;
 
 namespace Hearth.Cli.Client;
 
-/// <summary>Runs a client command: one <see cref="SupervisorClient"/>, and every failure as one line on stderr.</summary>
+/// <summary>
+/// Runs a client command: one <see cref="SupervisorClient"/>, every failure as one line on stderr, and nothing from
+/// the supervisor printed with its control characters raw (<see cref="TerminalText"/>).
+/// </summary>
 internal static class ClientCommand
 {
     public static async Task<int> RunAsync(Func<SupervisorClient, Task<int>> action)
     {
+        TerminalText.Guard();
         try
         {
             using var client = SupervisorClient.FromEnvironment();

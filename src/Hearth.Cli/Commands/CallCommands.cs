@@ -26,6 +26,7 @@ internal static class CallCommands
         var call = new Command("call", "Call an algorithm with the key in $HEARTH_API_KEY and print its result") { path, input, text, file, timeout, json };
         call.SetAction(async (result, cancellation) =>
         {
+            TerminalText.Guard();
             try
             {
                 var target = AlgorithmPath.Parse(result.GetValue(path)!);

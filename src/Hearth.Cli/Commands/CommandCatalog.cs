@@ -12,6 +12,7 @@ internal static class CommandCatalog
         root.Subcommands.Add(BenchCommands.Create());
         root.Subcommands.Add(AlgoCommands.Create());
         root.Subcommands.Add(ReservationsCommands.Create());
+        root.Subcommands.Add(FrameCommands.Create());
         foreach (var command in ClusterCommands.Create().Concat(JobCommands.Create()).Concat(ClusterViewCommands.Create())
             .Concat(AccountCommands.Create()).Concat(CallCommands.Create()).Concat(JobChangeCommands.Create()))
         {

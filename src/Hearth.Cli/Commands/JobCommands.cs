@@ -23,6 +23,7 @@ internal static class JobCommands
         var retries = new Option<int?>("--retries") { Description = "Run a subjob that exits non-zero again, up to this many times (default 0)" };
         var retryDelay = new Option<string?>("--retry-delay") { Description = "Wait this long before each retry, e.g. 30s or 2m (default: at once)" };
         var waitFor = new Option<string?>("--wait-for") { Description = "Job IDs, comma-separated: this job stays blocked until they all complete, and fails if one does not" };
+        var agenda = new AgendaOptions();
         var where = new WhereOptions();
         var json = JsonOption();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
@@ -31,6 +32,7 @@ internal static class JobCommands
             name, reservations, cpus, priority, retries, retryDelay, waitFor, json, command,
         };
         where.AddTo(submit);
+        agenda.AddTo(submit);
         submit.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var spec = result.GetValue(reservations);
@@ -45,9 +47,11 @@ internal static class JobCommands
             }
 
             var requirements = where.Read(result);
-            var request = new SubmitJobRequest(
-                result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
-                result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements);
+            var request = agenda.AddTo(
+                new SubmitJobRequest(
+                    result.GetValue(command), result.GetValue(name), spec, result.GetValue(priority), result.GetValue(cpus), Environment.CurrentDirectory,
+                    result.GetValue(retries), result.GetValue(retryDelay), ParseJobIds(result.GetValue(waitFor), "--wait-for"), requirements),
+                result);
             var created = await client.PostAsync<SubmitJobResponse>("/v1/jobs", request, CancellationToken.None).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -179,10 +183,14 @@ internal static class JobCommands
     {
         var id = new Argument<string>("id") { Description = "A job ID, or JOB.SUBJOB for one subjob" };
         var subjob = new Option<int?>("--subjob") { Description = "Only this subjob" };
+        var frame = new Option<int?>("--frame") { Description = "The output of the agenda item holding this frame" };
         var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest (attempts count from 1; see job ID)" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends" };
         var json = JsonOption();
-        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob)") { id, subjob, attempt, follow, json };
+        var logs = new Command("logs", "Print a job's captured stdout and stderr (latest attempt of each subjob, or of the item holding --frame F)")
+        {
+            id, subjob, attempt, frame, follow, json,
+        };
         logs.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
             var text = result.GetValue(id)!;
@@ -209,9 +217,14 @@ internal static class JobCommands
                     : await LogFollower.FollowAsync(client, jobId, only, cancellation).ConfigureAwait(false);
             }
 
-            if (result.GetValue(json) || which is not null)
+            if (result.GetValue(json) || which is not null || result.GetValue(frame) is not null)
             {
                 var parts = new List<string>();
+                if (result.GetValue(frame) is { } f)
+                {
+                    parts.Add($"frame={f.ToString(CultureInfo.InvariantCulture)}");
+                }
+
                 if (only is { } n)
                 {
                     parts.Add($"subjob={n}");
@@ -225,11 +238,14 @@ internal static class JobCommands
                 var query = parts.Count > 0 ? "?" + string.Join('&', parts) : "";
                 if (!result.GetValue(json))
                 {
+                    // The job's own output, as it wrote it, like the latest attempt's below.
                     var chosen = await client.GetAsync<JobLogsView>($"/v1/jobs/{jobId}/logs{query}", cancellation).ConfigureAwait(false);
+                    await using var rawOut = Console.OpenStandardOutput();
+                    await using var rawErr = Console.OpenStandardError();
                     foreach (var log in chosen.Subjobs)
                     {
-                        Console.Out.Write(log.Stdout);
-                        Console.Error.Write(log.Stderr);
+                        await rawOut.WriteAsync(System.Text.Encoding.UTF8.GetBytes(log.Stdout), cancellation).ConfigureAwait(false);
+                        await rawErr.WriteAsync(System.Text.Encoding.UTF8.GetBytes(log.Stderr), cancellation).ConfigureAwait(false);
                     }
 
                     return ExitCodes.Ok;
@@ -274,6 +290,16 @@ internal static class JobCommands
             var bar = context.AddTask($"job {jobId}", maxValue: 1);
             return WaitForEndAsync(client, jobId, limit, cancellation, view =>
             {
+                if (view.Frames is { } frames)
+                {
+                    // An agenda job's progress is its frames': its subjobs come and go as items are handed out.
+                    var complete = frames.GetValueOrDefault(JobStates.Complete);
+                    bar.MaxValue = Math.Max(1, frames.Values.Sum());
+                    bar.Value = complete;
+                    bar.Description = Markup.Escape($"job {jobId} {view.State}: {complete} of {frames.Values.Sum()} frames done, {frames.GetValueOrDefault(JobStates.Running)} running");
+                    return;
+                }
+
                 var done = view.Subjobs.Count(s => JobStates.IsTerminal(s.State));
                 var running = view.Subjobs.Count(s => s.State == JobStates.Running);
                 bar.MaxValue = Math.Max(1, view.Subjobs.Count);
@@ -321,6 +347,12 @@ internal static class JobCommands
         Console.Out.WriteLine($"  submitted by {view.SubmittedBy}");
         Console.Out.WriteLine($"  command      {string.Join(' ', view.Command)}");
         Console.Out.WriteLine($"  reservations {view.Reservations}   priority {view.Priority}   cpus {view.Cpus}");
+        if (view.Range is { } range)
+        {
+            Console.Out.WriteLine($"  range        {range}   chunk {view.Chunk}");
+            Console.Out.WriteLine($"  frames       {FrameCommands.Counts(view.Frames ?? new Dictionary<string, int>())}");
+        }
+
         if (view.Retries > 0)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  retries      {view.Retries}, {view.RetryDelaySeconds:0.###}s apart"));

@@ -12,7 +12,7 @@ internal static class TerminalProgress
     public static IAnsiConsole? For(bool json) =>
         json || Console.IsOutputRedirected || Console.IsErrorRedirected
             ? null
-            : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Hearth.Cli.Client.TerminalText.RawError) });
 
     /// <summary>A bar that counts things done of a total, with the time elapsed, cleared when it ends.</summary>
     public static Progress Counting(IAnsiConsole console) =>

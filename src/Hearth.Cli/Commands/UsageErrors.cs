@@ -26,12 +26,36 @@ internal static partial class UsageErrors
         return ExitCodes.InvalidInput;
     }
 
+    /// <summary>True when <paramref name="result"/> holds an error to report instead of running the command.</summary>
+    public static bool Any(ParseResult result) => result.Errors.Count > 0 || OptionsTakenAsArguments(result).Any();
+
     /// <summary>One plain-words line per parse error.</summary>
     public static IEnumerable<string> Describe(ParseResult result)
     {
         // An unknown word where a command was expected says more than "needs a command" beside it.
         var unknown = result.Errors.Any(e => Unrecognized().IsMatch(e.Message));
-        return result.Errors.Where(e => !(unknown && e.Message.StartsWith(NoCommand, StringComparison.Ordinal))).Select(e => Describe(result, e));
+        return result.Errors.Where(e => !(unknown && e.Message.StartsWith(NoCommand, StringComparison.Ordinal))).Select(e => Describe(result, e))
+            .Concat(OptionsTakenAsArguments(result));
+    }
+
+    /// <summary>
+    /// A command with trailing arguments (<c>submit -- CMD ARGS</c>, <c>call ALGO INPUT</c>) would take a misspelt or
+    /// unknown option before <c>--</c> as one of them, and run something nobody meant: each is an error by name.
+    /// After <c>--</c> everything is an argument.
+    /// </summary>
+    private static IEnumerable<string> OptionsTakenAsArguments(ParseResult result)
+    {
+        var beforeDoubleDash = result.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var argument in result.CommandResult.Children.OfType<ArgumentResult>())
+        {
+            foreach (var token in argument.Tokens)
+            {
+                if (beforeDoubleDash.Contains(token) && LooksLikeAnOption(token.Value))
+                {
+                    yield return $"unknown option {token.Value} for '{CommandPath(result.CommandResult)}'; arguments that start with - go after --";
+                }
+            }
+        }
     }
 
     private static string Describe(ParseResult result, ParseError error)
@@ -86,6 +110,10 @@ internal static partial class UsageErrors
         // Our own validators and anything the parser reports in words already; no .NET type names either way.
         return TypeName().Replace(message.ReplaceLineEndings(" "), m => $"'{Words(Type.GetType(m.Groups["type"].Value))}'").TrimEnd('.');
     }
+
+    /// <summary><c>-x</c> or <c>--name</c>; not <c>-</c> (standard input), nor a negative number or frame range (<c>-10--1</c>).</summary>
+    private static bool LooksLikeAnOption(string value) =>
+        value.Length > 1 && value[0] == '-' && char.IsAsciiLetter(value[value[1] == '-' && value.Length > 2 ? 2 : 1]);
 
     private static string Subject(SymbolResult? symbol) => symbol switch
     {

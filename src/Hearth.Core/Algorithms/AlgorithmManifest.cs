@@ -68,7 +68,7 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Resourc
         ResourceRequest spec;
         try
         {
-            spec = ResourceRequest.Parse(value.GetValue<string>());
+            spec = ResourceRequest.Parse(Text(value));
             spec.RequireExactOnly();
         }
         catch (ResourceRequestSyntaxException e)
@@ -93,7 +93,7 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Resourc
 
         try
         {
-            return Requirement.ParseOrNone(value.GetValue<string>());
+            return Requirement.ParseOrNone(Text(value));
         }
         catch (RequirementSyntaxException e)
         {
@@ -148,7 +148,8 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Resourc
                 throw new AlgorithmFormatException(Fail($"item {i + 1} is not a string"));
             }
 
-            argv[i] = item.GetValue<string>();
+            argv[i] = Text(item);
+            Hearth.Core.Text.ClientText.Require(argv[i], Fail($"item {i + 1}"), why => new AlgorithmFormatException(why), multiline: true);
         }
 
         if (argv[0].Length == 0)
@@ -157,6 +158,19 @@ public sealed record AlgorithmManifest(IReadOnlyList<string> Entrypoint, Resourc
         }
 
         return argv;
+    }
+
+    /// <summary>A string value; a <c>\ud800</c> escape with no partner is no text, and is refused as such.</summary>
+    private static string Text(JsonValue value)
+    {
+        try
+        {
+            return value.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new AlgorithmFormatException($"{FileName} holds a lone UTF-16 surrogate escape, which is not text");
+        }
     }
 
     public bool Equals(AlgorithmManifest? other) => other is not null && ToJson() == other.ToJson();

@@ -7,11 +7,13 @@ namespace Hearth.Core.Algorithms;
 /// and again by a worker as it unpacks one: regular files, directories and symbolic links, at relative paths without
 /// <c>..</c>, without setuid or setgid bits, relative links that stay inside the build (<c>..</c> only at the start of
 /// a target), and nothing placed through a link.
-/// Anything else (device nodes, FIFOs, hard links) is refused. One instance per archive: it remembers the links.
+/// Anything else (device nodes, FIFOs, hard links, sparse files) is refused, and so is a path that appears twice: which
+/// copy would land on disk would depend on who unpacks it. One instance per archive: it remembers the paths and links.
 /// </summary>
 public sealed class BuildArchiveRules
 {
     private readonly HashSet<string> _links = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The entry's path relative to the build's top ("" for the top itself), or null for a metadata entry that
@@ -29,6 +31,7 @@ public sealed class BuildArchiveRules
             TarEntryType.BlockDevice => "a block device",
             TarEntryType.Fifo => "a FIFO",
             TarEntryType.HardLink => "a hard link",
+            TarEntryType.SparseFile => "a sparse file (as tar --sparse writes)",
             _ => $"an entry of type {entry.EntryType}",
         };
         if (kind == "")
@@ -42,6 +45,11 @@ public sealed class BuildArchiveRules
         }
 
         var path = RelativePath(name);
+        if (path.Length > 0 && !_paths.Add(path))
+        {
+            throw Refuse(name, "appears twice; each path may appear only once in a build");
+        }
+
         if ((entry.Mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup)) != 0)
         {
             throw Refuse(name, "has the setuid or setgid bit; a build may not carry either");
@@ -109,6 +117,18 @@ public sealed class BuildArchiveRules
                 throw Refuse(name, $"is a symbolic link to \"{target}\", outside the build; links must stay inside it");
             }
         }
+    }
+
+    /// <summary>
+    /// Why an archive's entry could not even be read: the tar reader refuses some entry types (a GNU sparse file, as
+    /// <c>tar --sparse</c> writes) before their name is known, so the type is what the message names.
+    /// </summary>
+    public static string Unreadable(NotSupportedException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Message.Contains(nameof(TarEntryType.SparseFile), StringComparison.Ordinal)
+            ? "the build archive holds a sparse file (as tar --sparse writes); a build holds only regular files, directories and symbolic links: pack it without --sparse"
+            : $"the build archive holds an entry of a type a build may not have ({error.Message.TrimEnd('.')}); a build holds only regular files, directories and symbolic links";
     }
 
     private static BuildArchiveException Refuse(string name, string why) => new($"the build archive's entry \"{name}\" {why}");

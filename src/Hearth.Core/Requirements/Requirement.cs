@@ -22,8 +22,22 @@ public sealed class Requirement
     public static Requirement Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxLength)
+        {
+            throw new RequirementSyntaxException(1, string.Create(
+                System.Globalization.CultureInfo.InvariantCulture, $"the expression is {text.Length} characters long; the limit is {MaxLength}"));
+        }
+
+        if (Hearth.Core.Text.ClientText.IndexOfProblem(text, multiline: true) is var at and >= 0)
+        {
+            throw new RequirementSyntaxException(at + 1, $"{Hearth.Core.Text.ClientText.Describe(text[at])} is not allowed in an expression");
+        }
+
         return new Requirement(RequirementParser.Parse(text));
     }
+
+    /// <summary>Characters in an expression: far more than any real one, and little enough to keep with every job.</summary>
+    public const int MaxLength = 4096;
 
     /// <summary>Null for a missing or blank expression: the work may run anywhere.</summary>
     public static Requirement? ParseOrNone(string? text) => string.IsNullOrWhiteSpace(text) ? null : Parse(text);

@@ -11,6 +11,12 @@ public sealed class ResourceRequest : IEquatable<ResourceRequest>
     /// <summary>What a job with no resource request asks for.</summary>
     public static readonly ResourceRequest Default = new([ResourceRequestItem.Exactly(ResourceName.Processors, 1)]);
 
+    /// <summary>Characters in a reservation string: far more than any real request, and little enough to keep and list.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>Items in a reservation string; each names a different resource, and no worker has this many.</summary>
+    public const int MaxItems = 100;
+
     private ResourceRequest(IReadOnlyList<ResourceRequestItem> items)
     {
         Items = items;
@@ -30,7 +36,19 @@ public sealed class ResourceRequest : IEquatable<ResourceRequest>
             throw new ResourceRequestSyntaxException("reservation is empty: expected type.name=quantity, e.g. host.processors=1");
         }
 
+        if (text.Length > MaxLength)
+        {
+            throw new ResourceRequestSyntaxException(string.Create(
+                CultureInfo.InvariantCulture, $"reservation is {text.Length} characters long; the limit is {MaxLength}"));
+        }
+
         var raw = text.Split(',');
+        if (raw.Length > MaxItems)
+        {
+            throw new ResourceRequestSyntaxException(string.Create(
+                CultureInfo.InvariantCulture, $"reservation has {raw.Length} items; the limit is {MaxItems}"));
+        }
+
         var items = new List<ResourceRequestItem>(raw.Length);
         var seen = new Dictionary<ResourceName, int>();
         for (var i = 0; i < raw.Length; i++)

@@ -14,7 +14,7 @@ namespace Hearth.Supervisor.Algorithms;
 /// </summary>
 internal sealed partial class AlgorithmCalls(
     AccountService accounts, AlgorithmCatalog catalog, InstancePool pool, InstanceKeys instanceKeys, ILogger<AlgorithmCalls> logger,
-    IReservationHooks? reservations = null)
+    IReservationHooks? reservations = null, Data.DataSessions? sessions = null)
 {
     public const int MaxBodyBytes = 10 * 1024 * 1024;
     public const double DefaultTimeoutSeconds = 300;
@@ -99,9 +99,18 @@ internal sealed partial class AlgorithmCalls(
         + $"{scoped.Account} only within what {scoped.AlgorithmOwner} may reach: public algorithms, and private ones only where {scoped.AlgorithmOwner} "
         + $"is a member too ({refusal.Message})");
 
-    public Task<CallOutcome> RunAsync(PreparedCall call, double timeoutSeconds, CancellationToken cancellationToken) =>
-        pool.CallAsync(call.Account, call.Template, call.Launch, call.Request, TimeSpan.FromSeconds(timeoutSeconds), call.Alternatives, call.CaptureStdout,
-            cancellationToken);
+    public async Task<CallOutcome> RunAsync(PreparedCall call, double timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var outcome = await pool.CallAsync(call.Account, call.Template, call.Launch, call.Request, TimeSpan.FromSeconds(timeoutSeconds), call.Alternatives, call.CaptureStdout,
+            cancellationToken).ConfigureAwait(false);
+        if (sessions is not null && outcome.InstanceId is { } instance)
+        {
+            // What the call put in data://.session goes with it.
+            await sessions.EndAsync(instance).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
 
     /// <summary>
     /// Runs an <c>output=void</c> call after its caller has had its answer: it is not cancelled with the request, and

@@ -41,23 +41,18 @@ internal sealed class AlgorithmCatalog(IAlgorithmStore store, AccountService acc
             ?? throw new RefusedException(Refusal.NotFound($"algorithm {name} not found"));
 
     /// <summary>
-    /// Stores a staged build as <paramref name="hash"/> of <paramref name="name"/>. Pushing the same hash again is
-    /// answered with the stored build; a hash stored with different content for another algorithm is refused.
+    /// Stores a staged build of <paramref name="name"/> under the hash of its content. Pushing the same content again is
+    /// answered with the stored build; the same content pushed to another algorithm is a build of each, one archive.
     /// </summary>
-    public async Task<PushOutcome> PushAsync(AlgorithmName name, string hash, string source, StagedBuild staged, CancellationToken cancellationToken)
+    public async Task<PushOutcome> PushAsync(AlgorithmName name, string source, StagedBuild staged, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(staged);
+        var hash = staged.ContentHash;
         await accounts.RequireAsync(name.Owner, cancellationToken).ConfigureAwait(false);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var stored = await store.FindBuildAsync(hash, cancellationToken).ConfigureAwait(false);
-            if (stored is not null && stored.ArchiveSha256 != staged.Sha256 && (stored.Owner != name.Owner || stored.Name != name.Name))
-            {
-                BuildStore.Discard(staged);
-                throw new RefusedException(Refusal.Conflict(
-                    $"hash {hash} is already stored for {stored.Owner}/{stored.Name} with different content; a build's hash must identify its content"));
-            }
-
             var record = new BuildRecord(name.Owner, name.Name, hash, source, staged.Manifest.ToJson(),
                 stored?.ArchiveSha256 ?? staged.Sha256, stored?.ArchiveSize ?? staged.Size, time.GetUtcNow());
             Builds.Commit(staged, hash);

@@ -15,6 +15,8 @@ internal sealed class BuildStore
 {
     public const long MaxArchiveBytes = 4L * 1024 * 1024 * 1024;
 
+    private const int MaxManifestBytes = 1024 * 1024;
+
     private readonly string _root;
     private readonly string _incoming;
 
@@ -61,8 +63,8 @@ internal sealed class BuildStore
                 }
 
                 file.Position = 0;
-                var manifest = await ReadManifestAsync(file, cancellationToken).ConfigureAwait(false);
-                return new StagedBuild(temp, sha, size, manifest);
+                var (manifest, contentHash) = await ReadManifestAsync(file, cancellationToken).ConfigureAwait(false);
+                return new StagedBuild(temp, sha, size, manifest, contentHash);
             }
         }
         catch
@@ -97,12 +99,13 @@ internal sealed class BuildStore
     public Stream Open(string hash) => new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     /// <summary>
-    /// Reads the whole archive: every entry must pass <see cref="BuildArchiveRules"/> before anything is stored, and
-    /// the manifest is the top's <c>hearth.json</c>.
+    /// Reads the whole archive: every entry must pass <see cref="BuildArchiveRules"/> before anything is stored, the
+    /// manifest is the top's <c>hearth.json</c>, and the build's hash is computed from the content, never taken on trust.
     /// </summary>
-    private static async Task<AlgorithmManifest> ReadManifestAsync(Stream archive, CancellationToken cancellationToken)
+    private static async Task<(AlgorithmManifest Manifest, string ContentHash)> ReadManifestAsync(Stream archive, CancellationToken cancellationToken)
     {
         AlgorithmManifest? manifest = null;
+        var content = new BuildContentHash();
         try
         {
             var rules = new BuildArchiveRules();
@@ -114,16 +117,41 @@ internal sealed class BuildStore
                 {
                     while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
                     {
-                        if (rules.Check(entry) != AlgorithmManifest.FileName || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                        var path = rules.Check(entry);
+                        if (path is null or "" || entry.EntryType == TarEntryType.Directory)
                         {
                             continue;
                         }
 
-                        using var reader = new StreamReader(entry.DataStream!, leaveOpen: true);
-                        var json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                        if (entry.EntryType == TarEntryType.SymbolicLink)
+                        {
+                            content.AddLink(path, entry.LinkName);
+                            continue;
+                        }
+
+                        var executable = (entry.Mode & UnixFileMode.UserExecute) != 0;
+                        if (path != AlgorithmManifest.FileName)
+                        {
+                            await content.AddFileAsync(path, executable, entry.DataStream, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        if (entry.Length > MaxManifestBytes)
+                        {
+                            throw new RefusedException(Refusal.Invalid($"{AlgorithmManifest.FileName} is larger than {MaxManifestBytes / 1024} KiB"));
+                        }
+
+                        using var bytes = new MemoryStream();
+                        if (entry.DataStream is { } data)
+                        {
+                            await data.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        bytes.Position = 0;
+                        await content.AddFileAsync(path, executable, bytes, cancellationToken).ConfigureAwait(false);
                         try
                         {
-                            manifest = AlgorithmManifest.Parse(json);
+                            manifest = AlgorithmManifest.Parse(System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length));
                         }
                         catch (AlgorithmFormatException e)
                         {
@@ -137,11 +165,15 @@ internal sealed class BuildStore
         {
             throw new RefusedException(Refusal.Invalid(e.Message));
         }
+        catch (NotSupportedException e)
+        {
+            throw new RefusedException(Refusal.Invalid(BuildArchiveRules.Unreadable(e)));
+        }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
         {
             throw new RefusedException(Refusal.Invalid($"the build archive is not a readable tar.gz: {e.Message}"));
         }
 
-        return manifest ?? throw new RefusedException(Refusal.Invalid($"the build archive has no {AlgorithmManifest.FileName} at its top"));
+        return (manifest ?? throw new RefusedException(Refusal.Invalid($"the build archive has no {AlgorithmManifest.FileName} at its top")), content.Finish());
     }
 }

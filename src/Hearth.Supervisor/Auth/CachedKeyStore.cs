@@ -7,7 +7,8 @@ namespace Hearth.Supervisor.Auth;
 /// Key lookups from memory: every authenticated request looks its key up, and a call to a warm algorithm must not
 /// pay a database round trip for it. Found keys are remembered for <see cref="Lifetime"/>; a revocation through this
 /// store takes effect at once, one made around it (another supervisor on the same database) within the lifetime.
-/// Unknown keys are never remembered, so guessing cannot fill memory.
+/// Unknown keys are never remembered, so guessing cannot fill memory. While the store is in trouble a key found before
+/// is still taken, however long ago: what the supervisor serves from memory stays open to the keys that had it.
 /// </summary>
 internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyStore
 {
@@ -26,7 +27,16 @@ internal sealed class CachedKeyStore(IKeyStore inner, TimeProvider time) : IKeyS
 
         // A read that overlapped a revocation may hold the row from before it: answer with it once, never cache it.
         var revocations = Interlocked.Read(ref _revocations);
-        var record = await inner.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        ApiKeyRecord? record;
+        try
+        {
+            record = await inner.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (cached.Record is not null && StoreErrors.Classify(e) is not null)
+        {
+            return cached.Record;
+        }
+
         if (record is not null && Interlocked.Read(ref _revocations) == revocations)
         {
             _byHash[hash] = (record, now + Lifetime);

@@ -30,8 +30,9 @@ internal sealed class DataIdentity(AccountService accounts, InstanceKeys instanc
         if (instanceKeys.Identify(key, id => pool.StateOf(id) is not null) is { } scope && instanceKeys.InstanceOf(key) is { } instance)
         {
             var algorithm = pool.List().FirstOrDefault(i => i.Id == instance)?.Algorithm;
+            var caller = await accounts.CallerAsync(scope.Account, cancellationToken).ConfigureAwait(false);
             return new DataCaller(
-                await accounts.CallerAsync(scope.Account, cancellationToken).ConfigureAwait(false),
+                caller with { AlgorithmOwner = scope.AlgorithmOwner },
                 instance,
                 algorithm is not null && AlgorithmName.TryParse(algorithm, out var name, out _) ? name : null);
         }

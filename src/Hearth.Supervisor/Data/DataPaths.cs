@@ -78,7 +78,7 @@ internal static class DataPaths
             throw Invalid($"data://{shown}: .session exists only inside an algorithm call, for the call's lifetime");
         }
 
-        var root = $".session/{session}";
+        var root = DataSessions.Root(session);
         return new DataLocation(DataArea.Private, string.Join('/', segments.Skip(1).Prepend(root)), shown, caller.Account.Account, root);
     }
 

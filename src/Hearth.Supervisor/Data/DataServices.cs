@@ -15,6 +15,7 @@ internal static class DataServices
         services.AddSingleton(backend.Data);
         services.AddSingleton<DataService>();
         services.AddSingleton<DataIdentity>();
+        services.AddSingleton<DataSessions>();
         return services;
     }
 

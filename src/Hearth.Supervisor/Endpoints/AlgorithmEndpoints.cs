@@ -22,7 +22,7 @@ internal static class AlgorithmEndpoints
     {
         var algorithms = app.MapGroup("/v1/algorithms/{owner}/{name}").RequireAuthorization(HearthAuth.ApiPolicy).WithTags("Algorithms");
         algorithms.MapPost("/builds", PushAsync).Accepts<Stream>("application/gzip")
-            .WithSummary("Push a build: the body is the tar.gz of the build directory, hearth.json at its top; ?hash=40HEX&source=git|content");
+            .WithSummary("Push a build: the body is the tar.gz of the build directory, hearth.json at its top; its hash is computed from the content, and ?hash=40HEX, if given, must match it; ?source=git|content");
         algorithms.MapPost("/versions", PublishAsync).WithSummary("Publish a build as a version, public or private; versions only increase");
         algorithms.MapGet("/versions", VersionsAsync).WithSummary("The algorithm's versions, and for members its builds");
         app.MapGet("/v1/builds/{hash}", Archive).RequireAuthorization(HearthAuth.WorkerPolicy).WithTags("Algorithms")
@@ -39,11 +39,12 @@ internal static class AlgorithmEndpoints
         try
         {
             var algorithm = ParseName(owner, name);
-            if (!BuildHash.IsValid(hash))
+            if (hash is not null && !BuildHash.IsValid(hash))
             {
-                return Problems.BadRequest($"hash \"{hash}\" is not 40 hexadecimal digits; pass ?hash= with the build's git commit or content hash");
+                return Problems.BadRequest($"hash \"{hash}\" is not 40 hexadecimal digits; pass ?hash= with the build's content hash, or leave it out");
             }
 
+            source ??= "content";
             if (source is not ("git" or "content"))
             {
                 return Problems.BadRequest($"source \"{source}\" is not git or content");
@@ -62,7 +63,14 @@ internal static class AlgorithmEndpoints
             }
 
             staged = await catalog.Builds.StageAsync(context.Request.Body, ct).ConfigureAwait(false);
-            var pushed = await catalog.PushAsync(algorithm, BuildHash.Normalize(hash!), source, staged, ct).ConfigureAwait(false);
+            // The content names the build; a client's hash is only checked against it, so none can claim another's.
+            if (hash is not null && BuildHash.Normalize(hash) != staged.ContentHash)
+            {
+                return Problems.BadRequest(
+                    $"hash {BuildHash.Normalize(hash)} does not match the build's content, whose hash is {staged.ContentHash}; nothing was stored");
+            }
+
+            var pushed = await catalog.PushAsync(algorithm, source, staged, ct).ConfigureAwait(false);
             stored = true;
             var view = new PushView(pushed.Hash, pushed.Algorithm.ToString(), pushed.Created, pushed.Source, pushed.Size);
             return pushed.Created ? TypedResults.Created($"/v1/algorithms/{owner}/{name}/versions", view) : TypedResults.Ok(view);

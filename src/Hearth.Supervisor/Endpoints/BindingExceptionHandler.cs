@@ -29,6 +29,9 @@ internal sealed class BindingExceptionHandler(IProblemDetailsService problems, I
         // Only the supervisor reads this way: clients keep accepting fields a newer supervisor adds to its answers.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
+        // No string with a NUL, a lone surrogate or a stray control character gets past the body.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new ClientTextConverter()));
+
         services.AddExceptionHandler<BindingExceptionHandler>();
     }
 

@@ -30,6 +30,11 @@ internal static partial class BindingProblems
     {
         ArgumentNullException.ThrowIfNull(error);
         var path = error.Path is { Length: > 0 } p ? p : "$";
+        if (error is ClientTextException)
+        {
+            return $"{path} {error.Message}";
+        }
+
         if (error.Message.Contains("could not be converted to", StringComparison.Ordinal))
         {
             var expected = target is null ? null : TypeAt(options, target, path);

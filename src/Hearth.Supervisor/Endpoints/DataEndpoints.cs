@@ -32,7 +32,7 @@ internal static class DataEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, string? path, DataService data, DataIdentity identity)
+    private static async Task HandleAsync(HttpContext context, string? path, DataService data, DataIdentity identity, DataSessions sessions)
     {
         var request = context.Request;
         var cancel = context.RequestAborted;
@@ -62,6 +62,11 @@ internal static class DataEndpoints
                         limit.MaxRequestBodySize = null;
                     }
 
+                    if (caller.InstanceId is { } session && location.Root == DataSessions.Root(session))
+                    {
+                        sessions.Wrote(session);
+                    }
+
                     await data.PutAsync(location, caller, request.Body, request.ContentLength, cancel).ConfigureAwait(false);
                     await DataReplies.ResultAsync(context, w => w.WriteString("result", location.Uri)).ConfigureAwait(false);
                     return;
@@ -83,6 +88,11 @@ internal static class DataEndpoints
                     }
 
                     var created = DataPaths.Resolve((path ?? "").TrimEnd('/') + "/" + name, caller, caller.InstanceId);
+                    if (caller.InstanceId is { } dirSession && created.Root == DataSessions.Root(dirSession))
+                    {
+                        sessions.Wrote(dirSession);
+                    }
+
                     await data.CreateDirectoryAsync(location, created, caller, DataAcl.Parse(ReadAcl(body)), cancel).ConfigureAwait(false);
                     await DataReplies.ResultAsync(context, w => w.WriteString("result", created.Uri)).ConfigureAwait(false);
                     return;

@@ -2,6 +2,7 @@ using Hearth.Core.Algorithms;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -41,6 +42,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         FarmTargetNotFoundException => (StatusCodes.Status404NotFound, exception.Message),
         JobChangeRefusedException or JobRetryRefusedException or WorkerRemovalRefusedException => (StatusCodes.Status409Conflict, exception.Message),
         RefusedException e => (StatusOf(e.Refusal.Kind), e.Refusal.Message),
+        // Input that got past the checks at the edge, stopped by the store's own before anything of it was written.
+        UnstorableValueException => (StatusCodes.Status400BadRequest, $"a value of the request cannot be stored: {exception.Message}"),
         OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, Stopping),
         _ => null,
     };

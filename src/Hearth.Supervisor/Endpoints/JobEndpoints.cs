@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +32,7 @@ internal static class JobEndpoints
             .WithSummary("Change a job: priority while it is pending or running, reservations and requirements while it is pending; each change goes in its history");
         jobs.MapPost("/{id}/kill", KillAsync).WithSummary("Kill a job: pending subjobs are withdrawn, running process trees are stopped");
         jobs.MapPost("/{id}/retry", RetryAsync).WithSummary("Rerun the job's failed or killed subjobs, or only subjob ?subjob=K");
-        jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt, or ?attempt=N)");
+        jobs.MapGet("/{id}/logs", LogsAsync).WithSummary("The captured stdout and stderr of the job's subjobs (latest attempt, or ?attempt=N), or of the item holding ?frame=F");
         jobs.MapGet("/{id}/subjobs/{index:int}/{stream}", OutputAsync).WithSummary("One output stream of a subjob as plain text");
         return app;
     }
@@ -69,11 +70,15 @@ internal static class JobEndpoints
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> WaitAsync(
         string id, double? timeout, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
     {
-        var wait = TimeSpan.FromSeconds(timeout ?? 30);
-        if (wait < TimeSpan.Zero || wait > MaxWait || double.IsNaN(wait.TotalSeconds))
+        // Checked as a number first: 1e308 seconds is no TimeSpan, and NaN compares false with everything.
+        var seconds = timeout ?? 30;
+        if (!(seconds >= 0 && seconds <= MaxWait.TotalSeconds))
         {
-            return Problems.BadRequest($"timeout {timeout} is out of range: 0 to {MaxWait.TotalSeconds} seconds");
+            return Problems.BadRequest(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture, $"timeout {seconds} is out of range: 0 to {MaxWait.TotalSeconds} seconds"));
         }
+
+        var wait = TimeSpan.FromSeconds(seconds);
 
         return Problems.TryParseJobId(id, out var jobId)
             && await service.WaitAsync(jobId, wait, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } job
@@ -130,12 +135,20 @@ internal static class JobEndpoints
     }
 
     private static async Task<Results<Ok<JobLogsView>, ProblemHttpResult>> LogsAsync(
-        string id, int? subjob, int? attempt, HttpContext context, JobService service, AccountService accounts, CancellationToken ct)
+        string id, int? subjob, int? attempt, int? frame, HttpContext context, JobService service, FrameService frames, AccountService accounts, CancellationToken ct)
     {
         try
         {
+            if (frame is { } f && subjob is not null)
+            {
+                return Problems.BadRequest("frame: give a frame or a subjob, not both");
+            }
+
+            var access = await AccessAsync(context, accounts).ConfigureAwait(false);
             return Problems.TryParseJobId(id, out var jobId)
-                && await service.LogsAsync(jobId, subjob, attempt, await AccessAsync(context, accounts).ConfigureAwait(false), ct).ConfigureAwait(false) is { } logs
+                && await (frame is { } wanted
+                    ? frames.LogsAsync(jobId, wanted, attempt, access, ct)
+                    : service.LogsAsync(jobId, subjob, attempt, access, ct)).ConfigureAwait(false) is { } logs
                 ? TypedResults.Ok(logs)
                 : Problems.JobNotFound(id);
         }
@@ -144,6 +157,9 @@ internal static class JobEndpoints
             return Problems.NotFound(e.Message);
         }
     }
+
+    /// <summary>What the request's key may reach, for the frame endpoints.</summary>
+    internal static ValueTask<JobAccess> AccessOfAsync(HttpContext context, AccountService accounts) => AccessAsync(context, accounts);
 
     private static async Task<IResult> OutputAsync(string id, int index, string stream, JobService service, AccountService accounts, HttpContext context)
     {

@@ -75,6 +75,9 @@ public sealed class Job
 
     public IReadOnlyList<Subjob> Subjobs => _subjobs;
 
+    /// <summary>The work items of an agenda job, whose states make the job's; null for a job of one command.</summary>
+    internal Frames.Agenda? Agenda { get; set; }
+
     internal Subjob AddSubjob(long sequence)
     {
         var subjob = new Subjob(this, _subjobs.Count, sequence);
@@ -180,6 +183,11 @@ public sealed class Job
             }
         }
 
+        if (Agenda is { } agenda)
+        {
+            return (agenda.Derive(anyRunning, _waiting.Count > 0), firstStart);
+        }
+
         var state = anyRunning || (anyPending && anyEnded) ? WorkState.Running
             : anyPending ? (_waiting.Count > 0 ? WorkState.Blocked : WorkState.Pending)
             : anyKilled ? WorkState.Killed
@@ -232,6 +240,9 @@ public sealed class Job
                 $"job {Id} is {State.ToText()}; its {field} can change only while it is pending (no subjob started), and only its priority after that");
         }
     }
+
+    /// <summary>Notes an action taken on the job in its history, e.g. a frame action.</summary>
+    internal void Note(string field, string from, string to, string by, DateTimeOffset at) => Record(field, from, to, by, at);
 
     private void Record(string field, string from, string to, string by, DateTimeOffset at) => _changes.Add(new JobChangeRecord(field, from, to, by, at));
 

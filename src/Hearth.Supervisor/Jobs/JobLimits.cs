@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hearth.Core.Text;
 using Hearth.Protocol.Rest;
 
 namespace Hearth.Supervisor.Jobs;
@@ -31,6 +32,9 @@ public static class JobLimits
             throw new FieldTooLargeException(string.Create(CultureInfo.InvariantCulture, $"name is {name.Length} characters long; the limit is {MaxNameLength}"));
         }
 
+        ClientText.Require(request.Name, "name", Refuse);
+        ClientText.Require(request.RetryDelay, "retry_delay", Refuse);
+
         if (request.Command is { } command)
         {
             var bytes = 0L;
@@ -42,6 +46,8 @@ public static class JobLimits
                 {
                     throw new InvalidRequestException(string.Create(CultureInfo.InvariantCulture, $"command[{i}] holds a NUL character, which no process argument can"));
                 }
+
+                ClientText.Require(argument, string.Create(CultureInfo.InvariantCulture, $"command[{i}]"), Refuse, multiline: true);
             }
 
             if (bytes > MaxCommandBytes)
@@ -62,8 +68,12 @@ public static class JobLimits
             {
                 throw new InvalidRequestException($"working_directory \"{directory}\" is not an absolute path; give the full path on the worker, starting with /");
             }
+
+            ClientText.Require(directory, "working_directory", Refuse);
         }
     }
+
+    private static InvalidRequestException Refuse(string why) => new(why);
 
     /// <summary>The name of a job submitted without one: its program's file name, cut to the name limit.</summary>
     public static string DefaultName(string program)

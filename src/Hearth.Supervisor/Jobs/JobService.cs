@@ -3,13 +3,14 @@ using Hearth.Core.Placement;
 using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 
 namespace Hearth.Supervisor.Jobs;
 
 /// <summary>What the job endpoints do: validate, hand writes to the scheduler, read from the store.</summary>
-public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time)
+public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimeProvider time, FrameService? frames = null)
 {
     public const int MaxCpus = 10_000;
     public const int MaxListLimit = 10_000;
@@ -48,11 +49,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? JobLimits.DefaultName(command[0]) : request.Name.Trim();
         var controls = JobControlsParser.Parse(request);
+        var agenda = AgendaRequests.Parse(request);
         var storedStates = await StoredStatesAsync(controls.DependsOn, access, CancellationToken.None).ConfigureAwait(false);
         try
         {
             return await scheduler.SubmitAsync(
-                    new JobSubmission(name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements))
+                    new JobSubmission(
+                        name, [.. command], spec, priority, cpus, request.WorkingDirectory, access.Account, controls, storedStates, requirements, agenda))
                 .ConfigureAwait(false);
         }
         catch (PriorityNotAllowedException e)
@@ -142,6 +145,11 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
         }
 
         var view = JobViews.From(details);
+        if (frames is not null)
+        {
+            view = await frames.AddToAsync(view, cancellationToken).ConfigureAwait(false);
+        }
+
         return view with { PendingReason = PendingReasons.Explain(view, scheduler.View) };
     }
 
@@ -181,13 +189,13 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
     }
 
     /// <summary>
-    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>; null when the
-    /// job or subjob does not exist. The text of each stream is decoded on its own.
+    /// The end of one subjob attempt's output, or what was written after chunk <paramref name="afterId"/>, for the admin;
+    /// null when the job or subjob does not exist.
     /// </summary>
     public async Task<LogTail?> TailAsync(long id, int index, int? attempt, long afterId, CancellationToken cancellationToken)
     {
-        if (await FindDetailsAsync(id, JobAccess.Admin, cancellationToken).ConfigureAwait(false) is not { } details
-            || details.Subjobs.FirstOrDefault(s => s.Index == index) is not { } subjob)
+        // Read twice a second while a page follows it: the one subjob, not the whole job.
+        if (await queries.FindSubjobAsync(id, index, cancellationToken).ConfigureAwait(false) is not { } subjob)
         {
             return null;
         }
@@ -200,7 +208,9 @@ public sealed class JobService(Scheduler scheduler, IJobQueries queries, TimePro
             text.Append(Encoding.UTF8.GetString(chunk.Data));
         }
 
-        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), JobStates.IsTerminal(subjob.State) && which == subjob.Attempt);
+        // An attempt has ended once a later one began or the subjob did; all of it is read once a read comes back short.
+        var ended = (which < subjob.Attempt || JobStates.IsTerminal(subjob.State)) && (afterId < 0 || chunks.Count < LogTail.MaxChunks);
+        return new LogTail(which, chunks.Count > 0 ? chunks[^1].Id : Math.Max(afterId, 0), text.ToString(), ended);
     }
 
     /// <summary>How many of the jobs <paramref name="access"/> may see are in each state.</summary>

@@ -64,12 +64,36 @@ internal static class PendingReasons
             workers = [.. workers.Where(w => !WorkerEntry.RefusesAccountJobs(w.AccountJobs))];
         }
 
+        // A locked worker takes no new work: when only locked ones are big enough, that is the reason, by name.
+        var open = workers.Where(w => !w.Locked).ToList();
+        if (open.Count < workers.Count)
+        {
+            var fitting = workers.Where(w => w.Locked && w.State == "up" && FitsWhenEmpty(spec!, w, cluster)).Select(w => w.Name).ToList();
+            if (fitting.Count > 0 && !open.Any(w => w.State == "up" && FitsWhenEmpty(spec!, w, cluster)))
+            {
+                return $"every worker that fits is locked ({string.Join(", ", fitting)})";
+            }
+
+            if (open.Any(w => w.State == "up"))
+            {
+                workers = open;
+            }
+        }
+
         var hosts = workers.Select(w => new HostCapacity(
             w.Name, w.State == "up", Amounts(w.Resources, u => u.Total), Amounts(w.Resources, u => u.Free))).ToList();
         var idle = workers
             .Where(w => w.Running == 0 && w.Resources.All(u => u.Used == 0))
             .Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         return CapacityShortfall.ExplainOne(spec!, new CapacityView(hosts, Amounts(cluster.Global, u => u.Free)), idle);
+    }
+
+    /// <summary>Whether the work would fit on <paramref name="worker"/> with nothing else there: it is big enough.</summary>
+    private static bool FitsWhenEmpty(ResourceRequest spec, WorkerView worker, ClusterView cluster)
+    {
+        var totals = Amounts(worker.Resources, u => u.Total);
+        var host = new HostCapacity(worker.Name, true, totals, totals);
+        return CapacityShortfall.Explain(spec, 1, new CapacityView([host], Amounts(cluster.Global, u => u.Total))) is null;
     }
 
     /// <summary>Every worker that is up refuses accounts' jobs: each one's reason, and how an admin changes it.</summary>

@@ -85,6 +85,42 @@ public sealed class Subjob
         StartedAt = null;
     }
 
+    /// <summary>An agenda subjob moves on to its next item: a new attempt, with a process of its own, on the same host and allocation.</summary>
+    public void NextItem()
+    {
+        Require(WorkState.Running, "hand the next item to");
+        if (KillRequested)
+        {
+            throw new IllegalTransitionException($"cannot hand the next item to subjob {WorkId}: a kill was asked for");
+        }
+
+        Attempt++;
+        Pid = null;
+        ExitCode = null;
+        Error = null;
+        StartedAt = null;
+    }
+
+    /// <summary>An agenda subjob that had run out of items is queued again because items are pending once more.</summary>
+    public void Resume()
+    {
+        if (!State.IsTerminal())
+        {
+            throw new IllegalTransitionException($"cannot resume subjob {WorkId}: it is {State.ToText()}; only an ended agenda subjob is resumed");
+        }
+
+        State = WorkState.Pending;
+        Host = null;
+        Allocation = Allocation.Empty;
+        Pid = null;
+        ExitCode = null;
+        Error = null;
+        StartedAt = null;
+        FinishedAt = null;
+        RetryAt = null;
+        KillRequested = false;
+    }
+
     public void MarkStarted(long pid, DateTimeOffset at)
     {
         Require(WorkState.Running, "mark started");

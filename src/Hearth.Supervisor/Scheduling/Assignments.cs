@@ -1,5 +1,6 @@
 using Hearth.Core.Placement;
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
@@ -10,7 +11,7 @@ namespace Hearth.Supervisor.Scheduling;
 /// into changes in the <see cref="JobBook"/> and the loop's <see cref="Cluster"/>, and owns the attempts a purge
 /// killed, which go back to the queue instead of ending. Only the loop touches it.
 /// </summary>
-internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry workers, TimeProvider time, SchedulerSettings settings)
+internal sealed class Assignments(JobBook jobs, AgendaBook agendas, Cluster cluster, WorkerRegistry workers, TimeProvider time, SchedulerSettings settings)
 {
     /// <summary>Attempts killed by a purge: when their process is gone they go back to the queue instead of ending.</summary>
     private readonly HashSet<string> _purging = new(StringComparer.Ordinal);
@@ -27,7 +28,22 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
         if (decision is DispatchDecision)
         {
             subjob.Dispatch(decision.Host, decision.Allocation);
-            fx.Send(session, WorkerMessages.Assign(subjob));
+            if (subjob.Job.Agenda is null)
+            {
+                fx.Send(session, WorkerMessages.Assign(subjob));
+            }
+            else if (agendas.First(subjob, fx, now) is { } item)
+            {
+                fx.Send(session, WorkerMessages.Assign(subjob, item));
+            }
+            else
+            {
+                // Another subjob took the last item while this one waited for its place: it gives the place back at once.
+                cluster.Finish(subjob.WorkId);
+                subjob.Finish(0, null, now);
+                jobs.Forget(subjob);
+            }
+
             jobs.Refreshed(subjob.Job, fx, now);
         }
         else
@@ -67,6 +83,23 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
     public void End(Subjob subjob, int exitCode, string? error, CycleEffects fx)
     {
         var now = time.GetUtcNow();
+        if (subjob.Job.Agenda is not null)
+        {
+            if (agendas.Ended(subjob, exitCode, error, _purging.Contains(subjob.AssignmentId), fx, now) is { } next)
+            {
+                // The next item goes out on this same report: the subjob keeps its place and its allocation.
+                subjob.NextItem();
+                fx.Send(workers.SessionOf(subjob.Host), WorkerMessages.Assign(subjob, next));
+                fx.Touch(subjob);
+                jobs.Refreshed(subjob.Job, fx, now);
+                return;
+            }
+
+            // No item is left for it: it ends and gives its place back; the items keep their own outcomes.
+            exitCode = 0;
+            error = null;
+        }
+
         var work = cluster.Finish(subjob.WorkId);
         if (_purging.Remove(subjob.AssignmentId) && !subjob.KillRequested && work is not null)
         {
@@ -100,8 +133,27 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
             return false;
         }
 
-        if (subjob.KillRequested)
+        if (subjob.Job.Agenda is not null && !subjob.KillRequested)
         {
+            // Its item returns to pending and counts the requeue; the subjob goes back to the queue while items are left.
+            if (agendas.Lost(subjob, $"its worker {work.Host} was lost", fx, now))
+            {
+                subjob.Requeue(now);
+                cluster.Submit(SubjobQueue.RequestFor(subjob));
+            }
+            else
+            {
+                subjob.Finish(0, null, now);
+                jobs.Forget(subjob);
+            }
+        }
+        else if (subjob.KillRequested)
+        {
+            if (subjob.Job.Agenda is not null)
+            {
+                agendas.Lost(subjob, $"its worker {work.Host} was lost", fx, now);
+            }
+
             subjob.Cancel(now);
             jobs.Forget(subjob);
         }
@@ -136,6 +188,8 @@ internal sealed class Assignments(JobBook jobs, Cluster cluster, WorkerRegistry 
                 if (!process.Running)
                 {
                     End(subjob, process.ExitCode, NullIfEmpty(process.Error), fx);
+                    // An agenda subjob moved on to its next item on this report: that assignment is not forgotten, it is new.
+                    reported.Add(subjob.AssignmentId);
                 }
                 else if (subjob.KillRequested)
                 {

@@ -1,4 +1,5 @@
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
@@ -18,6 +19,8 @@ internal sealed class CycleEffects
     private readonly List<LogChunkRecord> _logs = [];
     private readonly List<SettingRecord> _settings = [];
     private readonly List<AccountLimitRecord> _accountLimits = [];
+    private readonly List<AgendaRecord> _agendas = [];
+    private readonly HashSet<WorkItem> _items = [];
 
     public List<(WorkerSession Session, SupervisorMessage Message)> Messages { get; } = [];
 
@@ -34,7 +37,7 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count + _agendas.Count + _items.Count
         + _accountLimits.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
@@ -62,6 +65,14 @@ internal sealed class CycleEffects
         }
 
         WorkersChanged = true;
+        ViewChanged = true;
+    }
+
+    public void Record(AgendaRecord agenda) => _agendas.Add(agenda);
+
+    public void Touch(WorkItem item)
+    {
+        _items.Add(item);
         ViewChanged = true;
     }
 
@@ -94,6 +105,8 @@ internal sealed class CycleEffects
         set.Logs.AddRange(_logs);
         set.Settings.AddRange(_settings);
         set.AccountLimits.AddRange(_accountLimits);
+        set.Agendas.AddRange(_agendas);
+        set.WorkItems.AddRange(_items.OrderBy(i => i.JobId).ThenBy(i => i.Index).Select(i => i.ToRecord()));
         return set;
     }
 
@@ -114,6 +127,11 @@ internal sealed class CycleEffects
         {
             worker.Version++;
         }
+
+        foreach (var item in _items)
+        {
+            item.Version++;
+        }
     }
 
     public void Clear()
@@ -126,6 +144,8 @@ internal sealed class CycleEffects
         _logs.Clear();
         _settings.Clear();
         _accountLimits.Clear();
+        _agendas.Clear();
+        _items.Clear();
         Messages.Clear();
         SessionsToClose.Clear();
         EndedJobs.Clear();

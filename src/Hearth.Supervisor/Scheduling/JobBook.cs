@@ -23,6 +23,9 @@ internal sealed class JobBook(
 
     public IReadOnlyDictionary<long, Job> Jobs => _jobs;
 
+    /// <summary>The stored agenda of a job being rebuilt, if it is an agenda job.</summary>
+    public Func<long, Frames.Agenda?>? AgendaOf { get; init; }
+
     /// <summary>The subjobs not yet ended, by work ID: pending, delayed or running.</summary>
     public IReadOnlyDictionary<string, Subjob> Subjobs => _subjobs;
 
@@ -201,6 +204,16 @@ internal sealed class JobBook(
         return job;
     }
 
+    /// <summary>An ended agenda job back in the book, as the store kept it, for a frame action that makes its items run again.</summary>
+    public Job Revive(long jobId, JobDetails? stored)
+    {
+        var job = Rebuild(jobId, stored);
+        _jobs.Add(job.Id, job);
+        _dependencies.Reopened(job.Id);
+        _dependencies.Depend(job);
+        return job;
+    }
+
     /// <summary>An ended job back in memory from its stored record, as it was when it ended.</summary>
     private Job Rebuild(long jobId, JobDetails? stored)
     {
@@ -274,6 +287,17 @@ internal sealed class JobBook(
         fx.Touch(job);
         fx.ViewChanged = true;
         return true;
+    }
+
+    /// <summary>An ended agenda subjob was resumed because items are pending again: it joins the book and the queue.</summary>
+    public void Resume(Subjob subjob, CycleEffects fx, DateTimeOffset now)
+    {
+        _subjobs.Add(subjob.WorkId, subjob);
+        fx.Touch(subjob);
+        if (subjob.Job.Waiting.Count == 0)
+        {
+            Queue(subjob, fx, now);
+        }
     }
 
     /// <summary>An ended subjob leaves the book; its job stays until the job as a whole ends.</summary>
@@ -381,13 +405,14 @@ internal sealed class JobBook(
     }
 
     /// <summary>A job as the store kept it, with all its subjobs, ended ones included.</summary>
-    private static Job FromRecord(JobDetails details)
+    private Job FromRecord(JobDetails details)
     {
         var record = details.Job;
         var job = new Job(
             record.Id, record.Name, record.Command, ResourceRequest.Parse(record.Reservations), record.Priority, record.WorkingDirectory,
             record.SubmittedAt, record.SubmittedBy, JobControls.From(record.Controls), Requirement.ParseOrNone(record.Requirements));
         job.Restore(record);
+        job.Agenda = AgendaOf?.Invoke(job.Id);
         foreach (var s in details.Subjobs)
         {
             job.AddSubjob(s.Sequence).Restore(s, SchedulerState.ToAllocation(s.Allocations));

@@ -22,6 +22,15 @@ public sealed partial class Scheduler
     [LoggerMessage(Level = LogLevel.Critical, Message = "The scheduling loop failed again after its restarts (or the store belongs to another supervisor); the supervisor stops")]
     private partial void LogLoopFailed(Exception error);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store cannot take the scheduling loop's work: {Reason}; requests that need it are answered 503 (507 for a full disk) and the loop reloads the store until it answers")]
+    private partial void LogStoreTrouble(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store answers again after {Seconds:0.0} s: the scheduling loop reloaded it and serves, and workers register again")]
+    private partial void LogStoreBack(double seconds);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The scheduling loop failed; it restarts from the store (restart {Restart} of at most {Max} in {WindowSeconds} s), and workers register again")]
     private partial void LogLoopRestarting(Exception error, int restart, int max, double windowSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store refused a cycle's batch for the data of one of its {Commands} requests, and wrote none of it; the loop reloads from the store and runs them again one per cycle, so that one fails alone")]
+    private partial void LogBatchRefused(Exception error, int commands);
 }

@@ -22,7 +22,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly WorkerSessions _sessions;
     private readonly LoopInstanceSteps _instanceSteps;
     private readonly IInstanceWork? _instances;
-    private readonly RestartBudget _restarts = RestartBudget.Default;
+    private readonly LoopRecovery _recovery = new(RestartBudget.Default);
     private SchedulerState _state;
     private readonly ISchedulerStore _store;
     private readonly TimeProvider _time;
@@ -33,11 +33,15 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private readonly IReservationWork? _reservations;
     /// <summary>This cycle's commands whose callers wait for its commit.</summary>
     private readonly List<SchedulerCommand> _answers = [];
+    /// <summary>Every command this cycle took.</summary>
+    private readonly List<SchedulerCommand> _taken = [];
+    private readonly RefusedCycles _refused = new();
     private Task _loop = Task.CompletedTask;
     private int _disposed;
     private bool _cycleCommitted;
     private volatile bool _started;
     private volatile ClusterView _view = ClusterView.Empty;
+    private volatile StorageUnavailableException? _storeTrouble;
     private long _cycles;
 
     public Scheduler(
@@ -106,6 +110,9 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     /// <summary>True from a successful start until the loop ends, by a stop or a failure; readiness probes ask.</summary>
     public bool IsRunning => _started && !_loop.IsCompleted;
+
+    /// <summary>The store's trouble the loop is waiting out, reloading it until it answers; null when there is none.</summary>
+    public StorageUnavailableException? StoreTrouble => _storeTrouble;
 
     /// <summary>
     /// A graceful stop: no new commands are taken, the loop handles those already queued, commits that last cycle
@@ -183,6 +190,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     public Task<string> RetryJobAsync(long jobId, int? index, JobDetails? stored, IReadOnlyDictionary<long, string> storedStates) =>
         FarmAsync((state, fx) => state.Retry(jobId, index, stored, storedStates, fx).State.ToText());
 
+    /// <inheritdoc cref="SchedulerState.FrameAction"/>
+    public Task<(IReadOnlyList<string> Items, IReadOnlyDictionary<string, int> Counts)> FrameActionAsync(
+        long jobId, Frames.FrameAction action, IReadOnlyList<int>? frames, string range, string by, JobDetails? stored, AgendaDetails? storedAgenda) =>
+        FarmAsync((state, fx) => state.FrameAction(jobId, action, frames, range, by, stored, storedAgenda, fx));
+
     /// <summary>Changes a job; false when it is not active. Throws <see cref="JobChangeRefusedException"/> or <see cref="PriorityNotAllowedException"/>.</summary>
     public Task<bool> ModifyJobAsync(long jobId, JobModification change) => FarmAsync((state, fx) => state.Modify(jobId, change, fx));
 
@@ -208,6 +220,12 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     /// <summary>Posts the command <paramref name="command"/> builds around a new reply, and hands back the reply's task.</summary>
     private Task<T> Ask<T>(Func<TaskCompletionSource<T>, SchedulerCommand> command)
     {
+        // While the store is in trouble nothing can be committed: say so at once rather than queue for the loop.
+        if (_storeTrouble is { } trouble)
+        {
+            return Task.FromException<T>(trouble);
+        }
+
         var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(command(reply));
         return reply.Task;
@@ -223,7 +241,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    while (await _inbox.WaitAsync(_nextWake, _time, cancellationToken).ConfigureAwait(false))
+                    while (_refused.Pending || await _inbox.WaitAsync(_nextWake, _time, cancellationToken).ConfigureAwait(false))
                     {
                         await CycleAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -248,22 +266,25 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         {
             // Nothing reads the inbox from here on: later commands fail at once instead of waiting forever.
             _inbox.CloseAndFail(new OperationCanceledException("the supervisor is stopping"));
+            _refused.FailAll(new OperationCanceledException("the supervisor is stopping"));
         }
     }
 
     /// <summary>
     /// The loop failed mid-cycle, so memory may be ahead of the store or inconsistent in itself: it starts over from
     /// the store, as a restarted supervisor would, keeping its HTTP side and the warm pool. Connected workers are cut
-    /// off so they register again against the rebuilt state. False when the budget of restarts is spent or the store
-    /// belongs to another supervisor now.
+    /// off so they register again against the rebuilt state. The store's trouble is waited out however long it lasts
+    /// (<see cref="LoopRecovery"/>), with <see cref="StoreTrouble"/> set meanwhile; false when the budget of restarts
+    /// for other faults is spent, the store belongs to another supervisor now, or the supervisor is stopping.
     /// </summary>
     private async Task<bool> TryRestartAsync(Exception error, CancellationToken cancellationToken)
     {
-        var restart = error is ConcurrencyConflictException ? 0 : _restarts.TryTake(_time.GetUtcNow());
+        var trouble = StoreErrors.Classify(error);
+        var step = _recovery.After(error, trouble, _time.GetUtcNow());
         // What the failed cycle committed is answered; what it did not, fails, and its callers may try again.
-        var failure = restart == 0
+        Exception failure = step is null
             ? new OperationCanceledException("the supervisor is stopping: its scheduling loop failed", error)
-            : new OperationCanceledException("the scheduling loop restarted before this was stored; try again", error);
+            : (Exception?)trouble ?? new OperationCanceledException("the scheduling loop restarted before this was stored; try again", error);
         foreach (var command in _answers)
         {
             if (_cycleCommitted)
@@ -276,22 +297,41 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
         }
 
-        if (restart == 0)
-        {
-            LogLoopFailed(error);
-            return false;
-        }
-
-        LogLoopRestarting(error, restart, _restarts.Max, _restarts.Window.TotalSeconds);
         foreach (var worker in _state.Workers.Values)
         {
             worker.Session?.Close();
         }
 
-        _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
-        _instanceSteps.Reset();
+        var since = _time.GetTimestamp();
         while (true)
         {
+            if (step is not { } next)
+            {
+                LogLoopFailed(error);
+                return false;
+            }
+
+            if (trouble is not null)
+            {
+                if (_storeTrouble?.Message != trouble.Message)
+                {
+                    LogStoreTrouble(trouble.Message);
+                }
+
+                _storeTrouble = trouble;
+            }
+            else
+            {
+                LogLoopRestarting(error, next.Restart, _recovery.Budget.Max, _recovery.Budget.Window.TotalSeconds);
+            }
+
+            _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
+            _instanceSteps.Reset();
+            if (!await LoopRecovery.WaitAsync(next, _time, _inbox.Closed, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
             try
             {
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
@@ -299,20 +339,18 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                restart = _restarts.TryTake(_time.GetUtcNow());
-                if (restart == 0)
-                {
-                    LogLoopFailed(e);
-                    return false;
-                }
-
-                LogLoopRestarting(e, restart, _restarts.Max, _restarts.Window.TotalSeconds);
-                _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
-                // The store itself failed; give it a moment rather than spend the budget at once.
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                (error, trouble) = (e, StoreErrors.Classify(e));
+                step = _recovery.After(e, trouble, _time.GetUtcNow());
             }
         }
 
+        if (_storeTrouble is not null)
+        {
+            LogStoreBack(_time.GetElapsedTime(since).TotalSeconds);
+            _storeTrouble = null;
+        }
+
+        _recovery.Recovered();
         if (_instances is not null)
         {
             // The rebuilt ledger holds no instance: placed ones come back as their workers report them, and the ones
@@ -323,15 +361,45 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Drops the loop's state for a new one from the store, as at start: connected workers are cut off, so they register
+    /// again against it.
+    /// </summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in _state.Workers.Values)
+        {
+            worker.Session?.Close();
+        }
+
+        _state = new SchedulerState(_time, _state.Settings) { InstanceOwner = _instances };
+        _instanceSteps.Reset();
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        if (_instances is not null)
+        {
+            _state.Instances?.Submit(_instances.Unplaced(), _fx);
+        }
+    }
+
     private async Task CycleAsync(CancellationToken cancellationToken)
     {
         _fx.Clear();
         _answers.Clear();
+        _taken.Clear();
         _cycleCommitted = false;
         Interlocked.Increment(ref _cycles);
-        for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
+        if (_refused.TryTake(out var again))
         {
-            Handle(command);
+            _taken.Add(again);
+            Handle(again);
+        }
+        else
+        {
+            for (var n = 0; n < MaxCommandsPerCycle && _inbox.TryTake(out var command); n++)
+            {
+                _taken.Add(command);
+                Handle(command);
+            }
         }
 
         _state.ExpireWorkers(_fx);
@@ -345,9 +413,18 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (_refused.TryIsolate(_taken, e))
+                {
+                    // One request's data, and none of the batch written: the others run again on state from the store.
+                    LogBatchRefused(e, _taken.Count);
+                    await ReloadAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 // Memory is now ahead of the store; the only safe way on is a restart that reloads it. Callers are
-                // told to try again (503), not handed the store's exception.
-                var stopping = new OperationCanceledException($"the store did not take the change ({e.Message}); the scheduling loop restarts from it, try again", e);
+                // told to try again (503, or 507 when the store's disk is full), not handed the store's exception.
+                Exception stopping = (Exception?)StoreErrors.Classify(e)
+                    ?? new OperationCanceledException($"the store did not take the change ({e.Message}); the scheduling loop restarts from it, try again", e);
                 foreach (var command in _answers)
                 {
                     command.Fail(stopping);
@@ -395,6 +472,11 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     private DateTimeOffset? NextWake() =>
         LoopInstanceSteps.Earliest(LoopInstanceSteps.Earliest(_state.NextExpiry(), _instanceSteps.NextDue), _state.NextRetry());
 
+    /// <summary>
+    /// Runs one command. A refusal is thrown by the command's checks, before it changed anything, and goes to its
+    /// caller. Any other exception may have left the command half-applied: it fails its caller and ends the cycle
+    /// unstored, and the loop starts over from the store.
+    /// </summary>
     private void Handle(SchedulerCommand command)
     {
         try
@@ -404,12 +486,17 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
                 _answers.Add(command);
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (SchedulerCommand.IsRefusal(e))
         {
             if (!command.Fail(e))
             {
                 LogCommandFailed(command.GetType().Name, e);
             }
+        }
+        catch (Exception e)
+        {
+            command.Fail(new OperationCanceledException("the scheduling loop restarted before this was stored; try again", e));
+            throw;
         }
     }
 }

@@ -12,6 +12,8 @@ namespace Hearth.Supervisor.Scheduling;
 /// </summary>
 public sealed class SchedulerInbox : IInstanceWorkRequests
 {
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private Channel<SchedulerCommand> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<SchedulerCommand>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
@@ -35,8 +37,15 @@ public sealed class SchedulerInbox : IInstanceWorkRequests
 
     internal bool TryTake(out SchedulerCommand command) => Channel.Reader.TryRead(out command!);
 
+    /// <summary>Completes once the inbox is closed: the supervisor is stopping, so the loop waits for nothing more.</summary>
+    internal Task Closed => _closed.Task;
+
     /// <summary>No new commands are taken; those already queued can still be.</summary>
-    internal void Close() => Channel.Writer.TryComplete();
+    internal void Close()
+    {
+        Channel.Writer.TryComplete();
+        _closed.TrySetResult();
+    }
 
     /// <summary>Closes the inbox and fails every command still in it: nothing will take them.</summary>
     internal void CloseAndFail(Exception error)

@@ -28,8 +28,11 @@ public sealed record SchedulerSettings(TimeSpan HeartbeatTimeout, IReadOnlyDicti
     /// moment the supervisor had already heard it, so this margin is its time to end its processes: the two
     /// copies of an attempt never overlap.
     /// </summary>
-    public TimeSpan FenceMargin =>
-        TimeSpan.FromMilliseconds(Math.Clamp(HeartbeatTimeout.TotalMilliseconds / 4, 2_000, 10_000));
+    public TimeSpan FenceMargin => FenceMarginFor(HeartbeatTimeout);
+
+    /// <summary>The <see cref="FenceMargin"/> that goes with <paramref name="heartbeatTimeout"/>: a quarter of it, 2 to 10 s.</summary>
+    public static TimeSpan FenceMarginFor(TimeSpan heartbeatTimeout) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(heartbeatTimeout.TotalMilliseconds / 4, 2_000, 10_000));
 
     /// <summary>A worker not heard from for this long is down: the heartbeat timeout and the fencing margin.</summary>
     public TimeSpan WorkerExpiry => HeartbeatTimeout + FenceMargin;

@@ -3,6 +3,7 @@ using Hearth.Core.Requirements;
 using Hearth.Core.Resources;
 using Hearth.Protocol.Rest;
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 using Hearth.Supervisor.Storage;
 
@@ -24,6 +25,7 @@ internal sealed class SchedulerState
     private readonly WorkerRegistry _workers;
     private readonly JobBook _jobs;
     private readonly Assignments _assignments;
+    private readonly AgendaBook _agendas;
     private readonly FarmControls _farm;
     private readonly AccountSharing _sharing;
 
@@ -45,8 +47,9 @@ internal sealed class SchedulerState
         _workers = new WorkerRegistry(time, settings);
         _farm = new FarmControls(Cluster);
         _sharing = new AccountSharing(Cluster);
-        _jobs = new JobBook(Cluster, _workers, _farm, time, settings, () => ++_lastSequence);
-        _assignments = new Assignments(_jobs, Cluster, _workers, time, settings);
+        _jobs = new JobBook(Cluster, _workers, _farm, time, settings, () => ++_lastSequence) { AgendaOf = id => _agendas?.Restored(id) };
+        _agendas = new AgendaBook(_jobs, _workers, settings);
+        _assignments = new Assignments(_jobs, _agendas, Cluster, _workers, time, settings);
         _subjobs = _jobs.Subjobs;
     }
 
@@ -88,7 +91,9 @@ internal sealed class SchedulerState
         }
 
         _farm.RestoreLocks();
+        _agendas.Load(stored);
         _jobs.Restore(stored, fx, now);
+        _agendas.AfterRestore(fx, now);
         foreach (var worker in _workers.All.Values)
         {
             var host = Cluster.Ledger.HostIndex(worker.Name);
@@ -105,24 +110,81 @@ internal sealed class SchedulerState
     }
 
     /// <summary>Queues a new job; throws <see cref="PlacementException"/> for a global resource the cluster does not define.</summary>
-    public Job Submit(JobSubmission submission, CycleEffects fx) => _jobs.Submit(submission, fx);
+    public Job Submit(JobSubmission submission, CycleEffects fx)
+    {
+        if (submission.Agenda is not { } spec)
+        {
+            return _jobs.Submit(submission, fx);
+        }
 
-    public KillOutcome Kill(long jobId, CycleEffects fx) => _jobs.Kill(jobId, fx);
+        var chunks = spec.Plan.Items();
+        var job = _jobs.Submit(submission with { Cpus = Math.Min(submission.Cpus, chunks.Count) }, fx);
+        AgendaBook.Attach(job, spec, chunks, fx);
+        _jobs.Refreshed(job, fx, _time.GetUtcNow());
+        return job;
+    }
+
+    public KillOutcome Kill(long jobId, CycleEffects fx)
+    {
+        _agendas.Kill(jobId, fx, _time.GetUtcNow());
+        return _jobs.Kill(jobId, fx);
+    }
 
     /// <inheritdoc cref="JobBook.Retry"/>
     public Job Retry(long jobId, int? index, JobDetails? stored, IReadOnlyDictionary<long, string>? storedStates, CycleEffects fx) =>
         _jobs.Retry(jobId, index, stored, storedStates, fx);
 
+    /// <summary>
+    /// A frame action on the items holding <paramref name="frames"/> (all it applies to when null). An ended job comes
+    /// back from <paramref name="stored"/> and <paramref name="storedAgenda"/>, for a retry only. Answers with the names of
+    /// the items it changed and the job's items by state.
+    /// </summary>
+    public (IReadOnlyList<string> Items, IReadOnlyDictionary<string, int> Counts) FrameAction(
+        long jobId, FrameAction action, IReadOnlyList<int>? frames, string range, string by, JobDetails? stored, AgendaDetails? storedAgenda, CycleEffects fx)
+    {
+        List<WorkItem> chosen;
+        if (_jobs.Jobs.TryGetValue(jobId, out var job))
+        {
+            chosen = AgendaBook.Choose(job.Agenda ?? throw new FrameActionRefusedException($"job {jobId} is not an agenda job: it has no frames"), action, frames);
+        }
+        else
+        {
+            if (stored is null || stored.Job.Id != jobId)
+            {
+                throw new FarmTargetNotFoundException($"job {jobId} not found");
+            }
+
+            if (storedAgenda is null)
+            {
+                throw new FrameActionRefusedException($"job {jobId} is not an agenda job: it has no frames");
+            }
+
+            if (action != Frames.FrameAction.Retry)
+            {
+                throw new FrameActionRefusedException($"job {jobId} has ended: it is {stored.Job.State}; of the frame actions only retry takes an ended job");
+            }
+
+            var agenda = Agenda.Restore(storedAgenda);
+            chosen = AgendaBook.Choose(agenda, action, frames);
+            _agendas.Stage(agenda);
+            job = _jobs.Revive(jobId, stored);
+        }
+
+        _agendas.Act(job, action, chosen, range, by, fx, _time.GetUtcNow());
+        return ([.. chosen.Select(i => i.Chunk.Name)], job.Agenda!.Counts());
+    }
+
     /// <inheritdoc cref="JobBook.Modify"/>
     public bool Modify(long jobId, JobModification change, CycleEffects fx) => _jobs.Modify(jobId, change, fx);
 
     /// <inheritdoc cref="JobBook.NextRetry"/>
-    public DateTimeOffset? NextRetry() => _jobs.NextRetry();
+    public DateTimeOffset? NextRetry() => LoopInstanceSteps.Earliest(_jobs.NextRetry(), _agendas.NextRetry());
 
     /// <summary>One placement cycle: decide on the current state, apply, record and send the assignments.</summary>
     public PlacementPlan Place(CycleEffects fx)
     {
         _jobs.QueueDueRetries(fx);
+        _agendas.WakeDue(fx, _time.GetUtcNow());
         var plan = PlacementEngine.Decide(Cluster);
         if (plan.Decisions.Count == 0 && plan.ExaminedHosts.Count == 0)
         {
@@ -447,7 +509,8 @@ internal sealed class SchedulerState
     private static ResourceName ParseResource(string text) =>
         ResourceName.TryParse(text, out var resource, out var error) ? resource : throw new FormatException(error);
 
-    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : text;
+    /// <summary>A worker's report of why a process ended, as the store keeps it: it never fails a commit.</summary>
+    private static string? NullIfEmpty(string text) => string.IsNullOrEmpty(text) ? null : StoredText.Clean(text);
 
     private bool IsInstanceWork(string workId) => !_subjobs.ContainsKey(workId) && Instances is { } instances && instances.Owns(workId);
 }

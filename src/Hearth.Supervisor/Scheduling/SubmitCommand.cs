@@ -5,5 +5,12 @@ namespace Hearth.Supervisor.Scheduling;
 /// <summary>Queues a job; answers with its ID.</summary>
 internal sealed record SubmitCommand(JobSubmission Submission, TaskCompletionSource<long> Reply) : AnsweredCommand<long>(Reply)
 {
-    protected override long Execute(SchedulerState state, CycleEffects fx, ILogger log) => state.Submit(Submission, fx).Id;
+    public override bool Replayable => true;
+
+    protected override long Execute(SchedulerState state, CycleEffects fx, ILogger log)
+    {
+        // Checked before anything changes: text no store keeps fails this command, never the cycle's commit.
+        Submission.CheckStorable();
+        return state.Submit(Submission, fx).Id;
+    }
 }

@@ -1,4 +1,5 @@
 using Hearth.Protocol.Workers;
+using Hearth.Supervisor.Frames;
 using Hearth.Supervisor.Jobs;
 
 namespace Hearth.Supervisor.Scheduling;
@@ -19,6 +20,20 @@ internal static class WorkerMessages
             Account = subjob.Job.IsAccountJob ? subjob.Job.SubmittedBy : "",
         },
     };
+
+    /// <summary>An agenda subjob's attempt that runs <paramref name="item"/>: the worker fills in the frame tokens.</summary>
+    public static SupervisorMessage Assign(Subjob subjob, WorkItem item)
+    {
+        var message = Assign(subjob);
+        message.Assign.Item = new ItemAssignment
+        {
+            Index = item.Index,
+            Name = item.Chunk.Name,
+            Frames = { item.Chunk.Frames },
+            Padding = subjob.Job.Agenda!.Spec.Plan.Padding,
+        };
+        return message;
+    }
 
     public static SupervisorMessage Grow(Subjob subjob) => new()
     {

@@ -185,11 +185,22 @@ internal sealed class WorkerRegistry(TimeProvider time, SchedulerSettings settin
     }
 
     /// <summary>The host resources a registration reports, checked: a worker declares host resources only, and always its processors.</summary>
+    /// <summary>Characters in a worker's name, as for a job's.</summary>
+    public const int MaxNameLength = 256;
+
     public static Dictionary<ResourceName, int> ParseTotals(Register register)
     {
         if (string.IsNullOrWhiteSpace(register.Name))
         {
             throw new WorkerRejectedException("a worker must have a name");
+        }
+
+        // Its name is stored and printed: one line of text, within the bounds of any name, checked before it is applied.
+        if (register.Name.Length > MaxNameLength || Hearth.Core.Text.ClientText.Problem(register.Name) is not null)
+        {
+            throw new WorkerRejectedException(register.Name.Length > MaxNameLength
+                ? string.Create(CultureInfo.InvariantCulture, $"a worker's name is at most {MaxNameLength} characters; this one has {register.Name.Length}")
+                : $"a worker's name {Hearth.Core.Text.ClientText.Problem(register.Name)}");
         }
 
         var totals = new Dictionary<ResourceName, int>();

@@ -13,6 +13,9 @@ public interface IJobQueries
     /// <summary>The output of one subjob attempt, in the order it was written.</summary>
     IAsyncEnumerable<LogChunkRecord> ReadLogAsync(long jobId, int index, int attempt, CancellationToken cancellationToken);
 
+    /// <summary>One subjob of a job, without the rest of the job: for a reader that follows it.</summary>
+    Task<SubjobRecord?> FindSubjobAsync(long jobId, int index, CancellationToken cancellationToken);
+
     /// <summary>
     /// Up to <paramref name="limit"/> chunks of one subjob attempt's output, in order: the newest ones when
     /// <paramref name="afterId"/> is negative (a tail), else those written after chunk <paramref name="afterId"/> (a follow).

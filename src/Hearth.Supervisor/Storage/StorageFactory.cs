@@ -32,7 +32,7 @@ public static class StorageFactory
 
         if (database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new PostgresBackend(PostgresUrl.ToConnectionString(database), options.Time);
+            return new PostgresBackend(PostgresUrl.ToConnectionString(database), options.Time) { ClaimHold = PostgresClaim.HoldFor(options.HeartbeatTimeout) };
         }
 
         var keys = Keys(database);
@@ -43,7 +43,7 @@ public static class StorageFactory
 
         if (keys.Contains("host") || keys.Contains("server"))
         {
-            return new PostgresBackend(database, options.Time);
+            return new PostgresBackend(database, options.Time) { ClaimHold = PostgresClaim.HoldFor(options.HeartbeatTimeout) };
         }
 
         throw new ArgumentException($"database \"{Redact(database)}\" names no backend: {Forms}");

@@ -33,7 +33,20 @@ public static class StoredJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static string Write(IReadOnlyList<string> argv) => JsonSerializer.Serialize(argv);
+    /// <summary>
+    /// An argv as a JSON array. Each argument is checked first: the serializer would write a lone surrogate as a
+    /// replacement character, changing the command without a word.
+    /// </summary>
+    public static string Write(IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        for (var i = 0; i < argv.Count; i++)
+        {
+            StoredText.Check(argv[i], string.Create(System.Globalization.CultureInfo.InvariantCulture, $"argument {i}"));
+        }
+
+        return JsonSerializer.Serialize(argv);
+    }
 
     public static string Write(IReadOnlyList<JobChangeRecord>? changes) => JsonSerializer.Serialize(changes ?? [], ChangeJson);
 

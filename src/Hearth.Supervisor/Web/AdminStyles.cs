@@ -73,7 +73,7 @@ internal static class AdminStyles
         .meter.high > span { background: #d4a72c; }
         .meter.full > span { background: #cf222e; }
         pre.log { background: #0d1117; color: #e6edf3; padding: .8rem 1rem; border-radius: .4rem; max-height: 28rem; overflow: auto; white-space: pre-wrap; word-break: break-all; margin: .5rem 0 0; min-height: 4rem; }
-        pre.log[data-state=ended]::after { content: "\2014 end of output \2014"; display: block; color: #768390; margin-top: .4rem; }
+        pre.log[data-state=ended]::after { content: "\2014  end of output  \2014"; display: block; color: #768390; margin-top: .4rem; }
         .tail-head { display: flex; gap: .8rem; align-items: center; flex-wrap: wrap; }
         .tail-head a.current { font-weight: 700; }
         .key { display: flex; gap: .45rem; align-items: center; margin-bottom: .3rem; }

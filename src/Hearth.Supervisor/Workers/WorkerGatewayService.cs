@@ -3,6 +3,7 @@ using Hearth.Protocol.Workers;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
 using Hearth.Supervisor.Scheduling;
+using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,6 +57,12 @@ internal sealed partial class WorkerGatewayService(
         {
             instances.Disconnected(session);
             throw new RpcException(new Status(StatusCode.Unavailable, "the supervisor is stopping"));
+        }
+        catch (StorageUnavailableException e)
+        {
+            // The worker keeps its processes and registers again once the store is back.
+            instances.Disconnected(session);
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
         }
 
         // A stopping supervisor ends its streams at once: the workers keep their processes and instances and reconnect

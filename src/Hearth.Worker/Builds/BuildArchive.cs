@@ -53,7 +53,7 @@ internal static class BuildArchive
             var tar = new TarReader(gzip);
             await using (tar.ConfigureAwait(false))
             {
-                while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                while (await NextAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
                 {
                     string? path;
                     try
@@ -71,6 +71,18 @@ internal static class BuildArchive
                     }
                 }
             }
+        }
+    }
+
+    private static async Task<TarEntry?> NextAsync(TarReader tar, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new InvalidDataException(BuildArchiveRules.Unreadable(e), e);
         }
     }
 

@@ -37,7 +37,7 @@ internal static class BuildPackager
 
     /// <summary>
     /// Algorithmia's layout is built in a staging copy, so the runner and the installed requirements never land in the
-    /// user's directory. A git checkout keeps its commit as the hash; otherwise the hash covers the staged build.
+    /// user's directory. The hash covers the staged build, which is what is stored.
     /// </summary>
     private static async Task<PackagedBuild> PackageAlgorithmiaAsync(string full, string archivePath, Action<string> log, CancellationToken cancellationToken)
     {
@@ -51,11 +51,8 @@ internal static class BuildPackager
                 await RunBuildAsync(staging, build, log, cancellationToken).ConfigureAwait(false);
             }
 
-            var (hash, source) = await ContentHash.ComputeAsync(full, cancellationToken).ConfigureAwait(false);
-            if (source == HashSource.Content)
-            {
-                hash = await ContentHash.OfContentAsync(staging, cancellationToken).ConfigureAwait(false);
-            }
+            var (_, source) = await ContentHash.ComputeAsync(full, cancellationToken).ConfigureAwait(false);
+            var hash = await ContentHash.OfContentAsync(staging, cancellationToken).ConfigureAwait(false);
 
             var archive = await BuildArchive.PackAsync(staging, archivePath, cancellationToken).ConfigureAwait(false);
             return new PackagedBuild(hash, source, manifest, archive);

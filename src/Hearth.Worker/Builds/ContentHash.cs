@@ -1,41 +1,32 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Hearth.Core.Algorithms;
 
 namespace Hearth.Worker.Builds;
 
 /// <summary>
-/// A build's 40-hex identity: the git HEAD commit when the directory is the top of a git checkout (a directory
-/// somewhere inside a larger checkout is not its own source, so it gets a content hash), otherwise a content hash.
+/// A build's 40-hex identity: its <see cref="BuildContentHash"/>, the same one the supervisor computes over the archive
+/// it receives. The source says whether the directory is the top of a git checkout (a directory somewhere inside a
+/// larger checkout is not its own source); the commit itself does not name the build, since the supervisor could not
+/// check it against the content.
 /// </summary>
 internal static class ContentHash
 {
     public static async Task<(string Hash, HashSource Source)> ComputeAsync(string directory, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(directory).TrimEnd('/');
-        if (await GitHeadAsync(full, cancellationToken).ConfigureAwait(false) is { } commit)
-        {
-            return (commit, HashSource.Git);
-        }
-
-        return (await OfContentAsync(full, cancellationToken).ConfigureAwait(false), HashSource.Content);
+        var source = await GitHeadAsync(full, cancellationToken).ConfigureAwait(false) is null ? HashSource.Content : HashSource.Git;
+        return (await OfContentAsync(full, cancellationToken).ConfigureAwait(false), source);
     }
 
-    /// <summary>
-    /// SHA-1 over every file in <see cref="BuildTree"/> order: kind (file, executable, link), path, length and
-    /// bytes, each field NUL-terminated. Renaming, editing or flipping the executable bit changes it.
-    /// </summary>
+    /// <summary>The <see cref="BuildContentHash"/> of every file in <see cref="BuildTree"/>.</summary>
     public static async Task<string> OfContentAsync(string directory, CancellationToken cancellationToken)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        var buffer = new byte[1 << 20];
+        var hash = new BuildContentHash();
         foreach (var file in BuildTree.List(directory))
         {
             if (file.IsLink)
             {
-                var target = new FileInfo(file.FullPath).LinkTarget!;
-                Append(sha, $"L\0{file.RelativePath}\0{target}\0");
+                hash.AddLink(file.RelativePath, new FileInfo(file.FullPath).LinkTarget!);
                 continue;
             }
 
@@ -43,19 +34,12 @@ internal static class ContentHash
             var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             await using (stream.ConfigureAwait(false))
             {
-                Append(sha, string.Create(CultureInfo.InvariantCulture, $"{(executable ? 'X' : 'F')}\0{file.RelativePath}\0{stream.Length}\0"));
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                }
+                await hash.AddFileAsync(file.RelativePath, executable, stream, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        return hash.Finish();
     }
-
-    private static void Append(IncrementalHash sha, string text) => sha.AppendData(Encoding.UTF8.GetBytes(text));
 
     private static async Task<string?> GitHeadAsync(string directory, CancellationToken cancellationToken)
     {

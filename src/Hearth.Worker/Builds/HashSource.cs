@@ -1,11 +1,11 @@
 namespace Hearth.Worker.Builds;
 
-/// <summary>Where a build's hash came from.</summary>
+/// <summary>Where a build came from; its hash is always the content hash, which the supervisor checks.</summary>
 internal enum HashSource
 {
-    /// <summary>The git HEAD commit of the directory, which is the top of a git checkout.</summary>
+    /// <summary>The directory is the top of a git checkout.</summary>
     Git,
 
-    /// <summary>A SHA-1 over the directory's relative paths, kinds, modes and bytes.</summary>
+    /// <summary>Any other directory.</summary>
     Content,
 }

@@ -30,6 +30,8 @@ internal static class ArchiveCases
             ["absolute link"] = (() => [Link("passwd", "/etc/passwd")], "passwd", "must be relative"),
             ["dot-dot after a name"] = (() => [Link("x", "lib/../..")], "x", "\"..\" after a name"),
             ["through a link"] = (() => [Link("here", "."), File("here/x.sh")], "here/x.sh", "under the symbolic link \"here\""),
+            ["second manifest"] = (() => [Manifest("""{"entrypoint": ["sh", "-c", "evil"], "reservations": "host.processors=1"}""")], "hearth.json", "appears twice"),
+            ["file twice"] = (() => [File("lib/main.py"), File("./lib/main.py")], "./lib/main.py", "appears twice"),
         };
 
     /// <summary>A build with everything allowed: files, a directory, links inside, and a link climbing back up.</summary>
@@ -43,17 +45,26 @@ internal static class ArchiveCases
 
     public static byte[] Refusing(string name) => Archive(Cases[name].Entries());
 
+    /// <summary>A build of one file, its manifest <paramref name="json"/>.</summary>
+    public static byte[] WithManifest(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            tar.WriteEntry(Manifest(json));
+        }
+
+        return buffer.ToArray();
+    }
+
     private static byte[] Archive(IEnumerable<TarEntry> entries)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "hearth.json")
-            {
-                Mode = (UnixFileMode)0b110_100_100,
-                DataStream = new MemoryStream(Encoding.UTF8.GetBytes("""{"entrypoint": ["python3", "main.py"], "reservations": "host.processors=1"}""")),
-            });
+            tar.WriteEntry(Manifest("""{"entrypoint": ["python3", "main.py"], "reservations": "host.processors=1"}"""));
             foreach (var entry in entries)
             {
                 tar.WriteEntry(entry);
@@ -62,6 +73,12 @@ internal static class ArchiveCases
 
         return buffer.ToArray();
     }
+
+    private static PaxTarEntry Manifest(string json) => new(TarEntryType.RegularFile, "hearth.json")
+    {
+        Mode = (UnixFileMode)0b110_100_100,
+        DataStream = new MemoryStream(Encoding.UTF8.GetBytes(json)),
+    };
 
     private static PaxTarEntry File(string name, UnixFileMode mode = (UnixFileMode)0b110_100_100) =>
         new(TarEntryType.RegularFile, name) { Mode = mode, DataStream = new MemoryStream("print(1)\n"u8.ToArray()) };

@@ -23,7 +23,8 @@ public sealed class UnpackCheckTests : IDisposable
         Assert.Contains($"entry \"{entry}\"", e.Message, StringComparison.Ordinal);
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_scratch.Path, e.Message, StringComparison.Ordinal);
-        Assert.False(Path.Exists(Path.Combine(target, entry)), $"{entry} was created");
+        // A path that appears twice was created by its first entry; the second is what is refused.
+        Assert.True(why == "appears twice" || !Path.Exists(Path.Combine(target, entry)), $"{entry} was created");
         Assert.Contains("hearth.json", Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
         Assert.False(Path.Exists(Path.Combine(_scratch.Path, "evil.sh")));
     }

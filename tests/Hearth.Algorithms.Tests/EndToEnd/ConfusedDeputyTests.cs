@@ -44,6 +44,13 @@ public sealed class ConfusedDeputyTests
         var open = await CallThroughAsync(bob, "mallory/hostile", "/v1/algo/bob/open/1.0.0");
         Assert.True(open.GetProperty("status").GetInt32() == 200, open.GetRawText());
 
+        // Its key is for calls (and data) alone: it cannot submit a job or reach the admin API as bob.
+        foreach (var path in new[] { "/v1/jobs", "/v1/admin/reservations", "/v1/accounts/bob/keys" })
+        {
+            var elsewhere = await CallThroughAsync(bob, "mallory/hostile", path);
+            Assert.True(elsewhere.GetProperty("status").GetInt32() == 401, $"{path}: {elsewhere.GetRawText()}");
+        }
+
         // Its uid is neither bob's own instances' nor mallory's own.
         var bobsOwnUid = direct.Result.GetProperty("uid").GetInt32();
         var deputyUid = deputy.GetProperty("uid").GetInt32();

@@ -36,7 +36,9 @@ public sealed class HostileJobTests
         // bob's job keeps a secret in its own /tmp and a private file in the shared projects, then waits.
         var bobJob = await SubmitAsync(bob, "echo bob-secret > /tmp/bob-secret; umask 077; echo bob-private > bob-private; echo ready; exec sleep 600", projects);
         await Poll.UntilAsync("bob's job to be ready", async () => (await LogsAsync(cluster, bobJob)).Contains("ready", StringComparison.Ordinal));
-        var bobPids = HostPidsOf(bobJob);
+        // Its processes, found through its cgroup: the only subjob's of this worker so far.
+        var bobGroup = Assert.Single(Directory.GetDirectories(File.ReadAllLines(Path.Combine(cluster.Agents[0].RunDirectory, "cgroups"))[0], "subjob-*"));
+        var bobPids = HostPidsOf(bobGroup);
         Assert.NotEmpty(bobPids);
         var bobUid = OwnerOf(Path.Combine(projects, "bob-private"));
 
@@ -89,7 +91,7 @@ public sealed class HostileJobTests
         Assert.Equal("bob-private\n", File.ReadAllText(Path.Combine(projects, "bob-private")));
 
         // bob's job runs on, untouched.
-        Assert.Equal(bobPids, HostPidsOf(bobJob));
+        Assert.Equal(bobPids, HostPidsOf(bobGroup));
         Assert.Equal("running", (await cluster.Admin.GetFromJsonAsync<JobView>($"/v1/jobs/{bobJob}", ApiJson.Options, Token))!.State);
         (await cluster.Admin.PostAsync($"/v1/jobs/{bobJob}/kill", null, Token)).EnsureSuccessStatusCode();
         Directory.Delete(share, recursive: true);
@@ -165,30 +167,7 @@ public sealed class HostileJobTests
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>The host pids of a job's processes, found by its job ID in their environment.</summary>
-    private static List<int> HostPidsOf(long jobId)
-    {
-        var marker = $"\0QB_JOBID={jobId.ToString(CultureInfo.InvariantCulture)}\0";
-        var pids = new List<int>();
-        foreach (var directory in Directory.GetDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                try
-                {
-                    if (("\0" + File.ReadAllText(Path.Combine(directory, "environ"))).Contains(marker, StringComparison.Ordinal))
-                    {
-                        pids.Add(pid);
-                    }
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Gone, or not ours to read.
-                }
-            }
-        }
-
-        pids.Sort();
-        return pids;
-    }
+    /// <summary>The host pids of the processes in a cgroup.</summary>
+    private static List<int> HostPidsOf(string cgroup) =>
+        [.. File.ReadAllLines(Path.Combine(cgroup, "cgroup.procs")).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).Order()];
 }

@@ -79,14 +79,18 @@ public sealed class BuildTests : IDisposable
     }
 
     [Fact]
-    public async Task TheTopOfAGitCheckoutIsIdentifiedByItsHeadCommit()
+    public async Task TheTopOfAGitCheckoutIsIdentifiedByItsContentNotItsHeadCommit()
     {
         var root = Tree("repo", ("main.py", "print(1)"));
         await GitAsync(root, "init", "-q");
         await GitAsync(root, "add", ".");
         await GitAsync(root, "commit", "-q", "-m", "first");
         var head = await GitAsync(root, "rev-parse", "HEAD");
-        Assert.Equal((head, HashSource.Git), await ContentHash.ComputeAsync(root, Token));
+
+        var (hash, source) = await ContentHash.ComputeAsync(root, Token);
+
+        Assert.Equal((await ContentHash.OfContentAsync(root, Token), HashSource.Git), (hash, source));
+        Assert.NotEqual(head, hash);
     }
 
     [Fact]

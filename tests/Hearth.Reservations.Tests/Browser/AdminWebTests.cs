@@ -132,15 +132,20 @@ public sealed class AdminWebTests(ReservationCluster cluster, Chromium chromium)
         await Expect(_page.Locator("#filter-account")).ToHaveValueAsync("web-ann");
         await ScreenshotAsync("admin-jobs");
 
-        // An ended job cannot be killed: the page says so, with no error page.
+        // An ended job offers no kill; a retry with nothing to retry says why on the page, with no error page.
         await _page.GotoAsync($"/admin/jobs/{done}");
-        var response = await _page.RunAndWaitForResponseAsync(() => _page.ClickAsync("#kill-job"), r => r.Url.EndsWith("/kill", StringComparison.Ordinal));
+        await Expect(_page.Locator("#kill-job")).ToHaveCountAsync(0);
+        var response = await _page.RunAndWaitForResponseAsync(() => _page.ClickAsync("#retry-job"), r => r.Url.EndsWith("/retry", StringComparison.Ordinal));
         Assert.Equal(409, response.Status);
-        await Expect(_page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"job {done} has already ended: it is complete");
-        await _page.FillAsync("#priority", "5");
-        await _page.ClickAsync("#set-priority");
-        await Expect(_page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"job {done} has already ended: it is complete");
-        Assert.Equal(9999, (await JobAsync(done)).Priority);
+        await Expect(_page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"job {done} is complete and has no failed or killed subjob to retry");
+        await Expect(_page.Locator("#job-state")).ToHaveTextAsync("complete");
+        Assert.Equal(1, (await JobAsync(done)).Subjobs[0].Attempt);
+
+        // A filter the store cannot take is a page that says so, inside the admin frame.
+        var refused = await _page.GotoAsync("/admin/jobs?state=lost");
+        Assert.Equal(400, refused!.Status);
+        await Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("unknown state \"lost\"");
+        await Expect(_page.Locator("header nav")).ToContainTextAsync("Jobs");
     }
 
     [Fact]

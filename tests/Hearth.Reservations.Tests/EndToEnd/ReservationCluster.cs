@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hearth.Protocol.Rest;
 
@@ -66,11 +65,11 @@ public sealed class ReservationCluster : IAsyncLifetime
             await TarFile.CreateFromDirectoryAsync(directory, gzip, includeBaseDirectory: false);
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(archive.ToArray()))[..40];
         using var content = new ByteArrayContent(archive.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
-        var pushed = await Admin.PostAsync(new Uri($"/v1/algorithms/{algorithm}/builds?hash={hash}&source=content", UriKind.Relative), content);
+        var pushed = await Admin.PostAsync(new Uri($"/v1/algorithms/{algorithm}/builds?source=content", UriKind.Relative), content);
         Assert.True(pushed.IsSuccessStatusCode, $"push of {algorithm}: {(int)pushed.StatusCode} {await pushed.Content.ReadAsStringAsync()}");
+        var hash = (await pushed.Content.ReadFromJsonAsync<PushView>(ApiJson.Options))!.Hash;
         var published = await Admin.PostAsJsonAsync($"/v1/algorithms/{algorithm}/versions", new PublishRequest(hash, version, "public"), ApiJson.Options);
         Assert.True(published.IsSuccessStatusCode, $"publish of {algorithm} {version}: {await published.Content.ReadAsStringAsync()}");
         return hash;

@@ -116,8 +116,11 @@ public sealed class PostgresBackend : SqlBackend
         }
     }
 
+    /// <summary>How long the claim may go unconfirmed, its session lost, before it counts as lost (<see cref="PostgresClaim.HoldFor"/>).</summary>
+    public TimeSpan ClaimHold { get; init; } = PostgresClaim.HoldFor(Scheduling.SchedulerSettings.DefaultHeartbeatTimeout);
+
     public override Task<IStoreClaim> ClaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-        PostgresClaim.TakeAsync(_connectionString, Describe, wait, cancellationToken);
+        PostgresClaim.TakeAsync(_connectionString, Describe, wait, ClaimHold, cancellationToken);
 
     public override async Task<StoreStatus> CheckAsync(CancellationToken cancellationToken)
     {

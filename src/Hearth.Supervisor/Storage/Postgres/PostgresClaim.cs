@@ -8,21 +8,25 @@ namespace Hearth.Supervisor.Storage.Postgres;
 /// supervisor runs. The server drops the lock with the session, at once when the supervisor process dies and
 /// within about 11 s (its TCP keepalives) when its machine or network does: well within the workers' fencing
 /// timeout (the heartbeat timeout less a heartbeat interval, 22.5 s by default), so a standby that takes over
-/// then still finds their processes running. The claim is checked every few
-/// seconds; if its session was lost and the lock cannot be taken back, <see cref="Lost"/> fires.
+/// then still finds their processes running. The session is checked every two seconds. One that was lost (the
+/// server restarted, the network failed) is replaced and the lock taken again, as often as needed for as long as
+/// <see cref="HoldFor"/> allows; <see cref="Lost"/> fires when another supervisor holds it meanwhile, or when that
+/// time runs out.
 /// </summary>
 internal sealed class PostgresClaim : IStoreClaim
 {
     private const long Key = PostgresBackend.MigrationLock + 1;
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
-    // A supervisor that may have lost the lock must stop soon: until it does it still confirms its workers'
-    // heartbeats, and a standby that took over requeues their work a heartbeat timeout and margin after it started
-    // (37.5 s by default), counted from at least the 11 s the server takes to drop a silent session. Checking
-    // every 5 s, giving up on a ping after 3 s and on taking the lock back after 5 s stops it within about 15 s.
-    private static readonly TimeSpan RegainFor = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
     private const int PingTimeoutSeconds = 3;
 
+    /// <summary>How long the server takes to drop the session of a supervisor it no longer hears: the keepalives set on it, 5 + 3 x 2 s.</summary>
+    private static readonly TimeSpan SessionDrop = TimeSpan.FromSeconds(11);
+
+    /// <summary>What the stop itself may take: the worker streams close at once, the rest does not confirm heartbeats.</summary>
+    private static readonly TimeSpan StopSlack = TimeSpan.FromSeconds(1);
+
+    private readonly TimeSpan _hold;
     private readonly string _connectionString;
     private readonly string _describe;
     private readonly CancellationTokenSource _lost = new();
@@ -30,8 +34,9 @@ internal sealed class PostgresClaim : IStoreClaim
     private NpgsqlConnection _connection;
     private Task _watch = Task.CompletedTask;
 
-    private PostgresClaim(string connectionString, string describe, NpgsqlConnection connection)
+    private PostgresClaim(string connectionString, string describe, NpgsqlConnection connection, TimeSpan hold)
     {
+        _hold = hold;
         _connectionString = connectionString;
         _describe = describe;
         _connection = connection;
@@ -39,7 +44,19 @@ internal sealed class PostgresClaim : IStoreClaim
 
     public CancellationToken Lost => _lost.Token;
 
-    public static async Task<IStoreClaim> TakeAsync(string connectionString, string describe, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a claim whose session was lost may go on trying to take its lock again, counted from the last time its
+    /// session answered. Another supervisor can take the lock only once the server has dropped the session, 11 s after
+    /// it last heard from it at the earliest when the network failed (at once when the server restarted, but then the
+    /// server is down, and this claim, trying every half second, learns as soon as it is back who won). That one
+    /// requeues the workers' work a heartbeat timeout and fencing margin after it starts, while the workers of this
+    /// one stop theirs a heartbeat timeout after this one last confirmed a heartbeat. So this one must stop within the
+    /// 11 s and the fencing margin, less a second for the stop: 17.5 s with the default 30 s heartbeat timeout.
+    /// Any outage shorter than that, with nobody else taking the lock, costs nothing but the wait.
+    /// </summary>
+    public static TimeSpan HoldFor(TimeSpan heartbeatTimeout) => SessionDrop + Scheduling.SchedulerSettings.FenceMarginFor(heartbeatTimeout) - StopSlack;
+
+    public static async Task<IStoreClaim> TakeAsync(string connectionString, string describe, TimeSpan wait, TimeSpan hold, CancellationToken cancellationToken)
     {
         // Its own unpooled connection: closing it must end the session, and with it the lock.
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -53,7 +70,7 @@ internal sealed class PostgresClaim : IStoreClaim
             var connection = await TryLockAsync(builder.ConnectionString, describe, cancellationToken).ConfigureAwait(false);
             if (connection is not null)
             {
-                var claim = new PostgresClaim(builder.ConnectionString, describe, connection);
+                var claim = new PostgresClaim(builder.ConnectionString, describe, connection, hold);
                 claim._watch = Task.Run(() => claim.WatchAsync(claim._stop.Token), CancellationToken.None);
                 return claim;
             }
@@ -121,24 +138,26 @@ internal sealed class PostgresClaim : IStoreClaim
         }
     }
 
-    /// <summary>Checks the session every few seconds; a lost one is replaced and the lock taken again, or the claim is lost.</summary>
+    /// <summary>Checks the session every two seconds; a lost one is replaced and the lock taken again, or the claim is lost.</summary>
     private async Task WatchAsync(CancellationToken stop)
     {
         try
         {
+            // On the real clock, as the server's keepalives and the workers' fencing. A session that answered was alive
+            // when it was asked, no later.
+            var confirmed = Stopwatch.GetTimestamp();
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(CheckEvery, stop).ConfigureAwait(false);
-                if (await AliveAsync(stop).ConfigureAwait(false))
+                var asked = Stopwatch.GetTimestamp();
+                if (await AliveAsync(stop).ConfigureAwait(false) || await RegainAsync(_hold - Stopwatch.GetElapsedTime(confirmed), stop).ConfigureAwait(false))
                 {
+                    confirmed = asked;
                     continue;
                 }
 
-                if (!await RegainAsync(stop).ConfigureAwait(false))
-                {
-                    await _lost.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
+                await _lost.CancelAsync().ConfigureAwait(false);
+                return;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -161,12 +180,18 @@ internal sealed class PostgresClaim : IStoreClaim
         }
     }
 
-    private async Task<bool> RegainAsync(CancellationToken stop)
+    /// <summary>Takes the lock again on a new session, trying every half second for up to <paramref name="within"/>; false when another holds it or time runs out.</summary>
+    private async Task<bool> RegainAsync(TimeSpan within, CancellationToken stop)
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
+        if (within <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
         // Bounded as a whole: a connection attempt into a cut network would otherwise wait out its own timeout.
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        bound.CancelAfter(RegainFor);
+        bound.CancelAfter(within);
         try
         {
             while (true)

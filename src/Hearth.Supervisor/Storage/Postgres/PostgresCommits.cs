@@ -8,12 +8,12 @@ namespace Hearth.Supervisor.Storage.Postgres;
 /// <summary>
 /// The scheduler's commits on PostgreSQL. A cycle's changes go as one batch in one transaction: one round trip to
 /// the server however many rows changed. A commit that failed before anything was committed is tried again on a
-/// fresh connection for a while, so a database restart or a network blip delays the cycle instead of stopping the
-/// supervisor.
+/// fresh connection for a few seconds, so a database restart or a network blip only delays the cycle; past that the
+/// store is in trouble, and the scheduling loop waits for it with every request that needs it answered 503.
 /// </summary>
 internal sealed class PostgresCommits(PostgresBackend backend)
 {
-    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(5);
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
     {

@@ -41,6 +41,7 @@ internal sealed class PreparedStatements(DbConnection connection, SqlDialect dia
         command.Transaction = _transaction;
         for (var i = 0; i < values.Length; i++)
         {
+            SqlDialect.CheckStorable(values[i], i + 1);
             dialect.Bind(command.Parameters[i], values[i]);
         }
 

@@ -43,9 +43,19 @@ internal abstract class SqlDialect
         ArgumentNullException.ThrowIfNull(values);
         for (var i = 0; i < values.Length; i++)
         {
+            CheckStorable(values[i], i + 1);
             var parameter = CreateParameter(i + 1);
             Bind(parameter, values[i]);
             parameters.Add(parameter);
+        }
+    }
+
+    /// <summary>Throws <see cref="UnstorableValueException"/> for text no backend may be given (<see cref="StoredText"/>); every parameter passes here.</summary>
+    public static void CheckStorable(SqlValue value, int position)
+    {
+        if (value.Value is string text && value.Kind is SqlValueKind.Text or SqlValueKind.Json)
+        {
+            StoredText.Check(text, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${position}"), value.Kind == SqlValueKind.Json);
         }
     }
 

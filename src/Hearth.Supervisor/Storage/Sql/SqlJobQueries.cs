@@ -101,6 +101,9 @@ internal sealed class SqlJobQueries(SqlBackend backend) : IJobQueries
         }
     }
 
+    public Task<SubjobRecord?> FindSubjobAsync(long jobId, int index, CancellationToken cancellationToken) =>
+        backend.QueryFirstAsync($"SELECT {SubjobColumns} FROM subjobs WHERE job_id = $1 AND idx = $2", [jobId, index], backend.Rows.Subjob, cancellationToken, forWriting: false);
+
     public async Task<IReadOnlyList<LogChunkView>> ReadLogTailAsync(long jobId, int index, int attempt, long afterId, int limit, CancellationToken cancellationToken)
     {
         // From the start the newest chunks are wanted (a tail), after a known chunk the next ones in order (a follow).

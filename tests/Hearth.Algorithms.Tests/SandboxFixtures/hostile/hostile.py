@@ -76,7 +76,12 @@ def call(path):
         with urllib.request.urlopen(request, timeout=60) as response:
             return {"status": response.status, "reply": json.load(response), "uid": os.getuid()}
     except urllib.error.HTTPError as e:
-        return {"status": e.code, "reply": json.load(e), "uid": os.getuid()}
+        body = e.read().decode("utf-8", "replace")
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            reply = body
+        return {"status": e.code, "reply": reply, "uid": os.getuid()}
 
 
 def connect(host, port):

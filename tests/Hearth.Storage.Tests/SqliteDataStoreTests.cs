@@ -1,0 +1,3 @@
+namespace Hearth.Storage.Tests;
+
+public sealed class SqliteDataStoreTests() : DataStoreContract(new SqliteTestStores());

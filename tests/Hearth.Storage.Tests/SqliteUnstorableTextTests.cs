@@ -1,0 +1,3 @@
+namespace Hearth.Storage.Tests;
+
+public sealed class SqliteUnstorableTextTests() : UnstorableTextContract(new SqliteTestStores());
