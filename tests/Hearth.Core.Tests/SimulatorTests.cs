@@ -181,9 +181,12 @@ public sealed class SimulatorTests
         GrowOutput g => $$"""{"event": "grow", "id": {{Quote(g.Id)}}, "host": {{Quote(g.Host)}}, "allocations": {{Amounts(g.Allocations)}}}""",
         ReleaseOutput r => $$"""{"event": "release", "id": {{Quote(r.Id)}}, "host": {{Quote(r.Host)}}}""",
         RejectedOutput r => $$"""{"event": "rejected", "id": {{Quote(r.Id)}}, "error": {{Quote(r.Error)}}}""",
-        EndOutput e => $$$"""{"event": "end", "pending": [{{{string.Join(", ", e.Pending.Select(Quote))}}}], "running": {{{{string.Join(", ", e.Running.Select(Running))}}}}}""",
+        EndOutput e => $$$"""{"event": "end", "pending": [{{{string.Join(", ", e.Pending.Select(Quote))}}}], "running": {{{{string.Join(", ", e.Running.Select(Running))}}}}{{{Quota(e)}}}}""",
         _ => throw new InvalidOperationException(output.GetType().Name),
     };
+
+    private static string Quota(EndOutput end) =>
+        end.Quota.Count == 0 ? "" : ", \"quota\": {" + string.Join(", ", end.Quota.Select(kv => $"{Quote(kv.Key)}: {Quote(kv.Value)}")) + "}";
 
     private static string Running(RunningWork work) =>
         $$"""{{Quote(work.Id)}}: {"host": {{Quote(work.Host)}}, "allocations": {{Amounts(work.Allocation)}}}""";

@@ -5,7 +5,7 @@ using Hearth.Protocol.Rest;
 
 namespace Hearth.Cli.Commands;
 
-/// <summary><c>account create</c>, <c>org add-member</c> and <c>key create</c>: accounts and their keys (admin key).</summary>
+/// <summary><c>account create|set|show</c>, <c>org add-member</c> and <c>key create</c>: accounts, their settings and their keys (admin key).</summary>
 internal static class AccountCommands
 {
     public static IEnumerable<Command> Create() => [Account(), Org(), Key()];
@@ -39,22 +39,43 @@ internal static class AccountCommands
 
             return ExitCodes.Ok;
         }));
-        return new Command("account", "Accounts: users and organizations") { create, Set() };
+        return new Command("account", "Accounts: users and organizations") { create, Set(), Show() };
     }
 
-    /// <summary><c>account set NAME --data-quota-mb N</c>: an account's limits (admin key); -1 means no limit.</summary>
+    /// <summary>
+    /// <c>account set NAME [--max-slots N] [--max-instances N] [--shares N] [--data-quota-mb N]</c>: each option is one
+    /// field of the body, and only the fields given change. A setting is added here as one more entry of
+    /// <see cref="Settings"/>. The data quota is the data API's, kept with the data tree, so it has its own route.
+    /// </summary>
     private static Command Set()
     {
         var name = new Argument<string>("name") { Description = "The account or organization" };
-        var dataQuota = new Option<long?>("--data-quota-mb") { Description = "Cap the account's data files at this many MiB in total; -1 means no limit" };
         var json = JsonOption();
-        var set = new Command("set", "Set an account's limits") { name, dataQuota, json };
+        var settings = Settings();
+        var dataQuota = new Option<long?>("--data-quota-mb") { Description = "Cap the account's data files at this many MiB in total; -1 means no limit" };
+        var set = new Command("set", "Change an account's limits or shares; running work is never stopped by a lower limit") { name, dataQuota, json };
+        foreach (var (option, _) in settings)
+        {
+            set.Options.Add(option);
+        }
+
         set.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
         {
-            var account = result.GetValue(name)!;
-            if (result.GetValue(dataQuota) is not { } mb)
+            var body = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var (option, field) in settings)
             {
-                return Output.Error("say what to set, e.g. --data-quota-mb 1024", ExitCodes.InvalidInput);
+                if (result.GetValue(option) is { } value)
+                {
+                    body[field] = value;
+                }
+            }
+
+            var mb = result.GetValue(dataQuota);
+            if (body.Count == 0 && mb is null)
+            {
+                return Output.Error(
+                    $"account set: nothing to change; give at least one of {string.Join(", ", settings.Select(s => s.Option.Name))}, {dataQuota.Name}",
+                    ExitCodes.InvalidInput);
             }
 
             if (mb < -1)
@@ -62,20 +83,65 @@ internal static class AccountCommands
                 return Output.Error($"--data-quota-mb {mb} is out of range: a number of MiB, or -1 for no limit", ExitCodes.InvalidInput);
             }
 
-            var quota = await client.PutAsync<DataQuotaView>($"/v1/accounts/{Uri.EscapeDataString(account)}/data-quota",
-                new DataQuotaRequest(mb < 0 ? null : mb), cancellation).ConfigureAwait(false);
-            if (result.GetValue(json))
+            var account = Uri.EscapeDataString(result.GetValue(name)!);
+            if (body.Count > 0)
             {
-                Output.WriteJson(quota);
+                var view = await client.PatchAsync<AccountSettingsView>($"/v1/accounts/{account}", body, cancellation).ConfigureAwait(false);
+                Print(view, result.GetValue(json));
             }
-            else
+
+            if (mb is { } megabytes)
             {
-                Console.Out.WriteLine($"{quota.Account}: data quota {(quota.DataQuotaMb is { } q ? $"{q} MiB" : "none")}");
+                var quota = await client.PutAsync<DataQuotaView>($"/v1/accounts/{account}/data-quota",
+                    new DataQuotaRequest(megabytes < 0 ? null : megabytes), cancellation).ConfigureAwait(false);
+                if (result.GetValue(json))
+                {
+                    Output.WriteJson(quota);
+                }
+                else
+                {
+                    Console.Out.WriteLine($"{quota.Account}: data quota {(quota.DataQuotaMb is { } q ? $"{q} MiB" : "none")}");
+                }
             }
 
             return ExitCodes.Ok;
         }));
         return set;
+    }
+
+    /// <summary>The options of <c>account set</c>, each with the REST field it sets.</summary>
+    private static List<(Option<int?> Option, string Field)> Settings() =>
+    [
+        (new Option<int?>("--max-slots") { Description = "The most processors its subjobs (an organization's: its members') may hold at once; -1 for no limit" }, "max_slots"),
+        (new Option<int?>("--max-instances") { Description = "The most algorithm instances its calls may hold at once; -1 for no limit" }, "max_instances"),
+        (new Option<int?>("--shares") { Description = "Its weight under fair share, 1 or more (default 1)" }, "shares"),
+    ];
+
+    private static Command Show()
+    {
+        var name = new Argument<string>("name") { Description = "The account or organization" };
+        var json = JsonOption();
+        var show = new Command("show", "An account's limits and shares, and what it holds now") { name, json };
+        show.SetAction((result, cancellation) => ClientCommand.RunAsync(async client =>
+        {
+            var view = await client.GetAsync<AccountSettingsView>($"/v1/accounts/{Uri.EscapeDataString(result.GetValue(name)!)}", cancellation).ConfigureAwait(false);
+            Print(view, result.GetValue(json));
+            return ExitCodes.Ok;
+        }));
+        return show;
+    }
+
+    private static void Print(AccountSettingsView view, bool json)
+    {
+        if (json)
+        {
+            Output.WriteJson(view);
+            return;
+        }
+
+        static string Limit(int max) => max < 0 ? "no limit" : max.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Console.Out.WriteLine($"{view.Name} ({(view.Kind == "org" ? "organization" : "user")}): slots {view.HeldSlots} of {Limit(view.MaxSlots)}, "
+            + $"instances {view.HeldInstances} of {Limit(view.MaxInstances)}, shares {view.Shares}");
     }
 
     private static Command Org()

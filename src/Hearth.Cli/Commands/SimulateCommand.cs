@@ -54,15 +54,27 @@ internal static class SimulateCommand
         GrowOutput g => new() { ["event"] = "grow", ["id"] = g.Id, ["host"] = g.Host, ["allocations"] = Amounts(g.Allocations) },
         ReleaseOutput r => new() { ["event"] = "release", ["id"] = r.Id, ["host"] = r.Host },
         RejectedOutput r => new() { ["event"] = "rejected", ["id"] = r.Id, ["error"] = r.Error },
-        EndOutput end => new()
+        EndOutput end => End(end),
+        _ => throw new InvalidOperationException($"unknown output {line.GetType().Name}"),
+    };
+
+    /// <summary>The end line; <c>quota</c> (why pending work waits on its account's quota) only when some does.</summary>
+    private static JsonObject End(EndOutput end)
+    {
+        var line = new JsonObject
         {
             ["event"] = "end",
             ["pending"] = new JsonArray([.. end.Pending.Select(id => (JsonNode)id)]),
             ["running"] = new JsonObject(end.Running.Select(w => KeyValuePair.Create(
                 w.Id, (JsonNode?)new JsonObject { ["host"] = w.Host, ["allocations"] = Amounts(w.Allocation) }))),
-        },
-        _ => throw new InvalidOperationException($"unknown output {line.GetType().Name}"),
-    };
+        };
+        if (end.Quota.Count > 0)
+        {
+            line["quota"] = new JsonObject(end.Quota.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        }
+
+        return line;
+    }
 
     public static JsonObject Amounts(Allocation allocation) =>
         new(allocation.Select(kv => KeyValuePair.Create(kv.Key.ToString(), (JsonNode?)kv.Value)));

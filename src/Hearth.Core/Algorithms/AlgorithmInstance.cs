@@ -60,7 +60,8 @@ public sealed class AlgorithmInstance
     public string? StopReason { get; private set; }
 
     /// <summary>Its work on the shared ledger: the manifest's reservation, at the pool's instance priority.</summary>
-    public WorkRequest ToWorkRequest(int priority, long sequence) => new(Id, Template.Resources, priority, sequence, Template.Requirements);
+    public WorkRequest ToWorkRequest(int priority, long sequence) =>
+        new(Id, Template.Resources, priority, sequence, Template.Requirements) { Account = Account, IsInstance = true };
 
     internal void Place(string worker)
     {

@@ -7,13 +7,18 @@ namespace Hearth.Core.Simulation;
 
 /// <summary>
 /// The scenario format of <c>hearth simulate</c>:
-/// <c>{"hosts": [{"name", "resources", "os", "arch", "cpu_model", "groups": [...], "cluster"}], "global": "global.x=N", "events": [{"submit": {"id", "reservations", "priority", "requirements"}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.
+/// <c>{"hosts": [{"name", "resources", "os", "arch", "cpu_model", "groups": [...], "cluster"}], "global": "global.x=N",
+/// "accounts": [{"name", "max_slots", "max_instances", "organizations": [...]}], "events": [{"submit": {"id", "reservations",
+/// "priority", "requirements", "account"}} | {"finish": ID} | {"host_down": NAME} | {"host_up": NAME} | {"lock": NAME} | {"unlock": NAME}]}</c>.
 /// </summary>
 public sealed record Scenario(
     IReadOnlyList<ScenarioHost> Hosts,
     IReadOnlyDictionary<ResourceName, int> Global,
     IReadOnlyList<ScenarioEvent> Events)
 {
+    /// <summary>Accounts with limits or memberships; work of an account not listed is held by no quota.</summary>
+    public IReadOnlyList<ScenarioAccount> Accounts { get; init; } = [];
+
     public static Scenario Parse(string json)
     {
         JsonDocument document;
@@ -31,9 +36,9 @@ public sealed record Scenario(
         {
             var root = document.RootElement;
             Expect(root, JsonValueKind.Object, "$");
-            RefuseUnknown(root, "$", "hosts", "global", "events");
+            RefuseUnknown(root, "$", "hosts", "global", "accounts", "events");
             var hosts = ReadHosts(root);
-            return new Scenario(hosts, ReadGlobal(root), ReadEvents(root, [.. hosts.Select(h => h.Name)]));
+            return new Scenario(hosts, ReadGlobal(root), ReadEvents(root, [.. hosts.Select(h => h.Name)])) { Accounts = ReadAccounts(root) };
         }
     }
 
@@ -100,6 +105,60 @@ public sealed record Scenario(
         return new HostProperties(name, Optional("os"), Optional("arch"), Optional("cpu_model"), groups, Optional("cluster"));
     }
 
+    private static List<ScenarioAccount> ReadAccounts(JsonElement root)
+    {
+        var list = new List<ScenarioAccount>();
+        if (!root.TryGetProperty("accounts", out var accounts) || accounts.ValueKind == JsonValueKind.Null)
+        {
+            return list;
+        }
+
+        Expect(accounts, JsonValueKind.Array, "$.accounts");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var account in accounts.EnumerateArray())
+        {
+            var path = $"$.accounts[{i++}]";
+            Expect(account, JsonValueKind.Object, path);
+            RefuseUnknown(account, path, "name", "max_slots", "max_instances", "organizations");
+            var name = RequiredString(account, "name", path);
+            if (!names.Add(name))
+            {
+                throw new ScenarioException($"{path}.name: account \"{name}\" is listed twice");
+            }
+
+            var organizations = new List<string>();
+            if (account.TryGetProperty("organizations", out var orgs) && orgs.ValueKind != JsonValueKind.Null)
+            {
+                Expect(orgs, JsonValueKind.Array, $"{path}.organizations");
+                var o = 0;
+                foreach (var org in orgs.EnumerateArray())
+                {
+                    organizations.Add(StringValue(org, $"{path}.organizations[{o++}]"));
+                }
+            }
+
+            list.Add(new ScenarioAccount(name, new AccountLimits(Limit(account, "max_slots", path), Limit(account, "max_instances", path)), organizations));
+        }
+
+        return list;
+    }
+
+    private static int Limit(JsonElement account, string field, string path)
+    {
+        if (!account.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return AccountLimits.Unlimited;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var limit) || AccountLimits.Why(field, limit) is not null)
+        {
+            throw new ScenarioException($"{path}.{field}: {value.GetRawText()} is not a limit: give -1 for no limit, or a count of 0 or more");
+        }
+
+        return limit;
+    }
+
     private static IReadOnlyDictionary<ResourceName, int> ReadGlobal(JsonElement root)
     {
         if (!root.TryGetProperty("global", out var global) || global.ValueKind == JsonValueKind.Null)
@@ -164,7 +223,7 @@ public sealed record Scenario(
     private static SubmitEvent ReadSubmit(JsonElement submit, string path)
     {
         Expect(submit, JsonValueKind.Object, path);
-        RefuseUnknown(submit, path, "id", "reservations", "priority", "requirements");
+        RefuseUnknown(submit, path, "id", "reservations", "priority", "requirements", "account");
         var id = RequiredString(submit, "id", path);
         string? reservations = null;
         if (submit.TryGetProperty("reservations", out var r) && r.ValueKind != JsonValueKind.Null)
@@ -187,7 +246,13 @@ public sealed record Scenario(
             requirements = StringValue(q, $"{path}.requirements");
         }
 
-        return new SubmitEvent(id, reservations, priority, requirements);
+        string? account = null;
+        if (submit.TryGetProperty("account", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            account = StringValue(a, $"{path}.account");
+        }
+
+        return new SubmitEvent(id, reservations, priority, requirements, account);
     }
 
     private static void Expect(JsonElement element, JsonValueKind kind, string path)

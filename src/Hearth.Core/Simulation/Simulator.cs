@@ -24,6 +24,12 @@ public static class Simulator
             cluster.Ledger.DefineGlobal(resource, total);
         }
 
+        foreach (var account in scenario.Accounts)
+        {
+            cluster.Quotas.SetLimits(account.Name, account.Limits);
+            cluster.Quotas.SetOrganizations(account.Name, account.Organizations);
+        }
+
         long sequence = 0;
         foreach (var e in scenario.Events)
         {
@@ -42,9 +48,18 @@ public static class Simulator
             }
         }
 
+        var quota = new List<KeyValuePair<string, string>>();
+        foreach (var request in cluster.Pending)
+        {
+            if (cluster.Quotas.Explain(request) is { } why)
+            {
+                quota.Add(KeyValuePair.Create(request.Id, why));
+            }
+        }
+
         yield return new EndOutput(
             [.. cluster.Pending.Select(w => w.Id)],
-            [.. cluster.Running.OrderBy(w => w.Request, Cluster.Order)]);
+            [.. cluster.Running.OrderBy(w => w.Request, Cluster.Order)]) { Quota = quota };
     }
 
     private static List<SimulationOutput> Handle(Cluster cluster, ScenarioEvent e, ref long sequence)
@@ -55,7 +70,7 @@ public static class Simulator
                 try
                 {
                     var spec = submit.Reservations is null ? ResourceRequest.Default : ResourceRequest.Parse(submit.Reservations);
-                    cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++, Requirement.ParseOrNone(submit.Requirements)));
+                    cluster.Submit(new WorkRequest(submit.Id, spec, submit.Priority, sequence++, Requirement.ParseOrNone(submit.Requirements)) { Account = submit.Account });
                     return [];
                 }
                 catch (Exception ex) when (ex is ResourceRequestSyntaxException or PlacementException or RequirementSyntaxException)

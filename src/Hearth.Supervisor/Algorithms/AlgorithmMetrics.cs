@@ -93,6 +93,7 @@ internal sealed class AlgorithmMetrics : IDisposable
         CallStatus.InstanceFailed => "instance_failed",
         CallStatus.TimedOut => "timed_out",
         CallStatus.NoCapacity => "no_capacity",
+        CallStatus.OverQuota => "over_quota",
         _ => "unavailable",
     };
 

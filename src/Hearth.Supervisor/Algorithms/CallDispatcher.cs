@@ -31,6 +31,13 @@ internal sealed class CallDispatcher(
         var now = time.GetUtcNow();
         var call = new PendingCall(this, Interlocked.Increment(ref _lastCallId), request, now, now + timeout) { CaptureStdout = captureStdout };
         launches.Remember(template.Hash, launch);
+        if (loop.Quotas.ExplainInstances(account) is { } quota && !table.HasInstance(account, template, alternatives))
+        {
+            // Waiting would not help: no instance of its own may serve it, and the quota lets none start.
+            call.Complete(CallStatus.OverQuota, null, $"{quota}: no instance of {template.Algorithm} of its own can serve this call; try again when one of its instances stops");
+            return await EndAsync(call, account, template).ConfigureAwait(false);
+        }
+
         if (TooLittleLeft(call, template, now) is { } refusal)
         {
             call.Complete(CallStatus.NoCapacity, null, refusal);

@@ -21,6 +21,7 @@ internal sealed record CallOutcome(CallStatus Status, PipeResponse? Response, st
         CallStatus.AlgorithmError => 200,
         CallStatus.InstanceFailed => 502,
         CallStatus.TimedOut => 504,
+        CallStatus.OverQuota => 429,
         _ => 503,
     };
 }

@@ -20,4 +20,7 @@ internal enum CallStatus
 
     /// <summary>The supervisor is stopping or the worker was lost.</summary>
     Unavailable,
+
+    /// <summary>The caller has no instance that could serve it and its max-instances quota allows no other.</summary>
+    OverQuota,
 }

@@ -1,4 +1,5 @@
 using Hearth.Core.Algorithms;
+using Hearth.Core.Placement;
 
 namespace Hearth.Supervisor.Algorithms;
 
@@ -17,4 +18,7 @@ internal interface IInstanceWorkRequests
 
     /// <summary>Asks the loop to run the warm-pool policy soon (a call's deadline or an idle timeout moved).</summary>
     void Nudge();
+
+    /// <summary>The limited accounts' limits and holdings as the loop last published them, for the call path's quota check.</summary>
+    QuotaSnapshot Quotas => QuotaSnapshot.Empty;
 }

@@ -56,6 +56,28 @@ internal sealed class InstanceTable(WarmPoolSettings settings)
         }
     }
 
+    /// <summary>True when <paramref name="account"/> has an instance of the template or of one of the alternatives that is not stopping.</summary>
+    public bool HasInstance(string account, InstanceTemplate template, IReadOnlyList<InstanceTemplate> alternatives)
+    {
+        lock (_gate)
+        {
+            if (_pool.InstancesOf(PoolKey.Of(account, template)).Any(i => i.State != InstanceState.Stopping))
+            {
+                return true;
+            }
+
+            foreach (var alternative in alternatives)
+            {
+                if (_pool.InstancesOf(PoolKey.Of(account, alternative)).Any(i => i.State != InstanceState.Stopping))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>The call could not be sent to its instance's worker: the call is dropped and a busy instance stops.</summary>
     public void SendFailed(PendingCall call, string instanceId, string reason)
     {

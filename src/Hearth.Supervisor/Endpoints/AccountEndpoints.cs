@@ -3,6 +3,7 @@ using Hearth.Core.Algorithms;
 using Hearth.Protocol.Rest;
 using Hearth.Supervisor.Algorithms;
 using Hearth.Supervisor.Auth;
+using Hearth.Supervisor.Scheduling;
 using Hearth.Supervisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,9 @@ internal static class AccountEndpoints
         var admin = app.MapGroup("/v1").RequireAuthorization(HearthAuth.AdminPolicy).WithTags("Accounts");
         admin.MapPost("/accounts", CreateAsync).WithSummary("Create a user (kind user, the default) or an organization (kind org)");
         admin.MapGet("/accounts", ListAsync).WithSummary("List accounts");
+        admin.MapGet("/accounts/{name}", ShowAsync).WithSummary("An account's limits and shares, and the slots and instances it holds");
+        admin.MapPatch("/accounts/{name}", SetAsync).Accepts<SetAccountRequest>("application/json")
+            .WithSummary("Change an account's max_slots and max_instances (-1 for no limit) or shares; running work is never stopped by a lower limit");
         admin.MapPost("/orgs/{org}/members", AddMemberAsync).WithSummary("Add a user to an organization");
         admin.MapPost("/accounts/{name}/keys", CreateKeyAsync).WithSummary("Create an API key for an account; the key is shown only in this answer");
         admin.MapGet("/accounts/{name}/keys", ListKeysAsync).WithSummary("List an account's keys (never the keys themselves), revoked ones included");
@@ -62,7 +66,33 @@ internal static class AccountEndpoints
     private static async Task<Ok<AccountListView>> ListAsync(AccountService accounts, CancellationToken ct) =>
         TypedResults.Ok(new AccountListView([.. (await accounts.ListAsync(ct).ConfigureAwait(false)).Select(View)]));
 
-    private static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> AddMemberAsync(string org, AddMemberRequest? body, AccountService accounts, CancellationToken ct)
+    private static async Task<Results<Ok<AccountSettingsView>, ProblemHttpResult>> ShowAsync(string name, AccountService accounts, Scheduler scheduler, CancellationToken ct)
+    {
+        var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await scheduler.AccountAsync(account.Name, account.Kind).ConfigureAwait(false));
+    }
+
+    /// <summary>Every field is checked before anything changes; an unknown account is 404, a value out of range 400 naming its field (both by the domain exception handler).</summary>
+    private static async Task<Results<Ok<AccountSettingsView>, ProblemHttpResult>> SetAsync(
+        string name, HttpRequest request, AccountService accounts, Scheduler scheduler, CancellationToken ct)
+    {
+        var (body, problem) = await BindingExceptionHandler.ReadJsonAsync<SetAccountRequest>(request, "{\"max_slots\": 8, \"max_instances\": -1, \"shares\": 2}")
+            .ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        if (body is { MaxSlots: null, MaxInstances: null, Shares: null })
+        {
+            return Problems.BadRequest("nothing to change: give at least one of max_slots, max_instances (-1 for no limit) and shares");
+        }
+
+        var account = await accounts.RequireAsync(name, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await scheduler.SetAccountAsync(account.Name, account.Kind, body).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> AddMemberAsync(string org, AddMemberRequest? body, AccountService accounts, Scheduler scheduler, CancellationToken ct)
     {
         if (body?.User is not { } user)
         {
@@ -70,6 +100,7 @@ internal static class AccountEndpoints
         }
 
         var added = await accounts.AddMemberAsync(org, user, ct).ConfigureAwait(false);
+        await scheduler.MemberAsync(org, user).ConfigureAwait(false);
         return TypedResults.Ok(new MembershipView(org, user, added, await accounts.MembersOfAsync(org, ct).ConfigureAwait(false)));
     }
 

@@ -8,8 +8,8 @@ using Hearth.Supervisor.Scheduling;
 namespace Hearth.Supervisor.Jobs;
 
 /// <summary>
-/// Why a job's pending subjobs wait, from the cluster as the loop last saw it: a job that asks for more than any
-/// worker has, or a resource no worker defines, says so instead of waiting in silence.
+/// Why a job's pending subjobs wait, from the cluster as the loop last saw it: a job held by its account's quota, or
+/// one that asks for more than any worker has, or for a resource no worker defines, says so instead of waiting in silence.
 /// </summary>
 internal static class PendingReasons
 {
@@ -28,6 +28,12 @@ internal static class PendingReasons
         if (job.Subjobs.All(s => s.State != "pending") || !ResourceRequest.TryParse(job.Reservations, out var spec, out _))
         {
             return null;
+        }
+
+        var submitter = job.SubmittedBy == JobAccess.AdminSubmitter ? null : job.SubmittedBy;
+        if (cluster.Quotas.ExplainSlots(submitter, spec!.EffectiveItems().First(i => i.Resource == ResourceName.Processors).Min) is { } quota)
+        {
+            return quota;
         }
 
         if (ClusterWideShortfall(spec!, cluster) is { } why)

@@ -148,7 +148,12 @@ internal sealed class ClusterInstances(IInstanceWork pool, Cluster cluster, Func
         {
             spec = ResourceRequest.Parse(report.Reservations);
             var allocation = new Allocation(report.Allocations.Select(kv => KeyValuePair.Create(ParseResource(kv.Key), kv.Value)));
-            cluster.Adopt(new RunningWork(new WorkRequest(report.InstanceId, spec, Pool.InstancePriority, nextSequence()), worker, allocation));
+            var request = new WorkRequest(report.InstanceId, spec, Pool.InstancePriority, nextSequence())
+            {
+                Account = string.IsNullOrEmpty(report.Account) ? null : report.Account,
+                IsInstance = true,
+            };
+            cluster.Adopt(new RunningWork(request, worker, allocation));
             return true;
         }
         catch (Exception e) when (e is FormatException or LedgerException or PlacementException)

@@ -1,8 +1,9 @@
+using Hearth.Core.Placement;
 using Hearth.Protocol.Rest;
 
 namespace Hearth.Supervisor.Scheduling;
 
-/// <summary>The cluster as the loop last saw it: workers with total/used/free, global resources, queue sizes.</summary>
+/// <summary>The cluster as the loop last saw it: workers with total/used/free, global resources, queue sizes, and what limited accounts hold.</summary>
 public sealed record ClusterView(
     IReadOnlyList<WorkerView> Workers,
     IReadOnlyList<ResourceUsageView> Global,
@@ -11,4 +12,6 @@ public sealed record ClusterView(
     DateTimeOffset At)
 {
     public static readonly ClusterView Empty = new([], [], 0, 0, DateTimeOffset.UnixEpoch);
+
+    public QuotaSnapshot Quotas { get; init; } = QuotaSnapshot.Empty;
 }

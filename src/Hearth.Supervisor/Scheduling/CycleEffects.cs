@@ -18,6 +18,7 @@ internal sealed class CycleEffects
     private readonly List<AllocationChangeRecord> _changes = [];
     private readonly List<LogChunkRecord> _logs = [];
     private readonly List<SettingRecord> _settings = [];
+    private readonly List<AccountLimitRecord> _accountLimits = [];
     private readonly List<AgendaRecord> _agendas = [];
     private readonly HashSet<WorkItem> _items = [];
 
@@ -36,7 +37,8 @@ internal sealed class CycleEffects
     /// <summary>True when something visible changed: the cluster view is rebuilt only then.</summary>
     public bool ViewChanged { get; set; }
 
-    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count + _agendas.Count + _items.Count > 0;
+    public bool HasWrites => _jobs.Count + _subjobs.Count + _workers.Count + _removedWorkers.Count + _changes.Count + _logs.Count + _settings.Count + _agendas.Count + _items.Count
+        + _accountLimits.Count > 0;
 
     public void Touch(Job job) => _jobs.Add(job);
 
@@ -81,6 +83,9 @@ internal sealed class CycleEffects
     /// <summary>A run-time setting to store; written in order, so the last one for a name wins.</summary>
     public void Setting(SettingRecord setting) => _settings.Add(setting);
 
+    /// <summary>An account's limits and shares to store, whole; the last one for a name wins.</summary>
+    public void Record(AccountLimitRecord limits) => _accountLimits.Add(limits);
+
     public void Send(WorkerSession? session, SupervisorMessage message)
     {
         if (session is not null)
@@ -99,6 +104,7 @@ internal sealed class CycleEffects
         set.RemovedWorkers.AddRange(_removedWorkers.Select(w => w.ToRecord()));
         set.Logs.AddRange(_logs);
         set.Settings.AddRange(_settings);
+        set.AccountLimits.AddRange(_accountLimits);
         set.Agendas.AddRange(_agendas);
         set.WorkItems.AddRange(_items.OrderBy(i => i.JobId).ThenBy(i => i.Index).Select(i => i.ToRecord()));
         return set;
@@ -137,6 +143,7 @@ internal sealed class CycleEffects
         _changes.Clear();
         _logs.Clear();
         _settings.Clear();
+        _accountLimits.Clear();
         _agendas.Clear();
         _items.Clear();
         Messages.Clear();

@@ -103,6 +103,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         _fx.MarkCommitted();
         _fx.Clear();
         _view = _state.View();
+        _inbox.Quotas = _view.Quotas;
         _sessions.Publish(_state.Workers);
         LogRestored(stored.Workers.Count, stored.UnfinishedJobs.Count);
     }
@@ -200,6 +201,19 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
     public Task<PolicyView> SetHighestUserPriorityAsync(int priority) => FarmAsync((state, fx) => state.SetHighestUserPriority(priority, fx));
 
     public Task<PolicyView> PolicyAsync() => FarmAsync((state, _) => state.Policy());
+
+    /// <summary>Changes an existing account's limits and shares; throws <see cref="FarmRequestException"/> naming a value it cannot take.</summary>
+    public Task<AccountSettingsView> SetAccountAsync(string account, string kind, SetAccountRequest change) =>
+        FarmAsync((state, fx) => state.SetAccount(account, kind, change, fx));
+
+    public Task<AccountSettingsView> AccountAsync(string account, string kind) => FarmAsync((state, _) => state.AccountView(account, kind));
+
+    /// <summary>A membership was stored: work <paramref name="member"/> starts from now on counts against <paramref name="org"/> too.</summary>
+    public Task<bool> MemberAsync(string org, string member) => FarmAsync((state, _) =>
+    {
+        state.Member(org, member);
+        return true;
+    });
 
     private Task<T> FarmAsync<T>(Func<SchedulerState, CycleEffects, T> control) => Ask<T>(reply => new FarmCommand<T>(control, reply));
 
@@ -449,6 +463,7 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
         if (_fx.ViewChanged)
         {
             _view = _state.View();
+            _inbox.Quotas = _view.Quotas;
             ViewChanged?.Invoke();
         }
     }

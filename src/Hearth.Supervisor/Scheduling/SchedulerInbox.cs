@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Hearth.Core.Algorithms;
+using Hearth.Core.Placement;
 using Hearth.Supervisor.Algorithms;
 
 namespace Hearth.Supervisor.Scheduling;
@@ -30,6 +31,9 @@ public sealed class SchedulerInbox : IInstanceWorkRequests
     void IInstanceWorkRequests.Release(string instanceId) => Post(new InstanceWorkCommand([], instanceId));
 
     void IInstanceWorkRequests.Nudge() => Post(new InstanceWorkCommand([], null));
+
+    /// <summary>Published by the loop with each new cluster view; read by calls without a trip through the loop.</summary>
+    public QuotaSnapshot Quotas { get; internal set; } = QuotaSnapshot.Empty;
 
     internal bool TryTake(out SchedulerCommand command) => Channel.Reader.TryRead(out command!);
 

@@ -27,6 +27,7 @@ internal sealed class SchedulerState
     private readonly Assignments _assignments;
     private readonly AgendaBook _agendas;
     private readonly FarmControls _farm;
+    private readonly AccountSharing _sharing;
 
     /// <summary>The job book's unfinished subjobs, read by the instance side to tell its work from theirs.</summary>
     private readonly IReadOnlyDictionary<string, Subjob> _subjobs;
@@ -45,6 +46,7 @@ internal sealed class SchedulerState
 
         _workers = new WorkerRegistry(time, settings);
         _farm = new FarmControls(Cluster);
+        _sharing = new AccountSharing(Cluster);
         _jobs = new JobBook(Cluster, _workers, _farm, time, settings, () => ++_lastSequence) { AgendaOf = id => _agendas?.Restored(id) };
         _agendas = new AgendaBook(_jobs, _workers, settings);
         _assignments = new Assignments(_jobs, _agendas, Cluster, _workers, time, settings);
@@ -81,6 +83,7 @@ internal sealed class SchedulerState
         var now = _time.GetUtcNow();
         _lastSequence = stored.LastSequence;
         _farm.Restore(stored);
+        _sharing.Restore(stored);
         foreach (var record in stored.Workers)
         {
             var worker = _workers.Restore(record, now);
@@ -396,6 +399,23 @@ internal sealed class SchedulerState
 
     public PolicyView Policy() => _farm.Policy();
 
+    /// <summary>Changes an existing account's limits and shares; <see cref="FarmRequestException"/> names a value it cannot take.</summary>
+    public AccountSettingsView SetAccount(string account, string kind, SetAccountRequest change, CycleEffects fx)
+    {
+        _sharing.Set(account, change.MaxSlots, change.MaxInstances, change.Shares, fx);
+        return AccountView(account, kind);
+    }
+
+    /// <inheritdoc cref="AccountSharing.Member"/>
+    public void Member(string org, string member) => _sharing.Member(org, member);
+
+    public AccountSettingsView AccountView(string account, string kind)
+    {
+        var settings = _sharing.Of(account);
+        var held = Cluster.Quotas.HeldBy(account);
+        return new AccountSettingsView(account, kind, settings.MaxSlots, settings.MaxInstances, settings.Shares, held.Slots, held.Instances);
+    }
+
     /// <summary>Sets host resource totals on a known worker, kept over what the worker itself reports.</summary>
     public WorkerView SetWorkerResources(string name, IReadOnlyDictionary<ResourceName, int> totals, CycleEffects fx)
     {
@@ -455,7 +475,10 @@ internal sealed class SchedulerState
         }
 
         var ledger = Cluster.Ledger;
-        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow());
+        return new ClusterView(workers, [.. ledger.GlobalUsage().Select(ToView)], Cluster.Pending.Count, Cluster.Running.Count, _time.GetUtcNow())
+        {
+            Quotas = Cluster.Quotas.Snapshot(),
+        };
     }
 
     private WorkerView View(WorkerEntry worker)

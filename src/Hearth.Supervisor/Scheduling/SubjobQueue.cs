@@ -78,7 +78,10 @@ internal sealed class SubjobQueue(Cluster cluster)
 
     public static WorkRequest RequestFor(Subjob subjob) =>
         new(subjob.WorkId, subjob.Job.Resources, subjob.Job.Priority, subjob.Sequence, subjob.Job.Requirements, subjob.AvoidHost,
-            AccountJob: subjob.Job.IsAccountJob);
+            AccountJob: subjob.Job.IsAccountJob)
+        {
+            Account = subjob.Job.SubmittedBy,
+        };
 
     private string? Enqueue(Subjob subjob)
     {

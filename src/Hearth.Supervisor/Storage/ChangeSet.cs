@@ -27,7 +27,10 @@ public sealed class ChangeSet
     /// <summary>Settings written (or, with a null value, deleted) by name; last write wins.</summary>
     public List<SettingRecord> Settings { get; } = [];
 
+    /// <summary>Accounts' limits and shares, written whole by name; last write wins.</summary>
+    public List<AccountLimitRecord> AccountLimits { get; } = [];
+
     public bool IsEmpty => Jobs.Count == 0 && Subjobs.Count == 0 && AllocationChanges.Count == 0 && Workers.Count == 0 && RemovedWorkers.Count == 0 && Logs.Count == 0
-        && Settings.Count == 0
+        && Settings.Count == 0 && AccountLimits.Count == 0
         && Agendas.Count == 0 && WorkItems.Count == 0;
 }

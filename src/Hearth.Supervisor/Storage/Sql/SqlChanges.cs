@@ -53,6 +53,11 @@ internal static class SqlChanges
 
     private const string DeleteSetting = "DELETE FROM cluster_settings WHERE name = $1";
 
+    private const string UpsertAccountLimits = """
+        INSERT INTO account_limits (name, max_slots, max_instances, shares) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (name) DO UPDATE SET max_slots = excluded.max_slots, max_instances = excluded.max_instances, shares = excluded.shares
+        """;
+
     /// <summary>Adds every write of <paramref name="changes"/> to <paramref name="batch"/> and runs it; a refused row is a conflict.</summary>
     public static async Task WriteAsync(StatementBatch batch, ChangeSet changes, SqlDialect dialect, CancellationToken cancellationToken)
     {
@@ -95,6 +100,11 @@ internal static class SqlChanges
                 {
                     batch.Add(UpsertSetting, [setting.Name, setting.Value]);
                 }
+            }
+
+            foreach (var limits in changes.AccountLimits)
+            {
+                batch.Add(UpsertAccountLimits, [limits.Name, limits.MaxSlots, limits.MaxInstances, limits.Shares]);
             }
 
             await batch.RunAsync(cancellationToken).ConfigureAwait(false);

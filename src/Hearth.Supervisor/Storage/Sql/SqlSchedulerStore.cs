@@ -17,6 +17,8 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
         var settings = new List<SettingRecord>();
         var agendas = new List<AgendaRecord>();
         var items = new List<WorkItemRecord>();
+        var limits = new List<AccountLimitRecord>();
+        var memberships = new List<MembershipRecord>();
         (long Job, long Sequence) last = default;
         await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for every query, so the jobs, their subjobs and the counters agree.
@@ -33,6 +35,8 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
                 ("SELECT (SELECT COALESCE(MAX(id), 0) FROM jobs), (SELECT COALESCE(MAX(sequence), 0) FROM subjobs)", []),
                 ($"SELECT {AgendaColumns} FROM agendas WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id", []),
                 ($"SELECT {WorkItemColumns} FROM work_items WHERE job_id IN (SELECT id FROM jobs WHERE {Unfinished}) ORDER BY job_id, idx", []),
+                ($"SELECT name, max_slots, max_instances, shares FROM account_limits ORDER BY name {backend.Dialect.Ordinal}", []),
+                ($"SELECT org, member FROM org_members ORDER BY member {backend.Dialect.Ordinal}, org {backend.Dialect.Ordinal}", []),
             ],
             (set, r) =>
             {
@@ -45,7 +49,9 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
                     case 4: settings.Add(new SettingRecord(r.GetString(0), r.GetString(1))); break;
                     case 5: last = (r.GetInt64(0), r.GetInt64(1)); break;
                     case 6: agendas.Add(SqlRows.Agenda(r)); break;
-                    default: items.Add(rows.WorkItem(r)); break;
+                    case 7: items.Add(rows.WorkItem(r)); break;
+                    case 8: limits.Add(new AccountLimitRecord(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3))); break;
+                    default: memberships.Add(new MembershipRecord(r.GetString(0), r.GetString(1))); break;
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -57,7 +63,11 @@ internal sealed class SqlSchedulerStore(SqlBackend backend) : ISchedulerStore
         var itemsByJob = items.ToLookup(i => i.JobId);
         return new StoredCluster(
             workers, SqlJobQueries.Details(jobs, subjobs, changes), last.Job, last.Sequence, settings,
-            [.. agendas.Select(a => new AgendaDetails(a, [.. itemsByJob[a.JobId]]))]);
+            [.. agendas.Select(a => new AgendaDetails(a, [.. itemsByJob[a.JobId]]))])
+        {
+            AccountLimits = limits,
+            Memberships = memberships,
+        };
     }
 
     public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)

@@ -1,0 +1,5 @@
+using Hearth.Testing;
+
+namespace Hearth.Storage.Tests;
+
+public sealed class PostgresAccountLimitTests(PostgresServer server) : AccountLimitContract(new PostgresTestStores(server));

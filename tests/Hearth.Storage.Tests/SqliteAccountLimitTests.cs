@@ -1,0 +1,3 @@
+namespace Hearth.Storage.Tests;
+
+public sealed class SqliteAccountLimitTests() : AccountLimitContract(new SqliteTestStores());
