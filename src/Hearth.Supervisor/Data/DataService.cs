@@ -216,6 +216,9 @@ internal sealed class DataService(IDataStore store, IObjectStore objects, TimePr
 
     public Task SetQuotaAsync(string account, long? quotaMb, CancellationToken cancellationToken) => store.SetQuotaAsync(account, quotaMb, cancellationToken);
 
+    /// <inheritdoc cref="IDataStore.UsageAsync"/>
+    public Task<IReadOnlyDictionary<string, DataUsage>> UsageAsync(CancellationToken cancellationToken) => store.UsageAsync(cancellationToken);
+
     /// <summary>Refuses a write the caller may not make: a 404 where it may not even read, a 403 where it may.</summary>
     private async Task WritableAsync(DataLocation location, DataCaller caller, CancellationToken cancellationToken)
     {

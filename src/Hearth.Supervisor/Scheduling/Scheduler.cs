@@ -208,6 +208,10 @@ public sealed partial class Scheduler : IHostedService, IAsyncDisposable
 
     public Task<AccountSettingsView> AccountAsync(string account, string kind) => FarmAsync((state, _) => state.AccountView(account, kind));
 
+    /// <summary>The limits, shares and holdings of every given account, read in one go.</summary>
+    public Task<IReadOnlyList<AccountSettingsView>> AccountsAsync(IReadOnlyList<(string Name, string Kind)> accounts) =>
+        FarmAsync<IReadOnlyList<AccountSettingsView>>((state, _) => [.. accounts.Select(a => state.AccountView(a.Name, a.Kind))]);
+
     /// <summary>A membership was stored: work <paramref name="member"/> starts from now on counts against <paramref name="org"/> too.</summary>
     public Task<bool> MemberAsync(string org, string member) => FarmAsync((state, _) =>
     {

@@ -29,9 +29,15 @@ public interface IDataStore
     /// <summary>The total size of the files <paramref name="owner"/> is charged for.</summary>
     Task<long> UsedBytesAsync(string owner, CancellationToken cancellationToken);
 
+    /// <summary>Every account's data in one go: the bytes it is charged for and its quota in MiB (null for none), for accounts with either.</summary>
+    Task<IReadOnlyDictionary<string, DataUsage>> UsageAsync(CancellationToken cancellationToken);
+
     /// <summary>The account's quota in MiB, or null for none.</summary>
     Task<long?> QuotaAsync(string account, CancellationToken cancellationToken);
 
     /// <summary>Sets the account's quota in MiB; null removes it.</summary>
     Task SetQuotaAsync(string account, long? quotaMb, CancellationToken cancellationToken);
 }
+
+/// <summary>An account's data: the bytes of the files it is charged for and its quota in MiB, null for none.</summary>
+public sealed record DataUsage(long UsedBytes, long? QuotaMb);

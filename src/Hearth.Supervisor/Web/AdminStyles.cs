@@ -34,6 +34,7 @@ internal static class AdminStyles
         th { font-weight: 600; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #57606a; background: #f6f8fa; }
         tbody tr:hover { background: #f8fafc; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        table.accounts td.num { white-space: nowrap; }
         dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.2rem; margin: 0; }
         dl.fields dt { color: #57606a; }
         dl.fields dd { margin: 0; word-break: break-word; }

@@ -252,6 +252,52 @@ public sealed class AdminWebTests(ReservationCluster cluster, Chromium chromium)
     }
 
     [Fact]
+    public async Task AnAccountsLimitsAreSetFromTheAccountsPageWhichShowsThemWithItsDataAndARefusedValueWithItsReason()
+    {
+        var name = $"web-{Guid.NewGuid():N}"[..12];
+        (await cluster.Admin.PostAsJsonAsync("/v1/accounts", new CreateAccountRequest(name, null), ApiJson.Options, Cancel)).EnsureSuccessStatusCode();
+        (await cluster.Admin.PutAsJsonAsync($"/v1/accounts/{name}/data-quota", new DataQuotaRequest(5), ApiJson.Options, Cancel)).EnsureSuccessStatusCode();
+        var created = await cluster.Admin.PostAsync(new Uri($"/v1/accounts/{name}/keys", UriKind.Relative), null, Cancel);
+        using var client = cluster.Client((await created.Content.ReadFromJsonAsync<KeyCreatedView>(ApiJson.Options, Cancel))!.Key);
+        using var collection = new StringContent("{\"name\": \"renders\"}", System.Text.Encoding.UTF8, "application/json");
+        (await client.PostAsync(new Uri($"/v1/data/{name}", UriKind.Relative), collection, Cancel)).EnsureSuccessStatusCode();
+        (await client.PutAsync(new Uri($"/v1/data/{name}/renders/frame.bin", UriKind.Relative), new ByteArrayContent(new byte[2048]), Cancel)).EnsureSuccessStatusCode();
+
+        await _page.GotoAsync("/admin/accounts");
+        var row = _page.Locator($"tr[data-account='{name}']");
+        await Expect(row.Locator(".slots")).ToHaveTextAsync("0 / no limit");
+        await Expect(row.Locator(".data")).ToHaveTextAsync("2.0 KiB / 5 MiB");
+
+        await _page.SelectOptionAsync("#set-limits select[name=account]", name);
+        await _page.FillAsync("#set-limits input[name=max_slots]", "4");
+        await _page.FillAsync("#set-limits input[name=max_instances]", "2");
+        await _page.FillAsync("#set-limits input[name=shares]", "3");
+        await _page.ClickAsync("#set-limits button[type=submit]");
+        await Expect(_page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"The limits of {name} are changed; nothing running is stopped by a lower limit.");
+        await Expect(row.Locator(".slots")).ToHaveTextAsync("0 / 4");
+        await Expect(row.Locator(".instances")).ToHaveTextAsync("0 / 2");
+        await Expect(row.Locator(".shares")).ToHaveTextAsync("3");
+        var stored = (await cluster.Admin.GetFromJsonAsync<AccountSettingsView>($"/v1/accounts/{name}", ApiJson.Options, Cancel))!;
+        Assert.Equal((4, 2, 3), (stored.MaxSlots, stored.MaxInstances, stored.Shares));
+        await ScreenshotAsync("admin-accounts-limits");
+
+        // A refused value is shown with its reason, and nothing changes.
+        await _page.SelectOptionAsync("#set-limits select[name=account]", name);
+        await _page.FillAsync("#set-limits input[name=max_slots]", "-1");
+        await _page.FillAsync("#set-limits input[name=shares]", "-2");
+        var refused = await _page.RunAndWaitForResponseAsync(() => _page.ClickAsync("#set-limits button[type=submit]"), r => r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        await Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"The limits of {name} were not changed: account {name}: shares -2 is not allowed");
+        await Expect(row.Locator(".slots")).ToHaveTextAsync("0 / 4");
+        await ScreenshotAsync("admin-accounts-limits-refused");
+
+        await _page.SelectOptionAsync("#set-limits select[name=account]", name);
+        await _page.FillAsync("#set-limits input[name=max_instances]", "two");
+        await _page.ClickAsync("#set-limits button[type=submit]");
+        await Expect(_page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"The limits of {name} were not changed: max_instances \"two\" is not a whole number");
+    }
+
+    [Fact]
     public async Task AWorkerIsLockedAndUnlockedFromItsPage()
     {
         var workers = (await cluster.Admin.GetFromJsonAsync<WorkerListView>("/v1/workers", ApiJson.Options, Cancel))!.Workers;

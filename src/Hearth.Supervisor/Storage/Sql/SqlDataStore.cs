@@ -61,6 +61,21 @@ internal sealed class SqlDataStore(SqlBackend backend) : IDataStore
         (await backend.QueryAsync("SELECT COALESCE(SUM(size), 0) FROM data_entries WHERE owner = $1 AND kind = 'file'", [owner], r => r.GetInt64(0), cancellationToken)
             .ConfigureAwait(false))[0];
 
+    public async Task<IReadOnlyDictionary<string, DataUsage>> UsageAsync(CancellationToken cancellationToken)
+    {
+        var used = await backend.QueryAsync("SELECT owner, SUM(size) FROM data_entries WHERE kind = 'file' GROUP BY owner", [],
+            r => (Owner: r.GetString(0), Bytes: r.GetInt64(1)), cancellationToken).ConfigureAwait(false);
+        var quotas = await backend.QueryAsync("SELECT account, quota_mb FROM data_quotas", [], r => (Account: r.GetString(0), Mb: r.GetInt64(1)), cancellationToken)
+            .ConfigureAwait(false);
+        var usage = used.ToDictionary(u => u.Owner, u => new DataUsage(u.Bytes, null), StringComparer.Ordinal);
+        foreach (var (account, mb) in quotas)
+        {
+            usage[account] = new DataUsage(usage.GetValueOrDefault(account)?.UsedBytes ?? 0, mb);
+        }
+
+        return usage;
+    }
+
     public async Task<long?> QuotaAsync(string account, CancellationToken cancellationToken)
     {
         var rows = await backend.QueryAsync("SELECT quota_mb FROM data_quotas WHERE account = $1", [account], r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
