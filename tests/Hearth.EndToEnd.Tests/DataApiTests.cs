@@ -140,7 +140,7 @@ public sealed class DataApiTests(DataCluster fixture) : IClassFixture<DataCluste
 
     [Theory]
     [InlineData("/v1/data/alice/names/a//b", "has an empty segment")]
-    [InlineData("/v1/data/alice/names/%01bell", "has a control character")]
+    [InlineData("/v1/data/alice/names/%01bell", "holds the control character U+0001")]
     [InlineData("/v1/data/.nowhere/x", "is not a data area")]
     [InlineData("/v1/data/.session/x", ".session exists only inside an algorithm call")]
     [InlineData("/v1/data/.algo/temp/x", ".algo/temp names the running algorithm")]

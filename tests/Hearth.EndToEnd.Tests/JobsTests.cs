@@ -3,13 +3,22 @@ using System.Text.Json;
 
 namespace Hearth.EndToEnd.Tests;
 
-/// <summary>A supervisor and two 4-slot workers, with one license of global.maya.</summary>
+/// <summary>
+/// A supervisor and two 4-slot workers, with one license of global.maya. The tests' own folder is a read-only job
+/// mount, so an account's job may start in it as the CLI run from there asks.
+/// </summary>
 public sealed class TwoWorkerCluster : IAsyncLifetime
 {
     internal TestCluster Cluster { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() =>
-        Cluster = await TestCluster.StartAsync(globals: "global.maya=1", workers: [("w1", "host.processors=4"), ("w2", "host.processors=4")]);
+    public async ValueTask InitializeAsync()
+    {
+        Cluster = await TestCluster.StartAsync(globals: "global.maya=1");
+        foreach (var name in new[] { "w1", "w2" })
+        {
+            await Cluster.StartWorkerAsync(name, "host.processors=4", "--job-mount", $"{AppContext.BaseDirectory.TrimEnd('/')}:ro");
+        }
+    }
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }

@@ -15,7 +15,16 @@ internal static class ClientUrls
     {
         if (Problem(context.Request) is { } problem)
         {
-            await Problems.BadRequest(problem).ExecuteAsync(context).ConfigureAwait(false);
+            // The data API answers in Algorithmia's shape, which its clients read; everything else with ProblemDetails.
+            if (context.Request.Path.StartsWithSegments("/v1/data") || context.Request.Path.StartsWithSegments("/v1/connector/data"))
+            {
+                await DataReplies.ErrorAsync(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
+            }
+            else
+            {
+                await Problems.BadRequest(problem).ExecuteAsync(context).ConfigureAwait(false);
+            }
+
             return;
         }
 

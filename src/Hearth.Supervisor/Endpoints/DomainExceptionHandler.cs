@@ -28,6 +28,12 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Both a loop starting over and a supervisor handing over to its standby are over in seconds.
+            httpContext.Response.Headers.RetryAfter = "2";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -45,6 +51,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         RefusedException e => (StatusOf(e.Refusal.Kind), e.Refusal.Message),
         // Input that got past the checks at the edge, stopped by the store's own before anything of it was written.
         UnstorableValueException => (StatusCodes.Status400BadRequest, $"a value of the request cannot be stored: {exception.Message}"),
+        // A loop that starts over from the store says so; only a closed inbox means the supervisor is stopping.
+        OperationCanceledException { InnerException: not null } => (StatusCodes.Status503ServiceUnavailable, exception.Message),
         OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, Stopping),
         _ => null,
     };

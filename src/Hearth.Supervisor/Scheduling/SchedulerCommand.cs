@@ -36,6 +36,6 @@ internal abstract record SchedulerCommand
     /// </summary>
     public static bool IsRefusal(Exception error) => error is FarmRequestException or FarmTargetNotFoundException
         or JobChangeRefusedException or JobRetryRefusedException or PriorityNotAllowedException or WorkerNameTakenException
-        or WorkerRejectedException or WorkerRemovalRefusedException or InvalidRequestException or PlacementException
+        or WorkerRejectedException or WorkerRemovalRefusedException or Frames.FrameActionRefusedException or InvalidRequestException or PlacementException
         or Storage.UnstorableValueException;
 }
