@@ -212,8 +212,8 @@ internal static class JobCommands
             var which = result.GetValue(attempt);
             if (result.GetValue(follow))
             {
-                return result.GetValue(json) || which is not null
-                    ? Output.Error("--follow prints the latest attempts' output as it comes; it takes neither --json nor --attempt", ExitCodes.InvalidInput)
+                return result.GetValue(json) || which is not null || result.GetValue(frame) is not null
+                    ? Output.Error("--follow prints the latest attempts' output as it comes; it takes none of --json, --attempt and --frame", ExitCodes.InvalidInput)
                     : await LogFollower.FollowAsync(client, jobId, only, cancellation).ConfigureAwait(false);
             }
 
