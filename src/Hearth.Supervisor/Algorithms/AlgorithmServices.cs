@@ -46,7 +46,10 @@ internal static class AlgorithmServices
         // across the whole process, so a second supervisor host in it (a test's, a standby's) would count into this
         // one's page, and disposing it would take this one's instruments off the page.
         services.AddMetrics(metrics => metrics.EnableMetrics(AlgorithmMetrics.MeterName, scopes: MeterScope.Local));
-        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version)).WithMetrics(metrics => metrics.AddPrometheusExporter());
+        // A scrape reads the counters as they are: the exporter's default 300 ms cache would answer a scrape right after
+        // a call with the page from before it, and Prometheus scrapes seconds apart anyway.
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("hearth-supervisor", serviceVersion: SupervisorHost.Version))
+            .WithMetrics(metrics => metrics.AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
